@@ -1,0 +1,37 @@
+/**
+ * Errors a domain throws; routes turn them into responses with one helper each
+ * (pages: `error()`; API: JSON), so no route invents its own status codes.
+ */
+export class NotFoundError extends Error {
+	constructor(what: string) {
+		super(`${what} not found`);
+		this.name = 'NotFoundError';
+	}
+}
+
+/** A problem with one input field. `code` is a message key under `errors.` in the catalogue. */
+export interface FieldProblem {
+	field: string;
+	code: InputErrorCode;
+}
+
+export type InputErrorCode =
+	| 'repeated'
+	| 'invalidPage'
+	| 'invalidPerPage'
+	| 'invalidTheme'
+	| 'invalidKind'
+	| 'invalidSdg'
+	| 'unknownTarget'
+	| 'invalidCountry'
+	| 'queryTooLong'
+	| 'invalidLang'
+	| 'invalidGoal'
+	| 'invalidArticle';
+
+export class ValidationError extends Error {
+	constructor(public readonly problems: FieldProblem[]) {
+		super(problems.map((p) => `${p.field}: ${p.code}`).join(', '));
+		this.name = 'ValidationError';
+	}
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { openDatabase, type Database, type DatabaseHandle } from './index.ts';
+import { seedDemoContent, seedReferenceData } from './seed.ts';
+import { logger } from '../core/logger.ts';
+
+let opening: Promise<DatabaseHandle> | undefined;
+
+/**
+ * The application's database, opened once per process on first use: PostgreSQL when DATABASE_URL
+ * is set, otherwise PGlite under DATA_DIR (./data/db). Migrates, loads reference data and, into an
+ * empty database, the demo content.
+ */
+export function appDatabase(): Promise<DatabaseHandle> {
+	opening ??= (async () => {
+		const url = process.env.DATABASE_URL || undefined;
+		const dataDir = path.resolve(process.env.DATA_DIR ?? 'data/db');
+		const handle = await openDatabase(url ? { url } : { dataDir });
+		await seedReferenceData(handle.db);
+		if (process.env.SEED_DEMO !== 'false' && (await seedDemoContent(handle.db))) {
+			logger.info('Loaded the demo content into an empty database');
+		}
+		logger.info({ database: handle.kind }, 'Database ready');
+		return handle;
+	})();
+	return opening;
+}
+
+export async function db(): Promise<Database> {
+	return (await appDatabase()).db;
+}
+
+/** Closes the database (on shutdown). */
+export async function closeAppDatabase(): Promise<void> {
+	if (!opening) return;
+	const handle = await opening;
+	opening = undefined;
+	await handle.close();
+}

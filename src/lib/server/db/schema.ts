@@ -1,0 +1,5 @@
+// Every table, re-exported for Drizzle and drizzle-kit. Tables live in their domain folders.
+export * from '../sdg/schema.ts';
+export * from '../organizations/schema.ts';
+export * from '../partnerships/schema.ts';
+export * from '../content/schema.ts';

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { count } from 'drizzle-orm';
+import type { Database } from './index.ts';
+import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
+import { theme } from '../content/schema.ts';
+import { organization } from '../organizations/schema.ts';
+import { partnership, partnershipMember } from '../partnerships/schema.ts';
+import { saveArticle, type ArticleInput } from '../content/commands.ts';
+import type { LocalizedText } from '../core/localized.ts';
+
+const dataDir = () => path.resolve(process.env.REFERENCE_DATA_DIR ?? 'data');
+const readJson = <T>(file: string): T =>
+	JSON.parse(readFileSync(path.join(dataDir(), file), 'utf8')) as T;
+
+interface SdgFile {
+	goals: { number: number; colour: string; shortName: LocalizedText; title: LocalizedText }[];
+	targets: { code: string; goal: number; position: number; text: LocalizedText }[];
+}
+interface ThemeFile {
+	key: string;
+	name: LocalizedText;
+	description?: LocalizedText;
+}
+interface OrganizationFile {
+	key: string;
+	kind: (typeof organization.$inferInsert)['kind'];
+	name: LocalizedText;
+	country: string;
+	municipalityCode: string | null;
+	lat: number | null;
+	lon: number | null;
+}
+interface PartnershipFile {
+	key: string;
+	slug: string;
+	status: (typeof partnership.$inferInsert)['status'];
+	startYear: number | null;
+	endYear: number | null;
+	members: string[];
+	summary: LocalizedText;
+}
+interface ArticleFile extends Omit<ArticleInput, 'organizationIds' | 'partnershipId' | 'status'> {
+	organizations: string[];
+	partnership: string | null;
+}
+
+/** Goals, targets and themes: loaded (and updated) on every start, as they are reference data. */
+export async function seedReferenceData(db: Database): Promise<void> {
+	const sdg = readJson<SdgFile>('sdg/sdg.json');
+	const principles = readJson<ThemeFile[]>('demo/principles.json');
+	const topics = readJson<ThemeFile[]>('demo/topics.json');
+	await db.transaction(async (tx) => {
+		for (const g of sdg.goals) {
+			await tx
+				.insert(sdgGoal)
+				.values(g)
+				.onConflictDoUpdate({
+					target: sdgGoal.number,
+					set: { colour: g.colour, shortName: g.shortName, title: g.title }
+				});
+		}
+		await tx
+			.insert(sdgTarget)
+			.values(sdg.targets)
+			.onConflictDoNothing({ target: sdgTarget.code });
+		const themes = [
+			...principles.map((t, i) => ({ ...t, kind: 'principle' as const, position: i })),
+			...topics.map((t, i) => ({ ...t, kind: 'topic' as const, position: 100 + i }))
+		];
+		for (const t of themes) {
+			await tx
+				.insert(theme)
+				.values({
+					key: t.key,
+					kind: t.kind,
+					name: t.name,
+					description: t.description ?? {},
+					position: t.position
+				})
+				.onConflictDoNothing({ target: theme.key });
+		}
+	});
+}
+
+/** The demo content (eight articles, four partnerships): only into an empty database. */
+export async function seedDemoContent(db: Database): Promise<boolean> {
+	const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(partnership);
+	if (n > 0) return false;
+	const organizations = readJson<OrganizationFile[]>('demo/organizations.json');
+	const partnerships = readJson<PartnershipFile[]>('demo/partnerships.json');
+	const articles = readJson<ArticleFile[]>('demo/articles.json');
+	const orgIds = new Map<string, number>();
+	const partnershipIds = new Map<string, number>();
+	await db.transaction(async (tx) => {
+		for (const o of organizations) {
+			const [row] = await tx
+				.insert(organization)
+				.values({
+					slug: o.key,
+					kind: o.kind,
+					name: o.name,
+					country: o.country,
+					municipalityCode: o.municipalityCode,
+					lat: o.lat,
+					lon: o.lon
+				})
+				.returning({ id: organization.id });
+			orgIds.set(o.key, row!.id);
+		}
+		for (const p of partnerships) {
+			const [row] = await tx
+				.insert(partnership)
+				.values({
+					slug: p.slug,
+					status: p.status,
+					startYear: p.startYear,
+					endYear: p.endYear,
+					summary: p.summary
+				})
+				.returning({ id: partnership.id });
+			partnershipIds.set(p.key, row!.id);
+			const members = p.members.map((key) => {
+				const org = organizations.find((o) => o.key === key);
+				return {
+					partnershipId: row!.id,
+					organizationId: mustGet(orgIds, key),
+					role: org?.country === 'SE' ? 'swedish' : 'international'
+				};
+			});
+			await tx.insert(partnershipMember).values(members);
+		}
+	});
+	for (const a of articles) {
+		await saveArticle(db, {
+			slug: a.slug,
+			kind: a.kind,
+			status: 'published',
+			publishedAt: a.publishedAt,
+			themes: a.themes,
+			goals: a.goals,
+			targets: a.targets,
+			countries: a.countries,
+			organizationIds: a.organizations.map((key) => mustGet(orgIds, key)),
+			partnershipId: a.partnership ? mustGet(partnershipIds, a.partnership) : null,
+			translations: a.translations
+		});
+	}
+	return true;
+}
+
+function mustGet<K, V>(map: Map<K, V>, key: K): V {
+	const value = map.get(key);
+	if (value === undefined) throw new Error(`Demo data refers to unknown key ${String(key)}`);
+	return value;
+}

@@ -1,0 +1,27 @@
+import { integer, jsonb, pgTable, smallint, text, index } from 'drizzle-orm/pg-core';
+import type { LocalizedText } from '../core/localized.ts';
+
+/** The 17 Global Goals with their official colours. */
+export const sdgGoal = pgTable('sdg_goal', {
+	number: smallint('number').primaryKey(),
+	colour: text('colour').notNull(),
+	/** Short name ("Ingen fattigdom"). */
+	shortName: jsonb('short_name').$type<LocalizedText>().notNull(),
+	/** Full goal text ("End poverty in all its forms everywhere"). */
+	title: jsonb('title').$type<LocalizedText>().notNull()
+});
+
+/** A target ("delmål") such as 16.7, belonging to one goal. */
+export const sdgTarget = pgTable(
+	'sdg_target',
+	{
+		code: text('code').primaryKey(),
+		goal: smallint('goal')
+			.notNull()
+			.references(() => sdgGoal.number),
+		/** Order within the goal: numeric targets first (16.1 … 16.10), then lettered (16.a, 16.b). */
+		position: integer('position').notNull(),
+		text: jsonb('text').$type<LocalizedText>().notNull()
+	},
+	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position)]
+);
