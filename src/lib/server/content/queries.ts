@@ -325,3 +325,17 @@ export async function listThemes(db: Database, locale: string): Promise<ThemeSum
 		count: t.n
 	}));
 }
+
+/** Whether a theme key and a target code exist (filters name them; unknown ones are a 400). */
+export async function filterValuesExist(
+	db: Database,
+	theme: string | undefined,
+	target: string | undefined
+): Promise<{ theme: boolean; target: boolean }> {
+	const [r] = await rows<{ theme: boolean; target: boolean }>(
+		db,
+		sql`select exists (select 1 from theme where key = ${theme ?? ''}) as theme,
+			exists (select 1 from sdg_target where code = ${target ?? ''}) as target`
+	);
+	return { theme: !theme || !!r?.theme, target: !target || !!r?.target };
+}

@@ -30,8 +30,10 @@ export type InputErrorCode =
 	| 'invalidArticle';
 
 export class ValidationError extends Error {
-	constructor(public readonly problems: FieldProblem[]) {
+	readonly problems: FieldProblem[];
+	constructor(problems: FieldProblem[]) {
 		super(problems.map((p) => `${p.field}: ${p.code}`).join(', '));
+		this.problems = problems;
 		this.name = 'ValidationError';
 	}
 }

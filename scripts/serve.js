@@ -1,0 +1,39 @@
+// Serves the production build (build/handler.js) over plain HTTP.
+// adapter-node assumes https when it cannot tell the protocol, which makes SvelteKit's origin
+// check refuse every form POST over http; so we say which protocol the connection really uses.
+// Behind a TLS-terminating proxy set TRUST_PROXY=1 and the proxy's X-Forwarded-Proto is kept.
+import http from 'node:http';
+
+process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+const trustProxy = process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true';
+const { handler } = await import('../build/handler.js');
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+const server = http.createServer((req, res) => {
+	if (!trustProxy) req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
+	handler(req, res, () => {
+		res.statusCode = 404;
+		res.end('Not found');
+	});
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, host, () => {
+	console.log(JSON.stringify({ level: 30, msg: `Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}` }));
+});
+
+let stopping = false;
+function stop() {
+	if (stopping) return;
+	stopping = true;
+	server.close(() => {
+		// Lets the app close its database (hooks.server.ts listens for this).
+		process.emit('sveltekit:shutdown', 'SIGTERM');
+		setTimeout(() => process.exit(0), 500).unref();
+	});
+	server.closeIdleConnections();
+	setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,20 @@
+import type { Locale } from '#lib/i18n/locales.ts';
+
+declare global {
+	namespace App {
+		interface Error {
+			/** Shown to the visitor and written to the log, to find one from the other. */
+			id?: string;
+			/** Field by field, what was wrong with the request. */
+			problems?: { field: string; message: string }[];
+		}
+		interface Locals {
+			locale: Locale;
+		}
+		interface PageData {
+			locale: Locale;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,99 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
+import { building } from '$app/env';
+import { splitLocale, messages } from '#lib/i18n/index.ts';
+import { logger } from '#lib/server/core/logger.ts';
+import {
+	chooseEncoding,
+	compress,
+	isCompressible,
+	lookup,
+	store,
+	type StoredResponse
+} from '#lib/server/core/render-cache.ts';
+import { contentVersion } from '#lib/server/core/content-version.ts';
+import { appDatabase, closeAppDatabase } from '#lib/server/db/app.ts';
+
+if (!building) {
+	// Open (and migrate) at start, not on the first visitor's request.
+	appDatabase().catch((error) => {
+		logger.fatal({ err: error }, 'Could not open the database');
+		process.exit(1);
+	});
+	process.once('sveltekit:shutdown', () => void closeAppDatabase());
+}
+
+const securityHeaders: [string, string][] = [
+	['x-content-type-options', 'nosniff'],
+	['referrer-policy', 'strict-origin-when-cross-origin'],
+	['x-frame-options', 'DENY'],
+	['permissions-policy', 'camera=(), microphone=(), geolocation=()']
+];
+
+/** Paths that must always run (they check live state). */
+const uncached = /^\/(healthz|metrics)/;
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const [locale] = splitLocale(event.url.pathname);
+	event.locals.locale = locale;
+	const method = event.request.method;
+	const cacheable =
+		(method === 'GET' || method === 'HEAD') &&
+		!event.request.headers.has('cookie') &&
+		!event.request.headers.has('authorization') &&
+		!uncached.test(event.url.pathname);
+	const encoding = chooseEncoding(event.request.headers.get('accept-encoding'));
+	const key = event.url.pathname + event.url.search;
+
+	if (cacheable) {
+		const hit = lookup(key);
+		if (hit) return fromStore(hit, encoding, method === 'HEAD');
+	}
+
+	const version = contentVersion();
+	const response = await resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', locale)
+	});
+	const headers = new Headers(response.headers);
+	for (const [name, value] of securityHeaders) headers.set(name, value);
+	if (event.url.protocol === 'https:') {
+		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	}
+
+	const type = headers.get('content-type');
+	if (!response.body || headers.has('content-encoding') || !type || !/^(text|application)\//.test(type)) {
+		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+	}
+	const identity = new Uint8Array(await response.arrayBuffer());
+	headers.set('vary', 'Accept-Encoding');
+	if (!headers.has('cache-control')) {
+		headers.set('cache-control', cacheable ? 'public, max-age=0, must-revalidate' : 'no-store');
+	}
+	const entry: StoredResponse = {
+		status: response.status,
+		headers: [...headers],
+		identity,
+		version,
+		storedAt: Date.now()
+	};
+	if (isCompressible(type, identity.byteLength)) Object.assign(entry, compress(identity));
+	if (cacheable && response.status === 200 && method === 'GET') store(key, entry);
+	return fromStore(entry, encoding, method === 'HEAD');
+};
+
+function fromStore(entry: StoredResponse, encoding: 'br' | 'gzip' | 'identity', head: boolean): Response {
+	const headers = new Headers(entry.headers);
+	let body = entry.identity;
+	if (encoding !== 'identity' && entry[encoding]) {
+		body = entry[encoding]!;
+		headers.set('content-encoding', encoding);
+	}
+	headers.set('content-length', String(body.byteLength));
+	return new Response(head ? null : (body as Uint8Array<ArrayBuffer>), { status: entry.status, headers });
+}
+
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	if (kind !== 'unknown') return;
+	const id = crypto.randomUUID().slice(0, 8);
+	logger.error({ err: error, id, path: event.url.pathname }, 'Unexpected error');
+	return { status: 500, message: messages(event.locals.locale ?? 'sv').errors.server, id };
+};

@@ -1,0 +1,63 @@
+import sv from '../../../messages/sv.json' with { type: 'json' };
+import en from '../../../messages/en.json' with { type: 'json' };
+import type { Locale } from './locales.ts';
+
+export * from './locales.ts';
+
+/** The shape every catalogue must have: Swedish is the source. */
+export type Messages = typeof sv;
+
+// A catalogue missing a key (or with a key of the wrong shape) fails the type check here.
+const catalogues: Record<Locale, Messages> = { sv, en };
+
+export function messages(locale: Locale): Messages {
+	return catalogues[locale];
+}
+
+/** Fills `{name}` placeholders: format("Mål {goal}", { goal: 16 }) → "Mål 16". */
+export function format(template: string, params: Record<string, string | number> = {}): string {
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+		name in params ? String(params[name]) : whole
+	);
+}
+
+/** Plural forms keyed by Intl.PluralRules categories; "other" is always there. */
+export type PluralForms = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
+
+const rules = new Map<string, Intl.PluralRules>();
+
+/** Picks the plural form for `count` and fills it: plural("sv", hits, 1) → "1 träff". */
+export function plural(
+	locale: Locale,
+	forms: PluralForms,
+	count: number,
+	params: Record<string, string | number> = {}
+): string {
+	let rule = rules.get(locale);
+	if (!rule) rules.set(locale, (rule = new Intl.PluralRules(locale)));
+	const form = forms[rule.select(count)] ?? forms.other;
+	return format(form, { count: count.toLocaleString(locale), ...params });
+}
+
+const regionNames = new Map<string, Intl.DisplayNames>();
+
+/** A country's name in the interface language, from the runtime's CLDR data ("XK" → "Kosovo"). */
+export function countryName(locale: Locale, code: string): string {
+	let names = regionNames.get(locale);
+	if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region' })));
+	try {
+		return names.of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** A date as people in that language write it ("12 mars 2018", "12 March 2018"). */
+export function formatDate(locale: Locale, iso: string): string {
+	return new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'Europe/Stockholm'
+	}).format(new Date(iso));
+}

@@ -1,0 +1,48 @@
+import { error } from '@sveltejs/kit';
+import { messages, type Locale } from '#lib/i18n/index.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+
+type ErrorMessages = ReturnType<typeof messages>['errors'];
+
+function problemsIn(e: ValidationError, locale: Locale) {
+	const m = messages(locale);
+	return e.problems.map((p) => ({
+		field: p.field,
+		message: `${(m.fields as Record<string, string>)[p.field] ?? p.field}: ${(m.errors as ErrorMessages)[p.code]}`
+	}));
+}
+
+/**
+ * Runs a page's domain call and turns domain errors into error pages: 400 with a message per
+ * field, 404 for what does not exist. Anything else is unexpected and becomes a 500 with an id.
+ */
+export async function forPage<T>(locale: Locale, run: () => Promise<T> | T): Promise<T> {
+	try {
+		return await run();
+	} catch (e) {
+		if (e instanceof ValidationError) {
+			error(400, messages(locale).errors.badRequest, { problems: problemsIn(e, locale) });
+		}
+		if (e instanceof NotFoundError) error(404, messages(locale).errors.notFound);
+		throw e;
+	}
+}
+
+/** The same for the JSON API: `{ "error": { "message", "field" } }` with 400 or 404. */
+export async function forApi(locale: Locale, run: () => Promise<Response>): Promise<Response> {
+	try {
+		return await run();
+	} catch (e) {
+		if (e instanceof ValidationError) {
+			const problems = problemsIn(e, locale);
+			return Response.json(
+				{ error: { message: problems[0]!.message, field: problems[0]!.field, problems } },
+				{ status: 400 }
+			);
+		}
+		if (e instanceof NotFoundError) {
+			return Response.json({ error: { message: messages(locale).errors.notFound, field: null } }, { status: 404 });
+		}
+		throw e;
+	}
+}

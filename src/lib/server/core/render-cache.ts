@@ -1,0 +1,72 @@
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { contentVersion } from './content-version.ts';
+
+/**
+ * Public pages are the same for every visitor who is not signed in, so they are rendered once and
+ * served from memory (compressed) until content changes or the entry is older than the TTL.
+ * adapter-node does not compress rendered responses, so this module also compresses the rest.
+ */
+export interface StoredResponse {
+	status: number;
+	headers: [string, string][];
+	identity: Uint8Array;
+	br?: Uint8Array;
+	gzip?: Uint8Array;
+	version: number;
+	storedAt: number;
+}
+
+const maxEntries = Number(process.env.RENDER_CACHE_ENTRIES ?? 1000);
+const ttlMs = Number(process.env.RENDER_CACHE_TTL_SECONDS ?? 300) * 1000;
+const cache = new Map<string, StoredResponse>();
+
+export function lookup(key: string): StoredResponse | undefined {
+	const hit = cache.get(key);
+	if (!hit) return undefined;
+	if (hit.version !== contentVersion() || Date.now() - hit.storedAt > ttlMs) {
+		cache.delete(key);
+		return undefined;
+	}
+	// Refresh its place: the Map's order is the eviction order.
+	cache.delete(key);
+	cache.set(key, hit);
+	return hit;
+}
+
+export function store(key: string, entry: StoredResponse): void {
+	cache.set(key, entry);
+	while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+}
+
+export function clearRenderCache(): void {
+	cache.clear();
+}
+
+const compressible = /^(text\/|application\/(json|xml|atom\+xml|javascript))/;
+/** Below this, compression costs more than it saves. */
+const minSize = 1024;
+
+export function isCompressible(contentType: string | null, size: number): boolean {
+	return !!contentType && compressible.test(contentType) && size >= minSize;
+}
+
+/** Brotli at a fast level: rendered once and cached, or small enough not to matter. */
+export function compress(body: Uint8Array): { br: Uint8Array; gzip: Uint8Array } {
+	return {
+		br: brotliCompressSync(body, {
+			params: {
+				[constants.BROTLI_PARAM_QUALITY]: 5,
+				[constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength
+			}
+		}),
+		gzip: gzipSync(body, { level: 6 })
+	};
+}
+
+/** The best encoding the client accepts, from what we have. */
+export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | 'identity' {
+	const accept = (acceptEncoding ?? '').toLowerCase();
+	if (/\bbr\b/.test(accept)) return 'br';
+	if (/\bgzip\b/.test(accept)) return 'gzip';
+	return 'identity';
+}

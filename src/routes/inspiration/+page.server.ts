@@ -1,0 +1,23 @@
+import type { PageServerLoad } from './$types';
+import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/core/http.ts';
+import { findInspiration } from '#lib/server/content/service.ts';
+import { listThemes } from '#lib/server/content/queries.ts';
+import { listGoals } from '#lib/server/sdg/queries.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const database = await db();
+	const { filter, result } = await forPage(locals.locale, () =>
+		findInspiration(database, locals.locale, url.searchParams)
+	);
+	const [themes, goals] = await Promise.all([
+		listThemes(database, locals.locale),
+		listGoals(database, locals.locale)
+	]);
+	return {
+		filter,
+		result,
+		themeNames: Object.fromEntries(themes.map((t) => [t.key, t.name])),
+		goalNames: Object.fromEntries(goals.map((g) => [g.number, g.shortName]))
+	};
+};

@@ -1,0 +1,10 @@
+import type { PageServerLoad } from './$types';
+import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/core/http.ts';
+import { parseSearch } from '#lib/server/content/validation.ts';
+import { searchArticles } from '#lib/server/content/search.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const { q, page } = await forPage(locals.locale, () => parseSearch(url.searchParams));
+	return { q, result: await searchArticles(await db(), locals.locale, q, page) };
+};

@@ -1,0 +1,27 @@
+import type { RequestHandler } from './$types';
+import { db } from '#lib/server/db/app.ts';
+import { articleAddresses } from '#lib/server/content/queries.ts';
+import { locales, localizePath } from '#lib/i18n/locales.ts';
+
+const pages = ['/', '/inspiration', '/goals', '/search', '/accessibility'];
+
+/** Every public page in every language, with hreflang alternates. */
+export const GET: RequestHandler = async ({ url }) => {
+	const articles = await articleAddresses(await db());
+	const goals = Array.from({ length: 17 }, (_, i) => `/goals/${i + 1}`);
+	const entry = (path: string, langs: readonly string[], lastmod?: string) =>
+		langs
+			.map(
+				(l) => `<url><loc>${url.origin}${localizePath(l as 'sv', path)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}${langs
+					.map((a) => `<xhtml:link rel="alternate" hreflang="${a}" href="${url.origin}${localizePath(a as 'sv', path)}"/>`)
+					.join('')}</url>`
+			)
+			.join('\n');
+	const body = `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+${[...pages, ...goals].map((p) => entry(p, locales)).join('\n')}
+${articles.map((a) => entry(`/inspiration/${a.slug}`, a.languages, a.updatedAt.slice(0, 10))).join('\n')}
+</urlset>
+`;
+	return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8' } });
+};
