@@ -18,6 +18,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filter,
 		result,
 		themeNames: Object.fromEntries(themes.map((t) => [t.key, t.name])),
+		/** Theme keys in their editorial order (principles first), for the theme filter. */
+		themeOrder: themes.map((t) => t.key),
 		goalNames: Object.fromEntries(goals.map((g) => [g.number, g.shortName]))
 	};
 };

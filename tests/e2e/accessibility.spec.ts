@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { axeViolations, launch, open } from './browser.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+const pages = [
+	'/',
+	'/inspiration',
+	'/inspiration?theme=participation&sdg=16',
+	'/inspiration?sdg=3.3',
+	'/inspiration?sdg=14',
+	'/inspiration/medborgardialog-som-raddar-liv',
+	'/inspiration/iqa-2016-partnerskap-pa-vag-mot-mer-lokal-demokrati',
+	'/goals',
+	'/goals/7',
+	'/goals/16',
+	'/search',
+	'/search?q=medborgardialog',
+	'/search?q=medborgardialg',
+	'/accessibility',
+	'/inspiration?sdg=99',
+	'/no-such-page'
+];
+
+describe.each(['', '/en'])('every public page under "%s"', (prefix) => {
+	test.each(pages)('%s has no WCAG 2.1 A/AA violations', async (path) => {
+		const { page, context } = await open(browser);
+		await page.goto(prefix + (path === '/' && prefix ? '' : path));
+		expect(await axeViolations(page)).toEqual([]);
+		await context.close();
+	});
+});
+
+test('the skip link is the first stop for the keyboard and moves focus to the content', async () => {
+	const { page, context } = await open(browser);
+	await page.goto('/inspiration');
+	await page.keyboard.press('Tab');
+	const focused = page.locator(':focus');
+	expect(await focused.textContent()).toBe('Hoppa till innehållet');
+	await page.keyboard.press('Enter');
+	expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+	// Onwards with Tab reaches the filters and the cards: every link is reachable.
+	const reached = new Set<string>();
+	for (let i = 0; i < 60; i++) {
+		await page.keyboard.press('Tab');
+		reached.add((await page.evaluate(() => document.activeElement?.textContent?.trim())) ?? '');
+	}
+	expect([...reached].some((t) => t.startsWith('Deltagande'))).toBe(true);
+	await context.close();
+});
+
+test('pages reflow at 320 px without horizontal scrolling, and headings go in order', async () => {
+	const { page, context } = await open(browser, { width: 320 });
+	for (const path of ['/', '/inspiration', '/en/inspiration/medborgardialog-som-raddar-liv', '/goals/7', '/search?q=dialog']) {
+		await page.goto(path);
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow, path).toBeLessThanOrEqual(0);
+		const levels = await page.$$eval('h1, h2, h3, h4', (hs) => hs.map((h) => Number(h.tagName[1])));
+		expect(levels[0], path).toBe(1);
+		expect(levels.filter((l) => l === 1), path).toHaveLength(1);
+		for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, path).toBeLessThanOrEqual(1);
+	}
+	await context.close();
+});
+
+test('the axe check itself catches a violation (so a clean result means something)', async () => {
+	const { page, context } = await open(browser);
+	await page.goto('/');
+	await page.evaluate(() => {
+		const link = document.createElement('a');
+		link.href = '/x';
+		document.querySelector('main')?.append(link);
+	});
+	expect((await axeViolations(page)).join('\n')).toMatch(/^link-name/m);
+	await context.close();
+});

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, open } from './browser.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+test('a visitor goes from a principle on the home page to its inspiration and reads an article', async () => {
+	const { page, context } = await open(browser);
+	await page.goto('/');
+	expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+	await page.getByRole('link', { name: /^Deltagande/ }).first().click();
+	await page.waitForURL(/\/inspiration\?theme=participation$/);
+
+	// Every card reads "Theme – Title" and the participation filter is marked as chosen.
+	const heading = await page.getByRole('heading', { level: 2, name: /träffar/ }).textContent();
+	const hits = Number(heading?.match(/\d+/)?.[0]);
+	expect(hits).toBeGreaterThanOrEqual(6);
+	const chosen = page.locator('.facet a[aria-current="true"]');
+	expect(await chosen.textContent()).toContain(`Deltagande (${hits})`);
+	const cards = page.locator('.card');
+	expect(await cards.count()).toBe(hits);
+	for (const title of await page.locator('.card-title').allTextContents()) {
+		expect(title).toMatch(/^\s*\S.* –\s+\S/);
+	}
+
+	// Narrow down by kind, then open the dengue case story.
+	await page.locator('#facet-kind + ul').getByRole('link', { name: /Fallbeskrivning/ }).click();
+	await page.waitForURL(/kind=case-story/);
+	expect(new URL(page.url()).searchParams.get('theme')).toBe('participation');
+	await page.getByRole('link', { name: /Medborgardialog som räddar liv/ }).click();
+	await page.waitForURL(/\/inspiration\/medborgardialog-som-raddar-liv$/);
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/räddar liv/);
+	// Its goals and targets link onwards.
+	expect(await page.locator('.facts').getByRole('link', { name: '3.3' }).getAttribute('href')).toBe(
+		'/inspiration?sdg=3.3'
+	);
+	await context.close();
+});
