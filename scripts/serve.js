@@ -6,7 +6,8 @@ import http from 'node:http';
 
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const trustProxy = process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true';
-const { handler } = await import('../build/handler.js');
+// Resolved at run time: build/ exists only after `vite build`.
+const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -29,7 +30,7 @@ function stop() {
 	stopping = true;
 	server.close(() => {
 		// Lets the app close its database (hooks.server.ts listens for this).
-		process.emit('sveltekit:shutdown', 'SIGTERM');
+		/** @type {(event: string, reason: string) => boolean} */ (process.emit).call(process, 'sveltekit:shutdown', 'SIGTERM');
 		setTimeout(() => process.exit(0), 500).unref();
 	});
 	server.closeIdleConnections();

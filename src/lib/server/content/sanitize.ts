@@ -17,10 +17,3 @@ const options: sanitizeHtml.IOptions = {
 export function sanitizeRichText(html: string): string {
 	return sanitizeHtml(html, options);
 }
-
-/** Plain text of stored HTML, for teasers, feeds and snippets. */
-export function toPlainText(html: string): string {
-	return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-		.replace(/\s+/g, ' ')
-		.trim();
-}

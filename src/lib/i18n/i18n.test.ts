@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { countryName, format, formatDate, localizePath, messages, plural, splitLocale } from './index.ts';
+
+type Tree = { [key: string]: string | Tree };
+const keys = (tree: Tree, prefix = ''): string[] =>
+	Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
+
+describe('message catalogues', () => {
+	const dir = new URL('../../../messages/', import.meta.url);
+	const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+	const source = keys(JSON.parse(readFileSync(new URL('sv.json', dir), 'utf8')));
+
+	it.each(files)('%s has exactly the keys of sv.json, none empty', (file) => {
+		const catalogue = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Tree;
+		const own = keys(catalogue);
+		// Plural forms may differ by language (Arabic has six); the "other" form must be there.
+		const base = (k: string) => k.replace(/\.(zero|one|two|few|many)$/, '.other');
+		expect([...new Set(own.map(base))].sort()).toEqual([...new Set(source.map(base))].sort());
+		const values = own.map((k) => k.split('.').reduce<Tree | string>((t, p) => (t as Tree)[p]!, catalogue));
+		expect(values.filter((v) => typeof v !== 'string' || !v.trim())).toEqual([]);
+	});
+});
+
+describe('formatting', () => {
+	it('fills placeholders and picks plural forms per language', () => {
+		expect(format('Mål {goal}', { goal: 16 })).toBe('Mål 16');
+		expect(plural('sv', messages('sv').inspiration.hits, 1)).toBe('1 träff');
+		expect(plural('sv', messages('sv').inspiration.hits, 12)).toBe('12 träffar');
+		expect(plural('en', messages('en').inspiration.hits, 1)).toBe('1 result');
+		expect(plural('en', messages('en').inspiration.hits, 0)).toBe('0 results');
+		expect(plural('sv', messages('sv').inspiration.hits, 10000)).toBe('10\u00a0000 träffar');
+	});
+
+	it('names countries and dates in the language', () => {
+		expect(countryName('sv', 'XK')).toBe('Kosovo');
+		expect(countryName('sv', 'ZA')).toBe('Sydafrika');
+		expect(countryName('en', 'BW')).toBe('Botswana');
+		expect(formatDate('sv', '2017-10-02T10:00:00Z')).toBe('2 oktober 2017');
+		expect(formatDate('en', '2017-10-02T10:00:00Z')).toBe('2 October 2017');
+	});
+
+	it('maps addresses between languages', () => {
+		expect(splitLocale('/en/goals/3')).toEqual(['en', '/goals/3']);
+		expect(splitLocale('/en')).toEqual(['en', '/']);
+		expect(splitLocale('/english')).toEqual(['sv', '/english']);
+		expect(localizePath('en', '/')).toBe('/en');
+		expect(localizePath('sv', '/goals')).toBe('/goals');
+	});
+});

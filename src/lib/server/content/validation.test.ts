@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ValidationError } from '../core/errors.ts';
+import { parseInspirationFilter, parseLang, parsePerPage, parseSearch } from './validation.ts';
+
+const parse = (query: string) => parseInspirationFilter(new URLSearchParams(query));
+const problems = (query: string) => {
+	try {
+		parse(query);
+		return [];
+	} catch (e) {
+		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${p.code}`);
+		throw e;
+	}
+};
+
+describe('parseInspirationFilter', () => {
+	it('reads every filter', () => {
+		expect(parse('theme=participation&kind=method&sdg=16.7&country=se&q=dialog&page=2')).toEqual({
+			theme: 'participation',
+			kind: 'method',
+			target: '16.7',
+			country: 'SE',
+			q: 'dialog',
+			page: 2
+		});
+		expect(parse('sdg=16')).toEqual({ goal: 16, page: 1 });
+		expect(parse('sdg=3.d').target).toBe('3.d');
+		expect(parse('')).toEqual({ page: 1 });
+		// Empty values are "no filter", and unknown parameters (utm_source …) are ignored.
+		expect(parse('theme=&q=%20&utm_source=mail')).toEqual({ page: 1 });
+	});
+
+	it('names each bad parameter', () => {
+		expect(problems('page=-1')).toEqual(['page:invalidPage']);
+		expect(problems('page=abc')).toEqual(['page:invalidPage']);
+		expect(problems('page=0')).toEqual(['page:invalidPage']);
+		expect(problems('page=1001')).toEqual(['page:invalidPage']);
+		expect(problems('sdg=99')).toEqual(['sdg:invalidSdg']);
+		expect(problems('sdg=0')).toEqual(['sdg:invalidSdg']);
+		expect(problems('sdg=16.999')).toEqual(['sdg:invalidSdg']);
+		expect(problems('kind=poem')).toEqual(['kind:invalidKind']);
+		expect(problems('theme=Robert%27);DROP TABLE article;--')).toEqual(['theme:invalidTheme']);
+		expect(problems('country=SWE')).toEqual(['country:invalidCountry']);
+		expect(problems(`q=${'a'.repeat(10_000)}`)).toEqual(['q:queryTooLong']);
+		expect(problems('theme=participation&theme=transparency')).toEqual(['theme:repeated']);
+		expect(problems('page=x&sdg=18')).toEqual(['sdg:invalidSdg', 'page:invalidPage']);
+	});
+
+	it('accepts quotes, tsquery operators and SQL in free text as plain text', () => {
+		for (const q of [`"citizen dialogue"`, `dialog & !demokrati | (x:*)`, `'; select pg_sleep(10); --`]) {
+			expect(parse(`q=${encodeURIComponent(q)}`).q).toBe(q.trim());
+		}
+	});
+
+	it('never fails with anything but a ValidationError, whatever the query string', () => {
+		const key = fc.constantFrom('theme', 'kind', 'sdg', 'country', 'q', 'page', 'other');
+		fc.assert(
+			fc.property(fc.array(fc.tuple(key, fc.string({ maxLength: 300 })), { maxLength: 8 }), (pairs) => {
+				const params = new URLSearchParams(pairs);
+				try {
+					const f = parseInspirationFilter(params);
+					expect(f.page).toBeGreaterThanOrEqual(1);
+					expect(f.goal === undefined || (f.goal >= 1 && f.goal <= 17)).toBe(true);
+					expect((f.q ?? '').length).toBeLessThanOrEqual(200);
+				} catch (e) {
+					expect(e).toBeInstanceOf(ValidationError);
+				}
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it('parses raw, possibly broken, query strings the way the server receives them', () => {
+		fc.assert(
+			fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (raw) => {
+				const params = new URL(`http://x/inspiration?${raw}`).searchParams;
+				try {
+					parseInspirationFilter(params);
+				} catch (e) {
+					expect(e).toBeInstanceOf(ValidationError);
+				}
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+});
+
+describe('the API parameters', () => {
+	it('lang is sv or en, per_page 1 to 100, search at most 200 characters', () => {
+		expect(parseLang(new URLSearchParams('lang=en'), 'sv')).toBe('en');
+		expect(parseLang(new URLSearchParams(''), 'sv')).toBe('sv');
+		expect(() => parseLang(new URLSearchParams('lang=de'), 'sv')).toThrow(ValidationError);
+		expect(parsePerPage(new URLSearchParams('per_page=100'))).toBe(100);
+		expect(() => parsePerPage(new URLSearchParams('per_page=101'))).toThrow(ValidationError);
+		expect(() => parsePerPage(new URLSearchParams('per_page=-5'))).toThrow(ValidationError);
+		expect(parseSearch(new URLSearchParams('q=dialog'))).toEqual({ q: 'dialog', page: 1 });
+		expect(() => parseSearch(new URLSearchParams(`q=${'x'.repeat(201)}`))).toThrow(ValidationError);
+	});
+});
