@@ -6,7 +6,9 @@ import { openDatabase } from '../src/lib/server/db/index.ts';
 import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
 
 const url = process.env.DATABASE_URL || undefined;
-const handle = await openDatabase(url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') });
+const handle = await openDatabase(
+	url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') }
+);
 await seedReferenceData(handle.db);
 const demo = process.env.SEED_DEMO !== 'false' && (await seedDemoContent(handle.db));
 await handle.close();

@@ -21,7 +21,12 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
-	console.log(JSON.stringify({ level: 30, msg: `Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}` }));
+	console.log(
+		JSON.stringify({
+			level: 30,
+			msg: `Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
+		})
+	);
 });
 
 let stopping = false;
@@ -30,7 +35,11 @@ function stop() {
 	stopping = true;
 	server.close(() => {
 		// Lets the app close its database (hooks.server.ts listens for this).
-		/** @type {(event: string, reason: string) => boolean} */ (process.emit).call(process, 'sveltekit:shutdown', 'SIGTERM');
+		/** @type {(event: string, reason: string) => boolean} */ (process.emit).call(
+			process,
+			'sveltekit:shutdown',
+			'SIGTERM'
+		);
 		setTimeout(() => process.exit(0), 500).unref();
 	});
 	server.closeIdleConnections();

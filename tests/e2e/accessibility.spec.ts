@@ -56,13 +56,22 @@ test('the skip link is the first stop for the keyboard and moves focus to the co
 
 test('pages reflow at 320 px without horizontal scrolling, and headings go in order', async () => {
 	const { page, context } = await open(browser, { width: 320 });
-	for (const path of ['/', '/inspiration', '/en/inspiration/medborgardialog-som-raddar-liv', '/goals/7', '/search?q=dialog']) {
+	for (const path of [
+		'/',
+		'/inspiration',
+		'/en/inspiration/medborgardialog-som-raddar-liv',
+		'/goals/7',
+		'/search?q=dialog'
+	]) {
 		await page.goto(path);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow, path).toBeLessThanOrEqual(0);
 		const levels = await page.$$eval('h1, h2, h3, h4', (hs) => hs.map((h) => Number(h.tagName[1])));
 		expect(levels[0], path).toBe(1);
-		expect(levels.filter((l) => l === 1), path).toHaveLength(1);
+		expect(
+			levels.filter((l) => l === 1),
+			path
+		).toHaveLength(1);
 		for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, path).toBeLessThanOrEqual(1);
 	}
 	await context.close();

@@ -12,7 +12,10 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	const { page, context } = await open(browser);
 	await page.goto('/');
 	expect(await page.locator('html').getAttribute('lang')).toBe('sv');
-	await page.getByRole('link', { name: /^Deltagande/ }).first().click();
+	await page
+		.getByRole('link', { name: /^Deltagande/ })
+		.first()
+		.click();
 	await page.waitForURL(/\/inspiration\?theme=participation$/);
 
 	// Every card reads "Theme – Title" and the participation filter is marked as chosen.
@@ -28,7 +31,10 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	}
 
 	// Narrow down by kind, then open the dengue case story.
-	await page.locator('#facet-kind + ul').getByRole('link', { name: /Fallbeskrivning/ }).click();
+	await page
+		.locator('#facet-kind + ul')
+		.getByRole('link', { name: /Fallbeskrivning/ })
+		.click();
 	await page.waitForURL(/kind=case-story/);
 	expect(new URL(page.url()).searchParams.get('theme')).toBe('participation');
 	await page.getByRole('link', { name: /Medborgardialog som räddar liv/ }).click();

@@ -37,6 +37,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
 		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
 		.analyze();
 	return results.violations.map(
-		(v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')})`
+		(v) =>
+			`${v.id}: ${v.help} (${v.nodes
+				.map((n) => n.target.join(' '))
+				.slice(0, 3)
+				.join(' | ')})`
 	);
 }

@@ -13,7 +13,10 @@ test('with JavaScript disabled the filters, the free-text form and paging all wo
 	await page.goto('/en/inspiration');
 	// No script is sent at all.
 	expect(await page.locator('script').count()).toBe(0);
-	await page.locator('#facet-theme + ul').getByRole('link', { name: /Participation/ }).click();
+	await page
+		.locator('#facet-theme + ul')
+		.getByRole('link', { name: /Participation/ })
+		.click();
 	await page.waitForURL(/theme=participation/);
 	// The free-text form keeps the chosen theme as a hidden field.
 	await page.getByLabel('Free text').fill('dengue');
@@ -21,7 +24,9 @@ test('with JavaScript disabled the filters, the free-text form and paging all wo
 	await page.waitForURL(/q=dengue/);
 	const url = new URL(page.url());
 	expect(url.searchParams.get('theme')).toBe('participation');
-	expect(await page.locator('.card-title').allTextContents()).toEqual([expect.stringMatching(/Citizen dialogue that saves lives/)]);
+	expect(await page.locator('.card-title').allTextContents()).toEqual([
+		expect.stringMatching(/Citizen dialogue that saves lives/)
+	]);
 	await page.getByRole('link', { name: /Remove the filter Participation/ }).click();
 	await page.waitForURL((u) => !u.searchParams.has('theme') && u.searchParams.get('q') === 'dengue');
 	await context.close();

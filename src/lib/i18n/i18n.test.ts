@@ -4,7 +4,9 @@ import { countryName, format, formatDate, localizePath, messages, plural, splitL
 
 type Tree = { [key: string]: string | Tree };
 const keys = (tree: Tree, prefix = ''): string[] =>
-	Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
+	Object.entries(tree).flatMap(([k, v]) =>
+		typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)
+	);
 
 describe('message catalogues', () => {
 	const dir = new URL('../../../messages/', import.meta.url);

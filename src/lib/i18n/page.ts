@@ -1,5 +1,14 @@
 import { page } from '$app/state';
-import { countryName, formatDate, format, localizePath, messages, plural, type Locale, type PluralForms } from './index.ts';
+import {
+	countryName,
+	formatDate,
+	format,
+	localizePath,
+	messages,
+	plural,
+	type Locale,
+	type PluralForms
+} from './index.ts';
 
 /**
  * Everything a component needs for the page's language: the messages and helpers bound to it.

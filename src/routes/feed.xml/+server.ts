@@ -15,7 +15,10 @@ export const GET: RequestHandler = ({ locals, url }) =>
 		if (themeParam.length > 1) throw new ValidationError([{ field: 'theme', code: 'repeated' }]);
 		if (themeParam.length && !theme) throw new ValidationError([{ field: 'theme', code: 'invalidTheme' }]);
 		const articles = await latestArticles(database, locals.locale, 50, theme?.key);
-		return new Response(atomFeed(url.origin, locals.locale, articles, url.pathname + url.search, theme?.name), {
-			headers: { 'content-type': 'application/atom+xml; charset=utf-8' }
-		});
+		return new Response(
+			atomFeed(url.origin, locals.locale, articles, url.pathname + url.search, theme?.name),
+			{
+				headers: { 'content-type': 'application/atom+xml; charset=utf-8' }
+			}
+		);
 	});

@@ -12,9 +12,13 @@ export const GET: RequestHandler = async ({ url }) => {
 	const entry = (path: string, langs: readonly string[], lastmod?: string) =>
 		langs
 			.map(
-				(l) => `<url><loc>${url.origin}${localizePath(l as 'sv', path)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}${langs
-					.map((a) => `<xhtml:link rel="alternate" hreflang="${a}" href="${url.origin}${localizePath(a as 'sv', path)}"/>`)
-					.join('')}</url>`
+				(l) =>
+					`<url><loc>${url.origin}${localizePath(l as 'sv', path)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}${langs
+						.map(
+							(a) =>
+								`<xhtml:link rel="alternate" hreflang="${a}" href="${url.origin}${localizePath(a as 'sv', path)}"/>`
+						)
+						.join('')}</url>`
 			)
 			.join('\n');
 	const body = `<?xml version="1.0" encoding="UTF-8"?>

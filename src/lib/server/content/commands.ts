@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../db/index.ts';
 import { contentChanged } from '../core/content-version.ts';
@@ -18,65 +18,129 @@ import { sanitizeRichText } from './sanitize.ts';
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
 
-/**
- * Creates or replaces an article (by slug) with its translations and tags, in one transaction.
- * A target implies its goal, so filtering by goal 16 finds an article tagged only with 16.7.
- */
-export async function saveArticle(db: Database, input: ArticleInput): Promise<number> {
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type ParsedArticle = z.output<typeof articleInputSchema>;
+
+function parseArticle(input: ArticleInput): ParsedArticle {
 	const parsed = articleInputSchema.safeParse(input);
 	if (!parsed.success) {
 		throw new ValidationError(
 			parsed.error.issues.map((i) => ({ field: i.path.join('.'), code: 'invalidArticle' as const }))
 		);
 	}
-	const a = parsed.data;
-	const id = await db.transaction(async (tx) => {
-		const known = a.targets.length
-			? await tx.select({ code: sdgTarget.code, goal: sdgTarget.goal }).from(sdgTarget).where(inArray(sdgTarget.code, a.targets))
-			: [];
-		if (known.length !== new Set(a.targets).size) {
-			throw new ValidationError([{ field: 'targets', code: 'unknownTarget' }]);
-		}
-		const goals = [...new Set([...a.goals, ...known.map((t) => t.goal)])];
-		const values = {
-			slug: a.slug,
-			kind: a.kind,
-			status: a.status,
-			publishedAt: a.publishedAt,
-			partnershipId: a.partnershipId,
-			updatedAt: new Date()
-		};
-		const [row] = await tx
-			.insert(article)
-			.values(values)
-			.onConflictDoUpdate({ target: article.slug, set: values })
-			.returning({ id: article.id });
-		const articleId = row!.id;
-		for (const table of [articleTranslation, articleTheme, articleGoal, articleTarget, articleCountry, articleOrganization]) {
-			await tx.delete(table).where(eq(table.articleId, articleId));
-		}
-		const translations = Object.entries(a.translations).map(([lang, t]) => ({
+	return parsed.data;
+}
+
+/**
+ * Creates or replaces an article (by slug) with its translations and tags, in one transaction.
+ * A target implies its goal, so filtering by goal 16 finds an article tagged only with 16.7.
+ */
+export async function saveArticle(db: Database, input: ArticleInput): Promise<number> {
+	const a = parseArticle(input);
+	const [id] = await db.transaction((tx) => writeArticles(tx, [a]));
+	contentChanged();
+	return id!;
+}
+
+/** Many articles in one transaction (imports, the synthetic corpus): all or none. */
+export async function saveArticles(db: Database, inputs: ArticleInput[]): Promise<number[]> {
+	const parsed = inputs.map(parseArticle);
+	const ids = await db.transaction((tx) => writeArticles(tx, parsed));
+	contentChanged();
+	return ids;
+}
+
+/** Writes articles with a fixed number of statements, however many there are. */
+async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promise<number[]> {
+	if (!articles.length) return [];
+	const codes = [...new Set(articles.flatMap((a) => a.targets))];
+	const known = new Map(
+		(codes.length
+			? await tx
+					.select({ code: sdgTarget.code, goal: sdgTarget.goal })
+					.from(sdgTarget)
+					.where(inArray(sdgTarget.code, codes))
+			: []
+		).map((t) => [t.code, t.goal])
+	);
+	if (known.size !== codes.length) throw new ValidationError([{ field: 'targets', code: 'unknownTarget' }]);
+
+	const now = new Date();
+	const rows = await tx
+		.insert(article)
+		.values(
+			articles.map((a) => ({
+				slug: a.slug,
+				kind: a.kind,
+				status: a.status,
+				publishedAt: a.publishedAt,
+				partnershipId: a.partnershipId,
+				updatedAt: now
+			}))
+		)
+		.onConflictDoUpdate({
+			target: article.slug,
+			set: {
+				kind: sql`excluded.kind`,
+				status: sql`excluded.status`,
+				publishedAt: sql`excluded.published_at`,
+				partnershipId: sql`excluded.partnership_id`,
+				updatedAt: sql`excluded.updated_at`
+			}
+		})
+		.returning({ id: article.id, slug: article.slug });
+	const idBySlug = new Map(rows.map((r) => [r.slug, r.id]));
+	const ids = articles.map((a) => idBySlug.get(a.slug)!);
+
+	for (const table of [
+		articleTranslation,
+		articleTheme,
+		articleGoal,
+		articleTarget,
+		articleCountry,
+		articleOrganization
+	]) {
+		await tx.delete(table).where(inArray(table.articleId, ids));
+	}
+	const each = <T>(make: (a: ParsedArticle, articleId: number) => T[]) =>
+		articles.flatMap((a, i) => make(a, ids[i]!));
+	const translations = each((a, articleId) =>
+		Object.entries(a.translations).map(([lang, t]) => ({
 			articleId,
 			lang,
 			title: t!.title,
 			teaser: t!.teaser,
 			body: sanitizeRichText(t!.body)
-		}));
-		if (translations.length) await tx.insert(articleTranslation).values(translations);
-		const themes = [...new Set(a.themes)];
-		if (themes.length)
-			await tx.insert(articleTheme).values(themes.map((themeKey, position) => ({ articleId, themeKey, position })));
-		if (goals.length) await tx.insert(articleGoal).values(goals.map((goal) => ({ articleId, goal })));
-		if (known.length)
-			await tx.insert(articleTarget).values(known.map((t) => ({ articleId, target: t.code })));
-		const countries = [...new Set(a.countries)];
-		if (countries.length)
-			await tx.insert(articleCountry).values(countries.map((country) => ({ articleId, country })));
-		const orgs = [...new Set(a.organizationIds)];
-		if (orgs.length)
-			await tx.insert(articleOrganization).values(orgs.map((organizationId) => ({ articleId, organizationId })));
-		return articleId;
-	});
-	contentChanged();
-	return id;
+		}))
+	);
+	const themes = each((a, articleId) =>
+		[...new Set(a.themes)].map((themeKey, position) => ({ articleId, themeKey, position }))
+	);
+	// A target implies its goal.
+	const goals = each((a, articleId) =>
+		[...new Set([...a.goals, ...a.targets.map((t) => known.get(t)!)])].map((goal) => ({ articleId, goal }))
+	);
+	const targets = each((a, articleId) => [...new Set(a.targets)].map((target) => ({ articleId, target })));
+	const countries = each((a, articleId) =>
+		[...new Set(a.countries)].map((country) => ({ articleId, country }))
+	);
+	const organizations = each((a, articleId) =>
+		[...new Set(a.organizationIds)].map((organizationId) => ({ articleId, organizationId }))
+	);
+	// Postgres takes at most 65,535 parameters a statement: insert in slices.
+	const insert = async <T extends Record<string, unknown>>(
+		table: Parameters<Transaction['insert']>[0],
+		values: T[]
+	) => {
+		const per = Math.floor(30_000 / Math.max(1, Object.keys(values[0] ?? {}).length));
+		for (let i = 0; i < values.length; i += per)
+			await tx.insert(table).values(values.slice(i, i + per) as never);
+	};
+	await insert(articleTranslation, translations);
+	await insert(articleTheme, themes);
+	await insert(articleGoal, goals);
+	await insert(articleTarget, targets);
+	await insert(articleCountry, countries);
+	await insert(articleOrganization, organizations);
+	return ids;
 }

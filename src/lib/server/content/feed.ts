@@ -2,7 +2,10 @@ import { localizePath, messages, format, type Locale } from '#lib/i18n/index.ts'
 import type { ArticleCard } from './queries.ts';
 
 const escapeXml = (s: string) =>
-	s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+	s.replace(
+		/[<>&'"]/g,
+		(c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!
+	);
 
 /** An Atom feed of articles in one language (optionally one theme's). */
 export function atomFeed(

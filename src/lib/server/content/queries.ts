@@ -65,9 +65,7 @@ function conditions(locale: string, filter: InspirationFilter): Record<Dimension
 		country: filter.country
 			? sql`exists (select 1 from article_country x where x.article_id = a.id and x.country = ${filter.country})`
 			: yes,
-		q: filter.q
-			? sql`t.search @@ websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${filter.q})`
-			: yes
+		q: filter.q ? sql`t.search @@ websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${filter.q})` : yes
 	};
 }
 
@@ -216,11 +214,7 @@ export interface ArticleDetail extends ArticleCard {
 }
 
 /** One published article in one language, with everything its page links to. */
-export async function getArticle(
-	db: Database,
-	locale: string,
-	slug: string
-): Promise<ArticleDetail | null> {
+export async function getArticle(db: Database, locale: string, slug: string): Promise<ArticleDetail | null> {
 	const [r] = await rows<
 		CardRow & {
 			body: string;
@@ -309,7 +303,13 @@ export interface ThemeSummary extends ThemeRef {
 
 /** All themes, principles first, with the number of published articles in the language. */
 export async function listThemes(db: Database, locale: string): Promise<ThemeSummary[]> {
-	const r = await rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText; description: LocalizedText; n: number }>(
+	const r = await rows<{
+		key: string;
+		kind: 'principle' | 'topic';
+		name: LocalizedText;
+		description: LocalizedText;
+		n: number;
+	}>(
 		db,
 		sql`select th.key, th.kind, th.name, th.description,
 			(select count(*)::int from article_theme x join article a on a.id = x.article_id

@@ -24,14 +24,7 @@ export const principleKeys = [
 ] as const;
 export type PrincipleKey = (typeof principleKeys)[number];
 
-export const articleKinds = [
-	'case-story',
-	'method',
-	'interview',
-	'report',
-	'opinion',
-	'news'
-] as const;
+export const articleKinds = ['case-story', 'method', 'interview', 'report', 'opinion', 'news'] as const;
 export type ArticleKind = (typeof articleKinds)[number];
 
 export const articleStatuses = ['draft', 'review', 'published', 'archived'] as const;

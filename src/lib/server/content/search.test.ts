@@ -41,7 +41,13 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 	});
 
 	it('treats quotes, operators and SQL as text', async () => {
-		for (const q of [`"citizen dialogue"`, `dialog & !( | :*`, `'; drop table article; --`, `\\'\u0000`.replace('\u0000', ''), '<script>']) {
+		for (const q of [
+			`"citizen dialogue"`,
+			`dialog & !( | :*`,
+			`'; drop table article; --`,
+			`\\'\u0000`.replace('\u0000', ''),
+			'<script>'
+		]) {
 			const r = await searchArticles(h.db, 'en', q);
 			expect(r.hits.every((x) => !x.snippet.includes('<script>'))).toBe(true);
 		}
@@ -50,8 +56,12 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 	});
 
 	it('refuses an unknown theme or target with a message rather than an empty list', async () => {
-		await expect(findInspiration(h.db, 'sv', new URLSearchParams('theme=cooking'))).rejects.toThrow(ValidationError);
-		await expect(findInspiration(h.db, 'sv', new URLSearchParams('sdg=16.99'))).rejects.toThrow(ValidationError);
+		await expect(findInspiration(h.db, 'sv', new URLSearchParams('theme=cooking'))).rejects.toThrow(
+			ValidationError
+		);
+		await expect(findInspiration(h.db, 'sv', new URLSearchParams('sdg=16.99'))).rejects.toThrow(
+			ValidationError
+		);
 		const ok = await findInspiration(h.db, 'sv', new URLSearchParams('sdg=16.10'));
 		expect(ok.result.total).toBeGreaterThanOrEqual(0);
 	});
@@ -59,7 +69,22 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 	it('answers any generated query with a result or a ValidationError, never a database error', async () => {
 		const value = fc.oneof(
 			fc.string({ maxLength: 60 }),
-			fc.constantFrom('16', '16.7', '3.d', 'participation', 'XK', '"', "'", '&', '!', ':*', '\\', '%', '1e9', '-1')
+			fc.constantFrom(
+				'16',
+				'16.7',
+				'3.d',
+				'participation',
+				'XK',
+				'"',
+				"'",
+				'&',
+				'!',
+				':*',
+				'\\',
+				'%',
+				'1e9',
+				'-1'
+			)
 		);
 		const key = fc.constantFrom('theme', 'kind', 'sdg', 'country', 'q', 'page');
 		await fc.assert(
@@ -90,10 +115,21 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 			countries: ['se'],
 			organizationIds: [],
 			partnershipId: null,
-			translations: { sv: { title: 'Öppna protokoll i fullmäktige', teaser: 'Ett test.', body: '<p>Öppenhet<script>x()</script></p>' } }
+			translations: {
+				sv: {
+					title: 'Öppna protokoll i fullmäktige',
+					teaser: 'Ett test.',
+					body: '<p>Öppenhet<script>x()</script></p>'
+				}
+			}
 		};
 		await saveArticle(h.db, { ...base, slug: 'utkast-test', status: 'draft', publishedAt: null });
-		await saveArticle(h.db, { ...base, slug: 'publicerad-test', status: 'published', publishedAt: new Date() });
+		await saveArticle(h.db, {
+			...base,
+			slug: 'publicerad-test',
+			status: 'published',
+			publishedAt: new Date()
+		});
 		const { result } = await findInspiration(h.db, 'sv', new URLSearchParams('sdg=16.10'));
 		const slugs = result.items.map((a) => a.slug);
 		expect(slugs).toContain('publicerad-test');
@@ -105,7 +141,13 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 		expect(found.hits.map((x) => x.slug)).toContain('publicerad-test');
 		expect(found.hits.find((x) => x.slug === 'publicerad-test')!.snippet).not.toContain('x()');
 		await expect(
-			saveArticle(h.db, { ...base, slug: 'fel', status: 'published', publishedAt: new Date(), targets: ['16.99'] })
+			saveArticle(h.db, {
+				...base,
+				slug: 'fel',
+				status: 'published',
+				publishedAt: new Date(),
+				targets: ['16.99']
+			})
 		).rejects.toThrow(ValidationError);
 	});
 });

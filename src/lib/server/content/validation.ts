@@ -92,8 +92,7 @@ export function parseInspirationFilter(params: URLSearchParams): InspirationFilt
 		problems
 	);
 	filter.page =
-		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ??
-		1;
+		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
 	if (problems.length) throw new ValidationError(problems);
 	return filter;
 }
@@ -124,11 +123,9 @@ export function parsePerPage(params: URLSearchParams): number {
 export function parseSearch(params: URLSearchParams): { q: string; page: number } {
 	const problems: FieldProblem[] = [];
 	const q =
-		check(z.string().max(maxQueryLength), single(params, 'q', problems), 'q', 'queryTooLong', problems) ??
-		'';
+		check(z.string().max(maxQueryLength), single(params, 'q', problems), 'q', 'queryTooLong', problems) ?? '';
 	const page =
-		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ??
-		1;
+		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
 	if (problems.length) throw new ValidationError(problems);
 	return { q, page };
 }
@@ -141,7 +138,10 @@ const localizedArticleText = z.object({
 
 /** An article as a whole, as the seed, the corpus generator and (later) the editor save it. */
 export const articleInputSchema = z.object({
-	slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(120),
+	slug: z
+		.string()
+		.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+		.max(120),
 	kind: z.enum(articleKinds),
 	status: z.enum(articleStatuses),
 	publishedAt: z.coerce.date().nullable(),

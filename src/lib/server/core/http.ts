@@ -41,7 +41,10 @@ export async function forApi(locale: Locale, run: () => Promise<Response>): Prom
 			);
 		}
 		if (e instanceof NotFoundError) {
-			return Response.json({ error: { message: messages(locale).errors.notFound, field: null } }, { status: 404 });
+			return Response.json(
+				{ error: { message: messages(locale).errors.notFound, field: null } },
+				{ status: 404 }
+			);
 		}
 		throw e;
 	}

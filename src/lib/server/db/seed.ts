@@ -10,8 +10,7 @@ import { saveArticle, type ArticleInput } from '../content/commands.ts';
 import type { LocalizedText } from '../core/localized.ts';
 
 const dataDir = () => path.resolve(process.env.REFERENCE_DATA_DIR ?? 'data');
-const readJson = <T>(file: string): T =>
-	JSON.parse(readFileSync(path.join(dataDir(), file), 'utf8')) as T;
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(dataDir(), file), 'utf8')) as T;
 
 interface SdgFile {
 	goals: { number: number; colour: string; shortName: LocalizedText; title: LocalizedText }[];
@@ -60,10 +59,7 @@ export async function seedReferenceData(db: Database): Promise<void> {
 					set: { colour: g.colour, shortName: g.shortName, title: g.title }
 				});
 		}
-		await tx
-			.insert(sdgTarget)
-			.values(sdg.targets)
-			.onConflictDoNothing({ target: sdgTarget.code });
+		await tx.insert(sdgTarget).values(sdg.targets).onConflictDoNothing({ target: sdgTarget.code });
 		const themes = [
 			...principles.map((t, i) => ({ ...t, kind: 'principle' as const, position: i })),
 			...topics.map((t, i) => ({ ...t, kind: 'topic' as const, position: 100 + i }))

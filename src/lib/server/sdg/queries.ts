@@ -25,7 +25,13 @@ const publishedIn = (locale: string) => sql`
 
 /** The 17 goals with their number of published articles in the language. */
 export async function listGoals(db: Database, locale: string): Promise<GoalSummary[]> {
-	const r = await rows<{ number: number; colour: string; short_name: LocalizedText; title: LocalizedText; n: number }>(
+	const r = await rows<{
+		number: number;
+		colour: string;
+		short_name: LocalizedText;
+		title: LocalizedText;
+		n: number;
+	}>(
 		db,
 		sql`select g.number, g.colour, g.short_name, g.title,
 			coalesce(c.n, 0)::int as n

@@ -11,6 +11,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const database = await db();
 	const goal = n ? await getGoal(database, locals.locale, n) : null;
 	if (!goal) error(404, messages(locals.locale).errors.notFound);
-	const { result } = await findInspiration(database, locals.locale, new URLSearchParams({ sdg: String(n) }), 12);
+	const { result } = await findInspiration(
+		database,
+		locals.locale,
+		new URLSearchParams({ sdg: String(n) }),
+		12
+	);
 	return { goal, inspiration: result };
 };

@@ -9,5 +9,7 @@ export const GET: RequestHandler = ({ url }) =>
 	forApi(url.searchParams.get('lang') === 'en' ? 'en' : 'sv', async () => {
 		const lang = parseLang(url.searchParams, 'sv');
 		const goals = await listGoals(await db(), lang);
-		return Response.json({ items: goals.map((g) => ({ ...g, url: `${url.origin}/api/v1/goals/${g.number}` })) });
+		return Response.json({
+			items: goals.map((g) => ({ ...g, url: `${url.origin}/api/v1/goals/${g.number}` }))
+		});
 	});

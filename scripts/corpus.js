@@ -1,0 +1,34 @@
+// npm run corpus -- --count 10000: adds a synthetic corpus (both languages) to the database named
+// by DATABASE_URL, or PGlite under DATA_DIR. For benchmarks and tests at scale, never the demo.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/lib/server/db/index.ts';
+import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
+import { saveArticles } from '../src/lib/server/content/commands.ts';
+import { syntheticArticles } from '../src/lib/server/content/corpus.ts';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' } } });
+const count = Number(values.count);
+if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
+	console.error('--count must be a whole number from 1 to 1000000');
+	process.exit(2);
+}
+const url = process.env.DATABASE_URL || undefined;
+const handle = await openDatabase(url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') });
+await seedReferenceData(handle.db);
+await seedDemoContent(handle.db);
+const started = Date.now();
+let batch = [];
+let done = 0;
+for (const article of syntheticArticles(count)) {
+	batch.push(article);
+	if (batch.length === 500) {
+		await saveArticles(handle.db, batch);
+		done += batch.length;
+		batch = [];
+		process.stdout.write(`\r${done} / ${count}`);
+	}
+}
+if (batch.length) await saveArticles(handle.db, batch);
+await handle.close();
+console.log(`\r${count} articles in ${((Date.now() - started) / 1000).toFixed(1)} s (${handle.kind})`);
