@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../db/index.ts';
-import { contentChanged } from '../core/content-version.ts';
+import { announceChange, bumpRevision } from '../core/revision.ts';
 import { ValidationError } from '../core/errors.ts';
 import { sdgTarget } from '../sdg/schema.ts';
 import {
@@ -38,7 +38,7 @@ function parseArticle(input: ArticleInput): ParsedArticle {
 export async function saveArticle(db: Database, input: ArticleInput): Promise<number> {
 	const a = parseArticle(input);
 	const [id] = await db.transaction((tx) => writeArticles(tx, [a]));
-	contentChanged();
+	announceChange();
 	return id!;
 }
 
@@ -46,13 +46,14 @@ export async function saveArticle(db: Database, input: ArticleInput): Promise<nu
 export async function saveArticles(db: Database, inputs: ArticleInput[]): Promise<number[]> {
 	const parsed = inputs.map(parseArticle);
 	const ids = await db.transaction((tx) => writeArticles(tx, parsed));
-	contentChanged();
+	announceChange();
 	return ids;
 }
 
 /** Writes articles with a fixed number of statements, however many there are. */
 async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promise<number[]> {
 	if (!articles.length) return [];
+	await bumpRevision(tx);
 	const codes = [...new Set(articles.flatMap((a) => a.targets))];
 	const known = new Map(
 		(codes.length

@@ -19,8 +19,33 @@ function random(seed: number) {
 	};
 }
 
-const topics = ['migration', 'urbanisation', 'globalisation', 'health', 'culture', 'climate', 'gender-equality'];
-const countries = ['ID', 'ZA', 'XK', 'BW', 'KE', 'TZ', 'UG', 'VN', 'UA', 'GE', 'MK', 'BA', 'NA', 'RW', 'ZM', 'MZ'];
+const topics = [
+	'migration',
+	'urbanisation',
+	'globalisation',
+	'health',
+	'culture',
+	'climate',
+	'gender-equality'
+];
+const countries = [
+	'ID',
+	'ZA',
+	'XK',
+	'BW',
+	'KE',
+	'TZ',
+	'UG',
+	'VN',
+	'UA',
+	'GE',
+	'MK',
+	'BA',
+	'NA',
+	'RW',
+	'ZM',
+	'MZ'
+];
 const targetsByGoal: Record<number, string[]> = {
 	1: ['1.3', '1.4'],
 	3: ['3.3', '3.8', '3.d'],
@@ -36,33 +61,212 @@ const targetsByGoal: Record<number, string[]> = {
 const goals = Object.keys(targetsByGoal).map(Number);
 
 const sv = {
-	subjects: ['Kommunen', 'Förvaltningen', 'Partnerskapet', 'Fullmäktige', 'Distriktsrådet', 'Regionen', 'Projektgruppen', 'Ungdomsrådet'],
-	verbs: ['utvecklade', 'prövade', 'utvärderade', 'förankrade', 'dokumenterade', 'breddade', 'stärkte', 'följde upp'],
-	objects: ['medborgardialogen', 'en medborgardialog om budgeten', 'samrådet med invånarna', 'öppna nämndsmöten', 'rutiner för insyn', 'arbetet med synpunkter', 'dialogen med civilsamhället', 'den lokala demokratin', 'uppföljningen av målen', 'mötesplatser för unga'],
-	ends: ['tillsammans med partnerkommunen.', 'under projektets andra år.', 'med stöd av förtroendevalda från både majoritet och opposition.', 'i flera bostadsområden.', 'efter en studieresa.', 'för att nå grupper som sällan hörs.', 'med en tydlig återkoppling till deltagarna.'],
-	titles: ['Dialog som förändrar', 'Insyn i vardagen', 'Unga tar plats', 'Budget i öppet samråd', 'Ansvar som går att utkräva', 'När invånarna sätter dagordningen', 'Från klagomål till förbättring', 'Lokala mötesplatser', 'Demokrati på distans', 'Jämlik service'],
-	places: ['i Ale', 'i Hörby', 'i Västerbotten', 'i Kalmar län', 'i Ghanzi', 'i Peja', 'i Yogyakarta', 'i Cape Winelands']
+	subjects: [
+		'Kommunen',
+		'Förvaltningen',
+		'Partnerskapet',
+		'Fullmäktige',
+		'Distriktsrådet',
+		'Regionen',
+		'Projektgruppen',
+		'Ungdomsrådet'
+	],
+	verbs: [
+		'utvecklade',
+		'prövade',
+		'utvärderade',
+		'förankrade',
+		'dokumenterade',
+		'breddade',
+		'stärkte',
+		'följde upp'
+	],
+	objects: {
+		participation: [
+			'medborgardialogen',
+			'samrådet med invånarna',
+			'mötesplatser för unga',
+			'en rådgivande folkomröstning',
+			'ett medborgarbudgetförslag',
+			'dialogen med civilsamhället',
+			'ungdomsrådets arbete',
+			'workshoppar i byarna'
+		],
+		transparency: [
+			'öppna nämndsmöten',
+			'rutiner för insyn',
+			'publiceringen av protokoll',
+			'en öppen budget',
+			'redovisningen av upphandlingar',
+			'den lokala radions sändningar',
+			'anslagstavlan på webben',
+			'diarieföringen'
+		],
+		accountability: [
+			'uppföljningen av målen',
+			'arbetet med synpunkter',
+			'revisionens granskning',
+			'frågestunden i fullmäktige',
+			'rapporteringen till invånarna',
+			'oppositionens roll',
+			'klagomålshanteringen',
+			'den årliga rapporten'
+		],
+		'non-discrimination': [
+			'tillgängligheten i lokalerna',
+			'tolkning vid möten',
+			'jämställdhetsanalysen',
+			'stödet till personer med funktionsnedsättning',
+			'kvinnors deltagande',
+			'service på flera språk',
+			'arbetet mot diskriminering',
+			'likvärdig service'
+		]
+	},
+	ends: [
+		'tillsammans med partnerkommunen.',
+		'under projektets andra år.',
+		'med stöd av förtroendevalda från både majoritet och opposition.',
+		'i flera bostadsområden.',
+		'efter en studieresa.',
+		'för att nå grupper som sällan hörs.',
+		'med en tydlig återkoppling till deltagarna.'
+	],
+	titles: [
+		'Dialog som förändrar',
+		'Insyn i vardagen',
+		'Unga tar plats',
+		'Budget i öppet samråd',
+		'Ansvar som går att utkräva',
+		'När invånarna sätter dagordningen',
+		'Från klagomål till förbättring',
+		'Lokala mötesplatser',
+		'Demokrati på distans',
+		'Jämlik service'
+	],
+	places: [
+		'i Ale',
+		'i Hörby',
+		'i Västerbotten',
+		'i Kalmar län',
+		'i Ghanzi',
+		'i Peja',
+		'i Yogyakarta',
+		'i Cape Winelands'
+	]
 };
 const en = {
-	subjects: ['The municipality', 'The administration', 'The partnership', 'The council', 'The district council', 'The region', 'The project team', 'The youth council'],
-	verbs: ['developed', 'tested', 'evaluated', 'anchored', 'documented', 'widened', 'strengthened', 'followed up'],
-	objects: ['citizen dialogue', 'a citizen dialogue on the budget', 'consultation with residents', 'open committee meetings', 'routines for transparency', 'the handling of complaints', 'dialogue with civil society', 'local democracy', 'the follow-up of objectives', 'meeting places for young people'],
-	ends: ['together with the partner municipality.', 'in the second year of the project.', 'with support from elected members of both majority and opposition.', 'in several neighbourhoods.', 'after a study visit.', 'to reach groups that are seldom heard.', 'with clear feedback to the participants.'],
-	titles: ['Dialogue that changes things', 'Transparency in everyday work', 'Young people take their place', 'An open budget consultation', 'Accountability that works', 'When residents set the agenda', 'From complaint to improvement', 'Local meeting places', 'Democracy at a distance', 'Equal services'],
-	places: ['in Ale', 'in Hörby', 'in Västerbotten', 'in Kalmar County', 'in Ghanzi', 'in Peja', 'in Yogyakarta', 'in Cape Winelands']
+	subjects: [
+		'The municipality',
+		'The administration',
+		'The partnership',
+		'The council',
+		'The district council',
+		'The region',
+		'The project team',
+		'The youth council'
+	],
+	verbs: [
+		'developed',
+		'tested',
+		'evaluated',
+		'anchored',
+		'documented',
+		'widened',
+		'strengthened',
+		'followed up'
+	],
+	objects: {
+		participation: [
+			'citizen dialogue',
+			'consultation with residents',
+			'meeting places for young people',
+			'an advisory referendum',
+			'a participatory budget proposal',
+			'dialogue with civil society',
+			'the work of the youth council',
+			'workshops in the villages'
+		],
+		transparency: [
+			'open committee meetings',
+			'routines for transparency',
+			'the publication of minutes',
+			'an open budget',
+			'reporting on procurement',
+			'broadcasts on local radio',
+			'the online notice board',
+			'the public records'
+		],
+		accountability: [
+			'the follow-up of objectives',
+			'the handling of complaints',
+			'the auditors’ review',
+			'question time in the council',
+			'reporting to residents',
+			'the role of the opposition',
+			'the complaints procedure',
+			'the annual report'
+		],
+		'non-discrimination': [
+			'accessible premises',
+			'interpretation at meetings',
+			'the gender analysis',
+			'support for people with disabilities',
+			'women’s participation',
+			'services in several languages',
+			'work against discrimination',
+			'equal services'
+		]
+	},
+	ends: [
+		'together with the partner municipality.',
+		'in the second year of the project.',
+		'with support from elected members of both majority and opposition.',
+		'in several neighbourhoods.',
+		'after a study visit.',
+		'to reach groups that are seldom heard.',
+		'with clear feedback to the participants.'
+	],
+	titles: [
+		'Dialogue that changes things',
+		'Transparency in everyday work',
+		'Young people take their place',
+		'An open budget consultation',
+		'Accountability that works',
+		'When residents set the agenda',
+		'From complaint to improvement',
+		'Local meeting places',
+		'Democracy at a distance',
+		'Equal services'
+	],
+	places: [
+		'in Ale',
+		'in Hörby',
+		'in Västerbotten',
+		'in Kalmar County',
+		'in Ghanzi',
+		'in Peja',
+		'in Yogyakarta',
+		'in Cape Winelands'
+	]
 };
 
 type Bank = typeof sv;
+type Principle = keyof Bank['objects'];
 
-function sentence(bank: Bank, pick: <T>(xs: T[]) => T): string {
-	return `${pick(bank.subjects)} ${pick(bank.places)} ${pick(bank.verbs)} ${pick(bank.objects)} ${pick(bank.ends)}`;
+/** Sentences about the article's principle, with now and then one about another principle. */
+function sentence(bank: Bank, focus: Principle, pick: <T>(xs: T[]) => T, rnd: () => number): string {
+	const about = rnd() < 0.85 ? focus : pick([...principleKeys]);
+	return `${pick(bank.subjects)} ${pick(bank.places)} ${pick(bank.verbs)} ${pick(bank.objects[about])} ${pick(bank.ends)}`;
 }
 
-function body(bank: Bank, pick: <T>(xs: T[]) => T, rnd: () => number): string {
+function body(bank: Bank, focus: Principle, pick: <T>(xs: T[]) => T, rnd: () => number): string {
 	const paragraphs: string[] = [];
 	const count = 4 + Math.floor(rnd() * 4);
 	for (let p = 0; p < count; p++) {
-		const sentences = Array.from({ length: 3 + Math.floor(rnd() * 3) }, () => sentence(bank, pick));
+		const sentences = Array.from({ length: 3 + Math.floor(rnd() * 3) }, () =>
+			sentence(bank, focus, pick, rnd)
+		);
 		paragraphs.push(`<p>${sentences.join(' ')}</p>`);
 		if (p === 1) paragraphs.push(`<h2>${pick(bank.titles)}</h2>`);
 	}
@@ -97,13 +301,13 @@ export function* syntheticArticles(count: number, seed = 2030): Generator<Articl
 			translations: {
 				sv: {
 					title: `${sv.titles[titleIndex]} ${sv.places[place]} (${i})`,
-					teaser: sentence(sv, pick),
-					body: body(sv, pick, rnd)
+					teaser: sentence(sv, principle, pick, rnd),
+					body: body(sv, principle, pick, rnd)
 				},
 				en: {
 					title: `${en.titles[titleIndex]} ${en.places[place]} (${i})`,
-					teaser: sentence(en, pick),
-					body: body(en, pick, rnd)
+					teaser: sentence(en, principle, pick, rnd),
+					body: body(en, principle, pick, rnd)
 				}
 			}
 		};

@@ -3,6 +3,7 @@ import type { Database } from '../db/index.ts';
 import { pick, rows, type LocalizedText } from '../core/localized.ts';
 import type { ArticleKind } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
+import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
 
 /** The text-search configuration (stemmer) for a language. */
 export function searchConfig(locale: string): string {
@@ -44,28 +45,6 @@ export interface InspirationPage {
 		goal: FacetValue[];
 		target: FacetValue[];
 		country: FacetValue[];
-	};
-}
-
-type Dimension = 'theme' | 'kind' | 'sdg' | 'country';
-
-/** One SQL condition per active filter, over `a` (article) and `t` (its translation). */
-function conditions(locale: string, filter: InspirationFilter): Record<Dimension | 'q', SQL> {
-	const yes = sql`true`;
-	return {
-		theme: filter.theme
-			? sql`exists (select 1 from article_theme x where x.article_id = a.id and x.theme_key = ${filter.theme})`
-			: yes,
-		kind: filter.kind ? sql`a.kind = ${filter.kind}` : yes,
-		sdg: filter.target
-			? sql`exists (select 1 from article_target x where x.article_id = a.id and x.target = ${filter.target})`
-			: filter.goal
-				? sql`exists (select 1 from article_goal x where x.article_id = a.id and x.goal = ${filter.goal})`
-				: yes,
-		country: filter.country
-			? sql`exists (select 1 from article_country x where x.article_id = a.id and x.country = ${filter.country})`
-			: yes,
-		q: filter.q ? sql`t.search @@ websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${filter.q})` : yes
 	};
 }
 
@@ -112,7 +91,8 @@ function toCard(r: CardRow): ArticleCard {
 /**
  * The inspiration listing: one page of cards, the total, and for every filter the number of hits
  * each of its values would give with the other filters kept (so a visitor sees where to go next).
- * Two queries whatever the filters.
+ * Filters and counts run on the in-memory index (facets.ts); free text asks the database's
+ * full-text index; the page's cards come in one query.
  */
 export async function listInspiration(
 	db: Database,
@@ -120,65 +100,89 @@ export async function listInspiration(
 	filter: InspirationFilter,
 	perPage = pageSize
 ): Promise<InspirationPage> {
-	const c = conditions(locale, filter);
-	const offset = (filter.page - 1) * perPage;
-	const order = filter.q
-		? sql`ts_rank(t.search, websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${filter.q})) desc, a.published_at desc, a.id desc`
-		: sql`a.published_at desc, a.id desc`;
-	const itemsQuery = sql`
-		select p.*, ${cardColumns(locale)}
-		from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and ${c.theme} and ${c.kind} and ${c.sdg} and ${c.country} and ${c.q}
-			order by ${order}
-			limit ${perPage} offset ${offset}
-		) p`;
-	const targetScope = filter.goal ?? (filter.target ? Number(filter.target.split('.')[0]) : null);
-	const facetsQuery = sql`
-		with f as materialized (
-			select a.id, a.kind,
-				${c.theme} as m_theme, ${c.kind} as m_kind, ${c.sdg} as m_sdg, ${c.country} as m_country
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and ${c.q}
-		)
-		select 'total' as dim, '' as value, count(*)::int as n from f where m_theme and m_kind and m_sdg and m_country
-		union all
-		select 'theme', x.theme_key, count(*)::int from f join article_theme x on x.article_id = f.id
-			where m_kind and m_sdg and m_country group by x.theme_key
-		union all
-		select 'kind', f.kind, count(*)::int from f where m_theme and m_sdg and m_country group by f.kind
-		union all
-		select 'goal', x.goal::text, count(*)::int from f join article_goal x on x.article_id = f.id
-			where m_theme and m_kind and m_country group by x.goal
-		union all
-		select 'target', x.target, count(*)::int from f join article_target x on x.article_id = f.id
-			join sdg_target g on g.code = x.target
-			where m_theme and m_kind and m_country and g.goal = ${targetScope ?? -1} group by x.target
-		union all
-		select 'country', x.country, count(*)::int from f join article_country x on x.article_id = f.id
-			where m_theme and m_kind and m_sdg group by x.country`;
-	const [items, facetRows] = await Promise.all([
-		rows<CardRow>(db, itemsQuery),
-		rows<{ dim: string; value: string; n: number }>(db, facetsQuery)
-	]);
-	const facets: InspirationPage['facets'] = { theme: [], kind: [], goal: [], target: [], country: [] };
-	let total = 0;
-	for (const r of facetRows) {
-		if (r.dim === 'total') total = r.n;
-		else facets[r.dim as keyof typeof facets].push({ value: r.value, count: r.n });
+	const entries = await visibleArticles(db, locale);
+	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
+	const scope = filter.goal ?? (filter.target ? Number(filter.target.split('.')[0]) : undefined);
+	const counts = {
+		theme: new Map<string, number>(),
+		kind: new Map<string, number>(),
+		goal: new Map<number, number>(),
+		target: new Map<string, number>(),
+		country: new Map<string, number>()
+	};
+	const add = <T>(map: Map<T, number>, key: T) => map.set(key, (map.get(key) ?? 0) + 1);
+	const matches: FacetEntry[] = [];
+	// One pass: each filter's counts are taken over the articles that pass every other filter.
+	for (const e of entries) {
+		if (rank && !rank.has(e.id)) continue;
+		const t = !filter.theme || e.themes.includes(filter.theme);
+		const k = !filter.kind || e.kind === filter.kind;
+		const g = filter.target
+			? e.targets.includes(filter.target)
+			: !filter.goal || e.goals.includes(filter.goal);
+		const c = !filter.country || e.countries.includes(filter.country);
+		if (k && g && c) for (const v of e.themes) add(counts.theme, v);
+		if (t && g && c) add(counts.kind, e.kind);
+		if (t && k && c) {
+			for (const v of e.goals) add(counts.goal, v);
+			if (scope) for (const v of e.targets) if (v.startsWith(`${scope}.`)) add(counts.target, v);
+		}
+		if (t && k && g) for (const v of e.countries) add(counts.country, v);
+		if (t && k && g && c) matches.push(e);
 	}
-	facets.goal.sort((a, b) => Number(a.value) - Number(b.value));
-	facets.target.sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true }));
-	facets.country.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+	if (rank) matches.sort((a, b) => rank.get(b.id)! - rank.get(a.id)! || b.time - a.time || b.id - a.id);
+
+	const facet = <T extends string | number>(map: Map<T, number>): FacetValue[] =>
+		[...map].map(([value, count]) => ({ value: String(value), count }));
+	const facets: InspirationPage['facets'] = {
+		theme: facet(counts.theme),
+		kind: facet(counts.kind),
+		goal: facet(counts.goal).sort((a, b) => Number(a.value) - Number(b.value)),
+		target: facet(counts.target).sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true })),
+		country: facet(counts.country).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+	};
+	const offset = (filter.page - 1) * perPage;
 	return {
-		items: items.map(toCard),
-		total,
+		items: await cardsByIds(
+			db,
+			locale,
+			matches.slice(offset, offset + perPage).map((e) => e.id)
+		),
+		total: matches.length,
 		page: filter.page,
 		perPage,
-		pages: Math.max(1, Math.ceil(total / perPage)),
+		pages: Math.max(1, Math.ceil(matches.length / perPage)),
 		facets
 	};
+}
+
+/** Articles whose text in the language matches a free-text query, with their rank. */
+async function textMatches(db: Database, locale: string, q: string): Promise<Map<number, number>> {
+	const r = await rows<{ id: number; rank: number }>(
+		db,
+		sql`select t.article_id as id, ts_rank(t.search, query) as rank
+			from article_translation t, websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${q}) query
+			where t.lang = ${locale} and t.search @@ query`
+	);
+	return new Map(r.map((x) => [x.id, Number(x.rank)]));
+}
+
+/** Cards for the given articles, in the given order, in one query. */
+async function cardsByIds(db: Database, locale: string, ids: number[]): Promise<ArticleCard[]> {
+	if (!ids.length) return [];
+	const r = await rows<CardRow>(
+		db,
+		sql`select p.*, ${cardColumns(locale)} from (
+			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser
+			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
+			where a.id in ${sql`(${sql.join(
+				ids.map((id) => sql`${id}`),
+				sql`, `
+			)})`}
+		) p`
+	);
+	const byId = new Map(r.map((x) => [x.id, toCard(x)]));
+	return ids.map((id) => byId.get(id)).filter((c): c is ArticleCard => !!c);
 }
 
 /** The newest published articles in a language (home page, feed). */
@@ -303,29 +307,22 @@ export interface ThemeSummary extends ThemeRef {
 
 /** All themes, principles first, with the number of published articles in the language. */
 export async function listThemes(db: Database, locale: string): Promise<ThemeSummary[]> {
-	const r = await rows<{
-		key: string;
-		kind: 'principle' | 'topic';
-		name: LocalizedText;
-		description: LocalizedText;
-		n: number;
-	}>(
-		db,
-		sql`select th.key, th.kind, th.name, th.description,
-			(select count(*)::int from article_theme x join article a on a.id = x.article_id
-				join article_translation t on t.article_id = a.id and t.lang = ${locale}
-				where x.theme_key = th.key and ${published}) as n
-			from theme th order by th.position, th.key`
-	);
-	return r.map((t) => ({
+	const [themes, entries] = await Promise.all([
+		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText; description: LocalizedText }>(
+			db,
+			sql`select key, kind, name, description from theme order by position, key`
+		),
+		visibleArticles(db, locale)
+	]);
+	const counts = countBy(entries, (e) => e.themes);
+	return themes.map((t) => ({
 		key: t.key,
 		kind: t.kind,
 		name: pick(t.name, locale),
 		description: pick(t.description, locale),
-		count: t.n
+		count: counts.get(t.key) ?? 0
 	}));
 }
-
 /** Whether a theme key and a target code exist (filters name them; unknown ones are a 400). */
 export async function filterValuesExist(
 	db: Database,

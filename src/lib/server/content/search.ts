@@ -54,7 +54,6 @@ export function highlight(text: string): string {
 }
 
 const published = sql`a.status = 'published' and a.published_at <= now()`;
-const plainBody = sql`regexp_replace(t.body, '<[^>]*>', ' ', 'g')`;
 
 /**
  * Full-text search in one language with its stemmer, best matches first. When nothing matches,
@@ -78,26 +77,29 @@ export async function searchArticles(
 	const themes = sql`coalesce((select json_agg(json_build_object('key', th.key, 'name', coalesce(th.name->>${locale}, th.name->>'sv')) order by x.position)
 		from article_theme x join theme th on th.key = x.theme_key where x.article_id = p.id), '[]')`;
 
-	const [{ n: total } = { n: 0 }] = await rows<{ n: number }>(
+	// One pass over the matches gives both the page (best first) and the total.
+	const exact = await rows<HitRow & { total: number }>(
 		db,
-		sql`select count(*)::int as n from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and t.search @@ ${query}`
+		sql`select p.slug, p.kind, p.published_at, p.title, p.total, ${themes} as themes,
+			${headline(sql`regexp_replace(p.body, '<[^>]*>', ' ', 'g')`)} as snippet
+		from (
+			select a.id, a.slug, a.kind, a.published_at, t.title, t.body,
+				ts_rank(t.search, ${query}) as rank, count(*) over () as total
+			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
+			where ${published} and t.search @@ ${query}
+			order by rank desc, a.published_at desc, a.id desc
+			limit ${perPage} offset ${offset}
+		) p order by p.rank desc, p.published_at desc, p.id desc`
 	);
-	if (total > 0) {
-		const r = await rows<HitRow>(
-			db,
-			sql`select p.slug, p.kind, p.published_at, p.title, ${themes} as themes,
-				${headline(sql`p.plain`)} as snippet
-			from (
-				select a.id, a.slug, a.kind, a.published_at, t.title, ${plainBody} as plain,
-					ts_rank(t.search, ${query}) as rank
-				from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-				where ${published} and t.search @@ ${query}
-				order by rank desc, a.published_at desc, a.id desc
-				limit ${perPage} offset ${offset}
-			) p order by p.rank desc, p.published_at desc, p.id desc`
-		);
-		return { mode: 'exact', total, page, pages: Math.ceil(total / perPage), hits: r.map(toHit) };
+	const total = Number(exact[0]?.total ?? 0);
+	if (total > 0 || page > 1) {
+		return {
+			mode: 'exact',
+			total,
+			page,
+			pages: Math.max(1, Math.ceil(total / perPage)),
+			hits: exact.map(toHit)
+		};
 	}
 
 	// The typo-tolerant fallback: word similarity against the trigram index on title and teaser.

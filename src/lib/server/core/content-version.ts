@@ -1,14 +1,19 @@
 /**
- * A counter that every content write bumps. Caches of rendered pages key on it, so publishing
- * shows at once. It is per process: with several app instances, each one's cache also expires
- * after its time to live (see core/render-cache.ts).
+ * A version of the published content that caches (rendered pages, the filter index) key on.
+ * A write in this process bumps it at once. `setSharedVersion` lets the app fold in a version
+ * read from the database, so that instances see each other's writes (see db/app.ts).
  */
-let version = 0;
+let local = 0;
+let shared = '0';
 
-export function contentVersion(): number {
-	return version;
+export function contentVersion(): string {
+	return `${shared}:${local}`;
 }
 
 export function contentChanged(): void {
-	version++;
+	local++;
+}
+
+export function setSharedVersion(version: string): void {
+	shared = version;
 }

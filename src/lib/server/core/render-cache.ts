@@ -12,7 +12,7 @@ export interface StoredResponse {
 	identity: Uint8Array;
 	br?: Uint8Array;
 	gzip?: Uint8Array;
-	version: number;
+	version: string;
 	storedAt: number;
 }
 

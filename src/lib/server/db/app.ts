@@ -2,6 +2,12 @@ import path from 'node:path';
 import { openDatabase, type Database, type DatabaseHandle } from './index.ts';
 import { seedDemoContent, seedReferenceData } from './seed.ts';
 import { logger } from '../core/logger.ts';
+import { readRevision } from '../core/revision.ts';
+import { setSharedVersion } from '../core/content-version.ts';
+
+/** How often an instance looks for content published by another instance. */
+const revisionPollMs = Number(process.env.REVISION_POLL_MS ?? 2000);
+let poller: ReturnType<typeof setInterval> | undefined;
 
 let opening: Promise<DatabaseHandle> | undefined;
 
@@ -19,6 +25,13 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		if (process.env.SEED_DEMO !== 'false' && (await seedDemoContent(handle.db))) {
 			logger.info('Loaded the demo content into an empty database');
 		}
+		setSharedVersion(await readRevision(handle.db));
+		poller = setInterval(() => {
+			readRevision(handle.db).then(setSharedVersion, (error) =>
+				logger.warn({ err: error }, 'Could not read the content revision')
+			);
+		}, revisionPollMs);
+		poller.unref();
 		logger.info({ database: handle.kind }, 'Database ready');
 		return handle;
 	})();
@@ -32,6 +45,7 @@ export async function db(): Promise<Database> {
 /** Closes the database (on shutdown). */
 export async function closeAppDatabase(): Promise<void> {
 	if (!opening) return;
+	clearInterval(poller);
 	const handle = await opening;
 	opening = undefined;
 	await handle.close();

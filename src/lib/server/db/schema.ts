@@ -1,3 +1,4 @@
+export * from '../core/schema.ts';
 // Every table, re-exported for Drizzle and drizzle-kit. Tables live in their domain folders.
 export * from '../sdg/schema.ts';
 export * from '../organizations/schema.ts';

@@ -1,0 +1,26 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/index.ts';
+import { contentChanged } from './content-version.ts';
+import { contentRevision } from './schema.ts';
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Call inside a content write's transaction: other instances will see the change. */
+export async function bumpRevision(tx: Transaction | Database): Promise<void> {
+	await tx
+		.insert(contentRevision)
+		.values({ id: 1, revision: 1 })
+		.onConflictDoUpdate({
+			target: contentRevision.id,
+			set: { revision: sql`${contentRevision.revision} + 1` }
+		});
+}
+
+/** After the commit: this instance's caches see the change at once. */
+export const announceChange = contentChanged;
+
+/** The current revision (polled by the app; see db/app.ts). */
+export async function readRevision(db: Database): Promise<string> {
+	const [row] = await db.select({ revision: contentRevision.revision }).from(contentRevision);
+	return String(row?.revision ?? 0);
+}
