@@ -53,9 +53,9 @@ async function stop(child) {
 	await exited;
 }
 
-function load(url) {
+function load(url, conns = connections) {
 	return new Promise((resolve, reject) => {
-		autocannon({ url, connections, duration: seconds, headers }, (err, r) => {
+		autocannon({ url, connections: conns, duration: seconds, headers }, (err, r) => {
 			if (err) return reject(err);
 			resolve({
 				requestsPerSecond: Math.round(r.requests.average),
@@ -134,13 +134,15 @@ for (const kind of ['postgres', 'pglite']) {
 	const env = kind === 'postgres' ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') };
 	run(process.execPath, ['scripts/corpus.js', '--count', String(count)], env);
 	results.databases[kind] = {};
-	for (const cache of ['cached', 'uncached']) {
+	// cached: the render cache on (as in production); uncached: every request renders and queries,
+	// once with the same concurrency and once with one connection (the latency of a lone visitor).
+	for (const cache of ['cached', 'uncached', 'uncached-1']) {
 		const server = await startServer({ ...env, RENDER_CACHE_ENTRIES: cache === 'cached' ? '1000' : '0' }, port);
 		const base = `http://127.0.0.1:${port}`;
 		const row = {};
 		for (const [name, pathname] of Object.entries(pages)) {
 			await fetch(base + pathname, { headers }); // warm (and fill the cache)
-			row[name] = await load(base + pathname);
+			row[name] = await load(base + pathname, cache === 'uncached-1' ? 1 : connections);
 			console.log(`${kind} ${cache} ${name}: ${JSON.stringify(row[name])}`);
 		}
 		if (kind === 'postgres' && cache === 'cached') {
@@ -166,16 +168,16 @@ results.ceiling = await ceiling(listingBody.body, listingBody.encoding ?? 'ident
 console.log(JSON.stringify(results.ceiling));
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\n${pad('database', 10)}${pad('cache', 10)}${pad('page', 10)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}ratio to ceiling`);
+console.log(`\n${pad('database', 10)}${pad('cache', 12)}${pad('page', 10)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}ratio to ceiling`);
 for (const [kind, byCache] of Object.entries(results.databases)) {
 	for (const [cache, row] of Object.entries(byCache)) {
 		for (const [name, r] of Object.entries(row)) {
 			r.ratioToCeiling = Number((r.requestsPerSecond / results.ceiling.requestsPerSecond).toFixed(3));
-			console.log(`${pad(kind, 10)}${pad(cache, 10)}${pad(name, 10)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${(r.ratioToCeiling * 100).toFixed(1)}%`);
+			console.log(`${pad(kind, 10)}${pad(cache, 12)}${pad(name, 10)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${(r.ratioToCeiling * 100).toFixed(1)}%`);
 		}
 	}
 }
-console.log(`${pad('ceiling', 30)}${pad(results.ceiling.requestsPerSecond, 9)}${pad(results.ceiling.p50, 8)}${pad(results.ceiling.p99, 8)}100%`);
+console.log(`${pad('ceiling', 32)}${pad(results.ceiling.requestsPerSecond, 9)}${pad(results.ceiling.p50, 8)}${pad(results.ceiling.p99, 8)}100%`);
 console.log(`\n/inspiration weighs ${results.weight.total} bytes compressed in all (${results.weight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, '\t') + '\n');
 console.log('Wrote bench/results.json');

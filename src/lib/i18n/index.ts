@@ -52,12 +52,20 @@ export function countryName(locale: Locale, code: string): string {
 	}
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A date as people in that language write it ("12 mars 2018", "12 March 2018"). */
 export function formatDate(locale: Locale, iso: string): string {
-	return new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
-		day: 'numeric',
-		month: 'long',
-		year: 'numeric',
-		timeZone: 'Europe/Stockholm'
-	}).format(new Date(iso));
+	let f = dateFormats.get(locale);
+	if (!f) {
+		// Creating a formatter is costly; one per language is reused.
+		f = new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
+			day: 'numeric',
+			month: 'long',
+			year: 'numeric',
+			timeZone: 'Europe/Stockholm'
+		});
+		dateFormats.set(locale, f);
+	}
+	return f.format(new Date(iso));
 }

@@ -160,7 +160,7 @@ export async function listInspiration(
 async function textMatches(db: Database, locale: string, q: string): Promise<Map<number, number>> {
 	const r = await rows<{ id: number; rank: number }>(
 		db,
-		sql`select t.article_id as id, ts_rank(t.search, query) as rank
+		sql`select t.article_id as id, ts_rank(t.search_head, query) as rank
 			from article_translation t, websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${q}) query
 			where t.lang = ${locale} and t.search @@ query`
 	);
@@ -265,26 +265,23 @@ export async function getArticle(db: Database, locale: string, slug: string): Pr
 
 /** Articles sharing the most themes and targets with this one (targets weigh double). */
 async function relatedArticles(db: Database, locale: string, id: number): Promise<ArticleCard[]> {
-	const r = await rows<CardRow>(
+	const entries = await visibleArticles(db, locale);
+	const self = entries.find((e) => e.id === id);
+	if (!self) return [];
+	const scored: { id: number; score: number; time: number }[] = [];
+	for (const e of entries) {
+		if (e.id === id) continue;
+		let score = 0;
+		for (const t of e.themes) if (self.themes.includes(t)) score += 1;
+		for (const t of e.targets) if (self.targets.includes(t)) score += 2;
+		if (score) scored.push({ id: e.id, score, time: e.time });
+	}
+	scored.sort((a, b) => b.score - a.score || b.time - a.time);
+	return cardsByIds(
 		db,
-		sql`select p.*, ${cardColumns(locale)} from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser, s.score
-			from (
-				select article_id, sum(w) as score from (
-					select x.article_id, 1 as w from article_theme x
-						where x.theme_key in (select theme_key from article_theme where article_id = ${id})
-					union all
-					select x.article_id, 2 from article_target x
-						where x.target in (select target from article_target where article_id = ${id})
-				) shared where article_id <> ${id} group by article_id
-			) s
-			join article a on a.id = s.article_id
-			join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published}
-			order by s.score desc, a.published_at desc limit 4) p
-		order by p.score desc, p.published_at desc`
+		locale,
+		scored.slice(0, 4).map((x) => x.id)
 	);
-	return r.map(toCard);
 }
 
 /** Every published article's slug and languages, for the sitemap. */

@@ -56,7 +56,8 @@ export function highlight(text: string): string {
 const published = sql`a.status = 'published' and a.published_at <= now()`;
 
 /**
- * Full-text search in one language with its stemmer, best matches first. When nothing matches,
+ * Full-text search in one language with its stemmer: texts that match in the title or teaser
+ * first (by rank), then those that match only in the body, newest first. When nothing matches,
  * falls back to trigram similarity on titles and teasers, so "medborgardialg" still finds
  * "medborgardialog".
  */
@@ -84,7 +85,7 @@ export async function searchArticles(
 			${headline(sql`regexp_replace(p.body, '<[^>]*>', ' ', 'g')`)} as snippet
 		from (
 			select a.id, a.slug, a.kind, a.published_at, t.title, t.body,
-				ts_rank(t.search, ${query}) as rank, count(*) over () as total
+				ts_rank(t.search_head, ${query}) as rank, count(*) over () as total
 			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
 			where ${published} and t.search @@ ${query}
 			order by rank desc, a.published_at desc, a.id desc
