@@ -45,7 +45,7 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 			`"citizen dialogue"`,
 			`dialog & !( | :*`,
 			`'; drop table article; --`,
-			`\\'\u0000`.replace('\u0000', ''),
+			'nul\u0000byte',
 			'<script>'
 		]) {
 			const r = await searchArticles(h.db, 'en', q);
@@ -99,8 +99,8 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 			{ numRuns: 150 }
 		);
 		await fc.assert(
-			fc.asyncProperty(fc.string({ maxLength: 120 }), async (q) => {
-				await searchArticles(h.db, 'sv', q.replaceAll('\u0000', ''));
+			fc.asyncProperty(fc.string({ maxLength: 120, unit: 'binary' }), async (q) => {
+				await searchArticles(h.db, 'sv', q);
 			}),
 			{ numRuns: 150 }
 		);

@@ -3,7 +3,7 @@ import type { Database } from '../db/index.ts';
 import { rows } from '../core/localized.ts';
 import { searchConfig, type ThemeRef } from './queries.ts';
 import type { ArticleKind } from './schema.ts';
-import { pageSize } from './validation.ts';
+import { pageSize, withoutControlCharacters } from './validation.ts';
 
 export interface SearchHit {
 	slug: string;
@@ -68,7 +68,7 @@ export async function searchArticles(
 	page = 1,
 	perPage = pageSize
 ): Promise<SearchResult> {
-	const text = q.trim();
+	const text = withoutControlCharacters(q).trim();
 	if (!text) return { mode: 'exact', total: 0, page, pages: 1, hits: [] };
 	const config = searchConfig(locale);
 	const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;

@@ -47,6 +47,11 @@ describe('parseInspirationFilter', () => {
 		expect(problems('page=x&sdg=18')).toEqual(['sdg:invalidSdg', 'page:invalidPage']);
 	});
 
+	it('turns control characters in free text into spaces (PostgreSQL refuses NUL)', () => {
+		expect(parse('q=a%00b%0A%1Fc').q).toBe('a b c');
+		expect(parse('q=%00')).toEqual({ page: 1 });
+	});
+
 	it('accepts quotes, tsquery operators and SQL in free text as plain text', () => {
 		for (const q of [`"citizen dialogue"`, `dialog & !demokrati | (x:*)`, `'; select pg_sleep(10); --`]) {
 			expect(parse(`q=${encodeURIComponent(q)}`).q).toBe(q.trim());

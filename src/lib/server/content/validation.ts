@@ -22,6 +22,17 @@ export interface InspirationFilter {
 	page: number;
 }
 
+/** Free text: control characters (NUL above all, which PostgreSQL refuses) become spaces. */
+const freeText = z
+	.string()
+	.max(maxQueryLength)
+	.transform((s) => withoutControlCharacters(s).trim());
+
+export function withoutControlCharacters(s: string): string {
+	// eslint-disable-next-line no-control-regex
+	return s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
 const themeKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 const sdgValue = z.string().regex(/^(1[0-7]|[1-9])(\.(\d{1,2}|[a-z]))?$/);
 const country = z.string().regex(/^[A-Za-z]{2}$/);
@@ -84,13 +95,7 @@ export function parseInspirationFilter(params: URLSearchParams): InspirationFilt
 		'invalidCountry',
 		problems
 	)?.toUpperCase();
-	filter.q = check(
-		z.string().max(maxQueryLength),
-		single(params, 'q', problems),
-		'q',
-		'queryTooLong',
-		problems
-	);
+	filter.q = check(freeText, single(params, 'q', problems), 'q', 'queryTooLong', problems) || undefined;
 	filter.page =
 		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
 	if (problems.length) throw new ValidationError(problems);
@@ -122,8 +127,7 @@ export function parsePerPage(params: URLSearchParams): number {
 /** The search page's query: a free text of at most `maxQueryLength` characters. */
 export function parseSearch(params: URLSearchParams): { q: string; page: number } {
 	const problems: FieldProblem[] = [];
-	const q =
-		check(z.string().max(maxQueryLength), single(params, 'q', problems), 'q', 'queryTooLong', problems) ?? '';
+	const q = check(freeText, single(params, 'q', problems), 'q', 'queryTooLong', problems) ?? '';
 	const page =
 		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
 	if (problems.length) throw new ValidationError(problems);

@@ -1,0 +1,96 @@
+import { expect, test } from 'vitest';
+import { baseUrl } from './browser.ts';
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(baseUrl() + path, { headers });
+
+test('the articles API lists with the page filters, in the asked language', async () => {
+	const res = await get('/api/v1/articles?lang=en&sdg=3.3&per_page=5');
+	expect(res.status).toBe(200);
+	expect(res.headers.get('content-type')).toMatch(/application\/json/);
+	const body = await res.json();
+	expect(body).toMatchObject({ total: 1, page: 1, perPage: 5 });
+	expect(body.items[0]).toMatchObject({
+		slug: 'medborgardialog-som-raddar-liv',
+		title: 'Citizen dialogue that saves lives',
+		kind: 'case-story',
+		themes: expect.arrayContaining(['participation']),
+		goals: expect.arrayContaining([3, 16]),
+		targets: expect.arrayContaining(['3.3', '16.7']),
+		countries: expect.arrayContaining(['SE', 'ID']),
+		url: `${baseUrl()}/en/inspiration/medborgardialog-som-raddar-liv`
+	});
+	expect(Object.keys(body.items[0]).sort()).toEqual(
+		[
+			'countries',
+			'goals',
+			'kind',
+			'publishedAt',
+			'slug',
+			'targets',
+			'teaser',
+			'themes',
+			'title',
+			'url'
+		].sort()
+	);
+});
+
+test('one article and the goals by API; errors name the field', async () => {
+	const article = await (await get('/api/v1/articles/tidsresemetodiken?lang=sv')).json();
+	expect(article.lang).toBe('sv');
+	expect(article.body).toContain('<p>');
+	const goals = await (await get('/api/v1/goals?lang=en')).json();
+	expect(goals.items).toHaveLength(17);
+	const goal = await (await get('/api/v1/goals/16')).json();
+	expect(goal.targets).toHaveLength(12);
+
+	const missing = await get('/api/v1/articles/nope');
+	expect(missing.status).toBe(404);
+	expect((await missing.json()).error.message).toBe('Sidan finns inte.');
+	const bad = await get('/api/v1/articles?per_page=500&lang=en');
+	expect(bad.status).toBe(400);
+	expect((await bad.json()).error).toMatchObject({
+		field: 'per_page',
+		message: 'Items per page: Items per page must be a whole number from 1 to 100.'
+	});
+	const badLang = await get('/api/v1/articles?lang=xx');
+	expect((await badLang.json()).error.field).toBe('lang');
+	expect((await get('/api/v1/goals/99')).status).toBe(404);
+});
+
+test('feeds per language and theme, the sitemap, robots.txt and the health check', async () => {
+	const sv = await (await get('/feed.xml')).text();
+	expect(sv).toContain('xml:lang="sv"');
+	expect(sv.match(/<entry>/g)).toHaveLength(8);
+	const en = await get('/en/feed.xml?theme=accountability');
+	expect(en.headers.get('content-type')).toMatch(/application\/atom\+xml/);
+	const enText = await en.text();
+	expect(enText).toContain('<title>Accountability – Partnerships for local democracy</title>');
+	expect(enText).toContain('/en/inspiration/ansvarsutkravande-borjar-i-den-lokala-politiken');
+	expect((await get('/feed.xml?theme=nope')).status).toBe(400);
+
+	const sitemap = await (await get('/sitemap.xml')).text();
+	expect(sitemap).toContain(`<loc>${baseUrl()}/en/inspiration/tidsresemetodiken</loc>`);
+	expect(sitemap).toContain(`hreflang="sv" href="${baseUrl()}/goals/16"`);
+	expect(await (await get('/robots.txt')).text()).toContain(`Sitemap: ${baseUrl()}/sitemap.xml`);
+	const health = await get('/healthz');
+	expect(health.status).toBe(200);
+	expect(await health.json()).toEqual({ status: 'ok', database: 'pglite' });
+});
+
+test('pages are sent compressed, with security headers, and the cache never changes what is shown', async () => {
+	for (const path of ['/inspiration', '/inspiration?theme=participation', '/api/v1/goals']) {
+		const res = await get(path, { 'accept-encoding': 'br' });
+		expect(res.headers.get('content-encoding'), path).toBe('br');
+		expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+		const gz = await get(path, { 'accept-encoding': 'gzip' });
+		expect(gz.headers.get('content-encoding')).toBe('gzip');
+		expect(await gz.text()).toBe(await res.text());
+	}
+	const page = await get('/inspiration');
+	const csp = page.headers.get('content-security-policy') ?? '';
+	for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"])
+		expect(csp).toContain(d);
+	expect(csp).not.toContain('unsafe-inline');
+});
