@@ -42,6 +42,13 @@ test('the skip link is the first stop for the keyboard and moves focus to the co
 	await page.keyboard.press('Tab');
 	const focused = page.locator(':focus');
 	expect(await focused.textContent()).toBe('Hoppa till innehållet');
+	// The focus is visible: a 3 px outline, not the browser's faint default.
+	const outline = await focused.evaluate((el) => {
+		const style = getComputedStyle(el);
+		return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+	});
+	expect(outline.style).toBe('solid');
+	expect(outline.width).toBeGreaterThanOrEqual(3);
 	await page.keyboard.press('Enter');
 	expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 	// Onwards with Tab reaches the filters and the cards: every link is reachable.

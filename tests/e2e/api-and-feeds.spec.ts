@@ -94,3 +94,15 @@ test('pages are sent compressed, with security headers, and the cache never chan
 		expect(csp).toContain(d);
 	expect(csp).not.toContain('unsafe-inline');
 });
+
+test('a revisit with the validator of the page gets 304 without a body', async () => {
+	const first = await get('/en/goals', { 'accept-encoding': 'br' });
+	const etag = first.headers.get('etag');
+	expect(etag).toMatch(/^W\/"/);
+	const again = await get('/en/goals', { 'if-none-match': etag!, 'accept-encoding': 'br' });
+	expect(again.status).toBe(304);
+	expect(await again.text()).toBe('');
+	// Another page (or another language) has another validator.
+	const sv = await get('/goals', { 'if-none-match': etag! });
+	expect(sv.status).toBe(200);
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { contentVersion } from './content-version.ts';
 
@@ -10,6 +11,8 @@ export interface StoredResponse {
 	status: number;
 	headers: [string, string][];
 	identity: Uint8Array;
+	/** A weak validator (the same for every encoding of the body), for If-None-Match. */
+	etag: string;
 	br?: Uint8Array;
 	gzip?: Uint8Array;
 	version: string;
@@ -61,6 +64,10 @@ export function compress(body: Uint8Array): { br: Uint8Array; gzip: Uint8Array }
 		}),
 		gzip: gzipSync(body, { level: 6 })
 	};
+}
+
+export function etagOf(body: Uint8Array): string {
+	return `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
 /** The best encoding the client accepts, from what we have. */
