@@ -2,10 +2,13 @@
 // adapter-node assumes https when it cannot tell the protocol, which makes SvelteKit's origin
 // check refuse every form POST over http; so we say which protocol the connection really uses.
 // Behind a TLS-terminating proxy set TRUST_PROXY=1 and the proxy's X-Forwarded-Proto is kept.
+// In production set ORIGIN (https://partnerskap.example.se): every request is then taken to be
+// for that origin, so links in pages and feeds never come from a client's Host header.
 import http from 'node:http';
 
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const trustProxy = process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true';
+const origin = process.env.ORIGIN ? new URL(process.env.ORIGIN) : undefined;
 // Resolved at run time: build/ exists only after `vite build`.
 const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
@@ -13,7 +16,12 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
 const server = http.createServer((req, res) => {
-	if (!trustProxy) req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
+	if (origin) {
+		req.headers.host = origin.host;
+		req.headers['x-forwarded-proto'] = origin.protocol.slice(0, -1);
+	} else if (!trustProxy) {
+		req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
+	}
 	handler(req, res, () => {
 		res.statusCode = 404;
 		res.end('Not found');

@@ -13,6 +13,8 @@ declare global {
 		}
 		interface PageData {
 			locale: Locale;
+			/** The languages this page exists in, when not all (an article not yet translated). */
+			languages?: string[];
 		}
 	}
 }

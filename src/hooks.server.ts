@@ -1,10 +1,11 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
 import { building } from '$app/env';
 import { splitLocale, messages } from '#lib/i18n/index.ts';
+import { canonicalSearch } from '#lib/query-params.ts';
 import { logger } from '#lib/server/core/logger.ts';
 import {
 	chooseEncoding,
-	compress,
+	encoded,
 	etagOf,
 	isCompressible,
 	lookup,
@@ -30,24 +31,27 @@ const securityHeaders: [string, string][] = [
 	['permissions-policy', 'camera=(), microphone=(), geolocation=()']
 ];
 
-/** Paths that must always run (they check live state). */
-const uncached = /^\/(healthz|metrics)/;
+/** Paths (without the language prefix) that must always run: they report live state. */
+const live = /^\/(healthz|metrics)(\/|$)/;
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const [locale] = splitLocale(event.url.pathname);
+	const [locale, path] = splitLocale(event.url.pathname);
 	event.locals.locale = locale;
 	const method = event.request.method;
+	const request = event.request.headers;
 	const cacheable =
 		(method === 'GET' || method === 'HEAD') &&
-		!event.request.headers.has('cookie') &&
-		!event.request.headers.has('authorization') &&
-		!uncached.test(event.url.pathname);
-	const encoding = chooseEncoding(event.request.headers.get('accept-encoding'));
-	const key = event.url.pathname + event.url.search;
+		!request.has('cookie') &&
+		!request.has('authorization') &&
+		!live.test(path);
+	const encoding = chooseEncoding(request.get('accept-encoding'));
+	// The origin is part of the key: pages carry absolute links built from it (hreflang, feeds),
+	// so a request with a forged Host header can only ever be answered to itself.
+	const key = event.url.origin + event.url.pathname + canonicalSearch(event.url.searchParams);
 
 	if (cacheable) {
 		const hit = lookup(key);
-		if (hit) return fromStore(hit, encoding, method === 'HEAD', event.request.headers.get('if-none-match'));
+		if (hit) return fromStore(hit, encoding, method === 'HEAD', request.get('if-none-match'));
 	}
 
 	const version = contentVersion();
@@ -66,20 +70,23 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	const identity = new Uint8Array(await response.arrayBuffer());
 	headers.set('vary', 'Accept-Encoding');
-	if (!headers.has('cache-control')) {
+	const cacheControl = headers.get('cache-control') ?? '';
+	if (!cacheControl)
 		headers.set('cache-control', cacheable ? 'public, max-age=0, must-revalidate' : 'no-store');
-	}
 	const entry: StoredResponse = {
 		status: response.status,
 		headers: [...headers],
 		identity,
 		etag: etagOf(identity),
+		compressible: isCompressible(type, identity.byteLength),
 		version,
 		storedAt: Date.now()
 	};
-	if (isCompressible(type, identity.byteLength)) Object.assign(entry, compress(identity));
-	if (cacheable && response.status === 200 && method === 'GET') store(key, entry);
-	return fromStore(entry, encoding, method === 'HEAD', event.request.headers.get('if-none-match'));
+	// Only what the response itself allows to be shared is kept.
+	const shareable =
+		response.status === 200 && !headers.has('set-cookie') && !/no-store|private/.test(cacheControl);
+	if (cacheable && shareable && method === 'GET') store(key, entry);
+	return fromStore(entry, encoding, method === 'HEAD', request.get('if-none-match'));
 };
 
 function fromStore(
@@ -98,8 +105,8 @@ function fromStore(
 		}
 	}
 	let body = entry.identity;
-	if (encoding !== 'identity' && entry[encoding]) {
-		body = entry[encoding]!;
+	if (encoding !== 'identity' && entry.compressible) {
+		body = encoded(entry, encoding);
 		headers.set('content-encoding', encoding);
 	}
 	headers.set('content-length', String(body.byteLength));

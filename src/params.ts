@@ -3,6 +3,5 @@ import { defineParams } from '@sveltejs/kit/params';
 /** Route parameters that are checked before any code runs: a bad one is a plain 404. */
 export const params = defineParams({
 	/** An article's address part: lowercase letters, digits and single hyphens. */
-	slug: (param: string) =>
-		param.length <= 120 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(param) ? param : undefined
+	slug: (param: string) => (param.length <= 120 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(param) ? param : undefined)
 });

@@ -106,3 +106,40 @@ test('a revisit with the validator of the page gets 304 without a body', async (
 	const sv = await get('/goals', { 'if-none-match': etag! });
 	expect(sv.status).toBe(200);
 });
+
+test('a forged Host header cannot put its links into what other visitors get', async () => {
+	const { request } = await import('node:http');
+	const forged = await new Promise<string>((resolve, reject) => {
+		const url = new URL(`${baseUrl()}/sitemap.xml`);
+		request(
+			{ host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'evil.example' } },
+			(res) => {
+				let body = '';
+				res.on('data', (c) => (body += c));
+				res.on('end', () => resolve(body));
+			}
+		)
+			.on('error', reject)
+			.end();
+	});
+	expect(forged).toContain('evil.example');
+	for (const path of ['/sitemap.xml', '/inspiration', '/feed.xml']) {
+		expect(await (await get(path)).text(), path).not.toContain('evil.example');
+	}
+});
+
+test('live answers are never cached, and a refused encoding is not used', async () => {
+	const health = await get('/en/healthz');
+	expect(health.headers.get('cache-control')).toBe('no-store');
+	const refused = await get('/inspiration', { 'accept-encoding': 'br;q=0, gzip' });
+	expect(refused.headers.get('content-encoding')).toBe('gzip');
+	const none = await get('/inspiration', { 'accept-encoding': 'identity' });
+	expect(none.headers.get('content-encoding')).toBeNull();
+	expect(await none.text()).toContain('<h1>Inspiration</h1>');
+});
+
+test('a page number past the end is a 404, not a page that contradicts itself', async () => {
+	expect((await get('/inspiration?page=2')).status).toBe(404);
+	expect((await get('/search?q=medborgardialog&page=9')).status).toBe(404);
+	expect((await get('/inspiration?page=1')).status).toBe(200);
+});

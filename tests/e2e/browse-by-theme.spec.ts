@@ -40,6 +40,9 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	await page.getByRole('link', { name: /Medborgardialog som räddar liv/ }).click();
 	await page.waitForURL(/\/inspiration\/medborgardialog-som-raddar-liv$/);
 	expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/räddar liv/);
+	// The menu says which section this page belongs to, without calling it the current page.
+	const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
+	expect(await menu.getByRole('link', { name: 'Inspiration' }).getAttribute('aria-current')).toBe('true');
 	// Its goals and targets link onwards.
 	expect(await page.locator('.facts').getByRole('link', { name: '3.3' }).getAttribute('href')).toBe(
 		'/inspiration?sdg=3.3'

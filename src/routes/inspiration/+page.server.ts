@@ -1,3 +1,5 @@
+import { error } from '@sveltejs/kit';
+import { messages } from '#lib/i18n/index.ts';
 import type { PageServerLoad } from './$types';
 import { db } from '#lib/server/db/app.ts';
 import { forPage } from '#lib/server/core/http.ts';
@@ -10,6 +12,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { filter, result } = await forPage(locals.locale, () =>
 		findInspiration(database, locals.locale, url.searchParams)
 	);
+	// A page past the end does not exist (rather than a page saying "8 hits" and showing none).
+	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
 	const [themes, goals] = await Promise.all([
 		listThemes(database, locals.locale),
 		listGoals(database, locals.locale)

@@ -1,3 +1,5 @@
+import { error } from '@sveltejs/kit';
+import { messages } from '#lib/i18n/index.ts';
 import type { PageServerLoad } from './$types';
 import { db } from '#lib/server/db/app.ts';
 import { forPage } from '#lib/server/core/http.ts';
@@ -6,5 +8,7 @@ import { searchArticles } from '#lib/server/content/search.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { q, page } = await forPage(locals.locale, () => parseSearch(url.searchParams));
-	return { q, result: await searchArticles(await db(), locals.locale, q, page) };
+	const result = await searchArticles(await db(), locals.locale, q, page);
+	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
+	return { q, result };
 };

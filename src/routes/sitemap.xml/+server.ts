@@ -3,7 +3,8 @@ import { db } from '#lib/server/db/app.ts';
 import { articleAddresses } from '#lib/server/content/queries.ts';
 import { locales, localizePath } from '#lib/i18n/locales.ts';
 
-const pages = ['/', '/inspiration', '/goals', '/search', '/accessibility'];
+// Not /search: robots.txt keeps crawlers out of result pages.
+const pages = ['/', '/inspiration', '/goals', '/accessibility'];
 
 /** Every public page in every language, with hreflang alternates. */
 export const GET: RequestHandler = async ({ url }) => {

@@ -92,7 +92,16 @@ export async function searchArticles(
 			limit ${perPage} offset ${offset}
 		) p order by p.rank desc, p.published_at desc, p.id desc`
 	);
-	const total = Number(exact[0]?.total ?? 0);
+	let total = Number(exact[0]?.total ?? 0);
+	if (!exact.length && page > 1) {
+		// Past the last page the window count sees no rows; count on its own for an honest total.
+		const [row] = await rows<{ n: number }>(
+			db,
+			sql`select count(*)::int as n from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
+				where ${published} and t.search @@ ${query}`
+		);
+		total = row?.n ?? 0;
+	}
 	if (total > 0 || page > 1) {
 		return {
 			mode: 'exact',

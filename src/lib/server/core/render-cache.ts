@@ -13,6 +13,8 @@ export interface StoredResponse {
 	identity: Uint8Array;
 	/** A weak validator (the same for every encoding of the body), for If-None-Match. */
 	etag: string;
+	/** Whether the body is worth compressing (text, 1 KB or more). */
+	compressible: boolean;
 	br?: Uint8Array;
 	gzip?: Uint8Array;
 	version: string;
@@ -53,27 +55,37 @@ export function isCompressible(contentType: string | null, size: number): boolea
 	return !!contentType && compressible.test(contentType) && size >= minSize;
 }
 
-/** Brotli at a fast level: rendered once and cached, or small enough not to matter. */
-export function compress(body: Uint8Array): { br: Uint8Array; gzip: Uint8Array } {
-	return {
-		br: brotliCompressSync(body, {
-			params: {
-				[constants.BROTLI_PARAM_QUALITY]: 5,
-				[constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength
-			}
-		}),
-		gzip: gzipSync(body, { level: 6 })
-	};
+/**
+ * The body in the asked encoding, compressed on first need and kept with the entry, so a miss
+ * costs one compression, not two. Brotli at a fast level: pages are small.
+ */
+export function encoded(entry: StoredResponse, encoding: 'br' | 'gzip'): Uint8Array {
+	entry[encoding] ??=
+		encoding === 'br'
+			? brotliCompressSync(entry.identity, {
+					params: {
+						[constants.BROTLI_PARAM_QUALITY]: 5,
+						[constants.BROTLI_PARAM_SIZE_HINT]: entry.identity.byteLength
+					}
+				})
+			: gzipSync(entry.identity, { level: 6 });
+	return entry[encoding];
 }
 
 export function etagOf(body: Uint8Array): string {
 	return `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
-/** The best encoding the client accepts, from what we have. */
+/** The best encoding the client accepts (q=0 refuses one), brotli before gzip. */
 export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | 'identity' {
-	const accept = (acceptEncoding ?? '').toLowerCase();
-	if (/\bbr\b/.test(accept)) return 'br';
-	if (/\bgzip\b/.test(accept)) return 'gzip';
+	const accepted = new Map<string, number>();
+	for (const part of (acceptEncoding ?? '').toLowerCase().split(',')) {
+		const [name, ...rest] = part.trim().split(';');
+		const q = rest.map((r) => /^\s*q=([\d.]+)\s*$/.exec(r)?.[1]).find((v) => v !== undefined);
+		if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+	}
+	const ok = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+	if (ok('br')) return 'br';
+	if (ok('gzip')) return 'gzip';
 	return 'identity';
 }

@@ -7,5 +7,5 @@ import { getArticle } from '#lib/server/content/queries.ts';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const article = await getArticle(await db(), locals.locale, params.slug);
 	if (!article) error(404, messages(locals.locale).errors.notFound);
-	return { article };
+	return { article, languages: article.languages };
 };
