@@ -9,6 +9,16 @@ export class NotFoundError extends Error {
 	}
 }
 
+/** The actor may not do this; `signInRequired` when nobody is signed in (a 401 rather than a 403). */
+export class ForbiddenError extends Error {
+	readonly signInRequired: boolean;
+	constructor(signInRequired = false) {
+		super(signInRequired ? 'Sign-in required' : 'Forbidden');
+		this.name = 'ForbiddenError';
+		this.signInRequired = signInRequired;
+	}
+}
+
 /** A problem with one input field. `code` is a message key under `errors.` in the catalogue. */
 export interface FieldProblem {
 	field: string;
@@ -27,7 +37,9 @@ export type InputErrorCode =
 	| 'queryTooLong'
 	| 'invalidLang'
 	| 'invalidGoal'
-	| 'invalidArticle';
+	| 'invalidArticle'
+	| 'invalidAccount'
+	| 'emailTaken';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

@@ -1,5 +1,6 @@
-export * from '../core/schema.ts';
 // Every table, re-exported for Drizzle and drizzle-kit. Tables live in their domain folders.
+export * from '../core/schema.ts';
+export * from '../accounts/schema.ts';
 export * from '../sdg/schema.ts';
 export * from '../organizations/schema.ts';
 export * from '../partnerships/schema.ts';

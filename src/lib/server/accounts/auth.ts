@@ -1,0 +1,156 @@
+import { betterAuth, type BetterAuthPlugin } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { admin, twoFactor } from 'better-auth/plugins';
+import { createAccessControl } from 'better-auth/plugins/access';
+import { defaultStatements } from 'better-auth/plugins/admin/access';
+import { createAuthMiddleware, isAPIError } from 'better-auth/api';
+import type { Database } from '../db/index.ts';
+import * as schema from './schema.ts';
+import { audit } from '../core/audit.ts';
+import { messages, format, isLocale } from '#lib/i18n/index.ts';
+import type { Mail } from '../mail/mailer.ts';
+
+export interface AuthOptions {
+	db: Database;
+	/** The public origin: links in mail point here, and only it may call the auth endpoints. */
+	baseURL: string;
+	secret: string;
+	sendMail: (mail: Mail) => Promise<void>;
+	/** Added last (the SvelteKit cookie bridge must come after every other plugin). */
+	plugins?: BetterAuthPlugin[];
+}
+
+export const minPasswordLength = 12;
+export const maxPasswordLength = 128;
+
+// Roles as the admin plugin knows them. Nobody gets "impersonate".
+const ac = createAccessControl(defaultStatements);
+const adminRoles = {
+	admin: ac.newRole({
+		user: ['create', 'list', 'set-role', 'ban', 'delete', 'set-password', 'get', 'update'],
+		session: ['list', 'revoke', 'delete']
+	}),
+	editor: ac.newRole({ user: [], session: [] }),
+	author: ac.newRole({ user: [], session: [] }),
+	reader: ac.newRole({ user: [], session: [] })
+};
+
+function mailFor(
+	kind: 'verify' | 'reset',
+	user: { email: string; name: string; locale?: string | null },
+	url: string
+): Mail {
+	const m = messages(isLocale(user.locale) ? user.locale : 'sv').mail;
+	const params = { name: user.name, url };
+	return kind === 'verify'
+		? { to: user.email, subject: m.verifySubject, text: format(m.verifyText, params) }
+		: { to: user.email, subject: m.resetSubject, text: format(m.resetText, params) };
+}
+
+/** Sign-ins, failed and successful, and sign-outs go to the audit log (after two-factor has had its say). */
+function auditSignIns(db: Database): BetterAuthPlugin {
+	return {
+		id: 'audit-log',
+		hooks: {
+			after: [
+				{
+					matcher: (ctx) =>
+						ctx.path === '/sign-in/email' ||
+						ctx.path?.startsWith('/two-factor/verify') ||
+						ctx.path === '/sign-out',
+					handler: createAuthMiddleware(async (ctx) => {
+						const returned = ctx.context.returned as { twoFactorRedirect?: boolean } | undefined;
+						const ip = ctx.request?.headers.get('x-client-ip') ?? ctx.headers?.get('x-client-ip') ?? null;
+						const email = typeof ctx.body?.email === 'string' ? ctx.body.email.slice(0, 200) : undefined;
+						if (isAPIError(returned)) {
+							await audit(db, {
+								actorId: null,
+								action: 'auth.sign-in-failed',
+								subject: email ? `email:${email}` : undefined,
+								after: { path: ctx.path, code: returned.body?.code ?? null },
+								ip
+							});
+						} else if (returned?.twoFactorRedirect) {
+							await audit(db, {
+								actorId: null,
+								action: 'auth.sign-in-second-factor',
+								subject: email && `email:${email}`,
+								ip
+							});
+						} else if (ctx.context.newSession) {
+							const id = ctx.context.newSession.user.id;
+							await audit(db, { actorId: id, action: 'auth.sign-in', subject: `user:${id}`, ip });
+						} else if (ctx.path === '/sign-out') {
+							await audit(db, { actorId: ctx.context.session?.user.id ?? null, action: 'auth.sign-out', ip });
+						}
+					})
+				}
+			]
+		}
+	};
+}
+
+/** The better-auth instance for one database: accounts by invitation, email and password, TOTP. */
+export function createAuth(options: AuthOptions) {
+	const secure = options.baseURL.startsWith('https:');
+	return betterAuth({
+		appName: 'Partnerskap för lokal demokrati',
+		baseURL: options.baseURL,
+		secret: options.secret,
+		database: drizzleAdapter(options.db, { provider: 'pg', schema }),
+		user: {
+			additionalFields: {
+				locale: { type: 'string', defaultValue: 'sv', input: false }
+			}
+		},
+		emailAndPassword: {
+			enabled: true,
+			// Staff accounts come by invitation; there is no open sign-up.
+			disableSignUp: true,
+			minPasswordLength,
+			maxPasswordLength,
+			requireEmailVerification: true,
+			resetPasswordTokenExpiresIn: 60 * 60,
+			revokeSessionsOnPasswordReset: true,
+			sendResetPassword: async ({ user, url }) => options.sendMail(mailFor('reset', user, url))
+		},
+		emailVerification: {
+			sendOnSignUp: true,
+			autoSignInAfterVerification: true,
+			expiresIn: 60 * 60,
+			sendVerificationEmail: async ({ user, url }) => options.sendMail(mailFor('verify', user, url))
+		},
+		session: {
+			// Absolute and idle limits are enforced in accounts/sessions.ts; this is the outer bound.
+			expiresIn: 60 * 60 * 24 * 30,
+			updateAge: 60,
+			cookieCache: { enabled: false }
+		},
+		rateLimit: {
+			enabled: true,
+			storage: 'database',
+			window: 60,
+			max: 100,
+			customRules: {
+				'/sign-in/email': { window: 60, max: 10 },
+				'/request-password-reset': { window: 60, max: 3 },
+				'/two-factor/*': { window: 60, max: 10 }
+			}
+		},
+		advanced: {
+			cookiePrefix: 'partnerskap',
+			useSecureCookies: secure,
+			defaultCookieAttributes: { sameSite: 'lax', httpOnly: true, secure },
+			ipAddress: { ipAddressHeaders: ['x-client-ip'] }
+		},
+		disabledPaths: ['/admin/impersonate-user', '/admin/stop-impersonating', '/sign-up/email'],
+		plugins: [
+			twoFactor({ issuer: 'Partnerskap', backupCodeOptions: { amount: 10, length: 10 } }),
+			admin({ ac, roles: adminRoles, defaultRole: 'reader', adminRoles: ['admin'] }),
+			auditSignIns(options.db),
+			...(options.plugins ?? [])
+		]
+	});
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,55 @@
+import { ForbiddenError } from './errors.ts';
+import type { Role } from '../accounts/schema.ts';
+
+/** Who is asking: a signed-in user with a role, or nobody. Always from the session, never a form. */
+export type Actor = { id: string; role: Role } | null;
+
+/** "anonymous" is anyone not signed in. */
+export type Audience = Role | 'anonymous';
+
+export interface Rule {
+	/** Who may. */
+	allow: readonly Audience[];
+	/** Why: the reason a reviewer checks the rule against. */
+	why: string;
+}
+
+/** Declares a domain's rules; the names become the actions routes ask about. */
+export function rules<T extends Record<string, Rule>>(defined: T): T {
+	return defined;
+}
+
+export function can(actor: Actor, rule: Rule): boolean {
+	return rule.allow.includes(actor ? (actor.role ?? 'reader') : 'anonymous');
+}
+
+/** Throws ForbiddenError (403) unless the actor may; signed-out visitors get `signInRequired`. */
+export function authorize(actor: Actor, rule: Rule): asserts actor is NonNullable<Actor> {
+	if (!can(actor, rule)) throw new ForbiddenError(actor === null);
+}
+
+const staff = ['admin', 'editor', 'author'] as const;
+
+/** The editorial workspace and the accounts: one table, read by every /admin route. */
+export const workspace = rules({
+	enter: {
+		allow: staff,
+		why: 'the workspace is for programme staff; readers and participants have no use for it'
+	},
+	writeArticles: { allow: staff, why: 'authors, editors and admins write and translate' },
+	publish: { allow: ['admin', 'editor'], why: 'authors write but do not publish: an editor reviews first' },
+	manageTopics: {
+		allow: ['admin', 'editor'],
+		why: 'topics shape the whole bank; the four principles stay fixed'
+	},
+	manageUsers: { allow: ['admin'], why: 'roles give power over content and people' },
+	readAuditLog: { allow: ['admin'], why: 'the log holds addresses and security events' }
+});
+
+/** What every signed-in user may do with their own account. */
+export const ownAccount = rules({
+	manage: {
+		allow: ['admin', 'editor', 'author', 'reader'],
+		why: 'everyone sees and ends their own sessions, downloads and deletes their data'
+	}
+});
