@@ -15,7 +15,9 @@ if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
 	process.exit(2);
 }
 const url = process.env.DATABASE_URL || undefined;
-const handle = await openDatabase(url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') });
+const handle = await openDatabase(
+	url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') }
+);
 await seedReferenceData(handle.db);
 await seedDemoContent(handle.db);
 const started = Date.now();

@@ -1,4 +1,5 @@
 import type { Locale } from '#lib/i18n/locales.ts';
+import type { SignedInUser } from '#lib/server/accounts/sessions.ts';
 
 declare global {
 	namespace App {
@@ -10,11 +11,14 @@ declare global {
 		}
 		interface Locals {
 			locale: Locale;
+			/** From the session cookie, checked on every request; null when signed out. */
+			user: SignedInUser | null;
 		}
 		interface PageData {
 			locale: Locale;
 			/** The languages this page exists in, when not all (an article not yet translated). */
 			languages?: string[];
+			user: { name: string; role: string } | null;
 		}
 	}
 }

@@ -1,7 +1,7 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
+import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
 import { building } from '$app/env';
 import { splitLocale, messages } from '#lib/i18n/index.ts';
-import { canonicalSearch } from '#lib/query-params.ts';
+import { canonicalSearch, onlyPublicParams } from '#lib/query-params.ts';
 import { logger } from '#lib/server/core/logger.ts';
 import {
 	chooseEncoding,
@@ -14,6 +14,8 @@ import {
 } from '#lib/server/core/render-cache.ts';
 import { contentVersion } from '#lib/server/core/content-version.ts';
 import { appDatabase, closeAppDatabase } from '#lib/server/db/app.ts';
+import { appAccounts } from '#lib/server/accounts/app.ts';
+import { currentUser } from '#lib/server/accounts/sessions.ts';
 
 if (!building) {
 	// Open (and migrate) at start, not on the first visitor's request.
@@ -34,16 +36,19 @@ const securityHeaders: [string, string][] = [
 /** Paths (without the language prefix) that must always run: they report live state. */
 const live = /^\/(healthz|metrics)(\/|$)/;
 
-export const handle: Handle = async ({ event, resolve }) => {
+const cacheAndCompress: Handle = async ({ event, resolve }) => {
 	const [locale, path] = splitLocale(event.url.pathname);
 	event.locals.locale = locale;
+	event.locals.user = null;
 	const method = event.request.method;
 	const request = event.request.headers;
 	const cacheable =
 		(method === 'GET' || method === 'HEAD') &&
 		!request.has('cookie') &&
 		!request.has('authorization') &&
-		!live.test(path);
+		!live.test(path) &&
+		// A parameter the key does not know of (?notice=, ?to=, ?utm_source=) may change the page.
+		onlyPublicParams(event.url.searchParams);
 	const encoding = chooseEncoding(request.get('accept-encoding'));
 	// The origin is part of the key: pages carry absolute links built from it (hreflang, feeds),
 	// so a request with a forged Host header can only ever be answered to itself.
@@ -88,6 +93,32 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (cacheable && shareable && method === 'GET') store(key, entry);
 	return fromStore(entry, encoding, method === 'HEAD', request.get('if-none-match'));
 };
+
+/**
+ * Accounts: better-auth's own endpoints (/api/auth/…) with the client's real address for its rate
+ * limits, and the signed-in user for everything else. Pages for a signed-in user are never stored.
+ */
+const accounts: Handle = async ({ event, resolve }) => {
+	if (event.url.pathname.startsWith('/api/auth/')) {
+		const { auth } = await appAccounts();
+		const headers = new Headers(event.request.headers);
+		headers.set('x-client-ip', event.getClientAddress());
+		return auth.handler(new Request(event.request, { headers }));
+	}
+	if (event.request.headers.has('cookie')) {
+		const { auth } = await appAccounts();
+		event.locals.user = await currentUser(auth, event.request.headers);
+	}
+	const response = await resolve(event);
+	if (event.locals.user) {
+		const headers = new Headers(response.headers);
+		headers.set('cache-control', 'no-store');
+		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+	}
+	return response;
+};
+
+export const handle = sequence(cacheAndCompress, accounts);
 
 function fromStore(
 	entry: StoredResponse,

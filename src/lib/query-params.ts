@@ -1,6 +1,6 @@
 /**
- * The query parameters any public page or API answer depends on. Others (utm_source …) are
- * ignored by every route, so they are left out of cache keys and of the links pages build.
+ * The query parameters of the public listings and the API. Links the pages build keep only these;
+ * a request with any other parameter is answered fresh rather than from the render cache.
  */
 export const publicParams = ['theme', 'kind', 'sdg', 'country', 'q', 'page', 'per_page', 'lang'] as const;
 
@@ -11,4 +11,10 @@ export function canonicalSearch(search: string | URLSearchParams): string {
 	for (const name of publicParams) for (const value of params.getAll(name)) kept.append(name, value);
 	const query = kept.toString();
 	return query ? `?${query}` : '';
+}
+
+/** Whether every parameter is one of `publicParams`. */
+export function onlyPublicParams(params: URLSearchParams): boolean {
+	for (const name of params.keys()) if (!(publicParams as readonly string[]).includes(name)) return false;
+	return true;
 }

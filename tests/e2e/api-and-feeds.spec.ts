@@ -122,7 +122,9 @@ test('a forged Host header cannot put its links into what other visitors get', a
 			.on('error', reject)
 			.end();
 	});
-	expect(forged).toContain('evil.example');
+	// The server runs with ORIGIN set, as in production: links come from it, not from the header.
+	expect(forged).not.toContain('evil.example');
+	expect(forged).toContain(`<loc>${baseUrl()}/</loc>`);
 	for (const path of ['/sitemap.xml', '/inspiration', '/feed.xml']) {
 		expect(await (await get(path)).text(), path).not.toContain('evil.example');
 	}

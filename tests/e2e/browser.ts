@@ -1,6 +1,9 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { inject } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 
 /** Debian's Chromium: Playwright cannot download browsers here. */
 export async function launch(): Promise<Browser> {
@@ -17,6 +20,33 @@ export async function launch(): Promise<Browser> {
 }
 
 export const baseUrl = () => inject('baseUrl');
+
+/** The next message to `address` that the app sent, with the links in it (waits up to 10 s). */
+export async function mailTo(
+	address: string,
+	after = 0
+): Promise<{ subject: string; text: string; links: string[]; file: string }> {
+	const dir = inject('mailDir');
+	const deadline = Date.now() + 10_000;
+	while (Date.now() < deadline) {
+		for (const file of readdirSync(dir).sort()) {
+			if (Number(file.slice(0, 4)) <= after) continue;
+			const parsed = await simpleParser(readFileSync(path.join(dir, file)));
+			const to = [parsed.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+			if (!to.includes(address)) continue;
+			const text = parsed.text ?? '';
+			return { subject: parsed.subject ?? '', text, links: text.match(/https?:\/\/\S+/g) ?? [], file };
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`No mail to ${address} within 10 s`);
+}
+
+/** The number of the newest message so far (to wait for one sent after it). */
+export function lastMail(): number {
+	const files = readdirSync(inject('mailDir')).sort();
+	return files.length ? Number(files.at(-1)!.slice(0, 4)) : 0;
+}
 
 /** A fresh context (axe needs one) with or without JavaScript. */
 export async function open(

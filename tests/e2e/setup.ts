@@ -1,17 +1,22 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { SMTPServer } from 'smtp-server';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { people } from './people.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		baseUrl: string;
+		/** Where the test SMTP server drops what the app sends (one .eml file a message). */
+		mailDir: string;
 	}
 }
 
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
+let smtp: SMTPServer | undefined;
 
 /** Builds the app (unless E2E_SKIP_BUILD=1) and serves it on a new, empty PGlite database. */
 export async function setup(project: TestProject) {
@@ -21,19 +26,61 @@ export async function setup(project: TestProject) {
 	}
 	dataDir = mkdtempSync(path.join(tmpdir(), 'partnerskap-e2e-'));
 	const port = 3200 + Math.floor(Math.random() * 500);
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const env = {
+		...process.env,
+		DATA_DIR: path.join(dataDir, 'db'),
+		DATABASE_URL: process.env.E2E_DATABASE_URL ?? ''
+	};
+	for (const [role, person] of Object.entries(people)) {
+		execFileSync(
+			process.execPath,
+			[
+				'scripts/admin-create.js',
+				'--email',
+				person.email,
+				'--password',
+				person.password,
+				'--role',
+				role,
+				'--name',
+				role
+			],
+			{ cwd: root, env, stdio: 'ignore' }
+		);
+	}
+
+	// A real SMTP server; each message lands in mailDir for the journeys to read and follow.
+	const mailDir = path.join(dataDir, 'mail');
+	mkdirSync(mailDir);
+	let count = 0;
+	smtp = new SMTPServer({
+		authOptional: true,
+		disabledCommands: ['STARTTLS'],
+		onData(stream, _session, callback) {
+			const chunks: Buffer[] = [];
+			stream.on('data', (c: Buffer) => chunks.push(c));
+			stream.on('end', () => {
+				writeFileSync(path.join(mailDir, `${String(++count).padStart(4, '0')}.eml`), Buffer.concat(chunks));
+				callback();
+			});
+		}
+	});
+	await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', resolve));
+	const smtpPort = (smtp.server.address() as { port: number }).port;
 	server = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: root,
 		env: {
-			...process.env,
+			...env,
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			DATA_DIR: path.join(dataDir, 'db'),
-			DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+			ORIGIN: baseUrl,
+			SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+			AUTH_SECRET_FILE: path.join(dataDir, 'auth-secret'),
 			LOG_LEVEL: 'warn'
 		},
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
-	const baseUrl = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
 	for (;;) {
 		try {
@@ -47,6 +94,7 @@ export async function setup(project: TestProject) {
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	project.provide('baseUrl', baseUrl);
+	project.provide('mailDir', mailDir);
 }
 
 export async function teardown() {
@@ -55,5 +103,6 @@ export async function teardown() {
 		server.kill('SIGTERM');
 		await exited;
 	}
+	await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

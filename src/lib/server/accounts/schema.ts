@@ -111,3 +111,10 @@ export const rateLimit = pgTable('rate_limit', {
 	count: integer('count').notNull(),
 	lastRequest: bigint('last_request', { mode: 'number' }).notNull()
 });
+
+/** Failed sign-ins per account and per address (rate-limiter-flexible's Drizzle store). */
+export const signInThrottle = pgTable('sign_in_throttle', {
+	key: text('key').primaryKey(),
+	points: integer('points').notNull().default(0),
+	expire: timestamp('expire')
+});

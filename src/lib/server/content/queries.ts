@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { pick, rows, type LocalizedText } from '../core/localized.ts';
-import type { ArticleKind } from './schema.ts';
+import type { ArticleKind, ArticleStatus } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
 import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
 
@@ -332,4 +332,13 @@ export async function filterValuesExist(
 			exists (select 1 from sdg_target where code = ${target ?? ''}) as target`
 	);
 	return { theme: !theme || !!r?.theme, target: !target || !!r?.target };
+}
+
+/** How many articles there are in each workflow status (the workspace's overview). */
+export async function articleStatusCounts(db: Database): Promise<Partial<Record<ArticleStatus, number>>> {
+	const r = await rows<{ status: ArticleStatus; n: number }>(
+		db,
+		sql`select status, count(*)::int as n from article group by status`
+	);
+	return Object.fromEntries(r.map((x) => [x.status, x.n]));
 }

@@ -15,20 +15,9 @@ import { organization } from '../organizations/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
 
-/** The four democratic principles have fixed keys; topics are editable. */
-export const principleKeys = [
-	'participation',
-	'transparency',
-	'accountability',
-	'non-discrimination'
-] as const;
-export type PrincipleKey = (typeof principleKeys)[number];
-
-export const articleKinds = ['case-story', 'method', 'interview', 'report', 'opinion', 'news'] as const;
-export type ArticleKind = (typeof articleKinds)[number];
-
-export const articleStatuses = ['draft', 'review', 'published', 'archived'] as const;
-export type ArticleStatus = (typeof articleStatuses)[number];
+export { principleKeys, articleKinds, articleStatuses } from '../../content-values.ts';
+export type { PrincipleKey, ArticleKind, ArticleStatus } from '../../content-values.ts';
+import type { ArticleKind, ArticleStatus } from '../../content-values.ts';
 
 export const theme = pgTable('theme', {
 	key: text('key').primaryKey(),

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { messages, type Locale } from '#lib/i18n/index.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 
 type ErrorMessages = ReturnType<typeof messages>['errors'];
 
@@ -24,6 +24,12 @@ export async function forPage<T>(locale: Locale, run: () => Promise<T> | T): Pro
 			error(400, messages(locale).errors.badRequest, { problems: problemsIn(e, locale) });
 		}
 		if (e instanceof NotFoundError) error(404, messages(locale).errors.notFound);
+		if (e instanceof ForbiddenError) {
+			error(
+				e.signInRequired ? 401 : 403,
+				e.signInRequired ? messages(locale).admin.signInRequired : messages(locale).admin.forbidden
+			);
+		}
 		throw e;
 	}
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseEncoding } from './render-cache.ts';
-import { canonicalSearch } from '../../query-params.ts';
+import { canonicalSearch, onlyPublicParams } from '../../query-params.ts';
 
 describe('content negotiation and cache keys', () => {
 	it('prefers brotli, honours q=0 and wildcards', () => {
@@ -18,5 +18,7 @@ describe('content negotiation and cache keys', () => {
 		expect(canonicalSearch('?page=2&theme=participation')).toBe('?theme=participation&page=2');
 		expect(canonicalSearch('?theme=a&theme=b')).toBe('?theme=a&theme=b');
 		expect(canonicalSearch('?fbclid=1')).toBe('');
+		expect(onlyPublicParams(new URLSearchParams('theme=a&page=2'))).toBe(true);
+		expect(onlyPublicParams(new URLSearchParams('theme=a&notice=signed-out'))).toBe(false);
 	});
 });

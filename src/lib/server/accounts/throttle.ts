@@ -1,0 +1,55 @@
+import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Database } from '../db/index.ts';
+import { signInThrottle } from './schema.ts';
+
+/** Failed sign-ins allowed per account in the window, before the account is locked for a while. */
+export const accountAttempts = 5;
+/** Failed sign-ins allowed per client address in the window (several people may share one). */
+export const addressAttempts = 20;
+const windowSeconds = 15 * 60;
+
+/**
+ * Limits failed sign-ins per account and per address, stored in the database so that every app
+ * instance counts the same attempts.
+ */
+export function createSignInThrottle(db: Database) {
+	const options = {
+		storeClient: db,
+		schema: signInThrottle,
+		duration: windowSeconds,
+		clearExpiredByTimeout: false
+	};
+	const byAccount = new RateLimiterDrizzle({ ...options, keyPrefix: 'account', points: accountAttempts });
+	const byAddress = new RateLimiterDrizzle({ ...options, keyPrefix: 'address', points: addressAttempts });
+	const resets = new RateLimiterDrizzle({ ...options, keyPrefix: 'reset', points: 5 });
+	const account = (email: string) => email.trim().toLowerCase().slice(0, 254);
+
+	return {
+		/** Seconds to wait when either limit is used up; 0 when the attempt may go ahead. */
+		async blockedFor(email: string, ip: string): Promise<number> {
+			const [a, b] = await Promise.all([byAccount.get(account(email)), byAddress.get(ip)]);
+			const wait = (r: RateLimiterRes | null, max: number) =>
+				r && r.consumedPoints >= max ? Math.ceil(r.msBeforeNext / 1000) : 0;
+			return Math.max(wait(a, accountAttempts), wait(b, addressAttempts));
+		},
+		async failed(email: string, ip: string): Promise<void> {
+			// consume() rejects once the limit is passed; the count is what matters here.
+			await Promise.allSettled([byAccount.consume(account(email)), byAddress.consume(ip)]);
+		},
+		async succeeded(email: string): Promise<void> {
+			await byAccount.delete(account(email));
+		},
+		/** Password-reset mails: at most five per address in the window. */
+		async resetAllowed(ip: string): Promise<boolean> {
+			return resets.consume(ip).then(
+				() => true,
+				(r) => {
+					if (r instanceof RateLimiterRes) return false;
+					throw r;
+				}
+			);
+		}
+	};
+}
+
+export type SignInThrottle = ReturnType<typeof createSignInThrottle>;

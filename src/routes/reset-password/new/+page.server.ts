@@ -1,0 +1,30 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { isAPIError } from 'better-auth/api';
+import type { Actions, PageServerLoad } from './$types';
+import { localizePath, messages } from '#lib/i18n/index.ts';
+import { appAccounts } from '#lib/server/accounts/app.ts';
+import { maxPasswordLength, minPasswordLength } from '#lib/server/accounts/auth.ts';
+
+export const load: PageServerLoad = ({ url }) => ({
+	token: url.searchParams.get('token')?.slice(0, 200) ?? ''
+});
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const m = messages(locals.locale).auth;
+		const form = await request.formData();
+		const token = String(form.get('token') ?? '');
+		const password = String(form.get('password') ?? '');
+		// Checked as typed: nothing trimmed, nothing cut off.
+		if (password.length < minPasswordLength) return fail(400, { error: m.passwordTooShort });
+		if (password.length > maxPasswordLength) return fail(400, { error: m.passwordTooLong });
+		const { auth } = await appAccounts();
+		try {
+			await auth.api.resetPassword({ body: { token, newPassword: password } });
+		} catch (error) {
+			if (isAPIError(error)) return fail(400, { error: m.tokenInvalid });
+			throw error;
+		}
+		redirect(303, `${localizePath(locals.locale, '/sign-in')}?notice=password-changed`);
+	}
+};

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, baseUrl, lastMail, launch, mailTo, open } from './browser.ts';
+import { people } from './people.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+async function signIn(page: Page, email: string, password: string) {
+	await page.getByLabel('E-postadress').fill(email);
+	await page.getByLabel('Lösenord').fill(password);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+}
+
+test('an editor signs in without JavaScript, reaches the workspace, sees sessions and signs out', async () => {
+	const { page, context } = await open(browser, { javaScriptEnabled: false });
+	// Signed out, the workspace sends you to sign in and back.
+	await page.goto('/admin');
+	await page.waitForURL(/\/sign-in\?to=%2Fadmin$/);
+	await signIn(page, people.editor.email, people.editor.password);
+	await page.waitForURL(/\/admin$/);
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Redaktionen');
+	expect(await page.locator('.counts').textContent()).toContain('Publicerad');
+	// A signed-in page is never stored by the server's or the browser's cache.
+	const response = await page.goto('/admin');
+	expect(response?.headers()['cache-control']).toBe('no-store');
+	const cookies = await context.cookies();
+	const session = cookies.find((c) => c.name === 'partnerskap.session_token');
+	expect(session?.httpOnly).toBe(true);
+	expect(session?.sameSite).toBe('Lax');
+
+	await page.getByRole('link', { name: 'Ditt konto' }).click();
+	await page.waitForURL(/\/account$/);
+	expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+	expect(await page.locator('tbody').textContent()).toContain('(den här)');
+
+	await page.getByRole('button', { name: 'Logga ut' }).click();
+	await page.waitForURL(/\/sign-in\?notice=signed-out$/);
+	expect(await page.getByRole('status').textContent()).toBe('Du är utloggad.');
+	await page.goto('/admin');
+	await page.waitForURL(/\/sign-in/);
+	await context.close();
+});
+
+test('a reader who signs in gets 403 in the workspace', async () => {
+	const { page, context } = await open(browser);
+	await page.goto('/sign-in');
+	const [response] = await Promise.all([
+		page.waitForResponse((r) => new URL(r.url()).pathname === '/admin'),
+		signIn(page, people.reader.email, people.reader.password)
+	]);
+	expect(response.status()).toBe(403);
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Frågan kunde inte besvaras');
+	expect(await page.locator('main').textContent()).toContain('Du har inte behörighet till den här sidan.');
+	await context.close();
+});
+
+test('repeated wrong passwords lock the account for a while, with the same answer for unknown accounts', async () => {
+	const { page, context } = await open(browser);
+	await page.goto('/en/sign-in');
+	for (let i = 0; i < 5; i++) {
+		await page.getByLabel('Email address').fill(people.author.email);
+		await page.getByLabel('Password').fill(`wrong password number ${i}`);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		expect(await page.getByRole('alert').textContent()).toBe('Wrong email address or password.');
+		// What was typed stays, except the password.
+		expect(await page.getByLabel('Email address').inputValue()).toBe(people.author.email);
+	}
+	await page.getByLabel('Email address').fill(people.author.email);
+	await page.getByLabel('Password').fill(people.author.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	expect(await page.getByRole('alert').textContent()).toMatch(
+		/^Too many failed attempts\. Try again in 1[45] minutes\.$/
+	);
+	expect(page.url()).toMatch(/\/en\/sign-in$/);
+
+	await page.getByLabel('Email address').fill('nobody@example.se');
+	await page.getByLabel('Password').fill('whatever it may be');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	expect(await page.getByRole('alert').textContent()).toBe('Wrong email address or password.');
+	await context.close();
+});
+
+test('a forgotten password is reset through the link in the mail, and the link works once', async () => {
+	const { page, context } = await open(browser);
+	const before = lastMail();
+	await page.goto('/sign-in');
+	await page.getByRole('link', { name: 'Glömt lösenordet?' }).click();
+	await page.getByLabel('E-postadress').fill(people.admin.email);
+	await page.getByRole('button', { name: 'Skicka länken' }).click();
+	expect(await page.getByRole('status').textContent()).toContain('Om det finns ett konto');
+	const mail = await mailTo(people.admin.email, before);
+	expect(mail.subject).toBe('Välj ett nytt lösenord');
+	const link = mail.links[0]!;
+	expect(link.startsWith(baseUrl())).toBe(true);
+
+	await page.goto(link);
+	await page.waitForURL(/\/reset-password\/new\?token=/);
+	expect(await axeViolations(page)).toEqual([]);
+	await page.getByLabel('Nytt lösenord').fill('kort');
+	await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+	// The browser's own check (minlength) stops it first; without it the server says the same.
+	expect(page.url()).toMatch(/\/reset-password\/new\?token=/);
+	await page.getByLabel('Nytt lösenord').fill('ett nytt och långt lösenord för admin');
+	await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+	await page.waitForURL(/\/sign-in\?notice=password-changed$/);
+	await signIn(page, people.admin.email, 'ett nytt och långt lösenord för admin');
+	await page.waitForURL(/\/admin$/);
+
+	// Used once, the link leads nowhere.
+	const again = await context.newPage();
+	await again.goto(link);
+	await again.getByLabel('Nytt lösenord').fill('ytterligare ett långt lösenord');
+	await again.getByRole('button', { name: 'Spara lösenordet' }).click();
+	expect(await again.getByRole('alert').textContent()).toBe(
+		'Länken har gått ut eller redan använts. Be om en ny länk.'
+	);
+	await context.close();
+});
+
+test('the sign-in, workspace and account pages have no WCAG 2.1 A/AA violations, in both languages', async () => {
+	const { page, context } = await open(browser);
+	for (const path of [
+		'/sign-in',
+		'/en/sign-in',
+		'/reset-password',
+		'/en/reset-password',
+		'/sign-in/two-factor'
+	]) {
+		await page.goto(path);
+		expect(await axeViolations(page), path).toEqual([]);
+	}
+	await page.goto('/sign-in');
+	await signIn(page, people.editor.email, people.editor.password);
+	await page.waitForURL(/\/admin$/);
+	for (const path of ['/admin', '/en/admin', '/account', '/en/account']) {
+		await page.goto(path);
+		expect(await axeViolations(page), path).toEqual([]);
+	}
+	// The error message after a failed attempt is announced and tied to the field.
+	await context.clearCookies();
+	await page.goto('/sign-in');
+	await signIn(page, people.editor.email, 'not the password at all');
+	expect(await axeViolations(page)).toEqual([]);
+	expect(await page.getByLabel('E-postadress').getAttribute('aria-describedby')).toBe('sign-in-error');
+	await context.close();
+});
