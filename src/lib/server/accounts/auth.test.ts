@@ -121,6 +121,10 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		expect(redirect.status).toBe(302);
 		const token = new URL(redirect.headers.get('location')!).searchParams.get('token')!;
 		expect(token).toBeTruthy();
+		// The policy holds inside better-auth too, for every way a password is set.
+		await expect(auth.api.resetPassword({ body: { token, newPassword: 'password1234' } })).rejects.toMatchObject({
+			body: { code: 'PASSWORD_COMMON' }
+		});
 		await auth.api.resetPassword({ body: { token, newPassword: 'ett helt nytt lösenord för rut' } });
 		// The same link does not work twice.
 		await expect(

@@ -3,7 +3,10 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { admin, twoFactor } from 'better-auth/plugins';
 import { createAccessControl } from 'better-auth/plugins/access';
 import { defaultStatements } from 'better-auth/plugins/admin/access';
-import { createAuthMiddleware, isAPIError } from 'better-auth/api';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
+import { hashPassword, verifyPassword } from 'better-auth/crypto';
+import { maxPasswordLength, minPasswordLength } from './limits.ts';
+import { passwordProblem } from './password-policy.ts';
 import type { Database } from '../db/index.ts';
 import * as schema from './schema.ts';
 import { audit } from '../core/audit.ts';
@@ -20,8 +23,7 @@ export interface AuthOptions {
 	plugins?: BetterAuthPlugin[];
 }
 
-export const minPasswordLength = 12;
-export const maxPasswordLength = 128;
+export { minPasswordLength, maxPasswordLength };
 
 // Roles as the admin plugin knows them. Nobody gets "impersonate".
 const ac = createAccessControl(defaultStatements);
@@ -112,6 +114,19 @@ export function createAuth(options: AuthOptions) {
 			requireEmailVerification: true,
 			resetPasswordTokenExpiresIn: 60 * 60,
 			revokeSessionsOnPasswordReset: true,
+			// Every new password, however it is set (reset, change, an admin), passes the policy.
+			password: {
+				hash: async (password) => {
+					const problem = passwordProblem(password);
+					if (problem)
+						throw new APIError('BAD_REQUEST', {
+							code: `PASSWORD_${problem.toUpperCase()}`,
+							message: problem
+						});
+					return hashPassword(password);
+				},
+				verify: ({ hash, password }) => verifyPassword({ hash, password })
+			},
 			sendResetPassword: async ({ user, url }) => options.sendMail(mailFor('reset', user, url))
 		},
 		emailVerification: {

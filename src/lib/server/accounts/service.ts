@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
 import { audit } from '../core/audit.ts';
 import { ValidationError } from '../core/errors.ts';
-import { maxPasswordLength, minPasswordLength, type Auth } from './auth.ts';
+import type { Auth } from './auth.ts';
+import { maxPasswordLength } from './limits.ts';
+import { passwordProblem } from './password-policy.ts';
 import { roles, user, type Role } from './schema.ts';
 
 export const staffInput = z.object({
@@ -13,8 +15,8 @@ export const staffInput = z.object({
 		.transform((e) => e.toLowerCase()),
 	name: z.string().trim().min(1).max(120),
 	role: z.enum(roles),
-	// Length only, compared exactly: no composition rules, nothing trimmed or truncated.
-	password: z.string().min(minPasswordLength).max(maxPasswordLength)
+	// Checked by the password policy (length, breach list), exactly as typed.
+	password: z.string().max(maxPasswordLength * 4)
 });
 
 /**
@@ -34,6 +36,8 @@ export async function createStaffUser(
 		);
 	}
 	const { email, name, role, password } = parsed.data;
+	const problem = passwordProblem(password);
+	if (problem) throw new ValidationError([{ field: 'password', code: `password-${problem}` as const }]);
 	const existing = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
 	if (existing.length) throw new ValidationError([{ field: 'email', code: 'emailTaken' }]);
 	const created = await auth.api.createUser({

@@ -39,7 +39,11 @@ export type InputErrorCode =
 	| 'invalidGoal'
 	| 'invalidArticle'
 	| 'invalidAccount'
-	| 'emailTaken';
+	| 'emailTaken'
+	| 'password-tooShort'
+	| 'password-tooLong'
+	| 'password-common'
+	| 'password-context';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

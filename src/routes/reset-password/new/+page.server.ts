@@ -3,7 +3,7 @@ import { isAPIError } from 'better-auth/api';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages } from '#lib/i18n/index.ts';
 import { appAccounts } from '#lib/server/accounts/app.ts';
-import { maxPasswordLength, minPasswordLength } from '#lib/server/accounts/auth.ts';
+import { passwordProblem } from '#lib/server/accounts/password-policy.ts';
 
 export const load: PageServerLoad = ({ url }) => ({
 	token: url.searchParams.get('token')?.slice(0, 200) ?? ''
@@ -16,8 +16,8 @@ export const actions: Actions = {
 		const token = String(form.get('token') ?? '');
 		const password = String(form.get('password') ?? '');
 		// Checked as typed: nothing trimmed, nothing cut off.
-		if (password.length < minPasswordLength) return fail(400, { error: m.passwordTooShort });
-		if (password.length > maxPasswordLength) return fail(400, { error: m.passwordTooLong });
+		const problem = passwordProblem(password);
+		if (problem) return fail(400, { error: messages(locals.locale).errors[`password-${problem}`] });
 		const { auth } = await appAccounts();
 		try {
 			await auth.api.resetPassword({ body: { token, newPassword: password } });
