@@ -1,7 +1,9 @@
 /** Accounts the journeys sign in with (made with `npm run admin:create`, as an operator would). */
 export const people = {
-	admin: { email: 'admin@example.se', password: 'administratörens långa lösenord' },
-	editor: { email: 'redaktor@example.se', password: 'redaktörens långa lösenord' },
-	author: { email: 'skribent@example.se', password: 'skribentens långa lösenord' },
-	reader: { email: 'lasare@example.se', password: 'läsarens långa lösenord' }
+	admin: { email: 'admin@example.se', password: 'administratörens långa lösenord', role: 'admin' },
+	editor: { email: 'redaktor@example.se', password: 'redaktörens långa lösenord', role: 'editor' },
+	author: { email: 'skribent@example.se', password: 'skribentens långa lösenord', role: 'author' },
+	reader: { email: 'lasare@example.se', password: 'läsarens långa lösenord', role: 'reader' },
+	/** Locked out on purpose by the lockout journey; nobody else signs in with it. */
+	lockedOut: { email: 'sparrad@example.se', password: 'den spärrades långa lösenord', role: 'author' }
 } as const;

@@ -32,7 +32,7 @@ export async function setup(project: TestProject) {
 		DATA_DIR: path.join(dataDir, 'db'),
 		DATABASE_URL: process.env.E2E_DATABASE_URL ?? ''
 	};
-	for (const [role, person] of Object.entries(people)) {
+	for (const [name, person] of Object.entries(people)) {
 		execFileSync(
 			process.execPath,
 			[
@@ -42,9 +42,9 @@ export async function setup(project: TestProject) {
 				'--password',
 				person.password,
 				'--role',
-				role,
+				person.role,
 				'--name',
-				role
+				name
 			],
 			{ cwd: root, env, stdio: 'ignore' }
 		);

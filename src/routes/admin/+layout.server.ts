@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forPage } from '#lib/server/core/http.ts';
-import { authorize, workspace } from '#lib/server/core/permissions.ts';
+import { authorize, requiresSecondFactor, workspace } from '#lib/server/core/permissions.ts';
 
 // Every page under /admin passes here first: signed out → sign in; signed in without a staff role → 403.
 export const load: LayoutServerLoad = async ({ locals, url }) => {
@@ -13,5 +13,9 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		);
 	}
 	await forPage(locals.locale, () => authorize(locals.user, workspace.enter));
+	// Editors and admins can publish and change roles: they need a second factor first.
+	if (requiresSecondFactor(locals.user.role) && !locals.user.twoFactorEnabled) {
+		redirect(303, `${localizePath(locals.locale, '/account/two-factor')}?required`);
+	}
 	return { staff: { name: locals.user.name, role: locals.user.role } };
 };

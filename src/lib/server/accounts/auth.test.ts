@@ -122,7 +122,9 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		const token = new URL(redirect.headers.get('location')!).searchParams.get('token')!;
 		expect(token).toBeTruthy();
 		// The policy holds inside better-auth too, for every way a password is set.
-		await expect(auth.api.resetPassword({ body: { token, newPassword: 'password1234' } })).rejects.toMatchObject({
+		await expect(
+			auth.api.resetPassword({ body: { token, newPassword: 'password1234' } })
+		).rejects.toMatchObject({
 			body: { code: 'PASSWORD_COMMON' }
 		});
 		await auth.api.resetPassword({ body: { token, newPassword: 'ett helt nytt lösenord för rut' } });

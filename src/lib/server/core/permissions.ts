@@ -53,3 +53,8 @@ export const ownAccount = rules({
 		why: 'everyone sees and ends their own sessions, downloads and deletes their data'
 	}
 });
+
+/** Roles that must sign in with a second factor: they publish and hand out roles. */
+export function requiresSecondFactor(role: Role): boolean {
+	return role === 'admin' || role === 'editor';
+}
