@@ -5,5 +5,18 @@ export const people = {
 	author: { email: 'skribent@example.se', password: 'skribentens långa lösenord', role: 'author' },
 	reader: { email: 'lasare@example.se', password: 'läsarens långa lösenord', role: 'reader' },
 	/** Locked out on purpose by the lockout journey; nobody else signs in with it. */
-	lockedOut: { email: 'sparrad@example.se', password: 'den spärrades långa lösenord', role: 'author' }
+	lockedOut: { email: 'sparrad@example.se', password: 'den spärrades långa lösenord', role: 'author' },
+	/** One of each role for the permission table, signed in over HTTP only. */
+	tableAdmin: { email: 'tabell-admin@example.se', password: 'tabellens långa lösenord 1', role: 'admin' },
+	tableEditor: {
+		email: 'tabell-redaktor@example.se',
+		password: 'tabellens långa lösenord 2',
+		role: 'editor'
+	},
+	tableAuthor: {
+		email: 'tabell-skribent@example.se',
+		password: 'tabellens långa lösenord 3',
+		role: 'author'
+	},
+	tableReader: { email: 'tabell-lasare@example.se', password: 'tabellens långa lösenord 4', role: 'reader' }
 } as const;
