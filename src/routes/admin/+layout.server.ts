@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forPage } from '#lib/server/core/http.ts';
-import { authorize, requiresSecondFactor, workspace } from '#lib/server/core/permissions.ts';
+import { authorize, can, requiresSecondFactor, workspace } from '#lib/server/core/permissions.ts';
 
 // Every page under /admin passes here first: signed out → sign in; signed in without a staff role → 403.
 export const load: LayoutServerLoad = async ({ locals, url }) => {
@@ -17,5 +17,12 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	if (requiresSecondFactor(locals.user.role) && !locals.user.twoFactorEnabled) {
 		redirect(303, `${localizePath(locals.locale, '/account/two-factor')}?required`);
 	}
-	return { staff: { name: locals.user.name, role: locals.user.role } };
+	return {
+		staff: { name: locals.user.name, role: locals.user.role },
+		// What the menu offers; each page still asks the permission module itself.
+		can: {
+			manageUsers: can(locals.user, workspace.manageUsers),
+			readAuditLog: can(locals.user, workspace.readAuditLog)
+		}
+	};
 };

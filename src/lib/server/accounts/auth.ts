@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { betterAuth, type BetterAuthPlugin } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { admin, twoFactor } from 'better-auth/plugins';
@@ -38,15 +39,19 @@ const adminRoles = {
 };
 
 function mailFor(
-	kind: 'verify' | 'reset',
+	kind: 'verify' | 'reset' | 'invite',
 	user: { email: string; name: string; locale?: string | null },
 	url: string
 ): Mail {
 	const m = messages(isLocale(user.locale) ? user.locale : 'sv').mail;
 	const params = { name: user.name, url };
-	return kind === 'verify'
-		? { to: user.email, subject: m.verifySubject, text: format(m.verifyText, params) }
-		: { to: user.email, subject: m.resetSubject, text: format(m.resetText, params) };
+	const [subject, text] =
+		kind === 'verify'
+			? [m.verifySubject, m.verifyText]
+			: kind === 'invite'
+				? [m.inviteSubject, m.inviteText]
+				: [m.resetSubject, m.resetText];
+	return { to: user.email, subject, text: format(text, params) };
 }
 
 /** Sign-ins, failed and successful, and sign-outs go to the audit log (after two-factor has had its say). */
@@ -127,7 +132,13 @@ export function createAuth(options: AuthOptions) {
 				},
 				verify: ({ hash, password }) => verifyPassword({ hash, password })
 			},
-			sendResetPassword: async ({ user, url }) => options.sendMail(mailFor('reset', user, url))
+			// Someone who has never confirmed the address was invited: the same link, other words.
+			sendResetPassword: async ({ user, url }) =>
+				options.sendMail(mailFor(user.emailVerified ? 'reset' : 'invite', user, url)),
+			// Choosing a password through the mailed link proves the address.
+			onPasswordReset: async ({ user: who }) => {
+				await options.db.update(schema.user).set({ emailVerified: true }).where(eq(schema.user.id, who.id));
+			}
 		},
 		emailVerification: {
 			sendOnSignUp: true,

@@ -3,8 +3,8 @@ import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizz
 // The tables better-auth needs (core, two-factor, admin, rate limits), under its model names.
 // Written by hand from `npx auth generate` for better-auth 1.7: regenerate after upgrades.
 
-export const roles = ['admin', 'editor', 'author', 'reader'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role } from '../../roles.ts';
+import type { Role } from '../../roles.ts';
 
 export const user = pgTable('user', {
 	id: text('id').primaryKey(),

@@ -43,7 +43,9 @@ export type InputErrorCode =
 	| 'password-tooShort'
 	| 'password-tooLong'
 	| 'password-common'
-	| 'password-context';
+	| 'password-context'
+	| 'lastAdmin'
+	| 'disableSelf';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { messages, type Locale } from '#lib/i18n/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 
@@ -53,5 +53,25 @@ export async function forApi(locale: Locale, run: () => Promise<Response>): Prom
 			);
 		}
 		throw e;
+	}
+}
+
+/**
+ * Runs a form action's domain call. A validation problem becomes a 400 that carries what was
+ * typed (`values`) and a message per field, so the form is shown again, filled in; forbidden and
+ * not found become error pages as in `forPage`.
+ */
+export async function forAction<T, V extends Record<string, string>>(
+	locale: Locale,
+	values: V,
+	run: () => Promise<T>
+): Promise<T | ActionFailure<V & { problems: { field: string; message: string }[] }>> {
+	try {
+		return await run();
+	} catch (e) {
+		if (e instanceof ValidationError) return fail(400, { ...values, problems: problemsIn(e, locale) });
+		return forPage(locale, () => {
+			throw e;
+		});
 	}
 }
