@@ -6,6 +6,12 @@ export const people = {
 	reader: { email: 'lasare@example.se', password: 'läsarens långa lösenord', role: 'reader' },
 	/** Locked out on purpose by the lockout journey; nobody else signs in with it. */
 	lockedOut: { email: 'sparrad@example.se', password: 'den spärrades långa lösenord', role: 'author' },
+	/** The admin of the user-management journey. */
+	usersAdmin: {
+		email: 'personal-admin@example.se',
+		password: 'personaladminens långa lösenord',
+		role: 'admin'
+	},
 	/** One of each role for the permission table, signed in over HTTP only. */
 	tableAdmin: { email: 'tabell-admin@example.se', password: 'tabellens långa lösenord 1', role: 'admin' },
 	tableEditor: {
