@@ -23,6 +23,7 @@ const pages = [
 	'/search?q=medborgardialog',
 	'/search?q=medborgardialg',
 	'/accessibility',
+	'/privacy',
 	'/inspiration?sdg=99',
 	'/no-such-page'
 ];

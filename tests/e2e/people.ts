@@ -6,6 +6,8 @@ export const people = {
 	reader: { email: 'lasare@example.se', password: 'läsarens långa lösenord', role: 'reader' },
 	/** Locked out on purpose by the lockout journey; nobody else signs in with it. */
 	lockedOut: { email: 'sparrad@example.se', password: 'den spärrades långa lösenord', role: 'author' },
+	/** Downloads their data and deletes their account. */
+	leaving: { email: 'lamnar@example.se', password: 'den som lämnar har ett långt lösen', role: 'reader' },
 	/** The admin of the user-management journey. */
 	usersAdmin: {
 		email: 'personal-admin@example.se',

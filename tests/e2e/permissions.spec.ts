@@ -49,6 +49,7 @@ const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	'/account': { path: '/account', expect: signedIn },
 	'/account/two-factor': { path: '/account/two-factor', expect: signedIn },
+	'/account/data': { path: '/account/data', expect: signedIn },
 	'/api/v1/articles': { path: '/api/v1/articles', expect: everyone },
 	'/api/v1/articles/[slug=slug]': { path: '/api/v1/articles/tidsresemetodiken', expect: everyone },
 	'/api/v1/goals': { path: '/api/v1/goals', expect: everyone },
@@ -150,7 +151,7 @@ describe.each(Object.entries(table))('%s', (_id, route) => {
 		const outcome: Outcome =
 			res.status === 403
 				? 'deny'
-				: res.status === 303 && location.includes('/sign-in')
+				: res.status === 401 || (res.status === 303 && location.includes('/sign-in'))
 					? 'sign-in'
 					: res.status === 200
 						? 'allow'

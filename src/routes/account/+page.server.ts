@@ -3,7 +3,9 @@ import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages } from '#lib/i18n/index.ts';
 import { appAccounts } from '#lib/server/accounts/app.ts';
 import { authorize, ownAccount } from '#lib/server/core/permissions.ts';
-import { forPage } from '#lib/server/core/http.ts';
+import { forAction, forPage } from '#lib/server/core/http.ts';
+import { deleteOwnAccount } from '#lib/server/accounts/privacy.ts';
+import { db } from '#lib/server/db/app.ts';
 
 export const load: PageServerLoad = async ({ locals, request, url }) => {
 	if (!locals.user)
@@ -38,6 +40,18 @@ export const actions: Actions = {
 		if (!target) return fail(404, { error: messages(locals.locale).errors.notFound });
 		await auth.api.revokeSession({ body: { token: target.token }, headers: request.headers });
 		return { ended: true };
+	},
+	/** Deletes the account after the password is given again; then the visitor is signed out. */
+	delete: async ({ request, locals, cookies }) => {
+		const password = String((await request.formData()).get('password') ?? '');
+		const result = await forAction(locals.locale, {}, async () => {
+			await deleteOwnAccount(await db(), locals.user, password);
+			return null;
+		});
+		if (result) return result;
+		for (const { name } of cookies.getAll())
+			if (name.includes('partnerskap.')) cookies.delete(name, { path: '/' });
+		redirect(303, `${localizePath(locals.locale, '/')}`);
 	},
 	endOthers: async ({ request, locals }) => {
 		if (!locals.user) return fail(401);

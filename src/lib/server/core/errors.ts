@@ -45,7 +45,8 @@ export type InputErrorCode =
 	| 'password-common'
 	| 'password-context'
 	| 'lastAdmin'
-	| 'disableSelf';
+	| 'disableSelf'
+	| 'wrongPassword';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

@@ -34,7 +34,7 @@ export async function forPage<T>(locale: Locale, run: () => Promise<T> | T): Pro
 	}
 }
 
-/** The same for the JSON API: `{ "error": { "message", "field" } }` with 400 or 404. */
+/** The same for the JSON API: `{ "error": { "message", "field" } }` with 400, 401, 403 or 404. */
 export async function forApi(locale: Locale, run: () => Promise<Response>): Promise<Response> {
 	try {
 		return await run();
@@ -50,6 +50,13 @@ export async function forApi(locale: Locale, run: () => Promise<Response>): Prom
 			return Response.json(
 				{ error: { message: messages(locale).errors.notFound, field: null } },
 				{ status: 404 }
+			);
+		}
+		if (e instanceof ForbiddenError) {
+			const m = messages(locale).admin;
+			return Response.json(
+				{ error: { message: e.signInRequired ? m.signInRequired : m.forbidden, field: null } },
+				{ status: e.signInRequired ? 401 : 403 }
 			);
 		}
 		throw e;

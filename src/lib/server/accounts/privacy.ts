@@ -1,0 +1,81 @@
+import { and, eq } from 'drizzle-orm';
+import { verifyPassword } from 'better-auth/crypto';
+import type { Database } from '../db/index.ts';
+import { audit } from '../core/audit.ts';
+import { auditLog } from '../core/schema.ts';
+import { ValidationError } from '../core/errors.ts';
+import { authorize, ownAccount, type Actor } from '../core/permissions.ts';
+import { account, session, twoFactor, user, verification } from './schema.ts';
+
+/** Everything stored about the actor, as one JSON document (GDPR art. 15 and 20). Never secrets. */
+export async function exportUserData(db: Database, actor: Actor) {
+	authorize(actor, ownAccount.manage);
+	const [profile] = await db.select().from(user).where(eq(user.id, actor.id));
+	const sessions = await db.select().from(session).where(eq(session.userId, actor.id));
+	const events = await db.select().from(auditLog).where(eq(auditLog.actorId, actor.id));
+	const twoFactorRows = await db
+		.select({ id: twoFactor.id })
+		.from(twoFactor)
+		.where(eq(twoFactor.userId, actor.id));
+	return {
+		exportedAt: new Date().toISOString(),
+		profile: profile && {
+			id: profile.id,
+			name: profile.name,
+			email: profile.email,
+			emailVerified: profile.emailVerified,
+			role: profile.role,
+			locale: profile.locale,
+			twoFactorEnabled: !!profile.twoFactorEnabled,
+			createdAt: profile.createdAt,
+			updatedAt: profile.updatedAt
+		},
+		// Times, addresses and browsers of sign-ins; the tokens themselves are left out.
+		sessions: sessions.map((s) => ({
+			createdAt: s.createdAt,
+			lastActive: s.updatedAt,
+			expiresAt: s.expiresAt,
+			ipAddress: s.ipAddress,
+			userAgent: s.userAgent
+		})),
+		twoFactor: { enrolled: twoFactorRows.length > 0 },
+		activity: events.map((e) => ({ at: e.at, action: e.action, subject: e.subject, ip: e.ip }))
+	};
+}
+
+/**
+ * Deletes the actor's account after checking the password: sessions, password, second factor and
+ * personal fields go in one transaction. The user row stays, nameless, so that what they wrote is
+ * kept and shown as by a deleted user.
+ */
+export async function deleteOwnAccount(db: Database, actor: Actor, password: string): Promise<void> {
+	authorize(actor, ownAccount.manage);
+	const [credential] = await db
+		.select({ hash: account.password })
+		.from(account)
+		.where(and(eq(account.userId, actor.id), eq(account.providerId, 'credential')));
+	if (!credential?.hash || !(await verifyPassword({ hash: credential.hash, password }))) {
+		throw new ValidationError([{ field: 'password', code: 'wrongPassword' }]);
+	}
+	await db.transaction(async (tx) => {
+		const [before] = await tx.select({ email: user.email }).from(user).where(eq(user.id, actor.id));
+		await tx.delete(session).where(eq(session.userId, actor.id));
+		await tx.delete(account).where(eq(account.userId, actor.id));
+		await tx.delete(twoFactor).where(eq(twoFactor.userId, actor.id));
+		if (before) await tx.delete(verification).where(eq(verification.identifier, before.email));
+		await tx
+			.update(user)
+			.set({
+				name: '',
+				email: `deleted-${actor.id}@invalid`,
+				emailVerified: false,
+				image: null,
+				role: 'reader',
+				banned: true,
+				banReason: 'deleted',
+				twoFactorEnabled: false
+			})
+			.where(eq(user.id, actor.id));
+		await audit(tx, { actorId: actor.id, action: 'user.delete-own-account', subject: `user:${actor.id}` });
+	});
+}

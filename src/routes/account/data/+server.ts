@@ -1,0 +1,17 @@
+import type { RequestHandler } from './$types';
+import { exportUserData } from '#lib/server/accounts/privacy.ts';
+import { forApi } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/db/app.ts';
+
+/** Everything stored about the signed-in user, as a JSON download. */
+export const GET: RequestHandler = ({ locals }) =>
+	forApi(locals.locale, async () => {
+		const data = await exportUserData(await db(), locals.user);
+		return new Response(JSON.stringify(data, null, 2), {
+			headers: {
+				'content-type': 'application/json; charset=utf-8',
+				'content-disposition': 'attachment; filename="mina-uppgifter.json"',
+				'cache-control': 'no-store'
+			}
+		});
+	});
