@@ -22,7 +22,8 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		// What the menu offers; each page still asks the permission module itself.
 		can: {
 			manageUsers: can(locals.user, workspace.manageUsers),
-			readAuditLog: can(locals.user, workspace.readAuditLog)
+			readAuditLog: can(locals.user, workspace.readAuditLog),
+			readOutbox: can(locals.user, workspace.readOutbox) && !process.env.SMTP_URL
 		}
 	};
 };

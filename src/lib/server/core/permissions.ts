@@ -43,7 +43,8 @@ export const workspace = rules({
 		why: 'topics shape the whole bank; the four principles stay fixed'
 	},
 	manageUsers: { allow: ['admin'], why: 'roles give power over content and people' },
-	readAuditLog: { allow: ['admin'], why: 'the log holds addresses and security events' }
+	readAuditLog: { allow: ['admin'], why: 'the log holds addresses and security events' },
+	readOutbox: { allow: ['admin'], why: 'unsent mail holds sign-in links for other people' }
 });
 
 /** What every signed-in user may do with their own account. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMailServer, type TestMailServer } from '../test/mail-server.ts';
-import { resetMailTransport, sendMail } from './mailer.ts';
+import { readOutbox, resetMailTransport, sendMail } from './mailer.ts';
 
 describe('mail', () => {
 	let server: TestMailServer;
@@ -42,6 +42,14 @@ describe('mail', () => {
 			const eml = readFileSync(path.join(dir, files[0]!), 'utf8');
 			expect(eml).toMatch(/^To: bo@example.se$/m);
 			expect(eml).toContain('Subject: =?UTF-8?');
+			// The admin page reads it back, decoded.
+			const outbox = await readOutbox();
+			expect(outbox).toEqual([
+				expect.objectContaining({ to: 'bo@example.se', subject: 'Återställ lösenord', text: 'Länk: https://x/reset\n' })
+			]);
+			process.env.SMTP_URL = server.url;
+			expect(await readOutbox()).toBeNull();
+			delete process.env.SMTP_URL;
 		} finally {
 			delete process.env.OUTBOX_DIR;
 			rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { logger } from '../core/logger.ts';
@@ -46,4 +46,41 @@ export async function sendMail(mail: Mail): Promise<void> {
 export function resetMailTransport(): void {
 	transport?.close();
 	transport = undefined;
+}
+
+export interface OutboxMessage {
+	file: string;
+	date: string;
+	to: string;
+	subject: string;
+	text: string;
+}
+
+/**
+ * The newest messages in the outbox folder (development without SMTP), for the admin page.
+ * Null when mail goes over SMTP: then there is no outbox to show.
+ */
+export async function readOutbox(limit = 50): Promise<OutboxMessage[] | null> {
+	if (process.env.SMTP_URL) return null;
+	const dir = path.resolve(process.env.OUTBOX_DIR ?? 'data/outbox');
+	const files = (await readdir(dir).catch(() => [] as string[]))
+		.filter((f) => f.endsWith('.eml'))
+		.sort()
+		.reverse();
+	const { simpleParser } = await import('mailparser');
+	return Promise.all(
+		files.slice(0, limit).map(async (file) => {
+			const parsed = await simpleParser(await readFile(path.join(dir, file)));
+			return {
+				file,
+				date: (parsed.date ?? new Date(0)).toISOString(),
+				to: [parsed.to]
+					.flat()
+					.flatMap((a) => a?.value.map((v) => v.address ?? '') ?? [])
+					.join(', '),
+				subject: parsed.subject ?? '',
+				text: parsed.text ?? ''
+			};
+		})
+	);
 }
