@@ -153,6 +153,8 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		await expect(
 			auth.api.signInEmail({ body: { email: 'ny@example.se', password: 'ett långt lösenord för ny' } })
 		).rejects.toMatchObject({ body: { code: 'EMAIL_NOT_VERIFIED' } });
+		// The refused sign-in itself sends the link, as the sign-in page promises.
+		expect((await mail.next('ny@example.se')).subject).toBe('Bekräfta din e-postadress');
 		await auth.api.sendVerificationEmail({
 			body: { email: 'ny@example.se', callbackURL: `${baseURL}/admin` }
 		});

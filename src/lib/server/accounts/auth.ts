@@ -142,6 +142,8 @@ export function createAuth(options: AuthOptions) {
 		},
 		emailVerification: {
 			sendOnSignUp: true,
+			// The sign-in page tells an unverified user a link is on its way: make it so.
+			sendOnSignIn: true,
 			autoSignInAfterVerification: true,
 			expiresIn: 60 * 60,
 			sendVerificationEmail: async ({ user, url }) => options.sendMail(mailFor('verify', user, url))

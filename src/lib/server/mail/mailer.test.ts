@@ -45,7 +45,11 @@ describe('mail', () => {
 			// The admin page reads it back, decoded.
 			const outbox = await readOutbox();
 			expect(outbox).toEqual([
-				expect.objectContaining({ to: 'bo@example.se', subject: 'Återställ lösenord', text: 'Länk: https://x/reset\n' })
+				expect.objectContaining({
+					to: 'bo@example.se',
+					subject: 'Återställ lösenord',
+					text: 'Länk: https://x/reset\n'
+				})
 			]);
 			process.env.SMTP_URL = server.url;
 			expect(await readOutbox()).toBeNull();
