@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
+import { cookiesOf } from '../test/cookies.ts';
 import { startTestMailServer, type TestMailServer } from '../test/mail-server.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { auditLog } from '../core/schema.ts';
@@ -10,12 +11,6 @@ import { createAuth, type Auth } from './auth.ts';
 import { createStaffUser } from './service.ts';
 
 const baseURL = 'http://localhost:3999';
-const cookiesOf = (headers: Headers) =>
-	headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0]!)
-		.filter((c) => !c.endsWith('='))
-		.join('; ');
 
 /** Follows a link from a mail through the auth endpoints, as a browser would, up to the redirect. */
 async function follow(auth: Auth, link: string): Promise<Response> {

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
+import { cookiesOf } from '../test/cookies.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { createStaffUser } from './service.ts';
 import { currentUser, staffIdleMinutes } from './sessions.ts';
 import { session } from './schema.ts';
-
-const cookiesOf = (headers: Headers) =>
-	headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0]!)
-		.filter((c) => !c.endsWith('='))
-		.join('; ');
 
 describe.each(testDatabases)('session lifetimes on $name', (database) => {
 	let h: DatabaseHandle;
