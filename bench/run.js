@@ -3,7 +3,7 @@
 // node:http server answering the same bytes as /inspiration from memory.
 // Prints requests/s, p50 and p99 latency and each page's ratio to the ceiling; writes
 // bench/results.json. Options: BENCH_COUNT (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10),
-// BENCH_DATABASE_URL (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres).
+// Each page gets 2 s of warm-up load first. BENCH_DATABASE_URL (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres).
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -141,7 +141,10 @@ for (const kind of ['postgres', 'pglite']) {
 		const base = `http://127.0.0.1:${port}`;
 		const row = {};
 		for (const [name, pathname] of Object.entries(pages)) {
-			await fetch(base + pathname, { headers }); // warm (and fill the cache)
+			// Warm up (fill the cache, let the JIT compile the hot path) before measuring.
+			await new Promise((resolve, reject) =>
+				autocannon({ url: base + pathname, connections, duration: 2, headers }, (err) => (err ? reject(err) : resolve(null)))
+			);
 			row[name] = await load(base + pathname, cache === 'uncached-1' ? 1 : connections);
 			console.log(`${kind} ${cache} ${name}: ${JSON.stringify(row[name])}`);
 		}

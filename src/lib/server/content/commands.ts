@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../db/index.ts';
-import { announceChange, bumpRevision } from '../core/revision.ts';
+import { bumpRevision } from '../core/revision.ts';
+import { contentChanged } from '../core/content-version.ts';
 import { ValidationError } from '../core/errors.ts';
 import { sdgTarget } from '../sdg/schema.ts';
 import {
@@ -38,7 +39,7 @@ function parseArticle(input: ArticleInput): ParsedArticle {
 export async function saveArticle(db: Database, input: ArticleInput): Promise<number> {
 	const a = parseArticle(input);
 	const [id] = await db.transaction((tx) => writeArticles(tx, [a]));
-	announceChange();
+	contentChanged();
 	return id!;
 }
 
@@ -46,7 +47,7 @@ export async function saveArticle(db: Database, input: ArticleInput): Promise<nu
 export async function saveArticles(db: Database, inputs: ArticleInput[]): Promise<number[]> {
 	const parsed = inputs.map(parseArticle);
 	const ids = await db.transaction((tx) => writeArticles(tx, parsed));
-	announceChange();
+	contentChanged();
 	return ids;
 }
 

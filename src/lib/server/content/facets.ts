@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
-import { rows } from '../core/localized.ts';
+import { rows } from '../db/rows.ts';
 import { contentVersion } from '../core/content-version.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
-import { pick, rows, type LocalizedText } from '../core/localized.ts';
+import { pick, type LocalizedText } from '../core/localized.ts';
+import { rows } from '../db/rows.ts';
 import type { ArticleKind, ArticleStatus } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
 import { countBy, visibleArticles, type FacetEntry } from './facets.ts';

@@ -1,6 +1,4 @@
 import { customType } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
 
 /** Text in several languages, keyed by locale ("sv", "en" …). Adding a language adds a key. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -17,9 +15,3 @@ export const tsvector = customType<{ data: string }>({
 		return 'tsvector';
 	}
 });
-
-/** Runs raw SQL and returns its rows, the same on PGlite and node-postgres. */
-export async function rows<T>(db: Database, query: SQL): Promise<T[]> {
-	const result = (await db.execute(query)) as unknown as { rows: T[] };
-	return result.rows;
-}

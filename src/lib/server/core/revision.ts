@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
-import { contentChanged } from './content-version.ts';
 import { contentRevision } from './schema.ts';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -15,9 +14,6 @@ export async function bumpRevision(tx: Transaction | Database): Promise<void> {
 			set: { revision: sql`${contentRevision.revision} + 1` }
 		});
 }
-
-/** After the commit: this instance's caches see the change at once. */
-export const announceChange = contentChanged;
 
 /** The current revision (polled by the app; see db/app.ts). */
 export async function readRevision(db: Database): Promise<string> {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/index.ts';
-import { pick, rows, type LocalizedText } from '../core/localized.ts';
+import { pick, type LocalizedText } from '../core/localized.ts';
+import { rows } from '../db/rows.ts';
 import { countBy, visibleArticles } from '../content/facets.ts';
 
 export interface GoalSummary {
