@@ -62,6 +62,13 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	expect(await page.getByRole('img', { name: 'QR-kod för autentiseringsappen' }).count()).toBe(1);
 	expect(await axeViolations(page)).toEqual([]);
 	const totp = () => createOTP(base32.decode(secret)).totp();
+	/** Signs out, then in with the password, up to the second step. */
+	const signInAgain = async () => {
+		await page.getByRole('button', { name: 'Logga ut' }).click();
+		await page.waitForURL(/notice=signed-out/);
+		await signIn(page, people.editor.email, people.editor.password);
+		await page.waitForURL(/\/sign-in\/two-factor/);
+	};
 	await page.getByLabel('Kod', { exact: true }).fill(await totp());
 	await page.getByRole('button', { name: 'Slå på' }).click();
 	expect(await page.getByRole('status').textContent()).toBe('Klart! Tvåstegsverifiering är påslagen.');
@@ -69,10 +76,7 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Redaktionen');
 
 	// Next time: password, then the code.
-	await page.getByRole('button', { name: 'Logga ut' }).click();
-	await page.waitForURL(/notice=signed-out/);
-	await signIn(page, people.editor.email, people.editor.password);
-	await page.waitForURL(/\/sign-in\/two-factor/);
+	await signInAgain();
 	await page.getByLabel('Kod', { exact: true }).fill('000000');
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
 	expect(await page.getByRole('alert').textContent()).toBe('Koden stämmer inte. Försök igen.');
@@ -81,17 +85,11 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	await page.waitForURL(/\/admin$/);
 
 	// Without the phone: a backup code, once.
-	await page.getByRole('button', { name: 'Logga ut' }).click();
-	await page.waitForURL(/notice=signed-out/);
-	await signIn(page, people.editor.email, people.editor.password);
-	await page.waitForURL(/\/sign-in\/two-factor/);
+	await signInAgain();
 	await page.getByLabel('Kod', { exact: true }).fill(backupCodes[0]!);
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
 	await page.waitForURL(/\/admin$/);
-	await page.getByRole('button', { name: 'Logga ut' }).click();
-	await page.waitForURL(/notice=signed-out/);
-	await signIn(page, people.editor.email, people.editor.password);
-	await page.waitForURL(/\/sign-in\/two-factor/);
+	await signInAgain();
 	await page.getByLabel('Kod', { exact: true }).fill(backupCodes[0]!);
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
 	expect(await page.getByRole('alert').textContent()).toBe('Koden stämmer inte. Försök igen.');
