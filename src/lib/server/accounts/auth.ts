@@ -24,8 +24,6 @@ export interface AuthOptions {
 	plugins?: BetterAuthPlugin[];
 }
 
-export { minPasswordLength, maxPasswordLength };
-
 // Roles as the admin plugin knows them. Nobody gets "impersonate".
 const ac = createAccessControl(defaultStatements);
 const adminRoles = {

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Database } from '../db/index.ts';
+import type { Database, Transaction } from '../db/index.ts';
 import { bumpRevision } from '../core/revision.ts';
 import { contentChanged } from '../core/content-version.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -19,7 +19,6 @@ import { sanitizeRichText } from './sanitize.ts';
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 type ParsedArticle = z.output<typeof articleInputSchema>;
 
 function parseArticle(input: ArticleInput): ParsedArticle {

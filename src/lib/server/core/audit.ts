@@ -1,10 +1,8 @@
-import type { Database } from '../db/index.ts';
+import type { Database, Transaction } from '../db/index.ts';
 import { desc, eq } from 'drizzle-orm';
 import { auditLog } from './schema.ts';
 import { user } from '../accounts/schema.ts';
 import { authorize, workspace, type Actor } from './permissions.ts';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export interface AuditEntry {
 	actorId: string | null;

@@ -43,10 +43,6 @@ export function store(key: string, entry: StoredResponse): void {
 	while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
 }
 
-export function clearRenderCache(): void {
-	cache.clear();
-}
-
 const compressible = /^(text\/|application\/(json|xml|atom\+xml|javascript))/;
 /** Below this, compression costs more than it saves. */
 const minSize = 1024;

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
+import type { Database, Transaction } from '../db/index.ts';
 import { contentRevision } from './schema.ts';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Call inside a content write's transaction: other instances will see the change. */
 export async function bumpRevision(tx: Transaction | Database): Promise<void> {

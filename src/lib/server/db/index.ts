@@ -6,6 +6,9 @@ import * as schema from './schema.ts';
 /** The one database type every domain uses, whichever driver is behind it. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** The handle inside `db.transaction(tx => …)`: writes that must go together take this. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 export interface DatabaseHandle {
 	db: Database;
 	kind: 'pglite' | 'postgres';
