@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tsvector, type LocalizedText } from '../core/localized.ts';
 import { organization } from '../organizations/schema.ts';
+import { user } from '../accounts/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
 
@@ -37,13 +38,24 @@ export const article = pgTable(
 		kind: text('kind').$type<ArticleKind>().notNull(),
 		status: text('status').$type<ArticleStatus>().notNull().default('draft'),
 		publishedAt: timestamp('published_at', { withTimezone: true }),
+		/** When a scheduled article goes live (status "scheduled"); see content/workflow.ts. */
+		scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+		/** Who created it; the user row outlives a deleted account, nameless. */
+		authorId: text('author_id').references(() => user.id, { onDelete: 'set null' }),
 		partnershipId: integer('partnership_id').references(() => partnership.id, {
 			onDelete: 'set null'
 		}),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('article_published_idx').on(t.status, t.publishedAt.desc(), t.id.desc())]
+	(t) => [
+		index('article_published_idx').on(t.status, t.publishedAt.desc(), t.id.desc()),
+		index('article_workspace_idx').on(t.status, t.updatedAt.desc()),
+		index('article_scheduled_idx')
+			.on(t.scheduledAt)
+			.where(sql`status = 'scheduled'`),
+		index('article_author_idx').on(t.authorId)
+	]
 );
 
 /**
@@ -66,6 +78,8 @@ export const articleTranslation = pgTable(
 		teaser: text('teaser').notNull(),
 		/** Sanitised HTML. */
 		body: text('body').notNull(),
+		/** When this language's text last changed: an older one than its sibling may need updating. */
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		/** Everything, for matching. */
 		search: tsvector('search')
 			.notNull()
@@ -167,4 +181,24 @@ export const articleOrganization = pgTable(
 		primaryKey({ columns: [t.articleId, t.organizationId] }),
 		index('article_organization_org_idx').on(t.organizationId, t.articleId)
 	]
+);
+
+/**
+ * Every save of an article keeps its whole content as it was saved, so any two can be compared
+ * and an earlier one restored. The snapshot is an ArticleInput (content/validation.ts).
+ */
+export const articleRevision = pgTable(
+	'article_revision',
+	{
+		id: serial('id').primaryKey(),
+		articleId: integer('article_id')
+			.notNull()
+			.references(() => article.id, { onDelete: 'cascade' }),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
+		/** "create", "save" or "restore". */
+		action: text('action').notNull(),
+		snapshot: jsonb('snapshot').notNull()
+	},
+	(t) => [index('article_revision_article_idx').on(t.articleId, t.id.desc())]
 );

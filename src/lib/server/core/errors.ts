@@ -46,7 +46,29 @@ export type InputErrorCode =
 	| 'password-context'
 	| 'lastAdmin'
 	| 'disableSelf'
-	| 'wrongPassword';
+	| 'wrongPassword'
+	| 'required'
+	| 'tooLong'
+	| 'invalidSlug'
+	| 'slugTaken'
+	| 'translationMissing'
+	| 'imageAltMissing'
+	| 'unknownMedia'
+	| 'invalidTransition'
+	| 'staleEdit'
+	| 'invalidDate'
+	| 'scheduleInPast'
+	| 'unknownOrganization'
+	| 'unknownPartnership'
+	| 'fileMissing'
+	| 'fileTooLarge'
+	| 'fileType'
+	| 'fileUnreadable'
+	| 'altRequired'
+	| 'topicExists'
+	| 'principleFixed'
+	| 'unknownTopic'
+	| 'sameTopic';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

@@ -36,8 +36,19 @@ export const workspace = rules({
 		allow: staff,
 		why: 'the workspace is for programme staff; readers and participants have no use for it'
 	},
-	writeArticles: { allow: staff, why: 'authors, editors and admins write and translate' },
-	publish: { allow: ['admin', 'editor'], why: 'authors write but do not publish: an editor reviews first' },
+	writeArticles: {
+		allow: staff,
+		why: 'authors, editors and admins write, translate and submit drafts for review'
+	},
+	publish: {
+		allow: ['admin', 'editor'],
+		why: 'authors write but do not publish: an editor reviews, publishes, schedules, unpublishes, archives and edits what is live'
+	},
+	uploadMedia: { allow: staff, why: 'whoever writes needs images and reports, with their alt texts' },
+	deleteMedia: {
+		allow: ['admin', 'editor'],
+		why: 'a deleted file disappears from every article that uses it'
+	},
 	manageTopics: {
 		allow: ['admin', 'editor'],
 		why: 'topics shape the whole bank; the four principles stay fixed'

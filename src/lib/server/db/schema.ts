@@ -5,3 +5,4 @@ export * from '../sdg/schema.ts';
 export * from '../organizations/schema.ts';
 export * from '../partnerships/schema.ts';
 export * from '../content/schema.ts';
+export * from '../media/schema.ts';

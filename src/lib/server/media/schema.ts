@@ -1,0 +1,33 @@
+import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { LocalizedText } from '../core/localized.ts';
+import { user } from '../accounts/schema.ts';
+
+export const mediaKinds = ['image', 'document'] as const;
+export type MediaKind = (typeof mediaKinds)[number];
+
+/**
+ * An uploaded file. Its bytes live in the store (local disk or S3) under `storageKey`, a random
+ * name the server made; the uploader's file name is kept only as a cleaned-up download name.
+ */
+export const media = pgTable(
+	'media',
+	{
+		id: serial('id').primaryKey(),
+		kind: text('kind').$type<MediaKind>().notNull(),
+		storageKey: text('storage_key').notNull().unique(),
+		/** The type found in the bytes: image/jpeg, image/png, image/webp or application/pdf. */
+		mime: text('mime').notNull(),
+		bytes: integer('bytes').notNull(),
+		width: integer('width'),
+		height: integer('height'),
+		/** Widths (px) of the responsive WebP versions that exist. */
+		variants: jsonb('variants').$type<number[]>().notNull().default([]),
+		/** A safe file name for downloads ("arsrapport-2024.pdf"). */
+		fileName: text('file_name').notNull(),
+		/** Alt text per language; an image is usable in a language only once it has one. */
+		alt: jsonb('alt').$type<LocalizedText>().notNull().default({}),
+		createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('media_created_idx').on(t.createdAt.desc(), t.id.desc())]
+);
