@@ -50,22 +50,11 @@ export async function saveArticles(db: Database, inputs: ArticleInput[]): Promis
 	return ids;
 }
 
-/** Writes articles with a fixed number of statements, however many there are. */
+/** Writes articles with a fixed number of statements, however many there are (by slug). */
 async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promise<number[]> {
 	if (!articles.length) return [];
 	await bumpRevision(tx);
-	const codes = [...new Set(articles.flatMap((a) => a.targets))];
-	const known = new Map(
-		(codes.length
-			? await tx
-					.select({ code: sdgTarget.code, goal: sdgTarget.goal })
-					.from(sdgTarget)
-					.where(inArray(sdgTarget.code, codes))
-			: []
-		).map((t) => [t.code, t.goal])
-	);
-	if (known.size !== codes.length) throw new ValidationError([{ field: 'targets', code: 'unknownTarget' }]);
-
+	const known = await targetGoals(tx, articles);
 	const now = new Date();
 	const rows = await tx
 		.insert(article)
@@ -92,7 +81,57 @@ async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promis
 		.returning({ id: article.id, slug: article.slug });
 	const idBySlug = new Map(rows.map((r) => [r.slug, r.id]));
 	const ids = articles.map((a) => idBySlug.get(a.slug)!);
+	await replaceArticleContent(tx, ids, articles, known);
+	return ids;
+}
 
+/** The goal of every target the articles name; an unknown target is a validation error. */
+export async function targetGoals(
+	tx: Transaction,
+	articles: Pick<ParsedArticle, 'targets'>[]
+): Promise<Map<string, number>> {
+	const codes = [...new Set(articles.flatMap((a) => a.targets))];
+	const known = new Map(
+		(codes.length
+			? await tx
+					.select({ code: sdgTarget.code, goal: sdgTarget.goal })
+					.from(sdgTarget)
+					.where(inArray(sdgTarget.code, codes))
+			: []
+		).map((t) => [t.code, t.goal])
+	);
+	if (known.size !== codes.length) throw new ValidationError([{ field: 'targets', code: 'unknownTarget' }]);
+	return known;
+}
+
+type ArticleContent = Omit<ParsedArticle, 'slug' | 'kind' | 'status' | 'publishedAt' | 'partnershipId'>;
+
+/**
+ * Replaces the translations and tags of saved articles. A translation whose text is unchanged
+ * keeps its `updatedAt`, so the workspace can tell which language was edited after the other.
+ */
+export async function replaceArticleContent(
+	tx: Transaction,
+	ids: number[],
+	articles: ArticleContent[],
+	known: Map<string, number>
+): Promise<void> {
+	const before = new Map(
+		(
+			await tx
+				.select({
+					articleId: articleTranslation.articleId,
+					lang: articleTranslation.lang,
+					title: articleTranslation.title,
+					teaser: articleTranslation.teaser,
+					body: articleTranslation.body,
+					updatedAt: articleTranslation.updatedAt
+				})
+				.from(articleTranslation)
+				.where(inArray(articleTranslation.articleId, ids))
+		).map((t) => [`${t.articleId}:${t.lang}`, t])
+	);
+	const now = new Date();
 	for (const table of [
 		articleTranslation,
 		articleTheme,
@@ -103,16 +142,22 @@ async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promis
 	]) {
 		await tx.delete(table).where(inArray(table.articleId, ids));
 	}
-	const each = <T>(make: (a: ParsedArticle, articleId: number) => T[]) =>
+	const each = <T>(make: (a: ArticleContent, articleId: number) => T[]) =>
 		articles.flatMap((a, i) => make(a, ids[i]!));
 	const translations = each((a, articleId) =>
-		Object.entries(a.translations).map(([lang, t]) => ({
-			articleId,
-			lang,
-			title: t!.title,
-			teaser: t!.teaser,
-			body: sanitizeRichText(t!.body)
-		}))
+		Object.entries(a.translations).map(([lang, t]) => {
+			const body = sanitizeRichText(t!.body);
+			const old = before.get(`${articleId}:${lang}`);
+			const same = old && old.title === t!.title && old.teaser === t!.teaser && old.body === body;
+			return {
+				articleId,
+				lang,
+				title: t!.title,
+				teaser: t!.teaser,
+				body,
+				updatedAt: same ? old.updatedAt : now
+			};
+		})
 	);
 	const themes = each((a, articleId) =>
 		[...new Set(a.themes)].map((themeKey, position) => ({ articleId, themeKey, position }))
@@ -143,5 +188,4 @@ async function writeArticles(tx: Transaction, articles: ParsedArticle[]): Promis
 	await insert(articleTarget, targets);
 	await insert(articleCountry, countries);
 	await insert(articleOrganization, organizations);
-	return ids;
 }

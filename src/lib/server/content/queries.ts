@@ -220,6 +220,19 @@ export interface ArticleDetail extends ArticleCard {
 
 /** One published article in one language, with everything its page links to. */
 export async function getArticle(db: Database, locale: string, slug: string): Promise<ArticleDetail | null> {
+	return articleDetail(db, locale, sql`${published} and a.slug = ${slug}`);
+}
+
+/** Any article in one language, whatever its status (the workspace's preview). */
+export async function getArticleById(
+	db: Database,
+	locale: string,
+	id: number
+): Promise<ArticleDetail | null> {
+	return articleDetail(db, locale, sql`a.id = ${id}`);
+}
+
+async function articleDetail(db: Database, locale: string, where: SQL): Promise<ArticleDetail | null> {
 	const [r] = await rows<
 		CardRow & {
 			body: string;
@@ -241,9 +254,9 @@ export async function getArticle(db: Database, locale: string, slug: string): Pr
 				'members', (select json_agg(o.name order by m.role desc, o.id) from partnership_member m join organization o on o.id = m.organization_id where m.partnership_id = ps.id))
 				from partnership ps where ps.id = p.partnership_id) as partnership
 		from (
-			select a.id, a.slug, a.kind, a.published_at, a.updated_at, a.partnership_id, t.title, t.teaser, t.body
+			select a.id, a.slug, a.kind, coalesce(a.published_at, a.scheduled_at, now()) as published_at, a.updated_at, a.partnership_id, t.title, t.teaser, t.body
 			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and a.slug = ${slug}
+			where ${where}
 		) p`
 	);
 	if (!r) return null;

@@ -68,7 +68,7 @@ export async function forApi(locale: Locale, run: () => Promise<Response>): Prom
  * typed (`values`) and a message per field, so the form is shown again, filled in; forbidden and
  * not found become error pages as in `forPage`.
  */
-export async function forAction<T, V extends Record<string, string>>(
+export async function forAction<T, V extends Record<string, unknown>>(
 	locale: Locale,
 	values: V,
 	run: () => Promise<T>

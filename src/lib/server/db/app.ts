@@ -4,6 +4,7 @@ import { seedDemoContent, seedReferenceData } from './seed.ts';
 import { logger } from '../core/logger.ts';
 import { readRevision } from '../core/revision.ts';
 import { setSharedVersion } from '../core/content-version.ts';
+import { publishDueArticles } from '../content/workflow.ts';
 
 /** How often an instance looks for content published by another instance. */
 const revisionPollMs = Number(process.env.REVISION_POLL_MS ?? 2000);
@@ -26,10 +27,12 @@ export function appDatabase(): Promise<DatabaseHandle> {
 			logger.info('Loaded the demo content into an empty database');
 		}
 		setSharedVersion(await readRevision(handle.db));
+		// Each tick: publish what is scheduled for now (any instance may; each row goes once), then
+		// pick up content other instances changed.
 		poller = setInterval(() => {
-			readRevision(handle.db).then(setSharedVersion, (error) =>
-				logger.warn({ err: error }, 'Could not read the content revision')
-			);
+			publishDueArticles(handle.db)
+				.then(() => readRevision(handle.db))
+				.then(setSharedVersion, (error) => logger.warn({ err: error }, 'Could not publish or poll'));
 		}, revisionPollMs);
 		poller.unref();
 		logger.info({ database: handle.kind }, 'Database ready');

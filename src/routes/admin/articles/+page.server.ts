@@ -1,0 +1,16 @@
+import type { PageServerLoad } from './$types';
+import { forPage } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/db/app.ts';
+import { listForWorkspace, parseWorkspaceFilter } from '#lib/server/content/workspace.ts';
+import { editorOptions } from '#lib/server/content/editing.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) =>
+	forPage(locals.locale, async () => {
+		const database = await db();
+		const filter = parseWorkspaceFilter(url.searchParams);
+		const [result, options] = await Promise.all([
+			listForWorkspace(database, locals.user, filter),
+			editorOptions(database, locals.user, locals.locale)
+		]);
+		return { filter, result, themes: options.themes };
+	});
