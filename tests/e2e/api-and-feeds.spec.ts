@@ -61,7 +61,8 @@ test('one article and the goals by API; errors name the field', async () => {
 test('feeds per language and theme, the sitemap, robots.txt and the health check', async () => {
 	const sv = await (await get('/feed.xml')).text();
 	expect(sv).toContain('xml:lang="sv"');
-	expect(sv.match(/<entry>/g)).toHaveLength(8);
+	// The eight demo articles at least; journeys running beside this one may publish more.
+	expect(sv.match(/<entry>/g)!.length).toBeGreaterThanOrEqual(8);
 	const en = await get('/en/feed.xml?theme=accountability');
 	expect(en.headers.get('content-type')).toMatch(/application\/atom\+xml/);
 	const enText = await en.text();

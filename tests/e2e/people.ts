@@ -14,6 +14,25 @@ export const people = {
 		password: 'personaladminens långa lösenord',
 		role: 'admin'
 	},
+	/** The editorial journey: an author writes, an editor publishes. */
+	writer: { email: 'skribent-artikel@example.se', password: 'skribentens artikellösenord', role: 'author' },
+	publisher: {
+		email: 'redaktor-artikel@example.se',
+		password: 'redaktörens artikellösenord',
+		role: 'editor'
+	},
+	/** Each journey that needs an editor has its own: the two-step set-up happens once per account. */
+	mediaEditor: {
+		email: 'media-redaktor@example.se',
+		password: 'mediaredaktörens långa lösen',
+		role: 'editor'
+	},
+	topicsEditor: {
+		email: 'amnes-redaktor@example.se',
+		password: 'ämnesredaktörens långa lösen',
+		role: 'editor'
+	},
+	xssEditor: { email: 'xss-redaktor@example.se', password: 'xss-redaktörens långa lösenord', role: 'editor' },
 	/** One of each role for the permission table, signed in over HTTP only. */
 	tableAdmin: { email: 'tabell-admin@example.se', password: 'tabellens långa lösenord 1', role: 'admin' },
 	tableEditor: {

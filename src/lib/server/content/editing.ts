@@ -288,7 +288,7 @@ export async function editorOptions(db: Database, actor: Actor, locale: Locale):
 		),
 		rows<{ number: number; title: LocalizedText }>(
 			db,
-			sql`select number, title from sdg_goal order by number`
+			sql`select number, short_name as title from sdg_goal order by number`
 		),
 		rows<{ code: string; goal: number; text: LocalizedText }>(
 			db,

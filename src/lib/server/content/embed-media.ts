@@ -31,8 +31,10 @@ export async function embedMedia(
 			if (!problems.some((p) => p.field === field)) problems.push({ field, code });
 		};
 		out[lang] = sanitizeHtml(html, {
+			// Only rewrites images and links here; the allowlist runs when the text is stored.
 			allowedTags: false,
 			allowedAttributes: false,
+			allowVulnerableTags: true,
 			transformTags: {
 				img: (tagName, attribs) => {
 					const item = library.get(keyIn.exec(attribs.src ?? '')?.[1] ?? '');

@@ -5,6 +5,7 @@ import { rows } from '../db/rows.ts';
 import type { ArticleKind, ArticleStatus } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
 import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
+import { sanitizeRichText } from './sanitize.ts';
 
 /** The text-search configuration (stemmer) for a language. */
 export function searchConfig(locale: string): string {
@@ -263,7 +264,8 @@ async function articleDetail(db: Database, locale: string, where: SQL): Promise<
 	const partnership = r.partnership ? json(r.partnership) : null;
 	return {
 		...toCard(r),
-		body: r.body,
+		// Sanitised when stored, and again here: stored HTML is never trusted on its way out.
+		body: sanitizeRichText(r.body),
 		updatedAt: iso(r.updated_at),
 		languages: json(r.languages),
 		targetTexts: json(r.target_texts).map((t) => ({ code: t.code, text: pick(t.text, locale) })),

@@ -28,3 +28,18 @@ describe('stored rich text', () => {
 		expect(highlight('&lt;script&gt;')).toBe('&lt;script&gt;');
 	});
 });
+
+describe('links in stored rich text', () => {
+	it('keeps absolute web and mail addresses, site paths and anchors, and drops the rest', () => {
+		const href = (h: string) => /href="([^"]*)"/.exec(sanitizeRichText(`<a href="${h}">x</a>`))?.[1];
+		expect(href('https://example.org/a?b=1')).toBe('https://example.org/a?b=1');
+		expect(href('mailto:info@example.se')).toBe('mailto:info@example.se');
+		expect(href('/inspiration/tidsresemetodiken')).toBe('/inspiration/tidsresemetodiken');
+		expect(href('#del-2')).toBe('#del-2');
+		expect(href('`javascript:alert(1)`')).toBeUndefined();
+		expect(href('//evil.example/x')).toBeUndefined();
+		expect(href('relative/path')).toBeUndefined();
+		expect(href('https://example.org/&quot; onfocus=&quot;alert(1)')).toBeUndefined();
+		expect(sanitizeRichText('<a href="javascript:alert(1)">x</a>')).toBe('<a rel="nofollow noopener">x</a>');
+	});
+});

@@ -23,11 +23,35 @@ const options: sanitizeHtml.IOptions = {
 	allowedSchemesByTag: { img: [] },
 	allowProtocolRelative: false,
 	transformTags: {
-		a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
+		a: (tagName, attribs) => {
+			const { href, title } = attribs;
+			return {
+				tagName,
+				attribs: {
+					...(href && safeHref(href) ? { href } : {}),
+					...(title ? { title } : {}),
+					rel: 'nofollow noopener'
+				}
+			};
+		},
 		img: (tagName, attribs) => ({ tagName, attribs: imageAttributes(attribs) })
 	},
 	exclusiveFilter: (frame) => frame.tag === 'img' && !mediaImage.test(frame.attribs.src ?? '')
 };
+
+/**
+ * A link target kept as it is: an absolute http, https or mailto address, or a path on this site
+ * (/…) or an anchor (#…). Anything with quotes, spaces, backticks or angle brackets goes.
+ */
+function safeHref(href: string): boolean {
+	if (/[\s"'`<>\\]/.test(href)) return false;
+	if (href.startsWith('#') || (href.startsWith('/') && !href.startsWith('//'))) return true;
+	try {
+		return ['http:', 'https:', 'mailto:'].includes(new URL(href).protocol);
+	} catch {
+		return false;
+	}
+}
 
 function imageAttributes(a: Record<string, string>): Record<string, string> {
 	const out: Record<string, string> = { src: a.src ?? '', alt: a.alt ?? '' };

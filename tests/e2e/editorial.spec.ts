@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { createOTP } from '@better-auth/utils/otp';
+import { base32 } from '@better-auth/utils/base32';
+import { axeViolations, baseUrl, launch, open } from './browser.ts';
+import { people } from './people.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+const slug = 'lyssnande-byarad-i-ghanzi';
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+	await page.goto('/sign-in');
+	await page.getByLabel('E-postadress').fill(who.email);
+	await page.getByLabel('Lösenord').fill(who.password);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+	await page.waitForLoadState();
+}
+
+/** Types into one language's TipTap editor (the contenteditable labelled by the field). */
+async function typeBody(page: Page, lang: 'sv' | 'en', text: string) {
+	const surface = page.locator(`[aria-labelledby="body_${lang}-label"][contenteditable="true"]`);
+	await surface.click();
+	await page.keyboard.type(text);
+}
+
+test('an author writes in both languages with an image, an editor publishes, and a revision is restored', async () => {
+	// The author: uploads a photo with alt text in both languages.
+	const { page, context } = await open(browser);
+	await signIn(page, people.writer);
+	await page.goto('/admin/media');
+	const photo = await sharp({ create: { width: 1400, height: 900, channels: 3, background: '#2a6f4e' } })
+		.jpeg()
+		.toBuffer();
+	await page
+		.getByLabel('Fil', { exact: true })
+		.setInputFiles({ name: 'byrad.jpg', mimeType: 'image/jpeg', buffer: photo });
+	await page.getByLabel('Alternativtext på svenska').first().fill('Byrådet samlat i skuggan av ett träd');
+	await page
+		.getByLabel('Alternativtext på engelska')
+		.first()
+		.fill('The village council gathered under a tree');
+	await page.getByRole('button', { name: 'Ladda upp' }).click();
+	await page.waitForLoadState();
+
+	// … writes the article side by side, with the image in both texts.
+	await page.goto('/admin/articles/new');
+	expect(await axeViolations(page)).toEqual([]);
+	await page.getByLabel('Adress').fill(slug);
+	await page.getByLabel('Typ', { exact: true }).selectOption('method');
+	await page.getByLabel('Titel (svenska)').fill('Lyssnande byråd i Ghanzi');
+	await page
+		.getByLabel('Ingress (svenska)')
+		.fill('Byråden samlar invånarnas frågor innan kommunen budgeterar.');
+	await typeBody(page, 'sv', 'Varje månad möts byrådet under trädet. ');
+	const sv = page.locator('section', { has: page.locator('#lang-sv') });
+	await sv.getByRole('button', { name: 'Bild' }).click();
+	await sv.getByLabel('Välj bild').selectOption({ label: 'Byrådet samlat i skuggan av ett träd' });
+	await sv.getByRole('button', { name: 'Infoga bild' }).click();
+	await page.getByLabel('Titel (engelska)').fill('Listening village councils in Ghanzi');
+	await page
+		.getByLabel('Ingress (engelska)')
+		.fill('Village councils gather residents’ questions before the budget.');
+	await typeBody(page, 'en', 'Every month the village council meets under the tree. ');
+	const en = page.locator('section', { has: page.locator('#lang-en') });
+	await en.getByRole('button', { name: 'Bild' }).click();
+	await en.getByLabel('Välj bild').selectOption({ label: 'The village council gathered under a tree' });
+	await en.getByRole('button', { name: 'Infoga bild' }).click();
+	await page.getByLabel('Deltagande').check();
+	await page.locator('summary', { hasText: 'Delmål under mål 16' }).click();
+	await page.locator('input[name="targets"][value="16.7"]').check();
+	await page.getByRole('button', { name: 'Skapa utkast' }).click();
+	await page.waitForURL(/\/admin\/articles\/\d+\?created$/);
+	const editorUrl = page.url().replace(/\?created$/, '');
+	expect(await page.getByRole('status').first().textContent()).toBe('Utkastet är skapat.');
+	expect(await page.locator('.translation-status').allTextContents()).toEqual([
+		'Översättningsstatus: Klar',
+		'Översättningsstatus: Klar'
+	]);
+
+	// … cannot publish: no button, and posting the step anyway is refused.
+	expect(await page.getByRole('button', { name: 'Publicera nu' }).count()).toBe(0);
+	const forbidden = await page.evaluate(async (url) => {
+		const r = await fetch(`${url}?/step`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: 'step=publish'
+		});
+		return r.status;
+	}, editorUrl);
+	expect(forbidden).toBe(403);
+	await page.getByRole('button', { name: 'Skicka till granskning' }).click();
+	await page.waitForLoadState();
+	expect(await page.getByRole('status').first().textContent()).toBe('Artikeln har nu status: Granskas.');
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+
+	// Not public yet.
+	expect((await fetch(`${baseUrl()}/inspiration/${slug}`)).status).toBe(404);
+
+	// The editor: finds it among those in review, previews and publishes.
+	const editor = await open(browser);
+	await signIn(editor.page, people.publisher);
+	await editor.page.waitForURL(/\/account\/two-factor\?required$/);
+	await editor.page.getByLabel('Lösenord').fill(people.publisher.password);
+	await editor.page.getByRole('button', { name: 'Börja' }).click();
+	const secret = (await editor.page.locator('code.secret').textContent())!;
+	await editor.page.getByLabel('Kod', { exact: true }).fill(await createOTP(base32.decode(secret)).totp());
+	await editor.page.getByRole('button', { name: 'Slå på' }).click();
+	await editor.page.waitForLoadState();
+
+	await editor.page.goto('/admin/articles?status=review');
+	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page.getByRole('link', { name: 'Lyssnande byråd i Ghanzi' }).click();
+	await editor.page.waitForURL(editorUrl);
+	await editor.page.goto(editorUrl.replace('/admin/', '/en/admin/') + '/preview');
+	expect(await editor.page.locator('h1').textContent()).toBe('Listening village councils in Ghanzi');
+	expect(await editor.page.locator('.prose img').getAttribute('alt')).toBe(
+		'The village council gathered under a tree'
+	);
+	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page.goto(editorUrl);
+	await editor.page.getByRole('button', { name: 'Publicera nu' }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.getByRole('status').first().textContent()).toBe(
+		'Artikeln har nu status: Publicerad.'
+	);
+
+	// At once in the listing, search and feed, with the image in responsive sizes.
+	const visitor = await open(browser, { javaScriptEnabled: false });
+	await visitor.page.goto('/inspiration?theme=participation&sdg=16.7');
+	const cards = await visitor.page.locator('.card-title').allTextContents();
+	expect(cards.some((c) => c.includes('Lyssnande byråd i Ghanzi'))).toBe(true);
+	await visitor.page.goto('/search?q=byråd+Ghanzi');
+	expect(await visitor.page.locator('main').textContent()).toContain('Lyssnande byråd i Ghanzi');
+	const feed = await (await fetch(`${baseUrl()}/en/feed.xml`)).text();
+	expect(feed).toContain('Listening village councils in Ghanzi');
+	await visitor.page.goto(`/inspiration/${slug}`);
+	const img = visitor.page.locator('.prose img');
+	expect(await img.getAttribute('alt')).toBe('Byrådet samlat i skuggan av ett träd');
+	expect(await img.getAttribute('srcset')).toMatch(/320\.webp 320w, .*640\.webp 640w, .*960\.webp 960w/);
+	const variant = await fetch(new URL((await img.getAttribute('src'))!, baseUrl()));
+	expect(variant.headers.get('content-type')).toBe('image/webp');
+
+	// The editor changes the title, compares the revisions and restores the first.
+	await editor.page.getByLabel('Titel (svenska)').fill('Byråd som lyssnar');
+	await editor.page.getByRole('button', { name: 'Spara', exact: true }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.getByRole('status').first().textContent()).toBe('Sparat.');
+	await editor.page.getByRole('link', { name: 'Versioner' }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.locator('.diff del').first().textContent()).toContain('Lyssnande');
+	expect(await editor.page.locator('.diff ins').first().textContent()).toContain('som');
+	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page
+		.locator('tr', { hasText: 'Skapad' })
+		.getByRole('button', { name: /Återställ/ })
+		.click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.getByRole('status').first().textContent()).toBe(
+		'Versionen är återställd och sparad som en ny version.'
+	);
+	await visitor.page.goto(`/inspiration/${slug}`);
+	expect(await visitor.page.locator('h1').textContent()).toBe('Lyssnande byråd i Ghanzi');
+	await visitor.context.close();
+	await editor.context.close();
+});
