@@ -31,6 +31,13 @@ const staff = {
 	editor: 'allow',
 	admin: 'allow'
 } as const;
+const editors = {
+	anonymous: 'sign-in',
+	reader: 'deny',
+	author: 'deny',
+	editor: 'allow',
+	admin: 'allow'
+} as const;
 const admins = {
 	anonymous: 'sign-in',
 	reader: 'deny',
@@ -46,6 +53,13 @@ const admins = {
 const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/admin': { path: '/admin', expect: staff },
 	'/admin/users': { path: '/admin/users', expect: admins },
+	'/admin/articles': { path: '/admin/articles', expect: staff },
+	'/admin/articles/new': { path: '/admin/articles/new', expect: staff },
+	'/admin/articles/[id=id]': { path: '/admin/articles/1', expect: staff },
+	'/admin/articles/[id=id]/preview': { path: '/en/admin/articles/1/preview', expect: staff },
+	'/admin/articles/[id=id]/revisions': { path: '/admin/articles/1/revisions', expect: staff },
+	'/admin/media': { path: '/admin/media', expect: staff },
+	'/admin/topics': { path: '/admin/topics', expect: editors },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	// The journeys' server sends over SMTP, so the outbox page is a 404 even for admins there.
 	'/admin/outbox': {
@@ -55,6 +69,17 @@ const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/account': { path: '/account', expect: signedIn },
 	'/account/two-factor': { path: '/account/two-factor', expect: signedIn },
 	'/account/data': { path: '/account/data', expect: signedIn },
+	// Public files; an unknown key is a 404 for everyone (the media journey serves real ones).
+	'/media/[key]/[file]': {
+		path: '/media/00000000000000000000000000000000/320.webp',
+		expect: {
+			anonymous: 'not-found',
+			reader: 'not-found',
+			author: 'not-found',
+			editor: 'not-found',
+			admin: 'not-found'
+		}
+	},
 	'/api/v1/articles': { path: '/api/v1/articles', expect: everyone },
 	'/api/v1/articles/[slug=slug]': { path: '/api/v1/articles/tidsresemetodiken', expect: everyone },
 	'/api/v1/goals': { path: '/api/v1/goals', expect: everyone },
@@ -143,7 +168,7 @@ beforeAll(async () => {
 });
 
 test('every route under /admin, /account and /api has a line in the permission table', () => {
-	expect(routeIds('admin', 'account', 'api')).toEqual(Object.keys(table).sort());
+	expect(routeIds('admin', 'account', 'api', 'media')).toEqual(Object.keys(table).sort());
 });
 
 describe.each(Object.entries(table))('%s', (_id, route) => {

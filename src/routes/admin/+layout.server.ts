@@ -22,6 +22,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		// What the menu offers; each page still asks the permission module itself.
 		can: {
 			manageUsers: can(locals.user, workspace.manageUsers),
+			manageTopics: can(locals.user, workspace.manageTopics),
 			readAuditLog: can(locals.user, workspace.readAuditLog),
 			readOutbox: can(locals.user, workspace.readOutbox) && !process.env.SMTP_URL
 		}

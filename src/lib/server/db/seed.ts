@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database } from './index.ts';
 import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
 import { theme } from '../content/schema.ts';
@@ -44,7 +44,11 @@ interface ArticleFile extends Omit<ArticleInput, 'organizationIds' | 'partnershi
 	partnership: string | null;
 }
 
-/** Goals, targets and themes: loaded (and updated) on every start, as they are reference data. */
+/**
+ * Goals, targets and the four principles: loaded (and updated) on every start, as they are
+ * reference data. The starting topics go only into a database that has no topic yet: after that
+ * editors own them, and a topic they merged away must not come back.
+ */
 export async function seedReferenceData(db: Database): Promise<void> {
 	const sdg = readJson<SdgFile>('sdg/sdg.json');
 	const principles = readJson<ThemeFile[]>('demo/principles.json');
@@ -60,9 +64,13 @@ export async function seedReferenceData(db: Database): Promise<void> {
 				});
 		}
 		await tx.insert(sdgTarget).values(sdg.targets).onConflictDoNothing({ target: sdgTarget.code });
+		const [{ n: topicCount } = { n: 0 }] = await tx
+			.select({ n: count() })
+			.from(theme)
+			.where(eq(theme.kind, 'topic'));
 		const themes = [
 			...principles.map((t, i) => ({ ...t, kind: 'principle' as const, position: i })),
-			...topics.map((t, i) => ({ ...t, kind: 'topic' as const, position: 100 + i }))
+			...(topicCount ? [] : topics.map((t, i) => ({ ...t, kind: 'topic' as const, position: 100 + i })))
 		];
 		for (const t of themes) {
 			await tx
