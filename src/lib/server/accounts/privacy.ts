@@ -6,6 +6,8 @@ import { auditLog } from '../core/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { authorize, ownAccount, type Actor } from '../core/permissions.ts';
 import { account, session, twoFactor, user, verification } from './schema.ts';
+import { article } from '../content/schema.ts';
+import { media } from '../media/schema.ts';
 
 /** Everything stored about the actor, as one JSON document (GDPR art. 15 and 20). Never secrets. */
 export async function exportUserData(db: Database, actor: Actor) {
@@ -13,6 +15,15 @@ export async function exportUserData(db: Database, actor: Actor) {
 	const [profile] = await db.select().from(user).where(eq(user.id, actor.id));
 	const sessions = await db.select().from(session).where(eq(session.userId, actor.id));
 	const events = await db.select().from(auditLog).where(eq(auditLog.actorId, actor.id));
+	// What they wrote and uploaded: kept after a deletion, but theirs to see.
+	const articles = await db
+		.select({ slug: article.slug, status: article.status, createdAt: article.createdAt })
+		.from(article)
+		.where(eq(article.authorId, actor.id));
+	const uploads = await db
+		.select({ fileName: media.fileName, kind: media.kind, createdAt: media.createdAt })
+		.from(media)
+		.where(eq(media.createdBy, actor.id));
 	const twoFactorRows = await db
 		.select({ id: twoFactor.id })
 		.from(twoFactor)
@@ -39,7 +50,9 @@ export async function exportUserData(db: Database, actor: Actor) {
 			userAgent: s.userAgent
 		})),
 		twoFactor: { enrolled: twoFactorRows.length > 0 },
-		activity: events.map((e) => ({ at: e.at, action: e.action, subject: e.subject, ip: e.ip }))
+		activity: events.map((e) => ({ at: e.at, action: e.action, subject: e.subject, ip: e.ip })),
+		articles,
+		uploads
 	};
 }
 
