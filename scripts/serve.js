@@ -7,6 +7,9 @@
 import http from 'node:http';
 
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+// Media uploads may be 10 MB; the form around a file needs a little more than adapter-node's
+// default of 512K. Bodies over the limit are refused before they are read (set it to change).
+process.env.BODY_SIZE_LIMIT ??= '11M';
 const trustProxy = process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true';
 const origin = process.env.ORIGIN ? new URL(process.env.ORIGIN) : undefined;
 // Resolved at run time: build/ exists only after `vite build`.

@@ -35,6 +35,8 @@ const securityHeaders: [string, string][] = [
 
 /** Paths (without the language prefix) that must always run: they report live state. */
 const live = /^\/(healthz|metrics)(\/|$)/;
+/** Media files (up to 10 MB, immutable, with their own ETag): streamed as they are, never kept here. */
+const mediaFiles = /^\/media\//;
 
 const cacheAndCompress: Handle = async ({ event, resolve }) => {
 	const [locale, path] = splitLocale(event.url.pathname);
@@ -70,7 +72,13 @@ const cacheAndCompress: Handle = async ({ event, resolve }) => {
 	}
 
 	const type = headers.get('content-type');
-	if (!response.body || headers.has('content-encoding') || !type || !/^(text|application)\//.test(type)) {
+	if (
+		!response.body ||
+		headers.has('content-encoding') ||
+		!type ||
+		!/^(text|application)\//.test(type) ||
+		(mediaFiles.test(event.url.pathname) && response.status === 200)
+	) {
 		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 	}
 	const identity = new Uint8Array(await response.arrayBuffer());

@@ -1,10 +1,11 @@
 import sanitizeHtml from 'sanitize-html';
+import { imagePathPattern } from '#lib/media-urls.ts';
 
 /** An image variant in the media library: /media/<key>/<width>.webp. */
-const mediaImage = /^\/media\/[a-f0-9]{32}\/\d{2,4}\.webp$/;
+const mediaImage = imagePathPattern;
 /** A srcset made only of media-library variants. */
 const mediaSrcset =
-	/^\/media\/[a-f0-9]{32}\/\d{2,4}\.webp \d{2,4}w(, \/media\/[a-f0-9]{32}\/\d{2,4}\.webp \d{2,4}w)*$/;
+	/^\/media\/[0-9a-f]{32}\/[1-9]\d{0,3}\.webp [1-9]\d{0,3}w(, \/media\/[0-9a-f]{32}\/[1-9]\d{0,3}\.webp [1-9]\d{0,3}w)*$/;
 
 /** How wide an image in an article is shown: the text column is at most 42rem. */
 export const articleImageSizes = '(min-width: 44rem) 42rem, 100vw';
