@@ -6,3 +6,4 @@ export * from '../organizations/schema.ts';
 export * from '../partnerships/schema.ts';
 export * from '../content/schema.ts';
 export * from '../media/schema.ts';
+export * from '../partner-search/schema.ts';

@@ -1,19 +1,40 @@
-import { integer, jsonb, pgTable, primaryKey, serial, smallint, text } from 'drizzle-orm/pg-core';
+import {
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	serial,
+	smallint,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../core/localized.ts';
 import { organization } from '../organizations/schema.ts';
+import { user } from '../accounts/schema.ts';
+import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
+import { media } from '../media/schema.ts';
 
 export const partnershipStatuses = ['inception', 'active', 'completed'] as const;
 export type PartnershipStatus = (typeof partnershipStatuses)[number];
 
 /** A Swedish municipality or region working with a local government abroad. */
-export const partnership = pgTable('partnership', {
-	id: serial('id').primaryKey(),
-	slug: text('slug').notNull().unique(),
-	status: text('status').$type<PartnershipStatus>().notNull(),
-	startYear: smallint('start_year'),
-	endYear: smallint('end_year'),
-	summary: jsonb('summary').$type<LocalizedText>().notNull()
-});
+export const partnership = pgTable(
+	'partnership',
+	{
+		id: serial('id').primaryKey(),
+		slug: text('slug').notNull().unique(),
+		status: text('status').$type<PartnershipStatus>().notNull(),
+		startYear: smallint('start_year'),
+		endYear: smallint('end_year'),
+		summary: jsonb('summary').$type<LocalizedText>().notNull(),
+		/** Sanitised HTML per language. */
+		description: jsonb('description').$type<LocalizedText>().notNull().default({}),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('partnership_status_idx').on(t.status)]
+);
 
 export const partnershipMember = pgTable(
 	'partnership_member',
@@ -27,5 +48,135 @@ export const partnershipMember = pgTable(
 		/** "swedish" or "international" side. */
 		role: text('role').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.partnershipId, t.organizationId] })]
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.organizationId] }),
+		index('partnership_member_org_idx').on(t.organizationId, t.partnershipId)
+	]
+);
+
+export const partnershipPhases = ['inception', 'active', 'completed'] as const;
+export type PartnershipPhase = (typeof partnershipPhases)[number];
+
+/** The years of each phase: a one-year inception, then one to three years of projects. */
+export const partnershipPhase = pgTable(
+	'partnership_phase',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		phase: text('phase').$type<PartnershipPhase>().notNull(),
+		fromYear: smallint('from_year').notNull(),
+		toYear: smallint('to_year')
+	},
+	(t) => [primaryKey({ columns: [t.partnershipId, t.phase] })]
+);
+
+export const partnershipTheme = pgTable(
+	'partnership_theme',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		themeKey: text('theme_key').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.themeKey] }),
+		index('partnership_theme_theme_idx').on(t.themeKey, t.partnershipId)
+	]
+);
+
+export const partnershipGoal = pgTable(
+	'partnership_goal',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		goal: smallint('goal')
+			.notNull()
+			.references(() => sdgGoal.number)
+	},
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.goal] }),
+		index('partnership_goal_goal_idx').on(t.goal, t.partnershipId)
+	]
+);
+
+export const partnershipTarget = pgTable(
+	'partnership_target',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		target: text('target')
+			.notNull()
+			.references(() => sdgTarget.code)
+	},
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.target] }),
+		index('partnership_target_target_idx').on(t.target, t.partnershipId)
+	]
+);
+
+export const teamRoles = [
+	'majority-politician',
+	'opposition-politician',
+	'civil-servant',
+	'coordinator'
+] as const;
+export type TeamRole = (typeof teamRoles)[number];
+
+/** The team on each side: two politicians (majority, opposition) and civil servants, one coordinating. */
+export const partnershipTeamMember = pgTable(
+	'partnership_team_member',
+	{
+		id: serial('id').primaryKey(),
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		/** "swedish" or "international". */
+		side: text('side').notNull(),
+		role: text('role').$type<TeamRole>().notNull(),
+		name: text('name').notNull(),
+		/** Their position, per language ("Kommunstyrelsens ordförande"). */
+		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
+		position: smallint('position').notNull().default(0)
+	},
+	(t) => [index('partnership_team_partnership_idx').on(t.partnershipId)]
+);
+
+/** Reports, plans and agreements from the media library, shown on the partnership's page. */
+export const partnershipDocument = pgTable(
+	'partnership_document',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		mediaId: integer('media_id')
+			.notNull()
+			.references(() => media.id, { onDelete: 'cascade' }),
+		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
+		position: smallint('position').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.partnershipId, t.mediaId] })]
+);
+
+export const spaceRoles = ['coordinator', 'member'] as const;
+export type SpaceRole = (typeof spaceRoles)[number];
+
+/** The partnership's own space: its coordinator edits the page and invites members. */
+export const partnershipAccess = pgTable(
+	'partnership_access',
+	{
+		partnershipId: integer('partnership_id')
+			.notNull()
+			.references(() => partnership.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		role: text('role').$type<SpaceRole>().notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.userId] }),
+		index('partnership_access_user_idx').on(t.userId)
+	]
 );
