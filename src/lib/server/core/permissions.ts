@@ -70,3 +70,40 @@ export const ownAccount = rules({
 export function requiresSecondFactor(role: Role): boolean {
 	return role === 'admin' || role === 'editor';
 }
+
+const signedIn = ['admin', 'editor', 'author', 'reader'] as const;
+
+/**
+ * The partnership registry. Coordinators edit their own partnership: that is a fact about the
+ * partnership (`partnership_access`), checked by the partnerships domain on top of these rules.
+ */
+export const registry = rules({
+	editAnyPartnership: {
+		allow: ['admin', 'editor'],
+		why: "the programme's editors keep every partnership's page right"
+	},
+	editOwnPartnership: {
+		allow: signedIn,
+		why: 'a coordinator (a role on the partnership, not a global one) edits their own partnership'
+	},
+	manageOrganizations: {
+		allow: ['admin', 'editor'],
+		why: 'international partners are created and placed on the map by editors'
+	}
+});
+
+/** Find a partner: profiles, contact requests, moderation. */
+export const partnerSearch = rules({
+	postProfile: {
+		allow: signedIn,
+		why: "an organization's staff (a fact about the organization) post its profile"
+	},
+	contact: {
+		allow: signedIn,
+		why: 'only signed-in staff of an organization may write to another, and they can be traced'
+	},
+	moderate: {
+		allow: ['admin', 'editor'],
+		why: 'editors hide profiles and handle reported contact requests'
+	}
+});
