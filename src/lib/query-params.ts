@@ -2,7 +2,19 @@
  * The query parameters of the public listings and the API. Links the pages build keep only these;
  * a request with any other parameter is answered fresh rather than from the render cache.
  */
-export const publicParams = ['theme', 'kind', 'sdg', 'country', 'q', 'page', 'per_page', 'lang'] as const;
+export const publicParams = [
+	'theme',
+	'kind',
+	'sdg',
+	'country',
+	'q',
+	'page',
+	'per_page',
+	'lang',
+	'status',
+	'county',
+	'format'
+] as const;
 
 /** The query string with only public parameters, in a stable order ("" or "?a=1&b=2"). */
 export function canonicalSearch(search: string | URLSearchParams): string {

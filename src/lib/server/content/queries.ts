@@ -170,7 +170,7 @@ async function textMatches(db: Database, locale: string, q: string): Promise<Map
 }
 
 /** Cards for the given articles, in the given order, in one query. */
-async function cardsByIds(db: Database, locale: string, ids: number[]): Promise<ArticleCard[]> {
+export async function cardsByIds(db: Database, locale: string, ids: number[]): Promise<ArticleCard[]> {
 	if (!ids.length) return [];
 	const r = await rows<CardRow>(
 		db,

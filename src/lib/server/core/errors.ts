@@ -68,7 +68,27 @@ export type InputErrorCode =
 	| 'topicExists'
 	| 'principleFixed'
 	| 'unknownTopic'
-	| 'sameTopic';
+	| 'sameTopic'
+	| 'invalidStatus'
+	| 'invalidCounty'
+	| 'invalidLatitude'
+	| 'invalidLongitude'
+	| 'duplicateMember'
+	| 'membersRequired'
+	| 'invalidYear'
+	| 'yearOrder'
+	| 'invalidEmail'
+	| 'unknownUser'
+	| 'notCoordinator'
+	| 'invalidFormat'
+	| 'invalidOrganizationKind'
+	| 'invalidRegion'
+	| 'invalidLanguage'
+	| 'textInOneLanguage'
+	| 'profileTextTooLong'
+	| 'contactMessageLength'
+	| 'notOrganizationMember'
+	| 'ownProfile';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Database } from './index.ts';
 import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
 import { theme } from '../content/schema.ts';
 import { organization } from '../organizations/schema.ts';
-import { partnership, partnershipMember } from '../partnerships/schema.ts';
+import {
+	partnership,
+	partnershipGoal,
+	partnershipMember,
+	partnershipPhase,
+	partnershipTarget,
+	partnershipTeamMember,
+	partnershipTheme,
+	type PartnershipPhase,
+	type TeamRole
+} from '../partnerships/schema.ts';
+import { swedishMunicipalities, swedishRegions } from '../geo/sweden.ts';
+import { slugify } from '../core/slug.ts';
 import { saveArticle, type ArticleInput } from '../content/commands.ts';
 import type { LocalizedText } from '../core/localized.ts';
 
@@ -27,6 +39,7 @@ interface OrganizationFile {
 	name: LocalizedText;
 	country: string;
 	municipalityCode: string | null;
+	county: string | null;
 	lat: number | null;
 	lon: number | null;
 }
@@ -38,6 +51,12 @@ interface PartnershipFile {
 	endYear: number | null;
 	members: string[];
 	summary: LocalizedText;
+	description: LocalizedText;
+	themes: string[];
+	goals: number[];
+	targets: string[];
+	phases: { phase: PartnershipPhase; fromYear: number; toYear: number | null }[];
+	team: { side: string; role: TeamRole; name: string; title: LocalizedText }[];
 }
 interface ArticleFile extends Omit<ArticleInput, 'organizationIds' | 'partnershipId' | 'status'> {
 	organizations: string[];
@@ -72,6 +91,20 @@ export async function seedReferenceData(db: Database): Promise<void> {
 			...principles.map((t, i) => ({ ...t, kind: 'principle' as const, position: i })),
 			...(topicCount ? [] : topics.map((t, i) => ({ ...t, kind: 'topic' as const, position: 100 + i })))
 		];
+		await tx
+			.insert(organization)
+			.values([...referenceOrganizations()])
+			.onConflictDoUpdate({
+				target: organization.slug,
+				set: {
+					name: sql`excluded.name`,
+					county: sql`excluded.county`,
+					municipalityCode: sql`excluded.municipality_code`,
+					lat: sql`excluded.lat`,
+					lon: sql`excluded.lon`,
+					reference: true
+				}
+			});
 		for (const t of themes) {
 			await tx
 				.insert(theme)
@@ -87,6 +120,46 @@ export async function seedReferenceData(db: Database): Promise<void> {
 	});
 }
 
+/**
+ * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name.
+ * Their names follow the common pattern ("Ale kommun", "Region Gävleborg").
+ */
+function* referenceOrganizations() {
+	const taken = new Set<string>();
+	for (const m of swedishMunicipalities()) {
+		const sv = `${m.name} kommun`;
+		// Håbo and Habo fold to the same letters: the second keeps its code in the address.
+		let slug = slugify(sv);
+		if (taken.has(slug)) slug = `${slug}-${m.code}`;
+		taken.add(slug);
+		yield {
+			slug,
+			kind: 'municipality' as const,
+			name: { sv, en: `${m.name} Municipality` },
+			country: 'SE',
+			municipalityCode: m.code,
+			county: m.county,
+			reference: true,
+			lat: m.lat,
+			lon: m.lon
+		};
+	}
+	for (const r of swedishRegions()) {
+		const sv = `Region ${r.name}`;
+		yield {
+			slug: slugify(sv),
+			kind: 'region' as const,
+			name: { sv, en: `Region ${r.name}` },
+			country: 'SE',
+			municipalityCode: r.county,
+			county: r.county,
+			reference: true,
+			lat: r.lat,
+			lon: r.lon
+		};
+	}
+}
+
 /** The demo content (eight articles, four partnerships): only into an empty database. */
 export async function seedDemoContent(db: Database): Promise<boolean> {
 	const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(partnership);
@@ -98,18 +171,26 @@ export async function seedDemoContent(db: Database): Promise<boolean> {
 	const partnershipIds = new Map<string, number>();
 	await db.transaction(async (tx) => {
 		for (const o of organizations) {
-			const [row] = await tx
-				.insert(organization)
-				.values({
-					slug: o.key,
-					kind: o.kind,
-					name: o.name,
-					country: o.country,
-					municipalityCode: o.municipalityCode,
-					lat: o.lat,
-					lon: o.lon
-				})
-				.returning({ id: organization.id });
+			// Swedish municipalities and regions are reference rows already: use those.
+			const [known] = await tx
+				.select({ id: organization.id })
+				.from(organization)
+				.where(eq(organization.slug, o.key));
+			const [row] = known
+				? [known]
+				: await tx
+						.insert(organization)
+						.values({
+							slug: o.key,
+							kind: o.kind,
+							name: o.name,
+							country: o.country,
+							municipalityCode: o.municipalityCode,
+							county: o.county,
+							lat: o.lat,
+							lon: o.lon
+						})
+						.returning({ id: organization.id });
 			orgIds.set(o.key, row!.id);
 		}
 		for (const p of partnerships) {
@@ -120,7 +201,8 @@ export async function seedDemoContent(db: Database): Promise<boolean> {
 					status: p.status,
 					startYear: p.startYear,
 					endYear: p.endYear,
-					summary: p.summary
+					summary: p.summary,
+					description: p.description
 				})
 				.returning({ id: partnership.id });
 			partnershipIds.set(p.key, row!.id);
@@ -133,6 +215,15 @@ export async function seedDemoContent(db: Database): Promise<boolean> {
 				};
 			});
 			await tx.insert(partnershipMember).values(members);
+			const partnershipId = row!.id;
+			const goals = [...new Set([...p.goals, ...p.targets.map((t) => Number(t.split('.')[0]))])];
+			await tx.insert(partnershipTheme).values(p.themes.map((themeKey) => ({ partnershipId, themeKey })));
+			await tx.insert(partnershipGoal).values(goals.map((goal) => ({ partnershipId, goal })));
+			await tx.insert(partnershipTarget).values(p.targets.map((target) => ({ partnershipId, target })));
+			await tx.insert(partnershipPhase).values(p.phases.map((ph) => ({ partnershipId, ...ph })));
+			await tx
+				.insert(partnershipTeamMember)
+				.values(p.team.map((t, position) => ({ partnershipId, ...t, position })));
 		}
 	});
 	for (const a of articles) {

@@ -15,8 +15,9 @@ import { user } from '../accounts/schema.ts';
 import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
 import { media } from '../media/schema.ts';
 
-export const partnershipStatuses = ['inception', 'active', 'completed'] as const;
-export type PartnershipStatus = (typeof partnershipStatuses)[number];
+export { partnershipStatuses, teamRoles } from '../../partnership-values.ts';
+export type { PartnershipStatus, TeamRole } from '../../partnership-values.ts';
+import type { PartnershipStatus, TeamRole } from '../../partnership-values.ts';
 
 /** A Swedish municipality or region working with a local government abroad. */
 export const partnership = pgTable(
@@ -116,14 +117,6 @@ export const partnershipTarget = pgTable(
 		index('partnership_target_target_idx').on(t.target, t.partnershipId)
 	]
 );
-
-export const teamRoles = [
-	'majority-politician',
-	'opposition-politician',
-	'civil-servant',
-	'coordinator'
-] as const;
-export type TeamRole = (typeof teamRoles)[number];
 
 /** The team on each side: two politicians (majority, opposition) and civil servants, one coordinating. */
 export const partnershipTeamMember = pgTable(

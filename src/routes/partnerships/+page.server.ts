@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { messages } from '#lib/i18n/index.ts';
+import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/core/http.ts';
+import { findPartnerships } from '#lib/server/partnerships/service.ts';
+import { partnershipFilterOptions } from '#lib/server/partnerships/queries.ts';
+import { partnershipMap } from '#lib/server/partnerships/map.ts';
+import { listThemes } from '#lib/server/content/queries.ts';
+import { listGoals } from '#lib/server/sdg/queries.ts';
+import { countyNames } from '#lib/server/geo/counties.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const database = await db();
+	const { filter, result } = await forPage(locals.locale, () =>
+		findPartnerships(database, locals.locale, url.searchParams)
+	);
+	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
+	const [themes, goals, options] = await Promise.all([
+		listThemes(database, locals.locale),
+		listGoals(database, locals.locale),
+		partnershipFilterOptions(database)
+	]);
+	const counties = countyNames();
+	return {
+		filter,
+		result: { ...result, map: undefined },
+		map: partnershipMap(result.map, locals.locale),
+		themes: themes.map((t) => ({ key: t.key, name: t.name })),
+		goals: goals.map((g) => ({ number: g.number, name: g.shortName })),
+		targets: options.targets,
+		countries: options.countries,
+		counties: options.counties
+			.map((code) => ({ code, name: counties[code] ?? code }))
+			.sort((a, b) => a.name.localeCompare(b.name, 'sv'))
+	};
+};
