@@ -9,6 +9,7 @@ import { partnershipMap } from '#lib/server/partnerships/map.ts';
 import { listThemes } from '#lib/server/content/queries.ts';
 import { listGoals } from '#lib/server/sdg/queries.ts';
 import { countyNames } from '#lib/server/geo/counties.ts';
+import { can, registry } from '#lib/server/core/permissions.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
@@ -23,6 +24,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	]);
 	const counties = countyNames();
 	return {
+		canCreate: can(locals.user, registry.editAnyPartnership),
 		filter,
 		result: { ...result, map: undefined },
 		map: partnershipMap(result.map, locals.locale),

@@ -75,6 +75,20 @@ export async function inviteUser(
 	setPasswordUrl: string
 ): Promise<string> {
 	authorize(actor, workspace.manageUsers);
+	return createInvitedAccount(auth, db, actor.id, input, setPasswordUrl);
+}
+
+/**
+ * Creates an account that nobody can sign in to until the invitee sets a password through the
+ * mailed link. The caller has decided the actor may invite (an admin; a coordinator for readers).
+ */
+export async function createInvitedAccount(
+	auth: Auth,
+	db: Database,
+	actorId: string,
+	input: z.input<typeof inviteInput>,
+	setPasswordUrl: string
+): Promise<string> {
 	const parsed = inviteInput.safeParse(input);
 	if (!parsed.success) {
 		throw new ValidationError(
@@ -89,7 +103,7 @@ export async function inviteUser(
 		body: { email, name, role: role as 'admin', password: randomBytes(32).toString('base64url') }
 	});
 	await audit(db, {
-		actorId: actor.id,
+		actorId,
 		action: 'user.invite',
 		subject: `user:${created.user.id}`,
 		after: { email, role }

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { localizePath } from '#lib/i18n/index.ts';
+import { forAction, forPage } from '#lib/server/core/http.ts';
+import { ForbiddenError, ValidationError } from '#lib/server/core/errors.ts';
+import { db } from '#lib/server/db/app.ts';
+import { appAccounts, publicOrigin } from '#lib/server/accounts/app.ts';
+import { editorOptions } from '#lib/server/content/editing.ts';
+import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
+import {
+	documentOptions,
+	grantAccess,
+	inviteToPartnership,
+	loadPartnershipForEditing,
+	organizationOptions,
+	revokeAccess,
+	savePartnership,
+	setDocument
+} from '#lib/server/partnerships/editing.ts';
+
+export const load: PageServerLoad = async ({ locals, params }) =>
+	forPage(locals.locale, async () => {
+		if (!locals.user) throw new ForbiddenError(true);
+		const database = await db();
+		const editing = await loadPartnershipForEditing(database, locals.user, params.slug, locals.locale);
+		const [organizations, pickers, pdfs] = await Promise.all([
+			organizationOptions(database, locals.locale),
+			// The tag pickers are the article editor's: any signed-in editor of this page may read them.
+			editorOptions(database, { id: locals.user.id, role: 'author' }, locals.locale),
+			documentOptions(database)
+		]);
+		return {
+			editing,
+			organizations,
+			themes: pickers.themes,
+			goals: pickers.goals,
+			targets: pickers.targets,
+			pdfs
+		};
+	});
+
+const mediaId = z
+	.string()
+	.regex(/^[1-9]\d{0,8}$/)
+	.transform(Number);
+
+export const actions: Actions = {
+	save: async ({ request, locals, params }) => {
+		const values = partnershipFormValues(await request.formData());
+		return forAction(locals.locale, { values }, async () => {
+			await savePartnership(await db(), locals.user, params.slug, parsePartnershipForm(values));
+			return { saved: true };
+		});
+	},
+	invite: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		const invite = { email: String(form.get('email') ?? ''), name: String(form.get('name') ?? '') };
+		const { auth } = await appAccounts();
+		const setPassword = publicOrigin() + localizePath(locals.locale, '/reset-password/new');
+		return forAction(locals.locale, { invite }, async () => {
+			await inviteToPartnership(await db(), auth, locals.user, params.slug, invite, setPassword);
+			return { invited: invite.email.trim().toLowerCase() };
+		});
+	},
+	coordinator: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		return forAction(locals.locale, {}, async () => {
+			await grantAccess(await db(), locals.user, params.slug, String(form.get('user') ?? ''), 'coordinator');
+			return { saved: true };
+		});
+	},
+	revoke: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		return forAction(locals.locale, {}, async () => {
+			await revokeAccess(await db(), locals.user, params.slug, String(form.get('user') ?? ''));
+			return { removed: true };
+		});
+	},
+	attach: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		return forAction(locals.locale, {}, async () => {
+			const id = mediaId.safeParse(form.get('media') ?? '');
+			if (!id.success) throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }]);
+			const title = {
+				sv: String(form.get('title_sv') ?? '')
+					.trim()
+					.slice(0, 200),
+				en: String(form.get('title_en') ?? '')
+					.trim()
+					.slice(0, 200)
+			};
+			await setDocument(await db(), locals.user, params.slug, id.data, true, title);
+			return { attached: true };
+		});
+	},
+	detach: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		return forAction(locals.locale, {}, async () => {
+			const id = mediaId.safeParse(form.get('media') ?? '');
+			if (!id.success) throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }]);
+			await setDocument(await db(), locals.user, params.slug, id.data, false);
+			return { detached: true };
+		});
+	}
+};

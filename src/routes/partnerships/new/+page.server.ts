@@ -1,0 +1,41 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { localizePath } from '#lib/i18n/index.ts';
+import { forAction, forPage } from '#lib/server/core/http.ts';
+import { authorize, registry } from '#lib/server/core/permissions.ts';
+import { db } from '#lib/server/db/app.ts';
+import { editorOptions } from '#lib/server/content/editing.ts';
+import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
+import { createPartnership, organizationOptions } from '#lib/server/partnerships/editing.ts';
+
+export const load: PageServerLoad = async ({ locals }) =>
+	forPage(locals.locale, async () => {
+		authorize(locals.user, registry.editAnyPartnership);
+		const database = await db();
+		const [organizations, pickers] = await Promise.all([
+			organizationOptions(database, locals.locale),
+			editorOptions(database, locals.user, locals.locale)
+		]);
+		return {
+			organizations,
+			themes: pickers.themes,
+			goals: pickers.goals,
+			targets: pickers.targets,
+			values: partnershipFormValues(new FormData())
+		};
+	});
+
+export const actions: Actions = {
+	create: async ({ request, locals }) => {
+		const values = partnershipFormValues(await request.formData());
+		const result = await forAction(locals.locale, { values }, async () =>
+			createPartnership(
+				await db(),
+				locals.user,
+				parsePartnershipForm({ ...values, status: values.status || 'inception' })
+			)
+		);
+		if (typeof result === 'string') redirect(303, localizePath(locals.locale, `/partnerships/${result}`));
+		return result;
+	}
+};
