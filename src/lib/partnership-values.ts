@@ -12,3 +12,16 @@ export type TeamRole = (typeof teamRoles)[number];
 
 export const partnershipPhases = ['inception', 'active', 'completed'] as const;
 export type PartnershipPhase = (typeof partnershipPhases)[number];
+
+export const organizationKindValues = [
+	'municipality',
+	'region',
+	'city',
+	'district',
+	'province',
+	'agency',
+	'ngo',
+	'museum',
+	'research',
+	'other'
+] as const;

@@ -60,6 +60,16 @@ const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/admin/articles/[id=id]/revisions': { path: '/admin/articles/1/revisions', expect: staff },
 	'/admin/media': { path: '/admin/media', expect: staff },
 	'/admin/topics': { path: '/admin/topics', expect: editors },
+	'/admin/organizations': { path: '/admin/organizations', expect: editors },
+	'/partnerships': { path: '/partnerships', expect: everyone },
+	'/partnerships/new': { path: '/partnerships/new', expect: editors },
+	'/partnerships/[slug=slug]': { path: '/partnerships/ale-ghanzi', expect: everyone },
+	// Coordinators of this partnership may too (the partnership journey covers them).
+	'/partnerships/[slug=slug]/edit': { path: '/partnerships/horby-peja/edit', expect: editors },
+	'/organizations/[slug=slug]': { path: '/organizations/ale-kommun', expect: everyone },
+	'/api/v1/partnerships': { path: '/api/v1/partnerships?format=csv', expect: everyone },
+	'/api/v1/partnerships/[slug=slug]': { path: '/api/v1/partnerships/ale-ghanzi', expect: everyone },
+	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	// The journeys' server sends over SMTP, so the outbox page is a 404 even for admins there.
 	'/admin/outbox': {
@@ -167,8 +177,10 @@ beforeAll(async () => {
 	cookies.admin = await withSecondFactor(admin, people.tableAdmin.password);
 });
 
-test('every route under /admin, /account and /api has a line in the permission table', () => {
-	expect(routeIds('admin', 'account', 'api', 'media')).toEqual(Object.keys(table).sort());
+test('every route under /admin, /account, /api, /media, /partnerships and /organizations has a line in the permission table', () => {
+	expect(routeIds('admin', 'account', 'api', 'media', 'partnerships', 'organizations')).toEqual(
+		Object.keys(table).sort()
+	);
 });
 
 describe.each(Object.entries(table))('%s', (_id, route) => {

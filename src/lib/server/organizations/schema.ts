@@ -13,19 +13,9 @@ import {
 import type { LocalizedText } from '../core/localized.ts';
 import { user } from '../accounts/schema.ts';
 
-export const organizationKinds = [
-	'municipality',
-	'region',
-	'city',
-	'district',
-	'province',
-	'agency',
-	'ngo',
-	'museum',
-	'research',
-	'other'
-] as const;
-export type OrganizationKind = (typeof organizationKinds)[number];
+export { organizationKindValues as organizationKinds } from '../../partnership-values.ts';
+export type OrganizationKind = (typeof organizationKindValues)[number];
+import type { organizationKindValues } from '../../partnership-values.ts';
 
 /** A municipality, region, district council, agency … on either side of a partnership. */
 export const organization = pgTable(
