@@ -33,6 +33,13 @@ export const people = {
 		role: 'editor'
 	},
 	xssEditor: { email: 'xss-redaktor@example.se', password: 'xss-redaktörens långa lösenord', role: 'editor' },
+	/** The partnership journey: an editor appoints a coordinator, who edits their partnership. */
+	registryEditor: {
+		email: 'register-redaktor@example.se',
+		password: 'registerredaktörens lösen',
+		role: 'editor'
+	},
+	coordinator: { email: 'samordnare@example.se', password: 'samordnarens långa lösenord', role: 'reader' },
 	/** One of each role for the permission table, signed in over HTTP only. */
 	tableAdmin: { email: 'tabell-admin@example.se', password: 'tabellens långa lösenord 1', role: 'admin' },
 	tableEditor: {
@@ -45,5 +52,23 @@ export const people = {
 		password: 'tabellens långa lösenord 3',
 		role: 'author'
 	},
-	tableReader: { email: 'tabell-lasare@example.se', password: 'tabellens långa lösenord 4', role: 'reader' }
+	tableReader: { email: 'tabell-lasare@example.se', password: 'tabellens långa lösenord 4', role: 'reader' },
+	/** The find-a-partner journey: staff of Hörby and of Peja (`organization`: made members), and its editor. */
+	partnerHorby: {
+		email: 'partner-horby@example.se',
+		password: 'hörbys långa partnerlösenord',
+		role: 'reader',
+		organization: 'horby-kommun'
+	},
+	partnerPeja: {
+		email: 'partner-peja@example.org',
+		password: 'pejas långa partnerlösenord',
+		role: 'reader',
+		organization: 'peja-municipality'
+	},
+	partnerEditor: {
+		email: 'partner-redaktor@example.se',
+		password: 'partnerredaktörens långa lösen',
+		role: 'editor'
+	}
 } as const;

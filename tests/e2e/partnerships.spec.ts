@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createOTP } from '@better-auth/utils/otp';
+import { base32 } from '@better-auth/utils/base32';
+import { axeViolations, baseUrl, launch, open } from './browser.ts';
+import { people } from './people.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+	await page.goto('/sign-in');
+	await page.getByLabel('E-postadress').fill(who.email);
+	await page.getByLabel('Lösenord').fill(who.password);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+	await page.waitForLoadState();
+}
+
+test('a visitor filters the partnerships by goal and sees the list and the map change, without JavaScript', async () => {
+	const { page, context } = await open(browser, { javaScriptEnabled: false });
+	await page.goto('/partnerships');
+	const rows = () => page.locator('.partnership-table tbody tr').count();
+	const points = () => page.locator('.map-partners circle').count();
+	expect(await rows()).toBe(4);
+	expect(await points()).toBe(4);
+	expect(await page.locator('svg[role="img"]').count()).toBe(2);
+
+	await page.getByLabel('Globalt mål', { exact: true }).selectOption('3');
+	await page.getByRole('button', { name: 'Filtrera' }).click();
+	await page.waitForURL(/sdg=3/);
+	expect(await rows()).toBe(1);
+	expect(await points()).toBe(1);
+	expect(await page.locator('.partnership-table tbody').textContent()).toContain('Region Västerbotten');
+
+	await page.getByLabel('Land', { exact: true }).selectOption('');
+	await page.getByLabel('Globalt mål', { exact: true }).selectOption('16.7');
+	await page.getByRole('button', { name: 'Filtrera' }).click();
+	await page.waitForURL(/sdg=16\.7/);
+	expect(await rows()).toBe(4);
+
+	// Open one: members, team on both sides, timeline, its inspiration.
+	await page.getByRole('link', { name: 'Ale kommun – Ghanzi District Council' }).click();
+	await page.waitForURL(/\/partnerships\/ale-ghanzi$/);
+	expect(await page.locator('h1').textContent()).toBe('Ale kommun – Ghanzi District Council');
+	expect(await page.locator('.team li').count()).toBe(8);
+	expect(await page.locator('.timeline li').count()).toBe(2);
+	await page.getByRole('link', { name: 'Ghanzi District Council' }).first().click();
+	await page.waitForURL(/\/organizations\/ghanzi-district-council$/);
+	expect(await page.locator('main').textContent()).toContain('Ale söker nya vägar till invånarna');
+
+	// A filter value that is not a number gets a message per field, not an error page.
+	const bad = await fetch(`${baseUrl()}/partnerships?county=fjorton&sdg=99`);
+	expect(bad.status).toBe(400);
+	const text = await bad.text();
+	expect(text).toContain('Ange ett län med två siffror');
+	expect(text).toContain('Ange ett globalt mål');
+	await context.close();
+});
+
+test('the list comes as CSV that Excel reads (UTF-8 with BOM) and as JSON, with the same filters', async () => {
+	const csv = await fetch(`${baseUrl()}/api/v1/partnerships?format=csv&status=completed`);
+	expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+	const bytes = new Uint8Array(await csv.arrayBuffer());
+	expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
+	expect(lines).toHaveLength(3);
+	expect(lines.join('\n')).toContain('Hörby kommun');
+	const json = await (await fetch(`${baseUrl()}/api/v1/partnerships?sdg=11.3&lang=en`)).json();
+	expect(json.items.map((p: { slug: string }) => p.slug)).toEqual(['ale-ghanzi']);
+	expect(json.items[0].swedish[0].name).toBe('Ale Municipality');
+	const orgs = await (
+		await fetch(`${baseUrl()}/api/v1/organizations?county=12&kind=municipality&per_page=100`)
+	).json();
+	expect(orgs.total).toBe(33);
+	const badFormat = await fetch(`${baseUrl()}/api/v1/partnerships?format=xml`);
+	expect(badFormat.status).toBe(400);
+	expect((await badFormat.json()).error.field).toBe('format');
+});
+
+test('an editor appoints a coordinator, who edits their own partnership and gets 403 on another', async () => {
+	const editor = await open(browser);
+	await signIn(editor.page, people.registryEditor);
+	await editor.page.waitForURL(/\/account\/two-factor\?required$/);
+	await editor.page.getByLabel('Lösenord').fill(people.registryEditor.password);
+	await editor.page.getByRole('button', { name: 'Börja' }).click();
+	const secret = (await editor.page.locator('code.secret').textContent())!;
+	await editor.page.getByLabel('Kod', { exact: true }).fill(await createOTP(base32.decode(secret)).totp());
+	await editor.page.getByRole('button', { name: 'Slå på' }).click();
+	await editor.page.waitForLoadState();
+
+	await editor.page.goto('/partnerships/ale-ghanzi');
+	await editor.page.getByRole('link', { name: 'Redigera partnerskapet' }).click();
+	await editor.page.waitForURL(/\/partnerships\/ale-ghanzi\/edit$/);
+	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page.locator('#invite-email').fill(people.coordinator.email);
+	await editor.page.getByRole('button', { name: 'Bjud in' }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.getByRole('status').first().textContent()).toBe(
+		`${people.coordinator.email} är inbjuden.`
+	);
+	await editor.page.getByRole('button', { name: /Gör till samordnare/ }).click();
+	await editor.page.waitForLoadState();
+	await editor.context.close();
+
+	const { page, context } = await open(browser);
+	await signIn(page, people.coordinator);
+	await page.goto('/partnerships/ale-ghanzi/edit');
+	// Members are the editors' to change: the coordinator sees them, not the pickers.
+	expect(await page.locator('#member-swedish').count()).toBe(0);
+	await page
+		.getByLabel('Sammanfattning (svenska)')
+		.fill('Ale och Ghanzi bjuder in byråden till gemensamma möten.');
+	await page.locator('#team_name_8').fill('Ny fältsamordnare');
+	await page.locator('#team_side_8').selectOption('international');
+	await page.getByRole('button', { name: 'Spara' }).first().click();
+	await page.waitForLoadState();
+	expect(await page.getByRole('status').first().textContent()).toBe('Partnerskapet är sparat.');
+
+	// A bad year is refused with a message, and what was typed stays.
+	await page.locator('#phase_completed_from').fill('20x0');
+	await page.getByLabel('Sammanfattning (svenska)').fill('Ett nytt utkast som inte får försvinna.');
+	await page.getByRole('button', { name: 'Spara' }).first().click();
+	await page.waitForLoadState();
+	expect(await page.getByRole('alert').first().textContent()).toContain(
+		'Ange ett årtal mellan 1990 och 2100.'
+	);
+	expect(await page.getByLabel('Sammanfattning (svenska)').inputValue()).toBe(
+		'Ett nytt utkast som inte får försvinna.'
+	);
+
+	const other = await page.goto('/partnerships/horby-peja/edit');
+	expect(other?.status()).toBe(403);
+	await context.close();
+
+	const visitor = await open(browser, { javaScriptEnabled: false });
+	await visitor.page.goto('/partnerships/ale-ghanzi');
+	expect(await visitor.page.locator('.lead').textContent()).toBe(
+		'Ale och Ghanzi bjuder in byråden till gemensamma möten.'
+	);
+	expect(await visitor.page.locator('.team').last().textContent()).toContain('Ny fältsamordnare');
+	await visitor.context.close();
+});
+
+test('the partnership pages have no WCAG 2.1 A/AA violations, in both languages', async () => {
+	const { page, context } = await open(browser);
+	for (const path of [
+		'/partnerships',
+		'/en/partnerships?status=active',
+		'/partnerships/horby-peja',
+		'/en/partnerships/kalmar-cape-winelands',
+		'/organizations/ale-kommun',
+		'/en/organizations/peja-municipality'
+	]) {
+		await page.goto(path);
+		expect(await axeViolations(page), path).toEqual([]);
+	}
+	await context.close();
+});
