@@ -1,5 +1,7 @@
-// npm run corpus -- --count 10000: adds a synthetic corpus (both languages) to the database named
-// by DATABASE_URL, or PGlite under DATA_DIR. For benchmarks and tests at scale, never the demo.
+// npm run corpus -- --count 10000 [--partnerships 2000 --organizations 5000]: adds a synthetic
+// corpus (articles in both languages; optionally partnerships and international organizations, so
+// that organizations number about --organizations with the 311 reference ones) to the database
+// named by DATABASE_URL, or PGlite under DATA_DIR. For benchmarks and tests at scale, never the demo.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -7,9 +9,18 @@ import { openDatabase } from '../src/lib/server/db/index.ts';
 import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
 import { saveArticles } from '../src/lib/server/content/commands.ts';
 import { syntheticArticles } from '../src/lib/server/content/corpus.ts';
+import { addSyntheticRegistry } from '../src/lib/server/partnerships/corpus.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+	options: {
+		count: { type: 'string', default: '10000' },
+		partnerships: { type: 'string', default: '0' },
+		organizations: { type: 'string', default: '0' }
+	}
+});
 const count = Number(values.count);
+const partnerships = Number(values.partnerships);
+const organizations = Number(values.organizations);
 if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
 	console.error('--count must be a whole number from 1 to 1000000');
 	process.exit(2);
@@ -33,6 +44,12 @@ for (const article of syntheticArticles(count)) {
 	}
 }
 if (batch.length) await saveArticles(handle.db, batch);
+if (partnerships > 0) {
+	// The 311 municipalities and regions and the demo's organizations are there already.
+	const [{ n }] = (await handle.db.execute(sql`select count(*)::int as n from organization`)).rows;
+	await addSyntheticRegistry(handle.db, { partnerships, organizations: Math.max(1, organizations - n) });
+	console.log(`\n${partnerships} partnerships, ${organizations} organizations`);
+}
 // Fresh statistics and visibility map, as autovacuum would give a live database in time.
 await handle.db.execute(sql`vacuum analyze`);
 await handle.close();

@@ -8,7 +8,7 @@ import { articleKinds, principleKeys } from './schema.ts';
  */
 
 /** A small seeded PRNG (mulberry32): reproducible and fast. */
-function random(seed: number) {
+export function random(seed: number) {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

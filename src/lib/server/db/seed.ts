@@ -124,6 +124,16 @@ export async function seedReferenceData(db: Database): Promise<void> {
  * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name.
  * Their names follow the common pattern ("Ale kommun", "Region Gävleborg").
  */
+/** Regions whose own name is not "Region" and the county's name. */
+const regionNames: Record<string, string> = {
+	'04': 'Region Sörmland',
+	'06': 'Region Jönköpings län',
+	'08': 'Region Kalmar län',
+	'14': 'Västra Götalandsregionen',
+	'18': 'Region Örebro län',
+	'23': 'Region Jämtland Härjedalen'
+};
+
 function* referenceOrganizations() {
 	const taken = new Set<string>();
 	for (const m of swedishMunicipalities()) {
@@ -145,11 +155,11 @@ function* referenceOrganizations() {
 		};
 	}
 	for (const r of swedishRegions()) {
-		const sv = `Region ${r.name}`;
+		const sv = regionNames[r.county] ?? `Region ${r.name}`;
 		yield {
 			slug: slugify(sv),
 			kind: 'region' as const,
-			name: { sv, en: `Region ${r.name}` },
+			name: { sv, en: sv },
 			country: 'SE',
 			municipalityCode: r.county,
 			county: r.county,

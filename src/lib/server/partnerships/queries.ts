@@ -81,28 +81,49 @@ export function partnershipConditions(filter: Omit<PartnershipFilter, 'page'> & 
 	return sql.join(where, sql` and `);
 }
 
-const orgJson = sql`json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'kind', o.kind, 'country', o.country,
-	'municipalityCode', o.municipality_code, 'county', o.county, 'lat', o.lat, 'lon', o.lon)`;
-
-type RawOrg = Omit<OrganizationRef, 'name'> & { name: LocalizedText };
-const toOrg = (o: RawOrg, locale: string): OrganizationRef => ({ ...o, name: pick(o.name, locale) });
-
-/** The members of the partnerships in `ids`, by side, in one query. */
+/**
+ * The members of every partnership that matches, by side: one narrow query for the links and
+ * one for the organizations they name (each once, however many partnerships it is in).
+ */
 async function membersOf(db: Database, locale: string, where: SQL) {
-	const r = await rows<{ id: number; slug: string; role: string; org: RawOrg | string }>(
-		db,
-		sql`select p.id, p.slug, m.role, ${orgJson} as org
-			from partnership p join partnership_member m on m.partnership_id = p.id
-			join organization o on o.id = m.organization_id
-			where ${where}
-			order by p.id, o.id`
-	);
+	// Each comes back as one JSON value: thousands of rows cost far more to hand over one by one.
+	type Link = [id: number, slug: string, role: string, org: number];
+	type Org = [
+		number,
+		string,
+		LocalizedText,
+		OrganizationKind,
+		string,
+		string | null,
+		string | null,
+		number | null,
+		number | null
+	];
+	const [[links], [orgs]] = await Promise.all([
+		rows<{ all: Link[] | string | null }>(
+			db,
+			sql`select json_agg(json_build_array(p.id, p.slug, m.role, m.organization_id) order by p.id, m.organization_id) as all
+				from partnership p join partnership_member m on m.partnership_id = p.id
+				where ${where}`
+		),
+		rows<{ all: Org[] | string | null }>(
+			db,
+			sql`select json_agg(json_build_array(o.id, o.slug, o.name, o.kind, o.country, o.municipality_code, o.county, o.lat, o.lon)) as all
+				from organization o
+				where o.id in (select m.organization_id from partnership p join partnership_member m on m.partnership_id = p.id where ${where})`
+		)
+	]);
+	const byId = new Map<number, OrganizationRef>();
+	for (const [id, slug, name, kind, country, municipalityCode, county, lat, lon] of json(orgs?.all ?? null) ??
+		[]) {
+		byId.set(id, { id, slug, name: pick(name, locale), kind, country, municipalityCode, county, lat, lon });
+	}
 	const by = new Map<number, MapPartnership>();
-	for (const x of r) {
-		let entry = by.get(x.id);
-		if (!entry) by.set(x.id, (entry = { slug: x.slug, swedish: [], international: [] }));
-		const org = toOrg(json(x.org)!, locale);
-		(x.role === 'swedish' ? entry.swedish : entry.international).push(org);
+	for (const [id, slug, role, orgId] of json(links?.all ?? null) ?? []) {
+		let entry = by.get(id);
+		if (!entry) by.set(id, (entry = { slug, swedish: [], international: [] }));
+		const org = byId.get(orgId);
+		if (org) (role === 'swedish' ? entry.swedish : entry.international).push(org);
 	}
 	return by;
 }
