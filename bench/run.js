@@ -22,8 +22,12 @@ const pages = {
 	listing: '/inspiration',
 	filtered: '/inspiration?theme=participation&sdg=16',
 	search: '/search?q=medborgardialog',
-	article: '/inspiration/corpus-4242'
+	article: '/inspiration/corpus-4242',
+	partnerships: '/partnerships',
+	partnershipsByGoal: '/partnerships?sdg=16&status=active'
 };
+// The registry at the issue's scale: 2,000 partnerships, 5,000 organizations.
+const registry = { partnerships: Number(process.env.BENCH_PARTNERSHIPS ?? 2000), organizations: Number(process.env.BENCH_ORGANIZATIONS ?? 5000) };
 
 function run(cmd, args, env) {
 	execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -123,7 +127,7 @@ async function freshPostgres() {
 
 if (!existsSync(path.join(root, 'build/handler.js')) || process.env.BENCH_BUILD !== '0') run('npx', ['vite', 'build', '--logLevel', 'warn']);
 
-const results = { date: new Date().toISOString(), count, seconds, connections, databases: {} };
+const results = { date: new Date().toISOString(), count, registry, seconds, connections, databases: {} };
 const port = 3900;
 let listingBody;
 
@@ -132,7 +136,19 @@ for (const kind of ['postgres', 'pglite']) {
 	const tmp = mkdtempSync(path.join(tmpdir(), 'bench-'));
 	const pgdb = kind === 'postgres' ? await freshPostgres() : undefined;
 	const env = kind === 'postgres' ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') };
-	run(process.execPath, ['scripts/corpus.js', '--count', String(count)], env);
+	run(
+		process.execPath,
+		[
+			'scripts/corpus.js',
+			'--count',
+			String(count),
+			'--partnerships',
+			String(registry.partnerships),
+			'--organizations',
+			String(registry.organizations)
+		],
+		env
+	);
 	results.databases[kind] = {};
 	// cached: the render cache on (as in production); uncached: every request renders and queries,
 	// once with the same concurrency and once with one connection (the latency of a lone visitor).
@@ -150,6 +166,7 @@ for (const kind of ['postgres', 'pglite']) {
 		}
 		if (kind === 'postgres' && cache === 'cached') {
 			results.weight = await weight(base, pages.listing);
+			results.partnershipsWeight = await weight(base, pages.partnerships);
 			const res = await new Promise((resolve) =>
 				http.get(base + pages.listing, { headers: { 'accept-encoding': 'br' } }, (r) => {
 					const chunks = [];
@@ -181,6 +198,7 @@ for (const [kind, byCache] of Object.entries(results.databases)) {
 	}
 }
 console.log(`${pad('ceiling', 32)}${pad(results.ceiling.requestsPerSecond, 9)}${pad(results.ceiling.p50, 8)}${pad(results.ceiling.p99, 8)}100%`);
+console.log(`/partnerships (${registry.partnerships} partnerships, ${registry.organizations} organizations, with its maps) weighs ${results.partnershipsWeight.total} bytes compressed in all (${results.partnershipsWeight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);
 console.log(`\n/inspiration weighs ${results.weight.total} bytes compressed in all (${results.weight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);
 writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, '\t') + '\n');
 console.log('Wrote bench/results.json');
