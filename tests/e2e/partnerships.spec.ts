@@ -91,6 +91,32 @@ test('an editor appoints a coordinator, who edits their own partnership and gets
 	await editor.page.getByRole('button', { name: 'Slå på' }).click();
 	await editor.page.waitForLoadState();
 
+	// Editors place a new international partner on the map; a point off the globe is refused.
+	await editor.page.goto('/admin/organizations');
+	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page.locator('#name_sv').fill('Kgalagadi distriktsråd');
+	await editor.page.locator('#name_en').fill('Kgalagadi District Council');
+	await editor.page.locator('#kind').selectOption('district');
+	await editor.page.locator('#country').selectOption('BW');
+	await editor.page.locator('#lat').fill('-124,5');
+	await editor.page.locator('#lon').fill('21,9');
+	await editor.page.getByRole('button', { name: 'Lägg till' }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.locator('#lat-error').textContent()).toContain(
+		'Latitud måste vara ett tal från -90 till 90.'
+	);
+	expect(await editor.page.locator('#name_sv').inputValue()).toBe('Kgalagadi distriktsråd');
+	await editor.page.locator('#lat').fill('-24,5');
+	await editor.page.getByRole('button', { name: 'Lägg till' }).click();
+	await editor.page.waitForLoadState();
+	expect(await editor.page.getByRole('status').first().textContent()).toContain('Organisationen är tillagd.');
+	await editor.page.goto('/en/admin/organizations');
+	expect(await axeViolations(editor.page)).toEqual([]);
+	for (const path of ['/partnerships/new', '/en/partnerships/new']) {
+		await editor.page.goto(path);
+		expect(await axeViolations(editor.page), path).toEqual([]);
+	}
+
 	await editor.page.goto('/partnerships/ale-ghanzi');
 	await editor.page.getByRole('link', { name: 'Redigera partnerskapet' }).click();
 	await editor.page.waitForURL(/\/partnerships\/ale-ghanzi\/edit$/);
@@ -131,6 +157,8 @@ test('an editor appoints a coordinator, who edits their own partnership and gets
 		'Ett nytt utkast som inte får försvinna.'
 	);
 
+	await page.goto('/en/partnerships/ale-ghanzi/edit');
+	expect(await axeViolations(page)).toEqual([]);
 	const other = await page.goto('/partnerships/horby-peja/edit');
 	expect(other?.status()).toBe(403);
 	await context.close();
