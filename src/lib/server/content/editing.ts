@@ -281,6 +281,16 @@ export interface EditorOptions {
 /** What the editor's pickers offer, in the interface language. */
 export async function editorOptions(db: Database, actor: Actor, locale: Locale): Promise<EditorOptions> {
 	authorize(actor, workspace.writeArticles);
+	return allOptions(db, locale);
+}
+
+/** Themes, goals and targets to choose from: public facts, for any form that tags something. */
+export async function tagOptions(db: Database, locale: Locale) {
+	const { themes, goals, targets } = await allOptions(db, locale);
+	return { themes, goals, targets };
+}
+
+async function allOptions(db: Database, locale: Locale): Promise<EditorOptions> {
 	const [themes, goals, targets, orgs, partnerships] = await Promise.all([
 		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText }>(
 			db,

@@ -5,7 +5,7 @@ import { forAction, forPage } from '#lib/server/core/http.ts';
 import { ForbiddenError, ValidationError } from '#lib/server/core/errors.ts';
 import { db } from '#lib/server/db/app.ts';
 import { appAccounts, publicOrigin } from '#lib/server/accounts/app.ts';
-import { editorOptions } from '#lib/server/content/editing.ts';
+import { tagOptions } from '#lib/server/content/editing.ts';
 import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
 import {
 	documentOptions,
@@ -25,8 +25,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		const editing = await loadPartnershipForEditing(database, locals.user, params.slug, locals.locale);
 		const [organizations, pickers, pdfs] = await Promise.all([
 			organizationOptions(database, locals.locale),
-			// The tag pickers are the article editor's: any signed-in editor of this page may read them.
-			editorOptions(database, { id: locals.user.id, role: 'author' }, locals.locale),
+			tagOptions(database, locals.locale),
 			documentOptions(database)
 		]);
 		return {
