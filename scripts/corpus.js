@@ -46,7 +46,9 @@ for (const article of syntheticArticles(count)) {
 if (batch.length) await saveArticles(handle.db, batch);
 if (partnerships > 0) {
 	// The 311 municipalities and regions and the demo's organizations are there already.
-	const [{ n }] = (await handle.db.execute(sql`select count(*)::int as n from organization`)).rows;
+	const [{ n }] = /** @type {{ rows: { n: number }[] }} */ (
+		await handle.db.execute(sql`select count(*)::int as n from organization`)
+	).rows;
 	await addSyntheticRegistry(handle.db, { partnerships, organizations: Math.max(1, organizations - n) });
 	console.log(`\n${partnerships} partnerships, ${organizations} organizations`);
 }
