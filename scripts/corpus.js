@@ -46,10 +46,11 @@ for (const article of syntheticArticles(count)) {
 if (batch.length) await saveArticles(handle.db, batch);
 if (partnerships > 0) {
 	// The 311 municipalities and regions and the demo's organizations are there already.
-	const [{ n }] = /** @type {{ rows: { n: number }[] }} */ (
+	const { rows } = /** @type {{ rows: { n: number }[] }} */ (
 		await handle.db.execute(sql`select count(*)::int as n from organization`)
-	).rows;
-	await addSyntheticRegistry(handle.db, { partnerships, organizations: Math.max(1, organizations - n) });
+	);
+	const existing = rows[0]?.n ?? 0;
+	await addSyntheticRegistry(handle.db, { partnerships, organizations: Math.max(1, organizations - existing) });
 	console.log(`\n${partnerships} partnerships, ${organizations} organizations`);
 }
 // Fresh statistics and visibility map, as autovacuum would give a live database in time.
