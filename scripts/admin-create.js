@@ -1,12 +1,17 @@
-// npm run admin:create -- --email anna@example.se [--name "Anna Andersson"] [--role admin|editor|author|reader] [--password …]
+// npm run admin:create -- --email anna@example.se [--name "Anna Andersson"] [--role admin|editor|author|reader] [--password …] [--organization ale-kommun …]
 // Creates a user with a verified address and a role (the first admin of a new installation).
+// --organization (by slug, repeatable) makes them staff of an organization on the platform
+// (organization_member), so they can post its "find a partner" profile; the demo organizations
+// are loaded first, as the app does on its first start, unless SEED_DEMO=false.
 // Without --password a strong one is made up and printed once. Stop the app first when it runs
 // on PGlite: one process at a time may open the database folder.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db/index.ts';
-import { seedReferenceData } from '../src/lib/server/db/seed.ts';
+import { eq } from 'drizzle-orm';
+import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
+import { organization, organizationMember } from '../src/lib/server/organizations/schema.ts';
 import { createAuth } from '../src/lib/server/accounts/auth.ts';
 import { createStaffUser } from '../src/lib/server/accounts/service.ts';
 import { sendMail } from '../src/lib/server/mail/mailer.ts';
@@ -17,12 +22,13 @@ const { values } = parseArgs({
 		email: { type: 'string' },
 		name: { type: 'string' },
 		role: { type: 'string', default: 'admin' },
-		password: { type: 'string' }
+		password: { type: 'string' },
+		organization: { type: 'string', multiple: true }
 	}
 });
 if (!values.email) {
 	console.error(
-		'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …]'
+		'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …] [--organization slug …]'
 	);
 	process.exit(2);
 }
@@ -47,6 +53,24 @@ try {
 		password
 	});
 	console.log(`Created ${values.email} with the role ${user.role}.`);
+	const slugs = values.organization ?? [];
+	if (slugs.length && process.env.SEED_DEMO !== 'false') await seedDemoContent(handle.db);
+	for (const slug of slugs) {
+		const [found] = await handle.db
+			.select({ id: organization.id })
+			.from(organization)
+			.where(eq(organization.slug, slug));
+		if (!found) {
+			console.error(`No organization with the slug ${slug}: ${values.email} is not staff of it.`);
+			process.exitCode = 1;
+			continue;
+		}
+		await handle.db
+			.insert(organizationMember)
+			.values({ organizationId: found.id, userId: user.id })
+			.onConflictDoNothing();
+		console.log(`${values.email} works for ${slug}.`);
+	}
 	if (!values.password) console.log(`Password (shown once): ${password}`);
 } catch (error) {
 	if (error instanceof ValidationError) {

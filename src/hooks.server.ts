@@ -66,7 +66,8 @@ const cacheAndCompress: Handle = async ({ event, resolve }) => {
 		transformPageChunk: ({ html }) => html.replace('%lang%', locale)
 	});
 	const headers = new Headers(response.headers);
-	for (const [name, value] of securityHeaders) headers.set(name, value);
+	// A route may choose a stricter policy (the one-time answer page sends no referrer at all).
+	for (const [name, value] of securityHeaders) if (!headers.has(name)) headers.set(name, value);
 	if (event.url.protocol === 'https:') {
 		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	}
@@ -155,6 +156,8 @@ function fromStore(
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;
 	const id = crypto.randomUUID().slice(0, 8);
-	logger.error({ err: error, id, path: event.url.pathname }, 'Unexpected error');
+	// One-time tokens in addresses never reach the log.
+	const path = event.url.pathname.replace(/\/answer\/[^/]+/, '/answer/…');
+	logger.error({ err: error, id, path }, 'Unexpected error');
 	return { status: 500, message: messages(event.locals.locale ?? 'sv').errors.server, id };
 };

@@ -61,6 +61,22 @@ const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/admin/media': { path: '/admin/media', expect: staff },
 	'/admin/topics': { path: '/admin/topics', expect: editors },
 	'/admin/organizations': { path: '/admin/organizations', expect: editors },
+	'/admin/partner-search': { path: '/admin/partner-search', expect: editors },
+	'/find-a-partner': { path: '/find-a-partner', expect: everyone },
+	'/find-a-partner/[id=id]': { path: '/find-a-partner/1', expect: everyone },
+	// Staff of an organization edit its profile; anyone signed in sees what they may do there.
+	'/find-a-partner/profile': { path: '/find-a-partner/profile', expect: signedIn },
+	// The token is the credential: an unknown one is a 404 for everyone.
+	'/find-a-partner/answer/[token]': {
+		path: '/find-a-partner/answer/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+		expect: {
+			anonymous: 'not-found',
+			reader: 'not-found',
+			author: 'not-found',
+			editor: 'not-found',
+			admin: 'not-found'
+		}
+	},
 	'/partnerships': { path: '/partnerships', expect: everyone },
 	'/partnerships/new': { path: '/partnerships/new', expect: editors },
 	'/partnerships/[slug=slug]': { path: '/partnerships/ale-ghanzi', expect: everyone },
@@ -178,9 +194,9 @@ beforeAll(async () => {
 });
 
 test('every route under /admin, /account, /api, /media, /partnerships and /organizations has a line in the permission table', () => {
-	expect(routeIds('admin', 'account', 'api', 'media', 'partnerships', 'organizations')).toEqual(
-		Object.keys(table).sort()
-	);
+	expect(
+		routeIds('admin', 'account', 'api', 'media', 'partnerships', 'organizations', 'find-a-partner')
+	).toEqual(Object.keys(table).sort());
 });
 
 describe.each(Object.entries(table))('%s', (_id, route) => {

@@ -44,7 +44,8 @@ export async function setup(project: TestProject) {
 				'--role',
 				person.role,
 				'--name',
-				name
+				name,
+				...('organization' in person ? ['--organization', person.organization] : [])
 			],
 			{ cwd: root, env, stdio: 'ignore' }
 		);

@@ -2,7 +2,14 @@ import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forPage } from '#lib/server/core/http.ts';
-import { authorize, can, registry, requiresSecondFactor, workspace } from '#lib/server/core/permissions.ts';
+import {
+	authorize,
+	can,
+	partnerSearch,
+	registry,
+	requiresSecondFactor,
+	workspace
+} from '#lib/server/core/permissions.ts';
 
 // Every page under /admin passes here first: signed out → sign in; signed in without a staff role → 403.
 export const load: LayoutServerLoad = async ({ locals, url }) => {
@@ -24,6 +31,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 			manageUsers: can(locals.user, workspace.manageUsers),
 			manageTopics: can(locals.user, workspace.manageTopics),
 			manageOrganizations: can(locals.user, registry.manageOrganizations),
+			moderatePartnerSearch: can(locals.user, partnerSearch.moderate),
 			readAuditLog: can(locals.user, workspace.readAuditLog),
 			readOutbox: can(locals.user, workspace.readOutbox) && !process.env.SMTP_URL
 		}

@@ -88,7 +88,8 @@ export type InputErrorCode =
 	| 'profileTextTooLong'
 	| 'contactMessageLength'
 	| 'notOrganizationMember'
-	| 'ownProfile';
+	| 'ownProfile'
+	| 'requestClosed';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

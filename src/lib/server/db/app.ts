@@ -5,6 +5,7 @@ import { logger } from '../core/logger.ts';
 import { readRevision } from '../core/revision.ts';
 import { setSharedVersion } from '../core/content-version.ts';
 import { publishDueArticles } from '../content/workflow.ts';
+import { seedDemoProfiles } from '../partner-search/service.ts';
 
 /** How often an instance looks for content published by another instance. */
 const revisionPollMs = Number(process.env.REVISION_POLL_MS ?? 2000);
@@ -23,8 +24,10 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		const dataDir = path.resolve(process.env.DATA_DIR ?? 'data/db');
 		const handle = await openDatabase(url ? { url } : { dataDir });
 		await seedReferenceData(handle.db);
-		if (process.env.SEED_DEMO !== 'false' && (await seedDemoContent(handle.db))) {
-			logger.info('Loaded the demo content into an empty database');
+		if (process.env.SEED_DEMO !== 'false') {
+			if (await seedDemoContent(handle.db)) logger.info('Loaded the demo content into an empty database');
+			// Example "looking for a partner" profiles, only where there are none yet.
+			await seedDemoProfiles(handle.db);
 		}
 		setSharedVersion(await readRevision(handle.db));
 		// Each tick: publish what is scheduled for now (any instance may; each row goes once), then
