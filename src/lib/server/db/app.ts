@@ -6,6 +6,8 @@ import { readRevision } from '../core/revision.ts';
 import { setSharedVersion } from '../core/content-version.ts';
 import { publishDueArticles } from '../content/workflow.ts';
 import { seedDemoProfiles } from '../partner-search/service.ts';
+import { seedDemoDocuments } from '../partnerships/demo.ts';
+import { mediaStore } from '../media/app.ts';
 
 /** How often an instance looks for content published by another instance. */
 const revisionPollMs = Number(process.env.REVISION_POLL_MS ?? 2000);
@@ -25,7 +27,10 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		const handle = await openDatabase(url ? { url } : { dataDir });
 		await seedReferenceData(handle.db);
 		if (process.env.SEED_DEMO !== 'false') {
-			if (await seedDemoContent(handle.db)) logger.info('Loaded the demo content into an empty database');
+			if (await seedDemoContent(handle.db)) {
+				await seedDemoDocuments(handle.db, mediaStore());
+				logger.info('Loaded the demo content into an empty database');
+			}
 			// Example "looking for a partner" profiles, only where there are none yet.
 			await seedDemoProfiles(handle.db);
 		}

@@ -83,6 +83,19 @@ export async function uploadMedia(
 	input: UploadInput
 ): Promise<MediaItem> {
 	authorize(actor, workspace.uploadMedia);
+	return addToLibrary(db, store, actor.id, input);
+}
+
+/**
+ * The upload itself, for a caller that has been allowed (or the demo seed, with no actor): the
+ * same checks of the bytes, the same store and the same audit row.
+ */
+export async function addToLibrary(
+	db: Database,
+	store: MediaStore,
+	actorId: string | null,
+	input: UploadInput
+): Promise<MediaItem> {
 	const { fileName, alt } = parseOrThrow(uploadSchema, input, { fileName: 'fileMissing', alt: 'tooLong' });
 	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }]);
 	const processed = await processUpload(input.bytes);
@@ -115,12 +128,12 @@ export async function uploadMedia(
 			fileName: safeFileName(fileName, processed.mime),
 			// A document is linked with words of its own; alt text is for images.
 			alt: processed.kind === 'image' ? alt : {},
-			createdBy: actor.id
+			createdBy: actorId
 		};
 		const row = await db.transaction(async (tx) => {
 			const [inserted] = await tx.insert(media).values(values).returning();
 			await audit(tx, {
-				actorId: actor.id,
+				actorId,
 				action: 'media.upload',
 				subject: `media:${inserted!.id}`,
 				after: {
@@ -134,7 +147,9 @@ export async function uploadMedia(
 			});
 			return inserted!;
 		});
-		const [named] = await db.select({ name: user.name }).from(user).where(eq(user.id, actor.id));
+		const [named] = actorId
+			? await db.select({ name: user.name }).from(user).where(eq(user.id, actorId))
+			: [];
 		return toItem({ ...row, createdByName: named?.name ?? null });
 	} catch (error) {
 		await Promise.all(written.map((key) => store.delete(key).catch(() => {})));

@@ -16,6 +16,11 @@ import {
 	savePartnership
 } from './editing.ts';
 import { getPartnership } from './queries.ts';
+import { seedDemoDocuments } from './demo.ts';
+import { localStore } from '../media/store.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 type Actor = { id: string; role: 'admin' | 'editor' | 'author' | 'reader' };
 
@@ -194,5 +199,28 @@ describe.each(testDatabases)('editing partnerships on $name', (database) => {
 		const made = (await getPartnership(h.db, 'sv', slug))!;
 		expect(made.startYear).toBe(2026);
 		expect(made.phases).toEqual([{ phase: 'inception', fromYear: 2026, toYear: null }]);
+	});
+});
+
+describe.each(testDatabases)('the demo documents on $name', (database) => {
+	let h: DatabaseHandle;
+	beforeAll(async () => {
+		h = await database.open();
+	});
+	afterAll(async () => {
+		await h?.close();
+	});
+
+	it('gives each demo partnership an example PDF from the library, once', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'demo-docs-'));
+		const store = localStore(dir);
+		expect(await seedDemoDocuments(h.db, store)).toBe(4);
+		expect(await seedDemoDocuments(h.db, store)).toBe(0);
+		const p = (await getPartnership(h.db, 'en', 'horby-peja'))!;
+		expect(p.documents).toHaveLength(1);
+		expect(p.documents[0]!.title).toBe('Final report (example)');
+		expect(p.documents[0]!.href).toMatch(/^\/media\/[0-9a-f]{32}\/horby-peja\.pdf$/);
+		const stored = await store.get(p.documents[0]!.href.split('/')[2] + '/document.pdf');
+		expect(stored).not.toBeNull();
 	});
 });

@@ -39,6 +39,16 @@ async function openFreshPostgres(adminUrl: string): Promise<DatabaseHandle> {
 			await handle.close();
 			const drop = new pg.Client({ connectionString: adminUrl });
 			await drop.connect();
+			// The pool's clients may still be saying goodbye: a forced drop would cut one off
+			// mid-close and surface as an unhandled error. Wait (briefly) until they are gone.
+			for (let i = 0; i < 50; i++) {
+				const { rows } = await drop.query(
+					'select count(*)::int as n from pg_stat_activity where datname = $1',
+					[name]
+				);
+				if (rows[0].n === 0) break;
+				await new Promise((r) => setTimeout(r, 20));
+			}
 			await drop.query(`drop database if exists ${name} with (force)`);
 			await drop.end();
 		}
