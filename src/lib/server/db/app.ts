@@ -27,11 +27,9 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		const handle = await openDatabase(url ? { url } : { dataDir });
 		await seedReferenceData(handle.db);
 		if (process.env.SEED_DEMO !== 'false') {
-			if (await seedDemoContent(handle.db)) {
-				await seedDemoDocuments(handle.db, mediaStore());
-				logger.info('Loaded the demo content into an empty database');
-			}
-			// Example "looking for a partner" profiles, only where there are none yet.
+			if (await seedDemoContent(handle.db)) logger.info('Loaded the demo content into an empty database');
+			// Example documents and "looking for a partner" profiles, only where there are none yet.
+			await seedDemoDocuments(handle.db, mediaStore());
 			await seedDemoProfiles(handle.db);
 		}
 		setSharedVersion(await readRevision(handle.db));
