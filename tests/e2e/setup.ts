@@ -82,15 +82,17 @@ export async function setup(project: TestProject) {
 		},
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
-	const deadline = Date.now() + 60_000;
+	// A first start migrates, loads the reference data and the demo: on a busy two-core machine
+	// that has taken over a minute once, so allow two.
+	const deadline = Date.now() + 120_000;
 	for (;;) {
 		try {
-			const res = await fetch(`${baseUrl}/healthz`);
+			const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
 			if (res.ok) break;
 		} catch {
 			// not listening yet
 		}
-		if (Date.now() > deadline) throw new Error('The server did not become healthy within 60 s');
+		if (Date.now() > deadline) throw new Error('The server did not become healthy within 120 s');
 		if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
 		await new Promise((r) => setTimeout(r, 250));
 	}

@@ -1,6 +1,12 @@
 import sv from '../../../messages/sv.json' with { type: 'json' };
 import en from '../../../messages/en.json' with { type: 'json' };
+import countries from 'i18n-iso-countries';
+import countriesSv from 'i18n-iso-countries/langs/sv.json' with { type: 'json' };
+import countriesEn from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import type { Locale } from './locales.ts';
+
+countries.registerLocale(countriesSv);
+countries.registerLocale(countriesEn);
 
 export * from './locales.ts';
 
@@ -41,8 +47,13 @@ export function plural(
 
 const regionNames = new Map<string, Intl.DisplayNames>();
 
-/** A country's name in the interface language, from the runtime's CLDR data ("XK" → "Kosovo"). */
+/**
+ * A country's name in the interface language ("XK" → "Kosovo"), from i18n-iso-countries (the same
+ * list the server validates against), short names ("alias"), falling back to the runtime's CLDR names, then the code.
+ */
 export function countryName(locale: Locale, code: string): string {
+	const fromList = countries.getName(code, locale, { select: 'alias' });
+	if (fromList) return fromList;
 	let names = regionNames.get(locale);
 	if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region' })));
 	try {

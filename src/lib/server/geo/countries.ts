@@ -12,7 +12,7 @@ const lists = new Map<string, { code: string; name: string }[]>();
 export function countryList(locale: Locale): { code: string; name: string }[] {
 	let list = lists.get(locale);
 	if (!list) {
-		list = Object.entries(countries.getNames(locale, { select: 'official' }))
+		list = Object.entries(countries.getNames(locale, { select: 'alias' }))
 			.map(([code, name]) => ({ code, name }))
 			.sort((a, b) => a.name.localeCompare(b.name, locale));
 		lists.set(locale, list);
