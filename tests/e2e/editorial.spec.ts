@@ -59,6 +59,15 @@ test('an author writes in both languages with an image, an editor publishes, and
 		.fill('Byråden samlar invånarnas frågor innan kommunen budgeterar.');
 	await typeBody(page, 'sv', 'Varje månad möts byrådet under trädet. ');
 	const sv = page.locator('section', { has: page.locator('#lang-sv') });
+	// The toolbar is one tab stop; arrow keys move along it.
+	const toolbar = sv.getByRole('toolbar', { name: 'Textformat' });
+	expect(await toolbar.locator('button[tabindex="0"]').count()).toBe(1);
+	await toolbar.getByRole('button').first().focus();
+	await page.keyboard.press('ArrowRight');
+	expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Kursiv');
+	await page.keyboard.press('End');
+	expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Gör om');
+	expect(await toolbar.locator('button[tabindex="0"]').count()).toBe(1);
 	await sv.getByRole('button', { name: 'Bild' }).click();
 	await sv.getByLabel('Välj bild').selectOption({ label: 'Byrådet samlat i skuggan av ett träd' });
 	await sv.getByRole('button', { name: 'Infoga bild' }).click();
