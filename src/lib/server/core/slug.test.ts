@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { slugify } from './slug.ts';
+import { slugify, uniqueSlug } from './slug.ts';
 
 describe('slugify', () => {
 	it('writes Swedish and other names as plain address parts', () => {
@@ -17,5 +17,14 @@ describe('slugify', () => {
 				expect(slug.length).toBeLessThanOrEqual(80);
 			})
 		);
+	});
+});
+
+describe('uniqueSlug', () => {
+	it('takes the base when free, else the first free number, whatever else starts the same', async () => {
+		const lookup = (taken: string[]) => async (prefix: string) => taken.filter((t) => t.startsWith(prefix));
+		expect(await uniqueSlug('distrikt', lookup(['distrikt-2', 'distrikt-foo']))).toBe('distrikt');
+		expect(await uniqueSlug('distrikt', lookup(['distrikt', 'distrikt-2']))).toBe('distrikt-3');
+		expect(await uniqueSlug('ale', lookup(['ale', 'ale-kommun']))).toBe('ale-2');
 	});
 });

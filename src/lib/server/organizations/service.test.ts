@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { user } from '../accounts/schema.ts';
 import { organization } from './schema.ts';
 import {
@@ -107,6 +107,6 @@ describe.each(testDatabases)('international partners on $name', (database) => {
 		expect(logged.map((l) => l.action).sort()).toEqual(['organization.create', 'organization.update']);
 		// The reference municipalities are not edited here.
 		const [ale] = await h.db.select().from(organization).where(eq(organization.slug, 'ale-kommun'));
-		await expect(updateOrganization(h.db, editor, ale!.id, input)).rejects.toThrow();
+		await expect(updateOrganization(h.db, editor, ale!.id, input)).rejects.toThrow(NotFoundError);
 	});
 });

@@ -6,7 +6,7 @@ import { bumpRevision } from '../core/revision.ts';
 import { contentChanged } from '../core/content-version.ts';
 import { NotFoundError, ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
 import { authorize, registry, type Actor } from '../core/permissions.ts';
-import { slugify } from '../core/slug.ts';
+import { slugify, uniqueSlug } from '../core/slug.ts';
 import { isCountryCode } from '../geo/countries.ts';
 import { organization, organizationKinds, type OrganizationKind } from './schema.ts';
 
@@ -92,12 +92,14 @@ export async function listEditableOrganizations(db: Database, actor: Actor) {
 export async function createOrganization(db: Database, actor: Actor, o: ParsedOrganization): Promise<string> {
 	authorize(actor, registry.manageOrganizations);
 	const slug = await db.transaction(async (tx) => {
-		const base = slugify(o.name.sv) || 'organisation';
-		const [{ n } = { n: 0 }] = await tx
-			.select({ n: sql<number>`count(*)::int` })
-			.from(organization)
-			.where(sql`${organization.slug} = ${base} or ${organization.slug} like ${base + '-%'}`);
-		const slug = n ? `${base}-${n + 1}` : base;
+		const slug = await uniqueSlug(slugify(o.name.sv) || 'organisation', async (prefix) =>
+			(
+				await tx
+					.select({ slug: organization.slug })
+					.from(organization)
+					.where(sql`${organization.slug} like ${prefix + '%'}`)
+			).map((r) => r.slug)
+		);
 		const [row] = await tx
 			.insert(organization)
 			.values({ slug, kind: o.kind, name: o.name, country: o.country, lat: o.lat, lon: o.lon })
@@ -108,8 +110,10 @@ export async function createOrganization(db: Database, actor: Actor, o: ParsedOr
 			subject: `organization:${row!.id}`,
 			after: o
 		});
+		await bumpRevision(tx);
 		return slug;
 	});
+	contentChanged();
 	return slug;
 }
 

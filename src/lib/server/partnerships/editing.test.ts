@@ -10,11 +10,15 @@ import { organization } from '../organizations/schema.ts';
 import { partnershipFormValues, parsePartnershipForm, type PartnershipFormValues } from './form.ts';
 import {
 	createPartnership,
+	documentOptions,
 	grantAccess,
 	loadPartnershipForEditing,
 	revokeAccess,
-	savePartnership
+	savePartnership,
+	setDocument,
+	uploadDocument
 } from './editing.ts';
+import { tinyPdf } from '../media/test-files.ts';
 import { getPartnership } from './queries.ts';
 import { seedDemoDocuments } from './demo.ts';
 import { localStore } from '../media/store.ts';
@@ -166,6 +170,32 @@ describe.each(testDatabases)('editing partnerships on $name', (database) => {
 		);
 		await grantAccess(h.db, coordinator, 'ale-ghanzi', stranger.id, 'member');
 		await revokeAccess(h.db, coordinator, 'ale-ghanzi', stranger.id);
+	});
+
+	it('lets a coordinator upload a PDF of their own but not publish a file from the library', async () => {
+		const store = localStore(mkdtempSync(path.join(tmpdir(), 'ps-docs-')));
+		expect(await documentOptions(h.db, coordinator)).toEqual([]);
+		await expect(setDocument(h.db, coordinator, 'ale-ghanzi', 1, true)).rejects.toThrow(ForbiddenError);
+		await expect(
+			uploadDocument(h.db, store, coordinator, 'ale-ghanzi', {
+				bytes: new TextEncoder().encode('inte en pdf'),
+				fileName: 'plan.pdf',
+				title: {}
+			})
+		).rejects.toMatchObject({ problems: [{ field: 'file', code: 'fileType' }] });
+		await uploadDocument(h.db, store, coordinator, 'ale-ghanzi', {
+			bytes: tinyPdf('Arbetsplan 2027'),
+			fileName: 'Arbetsplan 2027.pdf',
+			title: { sv: 'Arbetsplan 2027' }
+		});
+		const docs = (await getPartnership(h.db, 'sv', 'ale-ghanzi'))!.documents;
+		expect(docs.map((d) => d.title)).toContain('Arbetsplan 2027');
+		await expect(
+			uploadDocument(h.db, store, stranger, 'ale-ghanzi', { bytes: tinyPdf(), fileName: 'x.pdf', title: {} })
+		).rejects.toThrow(ForbiddenError);
+		await expect(grantAccess(h.db, editor, 'ale-ghanzi', 'no-such-user', 'member')).rejects.toMatchObject({
+			problems: [{ field: 'email', code: 'unknownUser' }]
+		});
 	});
 
 	it('lets editors create a partnership with members on both sides, and refuses an unknown or wrong-side member', async () => {

@@ -4,13 +4,15 @@ import { audit } from '../core/audit.ts';
 import { bumpRevision } from '../core/revision.ts';
 import { contentChanged } from '../core/content-version.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../core/errors.ts';
-import { authorize, registry, type Actor } from '../core/permissions.ts';
-import { slugify } from '../core/slug.ts';
+import { authorize, can, registry, workspace, type Actor } from '../core/permissions.ts';
+import { slugify, uniqueSlug } from '../core/slug.ts';
 import { organization } from '../organizations/schema.ts';
 import { theme } from '../content/schema.ts';
 import { targetGoals } from '../content/commands.ts';
 import { sanitizeRichText } from '../content/sanitize.ts';
 import { media } from '../media/schema.ts';
+import { addToLibrary } from '../media/service.ts';
+import type { MediaStore } from '../media/store.ts';
 import { user } from '../accounts/schema.ts';
 import type { Auth } from '../accounts/auth.ts';
 import { createInvitedAccount } from '../accounts/service.ts';
@@ -95,7 +97,7 @@ export async function loadPartnershipForEditing(
 	return {
 		id,
 		slug: p!.slug,
-		canChangeMembers: can(actor),
+		canChangeMembers: isEditor(actor),
 		values: {
 			status: p!.status,
 			swedish: members.filter((m) => m.role === 'swedish').map((m) => String(m.organizationId)),
@@ -118,9 +120,8 @@ export async function loadPartnershipForEditing(
 	};
 }
 
-function can(actor: Actor): boolean {
-	return !!actor && (actor.role === 'admin' || actor.role === 'editor');
-}
+/** Editors change members and appoint coordinators; a coordinator edits the rest. */
+const isEditor = (actor: Actor) => can(actor, registry.editAnyPartnership);
 
 /** Tags, members and names that must exist; each bad one is named. */
 async function checkReferences(tx: Transaction, form: ParsedPartnershipForm): Promise<void> {
@@ -167,16 +168,14 @@ async function writeDetails(
 	for (const table of tables) await tx.delete(table).where(eq(table.partnershipId, id));
 	if (withMembers) {
 		await tx.delete(partnershipMember).where(eq(partnershipMember.partnershipId, id));
-		await tx
-			.insert(partnershipMember)
-			.values([
-				...form.swedish.map((organizationId) => ({ partnershipId: id, organizationId, role: 'swedish' })),
-				...form.international.map((organizationId) => ({
-					partnershipId: id,
-					organizationId,
-					role: 'international'
-				}))
-			]);
+		await tx.insert(partnershipMember).values([
+			...form.swedish.map((organizationId) => ({ partnershipId: id, organizationId, role: 'swedish' })),
+			...form.international.map((organizationId) => ({
+				partnershipId: id,
+				organizationId,
+				role: 'international'
+			}))
+		]);
 	}
 	if (form.themes.length)
 		await tx
@@ -215,7 +214,7 @@ export async function savePartnership(
 ): Promise<void> {
 	const id = await partnershipIdOf(db, slug);
 	const who = await requireEditor(db, actor, id);
-	const withMembers = can(actor);
+	const withMembers = isEditor(actor);
 	await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ updatedAt: partnership.updatedAt, status: partnership.status })
@@ -268,11 +267,14 @@ export async function createPartnership(
 			100
 		);
 		base ||= 'partnerskap';
-		const [{ n } = { n: 0 }] = await tx
-			.select({ n: sql<number>`count(*)::int` })
-			.from(partnership)
-			.where(sql`${partnership.slug} = ${base} or ${partnership.slug} like ${base + '-%'}`);
-		const slug = n ? `${base}-${n + 1}` : base;
+		const slug = await uniqueSlug(base, async (prefix) =>
+			(
+				await tx
+					.select({ slug: partnership.slug })
+					.from(partnership)
+					.where(sql`${partnership.slug} like ${prefix + '%'}`)
+			).map((r) => r.slug)
+		);
 		const [row] = await tx
 			.insert(partnership)
 			.values({
@@ -308,8 +310,10 @@ export async function grantAccess(
 	const id = await partnershipIdOf(db, slug);
 	const who = await requireEditor(db, actor, id);
 	// Only editors make coordinators; a coordinator invites members.
-	if (role === 'coordinator' && !can(actor)) throw new ForbiddenError(false);
+	if (role === 'coordinator' && !isEditor(actor)) throw new ForbiddenError(false);
 	await db.transaction(async (tx) => {
+		const [exists] = await tx.select({ id: user.id }).from(user).where(eq(user.id, userId));
+		if (!exists) throw new ValidationError([{ field: 'email', code: 'unknownUser' }]);
 		await tx
 			.insert(partnershipAccess)
 			.values({ partnershipId: id, userId, role })
@@ -336,7 +340,7 @@ export async function revokeAccess(db: Database, actor: Actor, slug: string, use
 			.from(partnershipAccess)
 			.where(and(eq(partnershipAccess.partnershipId, id), eq(partnershipAccess.userId, userId)));
 		if (!row) throw new NotFoundError('access');
-		if (row.role === 'coordinator' && !can(actor)) throw new ForbiddenError(false);
+		if (row.role === 'coordinator' && !isEditor(actor)) throw new ForbiddenError(false);
 		await tx
 			.delete(partnershipAccess)
 			.where(and(eq(partnershipAccess.partnershipId, id), eq(partnershipAccess.userId, userId)));
@@ -360,6 +364,8 @@ export async function setDocument(
 ): Promise<void> {
 	const id = await partnershipIdOf(db, slug);
 	const who = await requireEditor(db, actor, id);
+	// The library is the staff's: attaching one of its files would publish it.
+	if (attach && !can(actor, workspace.uploadMedia)) throw new ForbiddenError(false);
 	await db.transaction(async (tx) => {
 		if (attach) {
 			const [file] = await tx.select({ kind: media.kind }).from(media).where(eq(media.id, mediaId));
@@ -438,12 +444,48 @@ export async function organizationOptions(db: Database, locale: Locale) {
 	};
 }
 
-/** The PDFs in the media library a partnership can attach (newest 200). */
-export async function documentOptions(db: Database) {
+/** The PDFs in the media library staff can attach (newest 200); none for anyone else. */
+export async function documentOptions(db: Database, actor: Actor) {
+	if (!can(actor, workspace.uploadMedia)) return [];
 	return db
 		.select({ id: media.id, fileName: media.fileName })
 		.from(media)
 		.where(eq(media.kind, 'document'))
 		.orderBy(sql`${media.createdAt} desc`)
 		.limit(200);
+}
+
+/**
+ * A coordinator (or editor) adds a PDF of the partnership's own: it goes into the media library
+ * with the same checks as any upload, and onto the partnership's page. Only PDFs here.
+ */
+export async function uploadDocument(
+	db: Database,
+	store: MediaStore,
+	actor: Actor,
+	slug: string,
+	input: { bytes: Uint8Array | null; fileName: string; title: Partial<Record<Locale, string>> }
+): Promise<void> {
+	const id = await partnershipIdOf(db, slug);
+	const who = await requireEditor(db, actor, id);
+	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }]);
+	if (new TextDecoder().decode(input.bytes.subarray(0, 5)) !== '%PDF-') {
+		throw new ValidationError([{ field: 'file', code: 'fileType' }]);
+	}
+	const item = await addToLibrary(db, store, who.id, {
+		bytes: input.bytes,
+		fileName: input.fileName,
+		alt: {}
+	});
+	await db.transaction(async (tx) => {
+		await tx.insert(partnershipDocument).values({ partnershipId: id, mediaId: item.id, title: input.title });
+		await audit(tx, {
+			actorId: who.id,
+			action: 'partnership.document.attach',
+			subject: `partnership:${id}`,
+			after: { mediaId: item.id, fileName: item.fileName }
+		});
+		await bumpRevision(tx);
+	});
+	contentChanged();
 }

@@ -34,11 +34,12 @@ describe('reading the partnership filters', () => {
 					fc.string({ maxLength: 30 })
 				),
 				(params) => {
-					try {
-						parsePartnershipFilter(new URLSearchParams(params));
-						parseOrganizationFilter(new URLSearchParams(params));
-					} catch (e) {
-						expect(e).toBeInstanceOf(ValidationError);
+					for (const parse of [parsePartnershipFilter, parseOrganizationFilter]) {
+						try {
+							parse(new URLSearchParams(params));
+						} catch (e) {
+							expect(e).toBeInstanceOf(ValidationError);
+						}
 					}
 				}
 			)

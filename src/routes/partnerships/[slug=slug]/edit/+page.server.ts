@@ -15,8 +15,10 @@ import {
 	organizationOptions,
 	revokeAccess,
 	savePartnership,
-	setDocument
+	setDocument,
+	uploadDocument
 } from '#lib/server/partnerships/editing.ts';
+import { mediaStore } from '#lib/server/media/app.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
@@ -26,7 +28,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		const [organizations, pickers, pdfs] = await Promise.all([
 			organizationOptions(database, locals.locale),
 			tagOptions(database, locals.locale),
-			documentOptions(database)
+			documentOptions(database, locals.user)
 		]);
 		return {
 			editing,
@@ -89,6 +91,26 @@ export const actions: Actions = {
 					.slice(0, 200)
 			};
 			await setDocument(await db(), locals.user, params.slug, id.data, true, title);
+			return { attached: true };
+		});
+	},
+	upload: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		const file = form.get('file');
+		const title = {
+			sv: String(form.get('title_sv') ?? '')
+				.trim()
+				.slice(0, 200),
+			en: String(form.get('title_en') ?? '')
+				.trim()
+				.slice(0, 200)
+		};
+		return forAction(locals.locale, { upload: title }, async () => {
+			await uploadDocument(await db(), mediaStore(), locals.user, params.slug, {
+				bytes: file instanceof File && file.size ? new Uint8Array(await file.arrayBuffer()) : null,
+				fileName: file instanceof File ? file.name : '',
+				title
+			});
 			return { attached: true };
 		});
 	},
