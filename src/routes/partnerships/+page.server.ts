@@ -14,7 +14,7 @@ import { can, registry } from '#lib/server/core/permissions.ts';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
 	const { filter, result } = await forPage(locals.locale, () =>
-		findPartnerships(database, locals.locale, url.searchParams)
+		findPartnerships(database, locals.locale, url.searchParams, 50, { withMap: true })
 	);
 	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
 	const [themes, goals, options] = await Promise.all([

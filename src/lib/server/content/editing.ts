@@ -281,29 +281,8 @@ export interface EditorOptions {
 /** What the editor's pickers offer, in the interface language. */
 export async function editorOptions(db: Database, actor: Actor, locale: Locale): Promise<EditorOptions> {
 	authorize(actor, workspace.writeArticles);
-	return allOptions(db, locale);
-}
-
-/** Themes, goals and targets to choose from: public facts, for any form that tags something. */
-export async function tagOptions(db: Database, locale: Locale) {
-	const { themes, goals, targets } = await allOptions(db, locale);
-	return { themes, goals, targets };
-}
-
-async function allOptions(db: Database, locale: Locale): Promise<EditorOptions> {
-	const [themes, goals, targets, orgs, partnerships] = await Promise.all([
-		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText }>(
-			db,
-			sql`select key, kind, name from theme order by position, key`
-		),
-		rows<{ number: number; title: LocalizedText }>(
-			db,
-			sql`select number, short_name as title from sdg_goal order by number`
-		),
-		rows<{ code: string; goal: number; text: LocalizedText }>(
-			db,
-			sql`select code, goal, text from sdg_target order by goal, position`
-		),
+	const [tags, orgs, partnerships] = await Promise.all([
+		tagOptions(db, locale),
 		rows<{ id: number; name: LocalizedText; country: string }>(
 			db,
 			sql`select id, name, country from organization order by country = 'SE' desc, name->>'sv'`
@@ -315,9 +294,7 @@ async function allOptions(db: Database, locale: Locale): Promise<EditorOptions> 
 		)
 	]);
 	return {
-		themes: themes.map((t) => ({ key: t.key, kind: t.kind, name: pick(t.name, locale) })),
-		goals: goals.map((g) => ({ number: g.number, title: pick(g.title, locale) })),
-		targets: targets.map((t) => ({ code: t.code, goal: t.goal, text: pick(t.text, locale) })),
+		...tags,
 		organizations: orgs.map((o) => ({ id: o.id, name: pick(o.name, locale), country: o.country })),
 		countries: countryList(locale),
 		partnerships: partnerships.map((p) => {
@@ -327,8 +304,31 @@ async function allOptions(db: Database, locale: Locale): Promise<EditorOptions> 
 	};
 }
 
-/** Every locale the article could have, for the editor's side-by-side columns. */
-export const editorLanguages: readonly Locale[] = locales;
+/** Themes, goals and targets to choose from: public facts, for any form or filter that tags. */
+export async function tagOptions(
+	db: Database,
+	locale: Locale
+): Promise<Pick<EditorOptions, 'themes' | 'goals' | 'targets'>> {
+	const [themes, goals, targets] = await Promise.all([
+		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText }>(
+			db,
+			sql`select key, kind, name from theme order by position, key`
+		),
+		rows<{ number: number; title: LocalizedText }>(
+			db,
+			sql`select number, short_name as title from sdg_goal order by number`
+		),
+		rows<{ code: string; goal: number; text: LocalizedText }>(
+			db,
+			sql`select code, goal, text from sdg_target order by goal, position`
+		)
+	]);
+	return {
+		themes: themes.map((t) => ({ key: t.key, kind: t.kind, name: pick(t.name, locale) })),
+		goals: goals.map((g) => ({ number: g.number, title: pick(g.title, locale) })),
+		targets: targets.map((t) => ({ code: t.code, goal: t.goal, text: pick(t.text, locale) }))
+	};
+}
 
 export interface EditorMedia {
 	/** Per language: the images that have alt text in it, ready to insert. */

@@ -85,7 +85,9 @@ describe.each(testDatabases)('the partnership registry on $name', (database) => 
 		await expect(findPartnerships(h.db, 'sv', new URLSearchParams('sdg=16.99'))).rejects.toMatchObject({
 			problems: [{ field: 'sdg', code: 'unknownTarget' }]
 		});
-		const all = (await findPartnerships(h.db, 'sv', new URLSearchParams(''))).result;
+		const all = (await findPartnerships(h.db, 'sv', new URLSearchParams(''), 2, { withMap: true })).result;
+		expect(all.rows).toHaveLength(2);
+		expect((await findPartnerships(h.db, 'sv', new URLSearchParams(''), 2)).result.map).toEqual([]);
 		expect(all.map).toHaveLength(4);
 		expect(all.map.every((p) => p.swedish.length === 1 && p.international.length === 1)).toBe(true);
 		const options = await partnershipFilterOptions(h.db);

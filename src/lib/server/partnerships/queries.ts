@@ -6,6 +6,7 @@ import type { OrganizationKind } from '../organizations/schema.ts';
 import type { PartnershipPhase, PartnershipStatus, TeamRole } from './schema.ts';
 import type { PartnershipFilter } from './validation.ts';
 import { sanitizeRichText } from '../content/sanitize.ts';
+import { documentHref } from '#lib/media-urls.ts';
 
 export interface OrganizationRef {
 	id: number;
@@ -128,16 +129,21 @@ async function membersOf(db: Database, locale: string, where: SQL) {
 	return by;
 }
 
-/** A page of partnerships (newest start first) and the whole filtered set for the map. */
+/**
+ * A page of partnerships (newest start first) and, with `withMap`, the members of the whole
+ * filtered set for the map; without it only the page's members are read (the API, a CSV, an
+ * organization's page).
+ */
 export async function listPartnerships(
 	db: Database,
 	locale: string,
 	filter: PartnershipFilter & { members?: number[] },
-	perPage = 50
+	perPage = 50,
+	{ withMap = false }: { withMap?: boolean } = {}
 ): Promise<PartnershipPage> {
 	const condition = partnershipConditions(filter);
 	const offset = (filter.page - 1) * perPage;
-	const [page, members] = await Promise.all([
+	const [page, all] = await Promise.all([
 		rows<{
 			id: number;
 			slug: string;
@@ -160,9 +166,11 @@ export async function listPartnerships(
 			order by p.start_year desc nulls last, p.id desc
 			limit ${perPage} offset ${offset}`
 		),
-		membersOf(db, locale, condition)
+		withMap ? membersOf(db, locale, condition) : null
 	]);
-	const total = page[0]?.total ?? (offset ? members.size : 0);
+	const members =
+		all ?? (page.length ? await membersOf(db, locale, sql`p.id in ${page.map((r) => r.id)}`) : new Map());
+	const total = page[0]?.total ?? (offset && all ? all.size : 0);
 	return {
 		rows: page.map((r) => {
 			const m = members.get(r.id) ?? { swedish: [], international: [] };
@@ -184,7 +192,7 @@ export async function listPartnerships(
 		page: filter.page,
 		pages: Math.max(1, Math.ceil(total / perPage)),
 		perPage,
-		map: [...members.values()]
+		map: all ? [...all.values()] : []
 	};
 }
 
@@ -259,7 +267,7 @@ export async function getPartnership(
 		phases: json(r.phases) ?? [],
 		team: (json(r.team) ?? []).map((t) => ({ ...t, title: pick(t.title, locale) })),
 		documents: (json(r.documents) ?? []).map((d) => ({
-			href: `/media/${d.key}/${d.fileName}`,
+			href: documentHref(d.key, d.fileName),
 			fileName: d.fileName,
 			title: pick(d.title, locale) || d.fileName,
 			bytes: d.bytes

@@ -16,7 +16,8 @@ export async function findPartnerships(
 	db: Database,
 	locale: string,
 	params: URLSearchParams,
-	perPage = 50
+	perPage = 50,
+	options: { withMap?: boolean } = {}
 ): Promise<{ filter: PartnershipFilter; result: PartnershipPage }> {
 	const filter = parsePartnershipFilter(params);
 	const exists = await filterValuesExist(db, filter.theme, filter.target);
@@ -26,7 +27,7 @@ export async function findPartnerships(
 	if (filter.country && !isCountryCode(filter.country))
 		problems.push({ field: 'country', code: 'invalidCountry' });
 	if (problems.length) throw new ValidationError(problems);
-	return { filter, result: await listPartnerships(db, locale, filter, perPage) };
+	return { filter, result: await listPartnerships(db, locale, filter, perPage, options) };
 }
 
 /** Whether the actor may edit this partnership: an editor, or its coordinator. */

@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { forPage } from '#lib/server/core/http.ts';
 import { db } from '#lib/server/db/app.ts';
 import { listForWorkspace, parseWorkspaceFilter } from '#lib/server/content/workspace.ts';
-import { editorOptions } from '#lib/server/content/editing.ts';
+import { tagOptions } from '#lib/server/content/editing.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) =>
 	forPage(locals.locale, async () => {
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, url }) =>
 		const filter = parseWorkspaceFilter(url.searchParams);
 		const [result, options] = await Promise.all([
 			listForWorkspace(database, locals.user, filter),
-			editorOptions(database, locals.user, locals.locale)
+			tagOptions(database, locals.locale)
 		]);
 		return { filter, result, themes: options.themes };
 	});

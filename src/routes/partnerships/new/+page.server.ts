@@ -4,7 +4,7 @@ import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/core/http.ts';
 import { authorize, registry } from '#lib/server/core/permissions.ts';
 import { db } from '#lib/server/db/app.ts';
-import { editorOptions } from '#lib/server/content/editing.ts';
+import { tagOptions } from '#lib/server/content/editing.ts';
 import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
 import { createPartnership, organizationOptions } from '#lib/server/partnerships/editing.ts';
 
@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals }) =>
 		const database = await db();
 		const [organizations, pickers] = await Promise.all([
 			organizationOptions(database, locals.locale),
-			editorOptions(database, locals.user, locals.locale)
+			tagOptions(database, locals.locale)
 		]);
 		return {
 			organizations,
