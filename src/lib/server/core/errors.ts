@@ -89,7 +89,8 @@ export type InputErrorCode =
 	| 'contactMessageLength'
 	| 'notOrganizationMember'
 	| 'ownProfile'
-	| 'requestClosed';
+	| 'requestClosed'
+	| 'invalidTeamRow';
 
 export class ValidationError extends Error {
 	readonly problems: FieldProblem[];

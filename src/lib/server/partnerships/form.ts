@@ -155,7 +155,7 @@ export function parsePartnershipForm(v: PartnershipFormValues): ParsedPartnershi
 		const side = z.enum(['swedish', 'international']).safeParse(row.side);
 		const role = z.enum(teamRoles).safeParse(row.role);
 		if (name.length > 120) add(`team_${i}`, 'tooLong');
-		else if (!side.success || !role.success) add(`team_${i}`, 'invalidArticle');
+		else if (!side.success || !role.success) add(`team_${i}`, 'invalidTeamRow');
 		else {
 			const title: Partial<Record<Locale, string>> = {};
 			for (const l of locales) {
