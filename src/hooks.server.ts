@@ -114,6 +114,8 @@ const accounts: Handle = async ({ event, resolve }) => {
 		headers.set('x-client-ip', event.getClientAddress());
 		return auth.handler(new Request(event.request, { headers }));
 	}
+	// Media files are public and immutable: no session to read, and their long cache stays.
+	if (event.url.pathname.startsWith('/media/')) return resolve(event);
 	if (event.request.headers.has('cookie')) {
 		const { auth } = await appAccounts();
 		event.locals.user = await currentUser(auth, event.request.headers);
@@ -156,8 +158,7 @@ function fromStore(
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;
 	const id = crypto.randomUUID().slice(0, 8);
-	// One-time tokens in addresses never reach the log.
-	const path = event.url.pathname.replace(/\/answer\/[^/]+/, '/answer/…');
-	logger.error({ err: error, id, path }, 'Unexpected error');
+	// The route, not the address: addresses can carry one-time tokens, which never reach the log.
+	logger.error({ err: error, id, route: event.route.id }, 'Unexpected error');
 	return { status: 500, message: messages(event.locals.locale ?? 'sv').errors.server, id };
 };

@@ -11,7 +11,13 @@ import { user } from '../accounts/schema.ts';
 import { localStore } from '../media/store.ts';
 import { setAltText, uploadMedia } from '../media/service.ts';
 import { jpegWithGps } from '../media/test-files.ts';
-import { articleFormValues, parseArticleForm, type ArticleFormValues } from './article-form.ts';
+import {
+	articleFormValues,
+	articleToFormValues as articleFormValuesOf,
+	parseArticleForm,
+	type ArticleFormValues
+} from './article-form.ts';
+import { contentVersion } from '../core/content-version.ts';
 import { createArticle, loadForEditing, restoreRevision, saveArticleContent } from './editing.ts';
 import { publishDueArticles, takeStep } from './workflow.ts';
 import { diffRevisions, listRevisions } from './revisions.ts';
@@ -137,6 +143,19 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 		await expect(
 			saveArticleContent(h.db, editor, id, parseArticleForm(form({ ...base, version: opened.version })))
 		).rejects.toMatchObject({ problems: [{ field: 'version', code: 'staleEdit' }] });
+	});
+
+	it("leaves readers' caches alone for a draft, and renews them for what is published", async () => {
+		const before = contentVersion();
+		const opened = await loadForEditing(h.db, author, id);
+		await saveArticleContent(h.db, author, id, parseArticleForm(form({ ...base, version: opened.version })));
+		expect(contentVersion()).toBe(before);
+		const seeded = (
+			await listForWorkspace(h.db, editor, parseWorkspaceFilter(new URLSearchParams('status=published')))
+		).rows[0]!;
+		const live = await loadForEditing(h.db, editor, seeded.id);
+		await saveArticleContent(h.db, editor, seeded.id, parseArticleForm(articleFormValuesOf(live)));
+		expect(contentVersion()).not.toBe(before);
 	});
 
 	it('marks which language changed last', async () => {

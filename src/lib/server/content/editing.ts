@@ -145,7 +145,9 @@ async function writeContent(
 	actor: NonNullable<Actor>,
 	id: number,
 	a: ArticleSnapshot,
-	action: 'create' | 'save' | 'restore'
+	action: 'create' | 'save' | 'restore',
+	/** The article is published: readers' caches must see the new text (drafts touch no public page). */
+	isPublic: boolean
 ): Promise<void> {
 	const known = await checkReferences(tx, a);
 	// Articles from the seed or an import have no revision yet: keep how they were first.
@@ -193,7 +195,7 @@ async function writeContent(
 		subject: `article:${id}`,
 		after: { slug: a.slug, languages: Object.keys(translations) }
 	});
-	await bumpRevision(tx);
+	if (isPublic) await bumpRevision(tx);
 }
 
 /** A new draft by the actor. Returns its id. */
@@ -207,10 +209,9 @@ export async function createArticle(db: Database, actor: Actor, form: ParsedArti
 			.insert(article)
 			.values({ slug: content.slug, kind: content.kind, status: 'draft', authorId: actor.id })
 			.returning({ id: article.id });
-		await writeContent(tx, actor, row!.id, content, 'create');
+		await writeContent(tx, actor, row!.id, content, 'create', false);
 		return row!.id;
 	});
-	contentChanged();
 	return id;
 }
 
@@ -227,7 +228,7 @@ export async function saveArticleContent(
 ): Promise<void> {
 	authorize(actor, workspace.writeArticles);
 	const { version, ...content } = form;
-	await db.transaction(async (tx) => {
+	const isPublic = await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ status: article.status, updatedAt: article.updatedAt })
 			.from(article)
@@ -238,9 +239,10 @@ export async function saveArticleContent(
 		if (version && current.updatedAt.toISOString() !== version) {
 			throw new ValidationError([{ field: 'version', code: 'staleEdit' }]);
 		}
-		await writeContent(tx, actor, id, content, 'save');
+		await writeContent(tx, actor, id, content, 'save', current.status === 'published');
+		return current.status === 'published';
 	});
-	contentChanged();
+	if (isPublic) contentChanged();
 }
 
 /** Puts an earlier revision's content back, as a new revision. */
@@ -251,7 +253,7 @@ export async function restoreRevision(
 	revisionId: number
 ): Promise<void> {
 	authorize(actor, workspace.writeArticles);
-	await db.transaction(async (tx) => {
+	const isPublic = await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ status: article.status })
 			.from(article)
@@ -264,9 +266,11 @@ export async function restoreRevision(
 			.from(articleRevision)
 			.where(and(eq(articleRevision.id, revisionId), eq(articleRevision.articleId, articleId)));
 		if (!revision) throw new NotFoundError('revision');
-		await writeContent(tx, actor, articleId, revision.snapshot as ArticleSnapshot, 'restore');
+		const isPublic = current.status === 'published';
+		await writeContent(tx, actor, articleId, revision.snapshot as ArticleSnapshot, 'restore', isPublic);
+		return isPublic;
 	});
-	contentChanged();
+	if (isPublic) contentChanged();
 }
 
 export interface EditorOptions {

@@ -6,6 +6,7 @@ import type { ArticleKind, ArticleStatus } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
 import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
 import { sanitizeRichText } from './sanitize.ts';
+import { authorize, workspace, type Actor } from '../core/permissions.ts';
 
 /** The text-search configuration (stemmer) for a language. */
 export function searchConfig(locale: string): string {
@@ -351,7 +352,11 @@ export async function filterValuesExist(
 }
 
 /** How many articles there are in each workflow status (the workspace's overview). */
-export async function articleStatusCounts(db: Database): Promise<Partial<Record<ArticleStatus, number>>> {
+export async function articleStatusCounts(
+	db: Database,
+	actor: Actor
+): Promise<Partial<Record<ArticleStatus, number>>> {
+	authorize(actor, workspace.enter);
 	const r = await rows<{ status: ArticleStatus; n: number }>(
 		db,
 		sql`select status, count(*)::int as n from article group by status`

@@ -83,7 +83,8 @@ export async function takeStep(
 	const step = workflowSteps[name];
 	authorize(actor, step.rule);
 	const at = name === 'schedule' ? parseScheduleTime(options.scheduledAt ?? '') : null;
-	await db.transaction(async (tx) => {
+	// Only a step into or out of "published" changes what readers see (and so the caches).
+	const isPublic = await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ status: article.status, publishedAt: article.publishedAt, slug: article.slug })
 			.from(article)
@@ -109,9 +110,11 @@ export async function takeStep(
 			before: { status: current.status },
 			after: { status: step.to, slug: current.slug, ...(at ? { scheduledAt: at.toISOString() } : {}) }
 		});
-		await bumpRevision(tx);
+		const isPublic = current.status === 'published' || step.to === 'published';
+		if (isPublic) await bumpRevision(tx);
+		return isPublic;
 	});
-	contentChanged();
+	if (isPublic) contentChanged();
 	return step.to;
 }
 

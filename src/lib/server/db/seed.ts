@@ -120,10 +120,6 @@ export async function seedReferenceData(db: Database): Promise<void> {
 	});
 }
 
-/**
- * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name.
- * Their names follow the common pattern ("Ale kommun", "Region Gävleborg").
- */
 /** Regions whose own name is not "Region" and the county's name. */
 const regionNames: Record<string, string> = {
 	'04': 'Region Sörmland',
@@ -134,6 +130,10 @@ const regionNames: Record<string, string> = {
 	'23': 'Region Jämtland Härjedalen'
 };
 
+/**
+ * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name.
+ * Their names follow the common pattern ("Ale kommun", "Region Gävleborg").
+ */
 function* referenceOrganizations() {
 	const taken = new Set<string>();
 	for (const m of swedishMunicipalities()) {
