@@ -50,6 +50,8 @@ test('an author writes in both languages with an image, an editor publishes, and
 
 	// … writes the article side by side, with the image in both texts.
 	await page.goto('/admin/articles/new');
+	// Type only once the page has hydrated (the editors mount), or hydration could undo it.
+	await page.locator('[contenteditable="true"]').first().waitFor();
 	expect(await axeViolations(page)).toEqual([]);
 	await page.getByLabel('Adress').fill(slug);
 	await page.getByLabel('Typ', { exact: true }).selectOption('method');
@@ -157,6 +159,7 @@ test('an author writes in both languages with an image, an editor publishes, and
 	expect(variant.headers.get('content-type')).toBe('image/webp');
 
 	// The editor changes the title, compares the revisions and restores the first.
+	await editor.page.locator('[contenteditable="true"]').first().waitFor();
 	await editor.page.getByLabel('Titel (svenska)').fill('Byråd som lyssnar');
 	await editor.page.getByRole('button', { name: 'Spara', exact: true }).click();
 	await editor.page.waitForLoadState();

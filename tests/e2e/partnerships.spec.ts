@@ -134,6 +134,10 @@ test('an editor appoints a coordinator, who edits their own partnership and gets
 	const { page, context } = await open(browser);
 	await signIn(page, people.coordinator);
 	await page.goto('/partnerships/ale-ghanzi/edit');
+	// The page hydrates (the description editor mounts) before anything is typed, or hydration
+	// could put the server's values back over what was typed.
+	const hydrated = () => page.locator('[contenteditable="true"]').first().waitFor();
+	await hydrated();
 	// Members are the editors' to change: the coordinator sees them, not the pickers.
 	expect(await page.locator('#member-swedish').count()).toBe(0);
 	await page
@@ -144,6 +148,7 @@ test('an editor appoints a coordinator, who edits their own partnership and gets
 	await page.getByRole('button', { name: 'Spara' }).first().click();
 	await page.waitForLoadState();
 	expect(await page.getByRole('status').first().textContent()).toBe('Partnerskapet är sparat.');
+	await hydrated();
 
 	// A bad year is refused with a message, and what was typed stays.
 	await page.locator('#phase_completed_from').fill('20x0');
