@@ -6,16 +6,15 @@
 // Without --password a strong one is made up and printed once. Stop the app first when it runs
 // on PGlite: one process at a time may open the database folder.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/lib/server/db/index.ts';
+import { openConfiguredDatabase } from '../src/lib/server/app/startup.ts';
+import { config } from '../src/lib/server/kernel/config.ts';
 import { eq } from 'drizzle-orm';
-import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
 import { organization, organizationMember } from '../src/lib/server/organizations/schema.ts';
 import { createAuth } from '../src/lib/server/accounts/auth.ts';
 import { createStaffUser } from '../src/lib/server/accounts/service.ts';
-import { sendMail } from '../src/lib/server/mail/mailer.ts';
-import { ValidationError } from '../src/lib/server/core/errors.ts';
+import { sendMail } from '../src/lib/server/kernel/mail.ts';
+import { ValidationError } from '../src/lib/server/kernel/errors.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -33,17 +32,14 @@ if (!values.email) {
 	process.exit(2);
 }
 const password = values.password ?? randomBytes(18).toString('base64url');
-const url = process.env.DATABASE_URL || undefined;
-const handle = await openDatabase(
-	url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') }
-);
+// The demo organizations are loaded first (unless SEED_DEMO=false), as the app does on start.
+const handle = await openConfiguredDatabase();
 try {
-	await seedReferenceData(handle.db);
 	const auth = createAuth({
 		db: handle.db,
-		baseURL: process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`,
+		baseURL: config().publicOrigin,
 		// Only hashing happens here; the secret signs cookies, which this command never sets.
-		secret: process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString('base64url'),
+		secret: config().auth.secret ?? randomBytes(32).toString('base64url'),
 		sendMail
 	});
 	const user = await createStaffUser(auth, handle.db, {
@@ -54,7 +50,6 @@ try {
 	});
 	console.log(`Created ${values.email} with the role ${user.role}.`);
 	const slugs = values.organization ?? [];
-	if (slugs.length && process.env.SEED_DEMO !== 'false') await seedDemoContent(handle.db);
 	for (const slug of slugs) {
 		const [found] = await handle.db
 			.select({ id: organization.id })
@@ -74,7 +69,7 @@ try {
 	if (!values.password) console.log(`Password (shown once): ${password}`);
 } catch (error) {
 	if (error instanceof ValidationError) {
-		console.error(`Not created: ${error.problems.map((p) => `${p.field} (${p.code})`).join(', ')}`);
+		console.error(`Not created: ${error.problems.map((p) => `${p.field} (${String(p.code)})`).join(', ')}`);
 		process.exitCode = 1;
 	} else throw error;
 } finally {

@@ -2,12 +2,10 @@
 // corpus (articles in both languages; optionally partnerships and international organizations, so
 // that organizations number about --organizations with the 311 reference ones) to the database
 // named by DATABASE_URL, or PGlite under DATA_DIR. For benchmarks and tests at scale, never the demo.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/lib/server/db/index.ts';
-import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
-import { saveArticles } from '../src/lib/server/content/commands.ts';
+import { openConfiguredDatabase } from '../src/lib/server/app/startup.ts';
+import { saveArticles } from '../src/lib/server/content/import.ts';
 import { syntheticArticles } from '../src/lib/server/content/corpus.ts';
 import { addSyntheticRegistry } from '../src/lib/server/partnerships/corpus.ts';
 
@@ -25,12 +23,7 @@ if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
 	console.error('--count must be a whole number from 1 to 1000000');
 	process.exit(2);
 }
-const url = process.env.DATABASE_URL || undefined;
-const handle = await openDatabase(
-	url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') }
-);
-await seedReferenceData(handle.db);
-await seedDemoContent(handle.db);
+const handle = await openConfiguredDatabase({ demo: true });
 const started = Date.now();
 let batch = [];
 let done = 0;

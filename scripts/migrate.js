@@ -1,15 +1,8 @@
 // npm run db:migrate: brings the database (DATABASE_URL, or PGlite under DATA_DIR) up to date,
-// loads the reference data and, into an empty database, the demo content. The app does the
-// same on start; this is for deploy pipelines that migrate before starting new instances.
-import path from 'node:path';
-import { openDatabase } from '../src/lib/server/db/index.ts';
-import { seedDemoContent, seedReferenceData } from '../src/lib/server/db/seed.ts';
+// loads the reference data and, unless SEED_DEMO=false, what is missing of the demo. The app does
+// the same on start; this is for deploy pipelines that migrate before starting new instances.
+import { openConfiguredDatabase } from '../src/lib/server/app/startup.ts';
 
-const url = process.env.DATABASE_URL || undefined;
-const handle = await openDatabase(
-	url ? { url } : { dataDir: path.resolve(process.env.DATA_DIR ?? 'data/db') }
-);
-await seedReferenceData(handle.db);
-const demo = process.env.SEED_DEMO !== 'false' && (await seedDemoContent(handle.db));
+const handle = await openConfiguredDatabase();
 await handle.close();
-console.log(`Migrated ${handle.kind}${demo ? ' and loaded the demo content' : ''}.`);
+console.log(`Migrated ${handle.kind}.`);

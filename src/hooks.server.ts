@@ -2,7 +2,7 @@ import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hoo
 import { building } from '$app/env';
 import { splitLocale, messages } from '#lib/i18n/index.ts';
 import { canonicalSearch, onlyPublicParams } from '#lib/query-params.ts';
-import { logger } from '#lib/server/core/logger.ts';
+import { logger } from '#lib/server/kernel/logger.ts';
 import {
 	chooseEncoding,
 	encoded,
@@ -11,10 +11,10 @@ import {
 	lookup,
 	store,
 	type StoredResponse
-} from '#lib/server/core/render-cache.ts';
-import { contentVersion } from '#lib/server/core/content-version.ts';
-import { appDatabase, closeAppDatabase } from '#lib/server/db/app.ts';
-import { appAccounts } from '#lib/server/accounts/app.ts';
+} from '#lib/server/kernel/render-cache.ts';
+import { contentVersion } from '#lib/server/kernel/content-version.ts';
+import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
 import { currentUser } from '#lib/server/accounts/sessions.ts';
 
 if (!building) {

@@ -10,11 +10,24 @@ const keys = (tree: Tree, prefix = ''): string[] =>
 
 describe('message catalogues', () => {
 	const dir = new URL('../../../messages/', import.meta.url);
-	const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-	const source = keys(JSON.parse(readFileSync(new URL('sv.json', dir), 'utf8')));
+	// messages/<language>/<module>.json: every language has every file of Swedish (the source).
+	const languages = readdirSync(dir).filter((f) => !f.includes('.'));
+	const modules = readdirSync(new URL('sv/', dir)).filter((f) => f.endsWith('.json'));
+	const read = (language: string, file: string) =>
+		JSON.parse(readFileSync(new URL(`${language}/${file}`, dir), 'utf8')) as Tree;
+	const files = languages.flatMap((language) => modules.map((file) => `${language}/${file}`));
 
-	it.each(files)('%s has exactly the keys of sv.json, none empty', (file) => {
-		const catalogue = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Tree;
+	it('has a folder per language with the same files', () => {
+		expect(languages.sort()).toEqual(['en', 'sv']);
+		for (const language of languages) {
+			expect(readdirSync(new URL(`${language}/`, dir)).sort()).toEqual([...modules].sort());
+		}
+	});
+
+	it.each(files)('%s has exactly the keys of Swedish, none empty', (path) => {
+		const [language, file] = path.split('/') as [string, string];
+		const source = keys(read('sv', file));
+		const catalogue = read(language, file);
 		const own = keys(catalogue);
 		// Plural forms may differ by language (Arabic has six); the "other" form must be there.
 		const base = (k: string) => k.replace(/\.(zero|one|two|few|many)$/, '.other');
@@ -27,11 +40,11 @@ describe('message catalogues', () => {
 describe('formatting', () => {
 	it('fills placeholders and picks plural forms per language', () => {
 		expect(format('Mål {goal}', { goal: 16 })).toBe('Mål 16');
-		expect(plural('sv', messages('sv').inspiration.hits, 1)).toBe('1 träff');
-		expect(plural('sv', messages('sv').inspiration.hits, 12)).toBe('12 träffar');
-		expect(plural('en', messages('en').inspiration.hits, 1)).toBe('1 result');
-		expect(plural('en', messages('en').inspiration.hits, 0)).toBe('0 results');
-		expect(plural('sv', messages('sv').inspiration.hits, 10000)).toBe('10\u00a0000 träffar');
+		expect(plural('sv', messages('sv').content.inspiration.hits, 1)).toBe('1 träff');
+		expect(plural('sv', messages('sv').content.inspiration.hits, 12)).toBe('12 träffar');
+		expect(plural('en', messages('en').content.inspiration.hits, 1)).toBe('1 result');
+		expect(plural('en', messages('en').content.inspiration.hits, 0)).toBe('0 results');
+		expect(plural('sv', messages('sv').content.inspiration.hits, 10000)).toBe('10\u00a0000 träffar');
 	});
 
 	it('names countries and dates in the language', () => {

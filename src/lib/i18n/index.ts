@@ -1,5 +1,4 @@
-import sv from '../../../messages/sv.json' with { type: 'json' };
-import en from '../../../messages/en.json' with { type: 'json' };
+import { sv, en, type Messages } from './catalogue.ts';
 import countries from 'i18n-iso-countries';
 import countriesSv from 'i18n-iso-countries/langs/sv.json' with { type: 'json' };
 import countriesEn from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
@@ -10,10 +9,8 @@ countries.registerLocale(countriesEn);
 
 export * from './locales.ts';
 
-/** The shape every catalogue must have: Swedish is the source. */
-export type Messages = typeof sv;
+export type { Messages };
 
-// A catalogue missing a key (or with a key of the wrong shape) fails the type check here.
 const catalogues: Record<Locale, Messages> = { sv, en };
 
 export function messages(locale: Locale): Messages {

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
+import { config } from '#lib/server/kernel/config.ts';
 
 export const load: PageServerLoad = () => ({
 	// The programme's address for accessibility problems; set CONTACT_EMAIL in production.
-	email: process.env.CONTACT_EMAIL ?? 'tillganglighet@example.org'
+	email: config().contactEmail
 });

@@ -1,16 +1,17 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages } from '#lib/i18n/index.ts';
-import { appAccounts } from '#lib/server/accounts/app.ts';
-import { authorize, ownAccount } from '#lib/server/core/permissions.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
+import { authorize } from '#lib/server/kernel/policy.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { deleteOwnAccount } from '#lib/server/accounts/privacy.ts';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
+import { accountsPolicy } from '#lib/server/accounts/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, request, url }) => {
 	if (!locals.user)
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname)}`);
-	await forPage(locals.locale, () => authorize(locals.user, ownAccount.manage));
+	await forPage(locals.locale, () => authorize(locals.user, accountsPolicy.manageOwnAccount));
 	const { auth } = await appAccounts();
 	const sessions = await auth.api.listSessions({ headers: request.headers });
 	return {

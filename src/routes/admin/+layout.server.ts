@@ -1,15 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { forPage } from '#lib/server/core/http.ts';
-import {
-	authorize,
-	can,
-	partnerSearch,
-	registry,
-	requiresSecondFactor,
-	workspace
-} from '#lib/server/core/permissions.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { config } from '#lib/server/kernel/config.ts';
+import { authorize, can, requiresSecondFactor } from '#lib/server/kernel/policy.ts';
+import { accountsPolicy } from '#lib/server/accounts/policy.ts';
+import { organizationsPolicy } from '#lib/server/organizations/policy.ts';
+import { partnerSearchPolicy } from '#lib/server/partner-search/policy.ts';
+import { topicsPolicy } from '#lib/server/taxonomy/policy.ts';
 
 // Every page under /admin passes here first: signed out → sign in; signed in without a staff role → 403.
 export const load: LayoutServerLoad = async ({ locals, url }) => {
@@ -19,7 +17,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 			`${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname + url.search)}`
 		);
 	}
-	await forPage(locals.locale, () => authorize(locals.user, workspace.enter));
+	await forPage(locals.locale, () => authorize(locals.user, accountsPolicy.enterWorkspace));
 	// Editors and admins can publish and change roles: they need a second factor first.
 	if (requiresSecondFactor(locals.user.role) && !locals.user.twoFactorEnabled) {
 		redirect(303, `${localizePath(locals.locale, '/account/two-factor')}?required`);
@@ -28,12 +26,12 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		staff: { name: locals.user.name, role: locals.user.role },
 		// What the menu offers; each page still asks the permission module itself.
 		can: {
-			manageUsers: can(locals.user, workspace.manageUsers),
-			manageTopics: can(locals.user, workspace.manageTopics),
-			manageOrganizations: can(locals.user, registry.manageOrganizations),
-			moderatePartnerSearch: can(locals.user, partnerSearch.moderate),
-			readAuditLog: can(locals.user, workspace.readAuditLog),
-			readOutbox: can(locals.user, workspace.readOutbox) && !process.env.SMTP_URL
+			manageUsers: can(locals.user, accountsPolicy.manageUsers),
+			manageTopics: can(locals.user, topicsPolicy.manage),
+			manageOrganizations: can(locals.user, organizationsPolicy.manage),
+			moderatePartnerSearch: can(locals.user, partnerSearchPolicy.moderate),
+			readAuditLog: can(locals.user, accountsPolicy.readAuditLog),
+			readOutbox: can(locals.user, accountsPolicy.readOutbox) && !config().mail.smtpUrl
 		}
 	};
 };

@@ -1,9 +1,10 @@
 import type { RequestHandler } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forApi } from '#lib/server/core/http.ts';
-import { latestArticles, listThemes } from '#lib/server/content/queries.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
+import { latestArticles } from '#lib/server/content/queries.ts';
+import { listThemes } from '#lib/server/taxonomy/themes.ts';
 import { atomFeed } from '#lib/server/content/feed.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
 
 /** Atom feed per language (/feed.xml, /en/feed.xml), optionally ?theme=participation. */
 export const GET: RequestHandler = ({ locals, url }) =>

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
-import { forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import { listProfiles, partnerSearchOptions, suggestedMatches } from '#lib/server/partner-search/service.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

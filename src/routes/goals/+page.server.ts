@@ -1,7 +1,9 @@
 import type { PageServerLoad } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { listGoals } from '#lib/server/sdg/queries.ts';
+import { db } from '#lib/server/app/database.ts';
+import { listGoals } from '#lib/server/taxonomy/goals.ts';
+import { inspirationCounts } from '#lib/server/content/queries.ts';
 
-export const load: PageServerLoad = async ({ locals }) => ({
-	goals: await listGoals(await db(), locals.locale)
-});
+export const load: PageServerLoad = async ({ locals }) => {
+	const database = await db();
+	return { goals: await listGoals(database, locals.locale, await inspirationCounts(database, locals.locale)) };
+};

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { RequestHandler } from './$types';
-import { appDatabase } from '#lib/server/db/app.ts';
-import { logger } from '#lib/server/core/logger.ts';
+import { appDatabase } from '#lib/server/app/database.ts';
+import { logger } from '#lib/server/kernel/logger.ts';
 
 /** Liveness and readiness: 200 when the database answers, 503 when it does not. */
 export const GET: RequestHandler = async () => {

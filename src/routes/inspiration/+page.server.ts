@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { messages } from '#lib/i18n/index.ts';
 import type { PageServerLoad } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forPage } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
 import { findInspiration } from '#lib/server/content/service.ts';
-import { listThemes } from '#lib/server/content/queries.ts';
-import { listGoals } from '#lib/server/sdg/queries.ts';
+import { listThemes } from '#lib/server/taxonomy/themes.ts';
+import { listGoals } from '#lib/server/taxonomy/goals.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();

@@ -1,15 +1,16 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
-import { db } from '#lib/server/db/app.ts';
-import { forPage } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
 import { findPartnerships } from '#lib/server/partnerships/service.ts';
 import { partnershipFilterOptions } from '#lib/server/partnerships/queries.ts';
 import { partnershipMap } from '#lib/server/partnerships/map.ts';
-import { listThemes } from '#lib/server/content/queries.ts';
-import { listGoals } from '#lib/server/sdg/queries.ts';
-import { countyNames } from '#lib/server/geo/counties.ts';
-import { can, registry } from '#lib/server/core/permissions.ts';
+import { listThemes } from '#lib/server/taxonomy/themes.ts';
+import { listGoals } from '#lib/server/taxonomy/goals.ts';
+import { countyNames } from '#lib/server/taxonomy/counties.ts';
+import { can } from '#lib/server/kernel/policy.ts';
+import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	]);
 	const counties = countyNames();
 	return {
-		canCreate: can(locals.user, registry.editAnyPartnership),
+		canCreate: can(locals.user, partnershipsPolicy.editAny),
 		filter,
 		result: { ...result, map: undefined },
 		map: partnershipMap(result.map, locals.locale),

@@ -1,5 +1,6 @@
 import type { PageServerLoad } from './$types';
+import { config } from '#lib/server/kernel/config.ts';
 
 export const load: PageServerLoad = () => ({
-	email: process.env.CONTACT_EMAIL ?? 'tillganglighet@example.org'
+	email: config().contactEmail
 });

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions } from './$types';
 import { localizePath, messages } from '#lib/i18n/index.ts';
-import { appAccounts, publicOrigin } from '#lib/server/accounts/app.ts';
+import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
 
 export const actions: Actions = {
 	default: async ({ request, locals, getClientAddress }) => {
-		const m = messages(locals.locale).auth;
+		const m = messages(locals.locale).accounts.auth;
 		const email = String((await request.formData()).get('email') ?? '')
 			.trim()
 			.slice(0, 254);

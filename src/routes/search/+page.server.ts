@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { messages } from '#lib/i18n/index.ts';
 import type { PageServerLoad } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forPage } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
 import { parseSearch } from '#lib/server/content/validation.ts';
 import { searchArticles } from '#lib/server/content/search.ts';
 

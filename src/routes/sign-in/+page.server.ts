@@ -1,10 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages, plural } from '#lib/i18n/index.ts';
-import { appAccounts } from '#lib/server/accounts/app.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
 import { signIn, signInInput } from '#lib/server/accounts/sign-in.ts';
-import { localTarget } from '#lib/server/core/redirect.ts';
-import { db } from '#lib/server/db/app.ts';
+import { localTarget } from '#lib/server/kernel/redirect.ts';
+import { db } from '#lib/server/app/database.ts';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user)
@@ -14,7 +14,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, url, getClientAddress }) => {
-		const m = messages(locals.locale).auth;
+		const m = messages(locals.locale).accounts.auth;
 		const form = await request.formData();
 		const parsed = signInInput.safeParse({
 			email: form.get('email') ?? '',

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { appAccounts } from '#lib/server/accounts/app.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
 
 // Signing out changes state, so only by POST (the button in the workspace); a GET goes home.
 export const load: PageServerLoad = ({ locals }) => redirect(303, localizePath(locals.locale, '/'));

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
 import { articleAddresses } from '#lib/server/content/queries.ts';
 import { locales, localizePath } from '#lib/i18n/locales.ts';
 

@@ -3,10 +3,10 @@ import { desc } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
 import { cookiesOf } from '../test/cookies.ts';
 import { startTestMailServer, type TestMailServer } from '../test/mail-server.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ValidationError } from '../core/errors.ts';
-import { resetMailTransport, sendMail } from '../mail/mailer.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { resetMailTransport, sendMail } from '../kernel/mail.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { createStaffUser } from './service.ts';
 

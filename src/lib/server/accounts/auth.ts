@@ -8,11 +8,11 @@ import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { maxPasswordLength, minPasswordLength } from './limits.ts';
 import { passwordProblem } from './password-policy.ts';
-import type { Database } from '../db/index.ts';
+import type { Database } from '../kernel/database.ts';
 import * as schema from './schema.ts';
-import { audit } from '../core/audit.ts';
+import { audit } from '../kernel/audit.ts';
 import { messages, format, isLocale } from '#lib/i18n/index.ts';
-import type { Mail } from '../mail/mailer.ts';
+import type { Mail } from '../kernel/mail.ts';
 
 export interface AuthOptions {
 	db: Database;
@@ -41,7 +41,7 @@ function mailFor(
 	user: { email: string; name: string; locale?: string | null },
 	url: string
 ): Mail {
-	const m = messages(isLocale(user.locale) ? user.locale : 'sv').mail;
+	const m = messages(isLocale(user.locale) ? user.locale : 'sv').accounts.mail;
 	const params = { name: user.name, url };
 	const [subject, text] =
 		kind === 'verify'

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { createStaffUser } from './service.ts';
 import { deleteOwnAccount, exportUserData } from './privacy.ts';

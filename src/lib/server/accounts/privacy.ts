@@ -1,17 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { verifyPassword } from 'better-auth/crypto';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { auditLog } from '../core/schema.ts';
-import { ValidationError } from '../core/errors.ts';
-import { authorize, ownAccount, type Actor } from '../core/permissions.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
 import { account, session, twoFactor, user, verification } from './schema.ts';
 import { article } from '../content/schema.ts';
 import { media } from '../media/schema.ts';
+import { accountsPolicy } from './policy.ts';
 
 /** Everything stored about the actor, as one JSON document (GDPR art. 15 and 20). Never secrets. */
 export async function exportUserData(db: Database, actor: Actor) {
-	authorize(actor, ownAccount.manage);
+	authorize(actor, accountsPolicy.manageOwnAccount);
 	const [profile] = await db.select().from(user).where(eq(user.id, actor.id));
 	const sessions = await db.select().from(session).where(eq(session.userId, actor.id));
 	const events = await db.select().from(auditLog).where(eq(auditLog.actorId, actor.id));
@@ -62,13 +63,13 @@ export async function exportUserData(db: Database, actor: Actor) {
  * kept and shown as by a deleted user.
  */
 export async function deleteOwnAccount(db: Database, actor: Actor, password: string): Promise<void> {
-	authorize(actor, ownAccount.manage);
+	authorize(actor, accountsPolicy.manageOwnAccount);
 	const [credential] = await db
 		.select({ hash: account.password })
 		.from(account)
 		.where(and(eq(account.userId, actor.id), eq(account.providerId, 'credential')));
 	if (!credential?.hash || !(await verifyPassword({ hash: credential.hash, password }))) {
-		throw new ValidationError([{ field: 'password', code: 'wrongPassword' }]);
+		throw new ValidationError([{ field: 'password', code: 'wrongPassword' }], 'accounts');
 	}
 	await db.transaction(async (tx) => {
 		const [before] = await tx.select({ email: user.email }).from(user).where(eq(user.id, actor.id));

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
 import type { Auth } from './auth.ts';
 import { maxPasswordLength } from './limits.ts';
 import { passwordProblem } from './password-policy.ts';
 import { roles, session, user, type Role } from './schema.ts';
+import { accountsPolicy } from './policy.ts';
 
 export const staffInput = z.object({
 	email: z
@@ -34,14 +35,13 @@ export async function createStaffUser(
 	const parsed = staffInput.safeParse(input);
 	if (!parsed.success) {
 		throw new ValidationError(
-			parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: 'invalidAccount' as const }))
-		);
+			parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: 'invalidAccount' as const })), 'accounts');
 	}
 	const { email, name, role, password } = parsed.data;
 	const problem = passwordProblem(password);
-	if (problem) throw new ValidationError([{ field: 'password', code: `password-${problem}` as const }]);
+	if (problem) throw new ValidationError([{ field: 'password', code: `password-${problem}` as const }], 'accounts');
 	const existing = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
-	if (existing.length) throw new ValidationError([{ field: 'email', code: 'emailTaken' }]);
+	if (existing.length) throw new ValidationError([{ field: 'email', code: 'emailTaken' }], 'accounts');
 	const created = await auth.api.createUser({
 		body: { email, name, password, role: role as 'admin', data: { emailVerified: true } }
 	});
@@ -74,7 +74,7 @@ export async function inviteUser(
 	input: z.input<typeof inviteInput>,
 	setPasswordUrl: string
 ): Promise<string> {
-	authorize(actor, workspace.manageUsers);
+	authorize(actor, accountsPolicy.manageUsers);
 	return createInvitedAccount(auth, db, actor.id, input, setPasswordUrl);
 }
 
@@ -92,12 +92,11 @@ export async function createInvitedAccount(
 	const parsed = inviteInput.safeParse(input);
 	if (!parsed.success) {
 		throw new ValidationError(
-			parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: 'invalidAccount' as const }))
-		);
+			parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: 'invalidAccount' as const })), 'accounts');
 	}
 	const { email, name, role } = parsed.data;
 	const existing = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
-	if (existing.length) throw new ValidationError([{ field: 'email', code: 'emailTaken' }]);
+	if (existing.length) throw new ValidationError([{ field: 'email', code: 'emailTaken' }], 'accounts');
 	const created = await auth.api.createUser({
 		// Nobody knows this password; the invitation link replaces it.
 		body: { email, name, role: role as 'admin', password: randomBytes(32).toString('base64url') }
@@ -114,9 +113,9 @@ export async function createInvitedAccount(
 
 /** Gives a user another role. The last admin cannot stop being one. */
 export async function setRole(db: Database, actor: Actor, userId: string, role: Role): Promise<void> {
-	authorize(actor, workspace.manageUsers);
+	authorize(actor, accountsPolicy.manageUsers);
 	if (!(roles as readonly string[]).includes(role))
-		throw new ValidationError([{ field: 'role', code: 'invalidAccount' }]);
+		throw new ValidationError([{ field: 'role', code: 'invalidAccount' }], 'accounts');
 	await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ role: user.role })
@@ -130,7 +129,7 @@ export async function setRole(db: Database, actor: Actor, userId: string, role: 
 				.select({ n: count() })
 				.from(user)
 				.where(and(eq(user.role, 'admin'), eq(user.banned, false)));
-			if (n <= 1) throw new ValidationError([{ field: 'role', code: 'lastAdmin' }]);
+			if (n <= 1) throw new ValidationError([{ field: 'role', code: 'lastAdmin' }], 'accounts');
 		}
 		await tx.update(user).set({ role }).where(eq(user.id, userId));
 		await audit(tx, {
@@ -150,8 +149,8 @@ export async function setDisabled(
 	userId: string,
 	disabled: boolean
 ): Promise<void> {
-	authorize(actor, workspace.manageUsers);
-	if (disabled && userId === actor.id) throw new ValidationError([{ field: 'user', code: 'disableSelf' }]);
+	authorize(actor, accountsPolicy.manageUsers);
+	if (disabled && userId === actor.id) throw new ValidationError([{ field: 'user', code: 'disableSelf' }], 'accounts');
 	await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ banned: user.banned })
@@ -187,7 +186,7 @@ export interface UserRow {
 
 /** Everyone with an account, for the admin's user list. */
 export async function listUsers(db: Database, actor: Actor): Promise<UserRow[]> {
-	authorize(actor, workspace.manageUsers);
+	authorize(actor, accountsPolicy.manageUsers);
 	const rows = await db.select().from(user).orderBy(asc(user.name), asc(user.email));
 	return rows.map((u) => ({
 		id: u.id,

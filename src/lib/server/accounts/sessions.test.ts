@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
 import { cookiesOf } from '../test/cookies.ts';
-import type { DatabaseHandle } from '../db/index.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { createStaffUser } from './service.ts';
 import { currentUser, staffIdleMinutes } from './sessions.ts';

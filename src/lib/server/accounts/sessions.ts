@@ -1,10 +1,11 @@
 import type { Auth } from './auth.ts';
 import type { Role } from './schema.ts';
+import { config } from '../kernel/config.ts';
 
 /** Staff sessions end after this long without a request. */
-export const staffIdleMinutes = Number(process.env.STAFF_IDLE_MINUTES ?? 30);
+export const staffIdleMinutes = config().auth.staffIdleMinutes;
 /** No session lives longer than this, however active. */
-export const absoluteDays = Number(process.env.SESSION_ABSOLUTE_DAYS ?? 30);
+export const absoluteDays = config().auth.sessionAbsoluteDays;
 
 export interface SignedInUser {
 	id: string;

@@ -1,7 +1,7 @@
 import { isAPIError } from 'better-auth/api';
 import { z } from 'zod';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
 import type { Auth } from './auth.ts';
 import type { SignInThrottle } from './throttle.ts';
 

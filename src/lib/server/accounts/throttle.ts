@@ -1,5 +1,5 @@
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Database } from '../db/index.ts';
+import type { Database } from '../kernel/database.ts';
 import { signInThrottle } from './schema.ts';
 
 /** Failed sign-ins allowed per account in the window, before the account is locked for a while. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import { articleKinds } from './schema.ts';
 
@@ -97,13 +97,13 @@ export interface ParsedArticleForm {
 
 /** Checks the posted values; throws a ValidationError naming every bad field. */
 export function parseArticleForm(values: ArticleFormValues): ParsedArticleForm {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const parsed = fields.safeParse(values);
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues) {
 			const field = String(issue.path[0]);
 			if (!problems.some((p) => p.field === field))
-				problems.push({ field, code: issue.message as InputErrorCode });
+				problems.push({ field, code: issue.message as ErrorCode<'content'> });
 		}
 	}
 	const translations: ParsedArticleForm['translations'] = {};
@@ -121,7 +121,7 @@ export function parseArticleForm(values: ArticleFormValues): ParsedArticleForm {
 		translations[lang] = { title, teaser, body };
 	}
 	if (!Object.keys(translations).length) problems.push({ field: 'translations', code: 'translationMissing' });
-	if (problems.length || !parsed.success) throw new ValidationError(problems);
+	if (problems.length || !parsed.success) throw new ValidationError(problems, 'content');
 	return { ...parsed.data, translations };
 }
 

@@ -1,4 +1,4 @@
-import type { ArticleInput } from './commands.ts';
+import type { ArticleInput } from './import.ts';
 import { articleKinds, principleKeys } from './schema.ts';
 
 /**

@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
 import { user } from '../accounts/schema.ts';
 import { localStore } from '../media/store.ts';
 import { setAltText, uploadMedia } from '../media/service.ts';
@@ -17,7 +17,7 @@ import {
 	parseArticleForm,
 	type ArticleFormValues
 } from './article-form.ts';
-import { contentVersion } from '../core/content-version.ts';
+import { contentVersion } from '../kernel/content-version.ts';
 import { createArticle, loadForEditing, restoreRevision, saveArticleContent } from './editing.ts';
 import { publishDueArticles, takeStep } from './workflow.ts';
 import { diffRevisions, listRevisions } from './revisions.ts';

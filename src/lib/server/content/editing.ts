@@ -1,31 +1,26 @@
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { NotFoundError, ValidationError, type FieldProblem } from '../core/errors.ts';
-import { authorize, can, workspace, type Actor } from '../core/permissions.ts';
-import { pick, type LocalizedText } from '../core/localized.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { NotFoundError, ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { authorize, type Actor , authorizeOn } from '../kernel/policy.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { media } from '../media/schema.ts';
 import { documentHref, imageSrc, pickWidth } from '#lib/media-urls.ts';
-import { countryList, isCountryCode } from '../geo/countries.ts';
+import { countryList, isCountryCode } from '../kernel/countries.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
-import { article, articleRevision, theme, type ArticleKind, type ArticleStatus } from './schema.ts';
-import { replaceArticleContent, targetGoals } from './commands.ts';
+import { article, articleRevision, type ArticleKind, type ArticleStatus } from './schema.ts';
+import { replaceArticleContent } from './import.ts';
+import { checkTags } from '../taxonomy/known.ts';
+import { tagOptions, type TagOptions } from '../taxonomy/pickers.ts';
 import { embedMedia } from './embed-media.ts';
 import { getArticleById } from './queries.ts';
 import type { ParsedArticleForm } from './article-form.ts';
-
-/** Statuses whose articles are (or are about to be) public: only editors change them. */
-const live: readonly ArticleStatus[] = ['scheduled', 'published', 'archived'];
-
-/** Whether the actor may change an article's content in its current status. */
-export function mayEdit(actor: Actor, status: ArticleStatus): boolean {
-	return can(actor, live.includes(status) ? workspace.publish : workspace.writeArticles);
-}
+import { contentPolicy } from './policy.ts';
 
 /** The content a revision keeps and a restore puts back (never the status). */
 export type ArticleSnapshot = Omit<ParsedArticleForm, 'version'>;
@@ -43,7 +38,7 @@ export interface EditableArticle extends ArticleSnapshot {
 
 /** One article as the editor opens it. */
 export async function loadForEditing(db: Database, actor: Actor, id: number): Promise<EditableArticle> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	return readArticle(db, id);
 }
 
@@ -105,12 +100,8 @@ async function readArticle(db: Database | Transaction, id: number): Promise<Edit
 
 /** Refuses tags that do not exist, each on its own field. */
 async function checkReferences(tx: Transaction, a: ArticleSnapshot): Promise<Map<string, number>> {
-	const problems: FieldProblem[] = [];
-	const themes = [...new Set(a.themes)];
-	if (themes.length) {
-		const found = await tx.select({ key: theme.key }).from(theme).where(inArray(theme.key, themes));
-		if (found.length !== themes.length) problems.push({ field: 'themes', code: 'invalidTheme' });
-	}
+	const tags = await checkTags(tx, a);
+	const problems: FieldProblem<'content'>[] = [...tags.problems];
 	if (!a.countries.every(isCountryCode)) problems.push({ field: 'countries', code: 'invalidCountry' });
 	const orgs = [...new Set(a.organizationIds)];
 	if (orgs.length) {
@@ -128,15 +119,8 @@ async function checkReferences(tx: Transaction, a: ArticleSnapshot): Promise<Map
 			.where(eq(partnership.id, a.partnershipId));
 		if (!found.length) problems.push({ field: 'partnershipId', code: 'unknownPartnership' });
 	}
-	let known = new Map<string, number>();
-	try {
-		known = await targetGoals(tx, [a]);
-	} catch (e) {
-		if (!(e instanceof ValidationError)) throw e;
-		problems.push(...e.problems);
-	}
-	if (problems.length) throw new ValidationError(problems);
-	return known;
+	if (problems.length) throw new ValidationError(problems, 'content');
+	return tags.goalOf;
 }
 
 /** Content, tags and a revision, inside the caller's transaction. */
@@ -174,7 +158,7 @@ async function writeContent(
 		.select({ id: article.id })
 		.from(article)
 		.where(and(eq(article.slug, a.slug), ne(article.id, id)));
-	if (taken.length) throw new ValidationError([{ field: 'slug', code: 'slugTaken' }]);
+	if (taken.length) throw new ValidationError([{ field: 'slug', code: 'slugTaken' }], 'content');
 	const bodies = await embedMedia(
 		tx,
 		Object.fromEntries(Object.entries(a.translations).map(([l, t]) => [l, t!.body]))
@@ -200,11 +184,11 @@ async function writeContent(
 
 /** A new draft by the actor. Returns its id. */
 export async function createArticle(db: Database, actor: Actor, form: ParsedArticleForm): Promise<number> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const { version: _, ...content } = form;
 	const id = await db.transaction(async (tx) => {
 		const taken = await tx.select({ id: article.id }).from(article).where(eq(article.slug, content.slug));
-		if (taken.length) throw new ValidationError([{ field: 'slug', code: 'slugTaken' }]);
+		if (taken.length) throw new ValidationError([{ field: 'slug', code: 'slugTaken' }], 'content');
 		const [row] = await tx
 			.insert(article)
 			.values({ slug: content.slug, kind: content.kind, status: 'draft', authorId: actor.id })
@@ -226,7 +210,7 @@ export async function saveArticleContent(
 	id: number,
 	form: ParsedArticleForm
 ): Promise<void> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const { version, ...content } = form;
 	const isPublic = await db.transaction(async (tx) => {
 		const [current] = await tx
@@ -235,9 +219,9 @@ export async function saveArticleContent(
 			.where(eq(article.id, id))
 			.for('update');
 		if (!current) throw new NotFoundError('article');
-		authorize(actor, live.includes(current.status) ? workspace.publish : workspace.writeArticles);
+		await authorizeOn(actor, contentPolicy.edit, current);
 		if (version && current.updatedAt.toISOString() !== version) {
-			throw new ValidationError([{ field: 'version', code: 'staleEdit' }]);
+			throw new ValidationError([{ field: 'version', code: 'staleEdit' }], 'content');
 		}
 		await writeContent(tx, actor, id, content, 'save', current.status === 'published');
 		return current.status === 'published';
@@ -252,7 +236,7 @@ export async function restoreRevision(
 	articleId: number,
 	revisionId: number
 ): Promise<void> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const isPublic = await db.transaction(async (tx) => {
 		const [current] = await tx
 			.select({ status: article.status })
@@ -260,7 +244,7 @@ export async function restoreRevision(
 			.where(eq(article.id, articleId))
 			.for('update');
 		if (!current) throw new NotFoundError('article');
-		authorize(actor, live.includes(current.status) ? workspace.publish : workspace.writeArticles);
+		await authorizeOn(actor, contentPolicy.edit, current);
 		const [revision] = await tx
 			.select({ snapshot: articleRevision.snapshot })
 			.from(articleRevision)
@@ -273,10 +257,7 @@ export async function restoreRevision(
 	if (isPublic) contentChanged();
 }
 
-export interface EditorOptions {
-	themes: { key: string; name: string; kind: 'principle' | 'topic' }[];
-	goals: { number: number; title: string }[];
-	targets: { code: string; goal: number; text: string }[];
+export interface EditorOptions extends TagOptions {
 	organizations: { id: number; name: string; country: string }[];
 	partnerships: { id: number; name: string }[];
 	countries: { code: string; name: string }[];
@@ -284,7 +265,7 @@ export interface EditorOptions {
 
 /** What the editor's pickers offer, in the interface language. */
 export async function editorOptions(db: Database, actor: Actor, locale: Locale): Promise<EditorOptions> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const [tags, orgs, partnerships] = await Promise.all([
 		tagOptions(db, locale),
 		rows<{ id: number; name: LocalizedText; country: string }>(
@@ -308,32 +289,6 @@ export async function editorOptions(db: Database, actor: Actor, locale: Locale):
 	};
 }
 
-/** Themes, goals and targets to choose from: public facts, for any form or filter that tags. */
-export async function tagOptions(
-	db: Database,
-	locale: Locale
-): Promise<Pick<EditorOptions, 'themes' | 'goals' | 'targets'>> {
-	const [themes, goals, targets] = await Promise.all([
-		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText }>(
-			db,
-			sql`select key, kind, name from theme order by position, key`
-		),
-		rows<{ number: number; title: LocalizedText }>(
-			db,
-			sql`select number, short_name as title from sdg_goal order by number`
-		),
-		rows<{ code: string; goal: number; text: LocalizedText }>(
-			db,
-			sql`select code, goal, text from sdg_target order by goal, position`
-		)
-	]);
-	return {
-		themes: themes.map((t) => ({ key: t.key, kind: t.kind, name: pick(t.name, locale) })),
-		goals: goals.map((g) => ({ number: g.number, title: pick(g.title, locale) })),
-		targets: targets.map((t) => ({ code: t.code, goal: t.goal, text: pick(t.text, locale) }))
-	};
-}
-
 export interface EditorMedia {
 	/** Per language: the images that have alt text in it, ready to insert. */
 	images: Partial<Record<Locale, { src: string; alt: string }[]>>;
@@ -342,7 +297,7 @@ export interface EditorMedia {
 
 /** What the editor can insert from the media library (the newest 200 files). */
 export async function editorMedia(db: Database, actor: Actor): Promise<EditorMedia> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const files = await db
 		.select({
 			kind: media.kind,
@@ -370,7 +325,7 @@ export async function editorMedia(db: Database, actor: Actor): Promise<EditorMed
 
 /** An article as it will look in a language, whatever its status; null without that language. */
 export async function previewArticle(db: Database, actor: Actor, lang: Locale, id: number) {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const [found] = await db.select({ status: article.status }).from(article).where(eq(article.id, id));
 	if (!found) throw new NotFoundError('article');
 	const detail = await getArticleById(db, lang, id);

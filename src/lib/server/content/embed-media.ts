@@ -1,6 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
-import type { Database, Transaction } from '../db/index.ts';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
 import { mediaByKeys } from '../media/service.ts';
 import { imageSrc, imageSrcset, pickWidth } from '#lib/media-urls.ts';
 import type { Locale } from '#lib/i18n/locales.ts';
@@ -23,11 +23,11 @@ export async function embedMedia(
 	}
 	if (!keys.size && !Object.values(bodies).some((html) => /<img/i.test(html!))) return bodies;
 	const library = await mediaByKeys(db as Database, [...keys]);
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const out: Partial<Record<Locale, string>> = {};
 	for (const [lang, html] of Object.entries(bodies) as [Locale, string][]) {
 		const field = `body_${lang}`;
-		const problem = (code: FieldProblem['code']) => {
+		const problem = (code: FieldProblem<'content'>['code']) => {
 			if (!problems.some((p) => p.field === field)) problems.push({ field, code });
 		};
 		out[lang] = sanitizeHtml(html, {
@@ -60,6 +60,6 @@ export async function embedMedia(
 			}
 		});
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'content');
 	return out;
 }

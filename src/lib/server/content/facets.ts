@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { contentVersion } from '../core/content-version.ts';
+import type { Database } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { contentVersion } from '../kernel/content-version.ts';
 
 /**
  * What the inspiration filters need of every published article, held in memory. Counting hits per

@@ -16,7 +16,7 @@ export function atomFeed(
 	themeName?: string
 ): string {
 	const m = messages(locale);
-	const title = themeName ? format(m.feed.themeTitle, { theme: themeName }) : m.feed.title;
+	const title = themeName ? format(m.content.feed.themeTitle, { theme: themeName }) : m.content.feed.title;
 	const updated = articles[0]?.publishedAt ?? new Date(0).toISOString();
 	const entries = articles
 		.map((a) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { saveArticles } from './commands.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { saveArticles } from './import.ts';
 import { syntheticArticles } from './corpus.ts';
 import { listInspiration } from './queries.ts';
 import { parseInspirationFilter } from './validation.ts';

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { getArticle, latestArticles, listInspiration, listThemes } from './queries.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { getArticle, inspirationCounts, latestArticles, listInspiration } from './queries.ts';
+import { listThemes as listThemeNames } from '../taxonomy/themes.ts';
 import { parseInspirationFilter } from './validation.ts';
+
+/** Themes with their article counts, as the pages compose them. */
+const listThemes = async (db: Parameters<typeof inspirationCounts>[0], locale: string) =>
+	listThemeNames(db, locale, (await inspirationCounts(db, locale)).themes);
 
 const filter = (query: string) => parseInspirationFilter(new URLSearchParams(query));
 

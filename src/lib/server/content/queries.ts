@@ -1,22 +1,21 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { pick, type LocalizedText } from '../core/localized.ts';
-import { rows } from '../db/rows.ts';
+import type { Database } from '../kernel/database.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
+import { rows } from '../kernel/rows.ts';
 import type { ArticleKind, ArticleStatus } from './schema.ts';
 import { pageSize, type InspirationFilter } from './validation.ts';
 import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
-import { sanitizeRichText } from './sanitize.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
+import { sanitizeRichText } from '../kernel/sanitize.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
 
 /** The text-search configuration (stemmer) for a language. */
 export function searchConfig(locale: string): string {
 	return locale === 'sv' ? 'swedish' : locale === 'en' ? 'english' : 'simple';
 }
 
-export interface ThemeRef {
-	key: string;
-	name: string;
-}
+import type { ThemeRef } from '../taxonomy/themes.ts';
+import { accountsPolicy } from '../accounts/policy.ts';
+export type { ThemeRef };
 
 /** What a card in a listing shows. */
 export interface ArticleCard {
@@ -313,42 +312,20 @@ export async function articleAddresses(
 	return r.map((x) => ({ slug: x.slug, updatedAt: iso(x.updated_at), languages: json(x.languages) ?? [] }));
 }
 
-export interface ThemeSummary extends ThemeRef {
-	kind: 'principle' | 'topic';
-	description: string;
-	count: number;
-}
-
-/** All themes, principles first, with the number of published articles in the language. */
-export async function listThemes(db: Database, locale: string): Promise<ThemeSummary[]> {
-	const [themes, entries] = await Promise.all([
-		rows<{ key: string; kind: 'principle' | 'topic'; name: LocalizedText; description: LocalizedText }>(
-			db,
-			sql`select key, kind, name, description from theme order by position, key`
-		),
-		visibleArticles(db, locale)
-	]);
-	const counts = countBy(entries, (e) => e.themes);
-	return themes.map((t) => ({
-		key: t.key,
-		kind: t.kind,
-		name: pick(t.name, locale),
-		description: pick(t.description, locale),
-		count: counts.get(t.key) ?? 0
-	}));
-}
-/** Whether a theme key and a target code exist (filters name them; unknown ones are a 400). */
-export async function filterValuesExist(
+/**
+ * How many published articles in the language carry each theme, goal and target: the counts the
+ * goal pages, the theme lists and the API show beside each tag.
+ */
+export async function inspirationCounts(
 	db: Database,
-	theme: string | undefined,
-	target: string | undefined
-): Promise<{ theme: boolean; target: boolean }> {
-	const [r] = await rows<{ theme: boolean; target: boolean }>(
-		db,
-		sql`select exists (select 1 from theme where key = ${theme ?? ''}) as theme,
-			exists (select 1 from sdg_target where code = ${target ?? ''}) as target`
-	);
-	return { theme: !theme || !!r?.theme, target: !target || !!r?.target };
+	locale: string
+): Promise<{ themes: Map<string, number>; goals: Map<number, number>; targets: Map<string, number> }> {
+	const entries = await visibleArticles(db, locale);
+	return {
+		themes: countBy(entries, (e) => e.themes),
+		goals: countBy(entries, (e) => e.goals),
+		targets: countBy(entries, (e) => e.targets)
+	};
 }
 
 /** How many articles there are in each workflow status (the workspace's overview). */
@@ -356,7 +333,7 @@ export async function articleStatusCounts(
 	db: Database,
 	actor: Actor
 ): Promise<Partial<Record<ArticleStatus, number>>> {
-	authorize(actor, workspace.enter);
+	authorize(actor, accountsPolicy.enterWorkspace);
 	const r = await rows<{ status: ArticleStatus; n: number }>(
 		db,
 		sql`select status, count(*)::int as n from article group by status`

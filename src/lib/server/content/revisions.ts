@@ -1,13 +1,14 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { diffWords } from 'diff';
-import type { Database } from '../db/index.ts';
-import { NotFoundError } from '../core/errors.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
+import type { Database } from '../kernel/database.ts';
+import { NotFoundError } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
 import { user } from '../accounts/schema.ts';
 import { locales } from '#lib/i18n/locales.ts';
 import { articleRevision } from './schema.ts';
-import { richTextToPlain } from './sanitize.ts';
+import { richTextToPlain } from '../kernel/sanitize.ts';
 import type { ArticleSnapshot } from './editing.ts';
+import { contentPolicy } from './policy.ts';
 
 export interface RevisionSummary {
 	id: number;
@@ -23,7 +24,7 @@ export async function listRevisions(
 	actor: Actor,
 	articleId: number
 ): Promise<RevisionSummary[]> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const list = await db
 		.select({
 			id: articleRevision.id,
@@ -79,7 +80,7 @@ export async function diffRevisions(
 	fromId: number,
 	toId: number
 ): Promise<FieldDiff[]> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const found = await db
 		.select({ id: articleRevision.id, snapshot: articleRevision.snapshot })
 		.from(articleRevision)

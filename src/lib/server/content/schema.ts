@@ -10,24 +10,16 @@ import {
 	text,
 	timestamp
 } from 'drizzle-orm/pg-core';
-import { tsvector, type LocalizedText } from '../core/localized.ts';
+import { tsvector, type LocalizedText } from '../kernel/localized.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
-import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
+import { sdgGoal, sdgTarget, theme } from '../taxonomy/schema.ts';
 
 export { principleKeys, articleKinds, articleStatuses } from '../../content-values.ts';
 export type { PrincipleKey, ArticleKind, ArticleStatus } from '../../content-values.ts';
 import type { ArticleKind, ArticleStatus } from '../../content-values.ts';
 
-export const theme = pgTable('theme', {
-	key: text('key').primaryKey(),
-	/** "principle" (fixed) or "topic" (editable). */
-	kind: text('kind').$type<'principle' | 'topic'>().notNull(),
-	name: jsonb('name').$type<LocalizedText>().notNull(),
-	description: jsonb('description').$type<LocalizedText>().notNull().default({}),
-	position: integer('position').notNull().default(0)
-});
 
 /** An inspiration item: case story, method, interview, report … */
 export const article = pgTable(

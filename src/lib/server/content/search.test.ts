@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import { searchArticles } from './search.ts';
 import { findInspiration } from './service.ts';
-import { saveArticle } from './commands.ts';
+import { saveArticle } from './import.ts';
 
 describe.each(testDatabases)('search and listing on $name', (database) => {
 	let h: DatabaseHandle;

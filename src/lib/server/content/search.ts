@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
+import type { Database } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
 import { searchConfig, type ThemeRef } from './queries.ts';
 import type { ArticleKind } from './schema.ts';
 import { pageSize, withoutControlCharacters } from './validation.ts';

@@ -1,6 +1,6 @@
-import type { Database } from '../db/index.ts';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
-import { filterValuesExist, listInspiration, type InspirationPage } from './queries.ts';
+import type { Database } from '../kernel/database.ts';
+import { listInspiration, type InspirationPage } from './queries.ts';
+import { checkFilterTags } from '../taxonomy/known.ts';
 import { pageSize, parseInspirationFilter, type InspirationFilter } from './validation.ts';
 
 /**
@@ -14,10 +14,6 @@ export async function findInspiration(
 	perPage = pageSize
 ): Promise<{ filter: InspirationFilter; result: InspirationPage }> {
 	const filter = parseInspirationFilter(params);
-	const exists = await filterValuesExist(db, filter.theme, filter.target);
-	const problems: FieldProblem[] = [];
-	if (!exists.theme) problems.push({ field: 'theme', code: 'invalidTheme' });
-	if (!exists.target) problems.push({ field: 'sdg', code: 'unknownTarget' });
-	if (problems.length) throw new ValidationError(problems);
+	await checkFilterTags(db, filter);
 	return { filter, result: await listInspiration(db, locale, filter, perPage) };
 }

@@ -2,14 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { and, desc, eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
-import { readRevision } from '../core/revision.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
+import { readRevision } from '../kernel/revision.ts';
 import { article, articleRevision, articleTheme } from './schema.ts';
-import { listThemes } from './queries.ts';
+import { inspirationCounts } from './queries.ts';
+import { listThemes as listThemeNames } from '../taxonomy/themes.ts';
 import { findInspiration } from './service.ts';
 import { addTopic, listTopicsForEditing, mergeTopics, renameTopic, topicKeyFrom } from './topics.ts';
+
+/** Themes with their article counts, as the pages compose them. */
+const listThemes = async (db: Parameters<typeof inspirationCounts>[0], locale: string) =>
+	listThemeNames(db, locale, (await inspirationCounts(db, locale)).themes);
 
 const editor = { id: 'editor-topics', role: 'editor' as const };
 const admin = { id: 'admin-topics', role: 'admin' as const };
@@ -21,7 +26,7 @@ async function problems(run: Promise<unknown>): Promise<string[]> {
 	try {
 		await run;
 	} catch (e) {
-		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${p.code}`);
+		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${String(p.code)}`);
 		throw e;
 	}
 	throw new Error('expected a ValidationError');

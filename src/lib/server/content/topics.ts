@@ -1,14 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Transaction } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
-import type { LocalizedText } from '../core/localized.ts';
-import { articleTheme, theme } from './schema.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
+import { articleTheme } from './schema.ts';
+import { theme } from '../taxonomy/schema.ts';
+import { topicsPolicy } from '../taxonomy/policy.ts';
 
 // Topics are the editable themes beside the four fixed principles. Editors add, rename and merge
 // them; every change is one transaction with its audit row and a raised content revision, so the
@@ -68,7 +70,7 @@ export interface TopicInput {
 }
 
 /** Zod's problems as the catalogue's: a missing or empty text is "required", a long one "tooLong". */
-function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
+function problemsOf(error: z.ZodError, prefix: string): FieldProblem<'taxonomy'>[] {
 	const byField = new Map<string, FieldProblem>();
 	for (const issue of error.issues) {
 		const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
@@ -83,10 +85,10 @@ function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
  * Checks each language's name on its own, so that one answer tells every problem: a missing
  * English name and a Swedish one already taken (found later, in the transaction) come together.
  */
-function checkNames(input: unknown): { names: Partial<TopicNames>; problems: FieldProblem[] } {
+function checkNames(input: unknown): { names: Partial<TopicNames>; problems: FieldProblem<'taxonomy'>[] } {
 	const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
 	const names: Partial<TopicNames> = {};
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'taxonomy'>[] = [];
 	for (const lang of ['sv', 'en'] as const) {
 		const parsed = name.safeParse(given[lang]);
 		if (parsed.success) names[lang] = parsed.data;
@@ -96,14 +98,14 @@ function checkNames(input: unknown): { names: Partial<TopicNames>; problems: Fie
 }
 
 /** Both names, or a ValidationError with every problem found, in the form's order. */
-function namesOrThrow(names: Partial<TopicNames>, problems: FieldProblem[]): TopicNames {
+function namesOrThrow(names: Partial<TopicNames>, problems: FieldProblem<'taxonomy'>[]): TopicNames {
 	const order = ['nameSv', 'nameEn', 'descriptionSv', 'descriptionEn'];
 	const rank = (p: FieldProblem) => {
 		const i = order.indexOf(p.field);
 		return i < 0 ? order.length : i;
 	};
 	if (problems.length || names.sv === undefined || names.en === undefined)
-		throw new ValidationError([...problems].sort((a, b) => rank(a) - rank(b)));
+		throw new ValidationError([...problems].sort((a, b) => rank(a) - rank(b)), 'taxonomy');
 	return { sv: names.sv, en: names.en };
 }
 
@@ -155,7 +157,7 @@ async function lockThemes(tx: Transaction): Promise<ThemeRow[]> {
 }
 
 /** Problems with names already taken by another theme (principles too), per language. */
-function duplicates(themes: ThemeRow[], names: Partial<TopicNames>, except?: string): FieldProblem[] {
+function duplicates(themes: ThemeRow[], names: Partial<TopicNames>, except?: string): FieldProblem<'taxonomy'>[] {
 	const others = themes.filter((t) => t.key !== except);
 	return (['sv', 'en'] as const)
 		.filter((lang) => {
@@ -170,7 +172,7 @@ function duplicates(themes: ThemeRow[], names: Partial<TopicNames>, except?: str
  * published), in one query.
  */
 export async function listTopicsForEditing(db: Database, actor: Actor): Promise<EditableTheme[]> {
-	authorize(actor, workspace.manageTopics);
+	authorize(actor, topicsPolicy.manage);
 	const found = await rows<{
 		key: string;
 		kind: 'principle' | 'topic';
@@ -204,7 +206,7 @@ export async function listTopicsForEditing(db: Database, actor: Actor): Promise<
  * Swedish name and never changes. Returns the key.
  */
 export async function addTopic(db: Database, actor: Actor, input: TopicInput): Promise<string> {
-	authorize(actor, workspace.manageTopics);
+	authorize(actor, topicsPolicy.manage);
 	const checked = checkNames(input?.name);
 	const descriptionText: LocalizedText = {};
 	const given = input?.description ?? {};
@@ -238,13 +240,13 @@ export async function addTopic(db: Database, actor: Actor, input: TopicInput): P
  * principles cannot be renamed.
  */
 export async function renameTopic(db: Database, actor: Actor, key: string, names: TopicNames): Promise<void> {
-	authorize(actor, workspace.manageTopics);
+	authorize(actor, topicsPolicy.manage);
 	const checked = checkNames(names);
 	const changed = await db.transaction(async (tx) => {
 		const themes = await lockThemes(tx);
 		const current = themes.find((t) => t.key === key);
-		if (!current) throw new ValidationError([{ field: 'topic', code: 'unknownTopic' }]);
-		if (current.kind === 'principle') throw new ValidationError([{ field: 'topic', code: 'principleFixed' }]);
+		if (!current) throw new ValidationError([{ field: 'topic', code: 'unknownTopic' }], 'taxonomy');
+		if (current.kind === 'principle') throw new ValidationError([{ field: 'topic', code: 'principleFixed' }], 'taxonomy');
 		const parsed = namesOrThrow(checked.names, [
 			...checked.problems,
 			...duplicates(themes, checked.names, key)
@@ -294,17 +296,17 @@ export async function mergeTopics(
 	fromKey: string,
 	intoKey: string
 ): Promise<MergeResult> {
-	authorize(actor, workspace.manageTopics);
+	authorize(actor, topicsPolicy.manage);
 	const result = await db.transaction(async (tx) => {
 		const themes = await lockThemes(tx);
 		const from = themes.find((t) => t.key === fromKey);
 		const into = themes.find((t) => t.key === intoKey);
-		const problems: FieldProblem[] = [];
+		const problems: FieldProblem<'taxonomy'>[] = [];
 		if (!from) problems.push({ field: 'topic', code: fromKey ? 'unknownTopic' : 'required' });
 		else if (from.kind === 'principle') problems.push({ field: 'topic', code: 'principleFixed' });
 		if (!into) problems.push({ field: 'into', code: intoKey ? 'unknownTopic' : 'required' });
 		else if (fromKey === intoKey) problems.push({ field: 'into', code: 'sameTopic' });
-		if (problems.length || !from || !into) throw new ValidationError(problems);
+		if (problems.length || !from || !into) throw new ValidationError(problems, 'taxonomy');
 
 		const links = await tx
 			.select({ articleId: articleTheme.articleId, position: articleTheme.position })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import { parseInspirationFilter, parseLang, parsePerPage, parseSearch } from './validation.ts';
 
 const parse = (query: string) => parseInspirationFilter(new URLSearchParams(query));
@@ -9,7 +9,7 @@ const problems = (query: string) => {
 		parse(query);
 		return [];
 	} catch (e) {
-		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${p.code}`);
+		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${String(p.code)}`);
 		throw e;
 	}
 };

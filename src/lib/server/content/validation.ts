@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
 import { articleKinds, articleStatuses, type ArticleKind } from './schema.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 
@@ -44,7 +44,7 @@ const positiveInt = (max: number) =>
 		.pipe(z.number().int().min(1).max(max));
 
 /** Reads one parameter; a parameter given twice is an error, not a silent pick. */
-function single(params: URLSearchParams, name: string, problems: FieldProblem[]) {
+function single(params: URLSearchParams, name: string, problems: FieldProblem<'content'>[]) {
 	const values = params.getAll(name);
 	if (values.length > 1) {
 		problems.push({ field: name, code: 'repeated' });
@@ -58,8 +58,8 @@ function check<T>(
 	schema: z.ZodType<T, string>,
 	value: string | undefined,
 	field: string,
-	code: InputErrorCode,
-	problems: FieldProblem[]
+	code: ErrorCode<'content'>,
+	problems: FieldProblem<'content'>[]
 ): T | undefined {
 	if (value === undefined) return undefined;
 	const result = schema.safeParse(value);
@@ -73,7 +73,7 @@ function check<T>(
  * every bad parameter; unknown parameters are ignored so shared links with tracking tags work.
  */
 export function parseInspirationFilter(params: URLSearchParams): InspirationFilter {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const filter: InspirationFilter = { page: 1 };
 	filter.theme = check(themeKey, single(params, 'theme', problems), 'theme', 'invalidTheme', problems);
 	filter.kind = check(
@@ -98,21 +98,21 @@ export function parseInspirationFilter(params: URLSearchParams): InspirationFilt
 	filter.q = check(freeText, single(params, 'q', problems), 'q', 'queryTooLong', problems) || undefined;
 	filter.page =
 		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'content');
 	return filter;
 }
 
 /** `lang` of the API: one of the interface languages, default Swedish. */
 export function parseLang(params: URLSearchParams, fallback: Locale): Locale {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const lang = check(z.enum(locales), single(params, 'lang', problems), 'lang', 'invalidLang', problems);
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'content');
 	return lang ?? fallback;
 }
 
 /** `per_page` of the API, at most 100. */
 export function parsePerPage(params: URLSearchParams): number {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const perPage = check(
 		positiveInt(100),
 		single(params, 'per_page', problems),
@@ -120,17 +120,17 @@ export function parsePerPage(params: URLSearchParams): number {
 		'invalidPerPage',
 		problems
 	);
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'content');
 	return perPage ?? pageSize;
 }
 
 /** The search page's query: a free text of at most `maxQueryLength` characters. */
 export function parseSearch(params: URLSearchParams): { q: string; page: number } {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	const q = check(freeText, single(params, 'q', problems), 'q', 'queryTooLong', problems) ?? '';
 	const page =
 		check(positiveInt(maxPage), single(params, 'page', problems), 'page', 'invalidPage', problems) ?? 1;
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'content');
 	return { q, page };
 }
 

@@ -1,24 +1,25 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { authorize, can, workspace, type Actor, type Rule } from '../core/permissions.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { authorize, can, type Actor, type Rule } from '../kernel/policy.ts';
 import { article, type ArticleStatus } from './schema.ts';
+import { contentPolicy } from './policy.ts';
 
 /**
  * The editorial workflow: draft → in review → scheduled or published → archived.
  * Authors submit; editors send back, publish, schedule, unpublish and archive.
  */
 export const workflowSteps = {
-	submit: { from: ['draft'], to: 'review', rule: workspace.writeArticles },
-	sendBack: { from: ['review'], to: 'draft', rule: workspace.publish },
-	publish: { from: ['draft', 'review', 'scheduled'], to: 'published', rule: workspace.publish },
-	schedule: { from: ['draft', 'review', 'scheduled'], to: 'scheduled', rule: workspace.publish },
-	unpublish: { from: ['published', 'scheduled'], to: 'draft', rule: workspace.publish },
-	archive: { from: ['draft', 'review', 'published'], to: 'archived', rule: workspace.publish },
-	reopen: { from: ['archived'], to: 'draft', rule: workspace.publish }
+	submit: { from: ['draft'], to: 'review', rule: contentPolicy.write },
+	sendBack: { from: ['review'], to: 'draft', rule: contentPolicy.publish },
+	publish: { from: ['draft', 'review', 'scheduled'], to: 'published', rule: contentPolicy.publish },
+	schedule: { from: ['draft', 'review', 'scheduled'], to: 'scheduled', rule: contentPolicy.publish },
+	unpublish: { from: ['published', 'scheduled'], to: 'draft', rule: contentPolicy.publish },
+	archive: { from: ['draft', 'review', 'published'], to: 'archived', rule: contentPolicy.publish },
+	reopen: { from: ['archived'], to: 'draft', rule: contentPolicy.publish }
 } as const satisfies Record<string, { from: readonly ArticleStatus[]; to: ArticleStatus; rule: Rule }>;
 
 export type WorkflowStep = keyof typeof workflowSteps;
@@ -35,16 +36,16 @@ export function availableSteps(actor: Actor, status: ArticleStatus): WorkflowSte
 /** Parses "2026-12-24T09:00" (a datetime-local field, Swedish time) into an instant. */
 export function parseScheduleTime(value: string, now = new Date()): Date {
 	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(value.trim());
-	if (!m) throw new ValidationError([{ field: 'scheduledAt', code: 'invalidDate' }]);
+	if (!m) throw new ValidationError([{ field: 'scheduledAt', code: 'invalidDate' }], 'content');
 	const [, y, mo, d, h, mi] = m.map(Number) as number[];
 	// The programme works in Swedish time: find the UTC instant whose Stockholm wall time this is.
 	const guess = Date.UTC(y!, mo! - 1, d!, h!, mi!);
 	const offset = stockholmOffsetMinutes(new Date(guess));
 	const at = new Date(guess - offset * 60_000);
 	if (Number.isNaN(at.getTime()) || stockholmWallTime(at) !== value.trim().replace(' ', 'T')) {
-		throw new ValidationError([{ field: 'scheduledAt', code: 'invalidDate' }]);
+		throw new ValidationError([{ field: 'scheduledAt', code: 'invalidDate' }], 'content');
 	}
-	if (at <= now) throw new ValidationError([{ field: 'scheduledAt', code: 'scheduleInPast' }]);
+	if (at <= now) throw new ValidationError([{ field: 'scheduledAt', code: 'scheduleInPast' }], 'content');
 	return at;
 }
 
@@ -92,7 +93,7 @@ export async function takeStep(
 			.for('update');
 		if (!current) throw new NotFoundError('article');
 		if (!(step.from as readonly ArticleStatus[]).includes(current.status)) {
-			throw new ValidationError([{ field: 'status', code: 'invalidTransition' }]);
+			throw new ValidationError([{ field: 'status', code: 'invalidTransition' }], 'content');
 		}
 		await tx
 			.update(article)

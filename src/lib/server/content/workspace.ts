@@ -1,12 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
+import type { Database } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import { articleKinds, articleStatuses, type ArticleKind, type ArticleStatus } from './schema.ts';
 import { maxQueryLength, withoutControlCharacters } from './validation.ts';
+import { contentPolicy } from './policy.ts';
 
 /** The workspace's article list: by status, language, kind, theme and author, with search. */
 export interface WorkspaceFilter {
@@ -51,7 +52,7 @@ const filterSchema = z.object({
 
 export function parseWorkspaceFilter(params: URLSearchParams): WorkspaceFilter {
 	const raw: Record<string, string> = {};
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'content'>[] = [];
 	for (const name of Object.keys(filterSchema.shape)) {
 		const values = params.getAll(name).filter((v) => v !== '');
 		if (values.length > 1) problems.push({ field: name, code: 'repeated' });
@@ -62,7 +63,7 @@ export function parseWorkspaceFilter(params: URLSearchParams): WorkspaceFilter {
 		for (const i of parsed.error.issues)
 			problems.push({ field: String(i.path[0]), code: i.message as FieldProblem['code'] });
 	}
-	if (problems.length || !parsed.success) throw new ValidationError(problems);
+	if (problems.length || !parsed.success) throw new ValidationError(problems, 'content');
 	return { ...parsed.data, page: parsed.data.page ?? 1 };
 }
 
@@ -93,7 +94,7 @@ export async function listForWorkspace(
 	actor: Actor,
 	filter: WorkspaceFilter
 ): Promise<WorkspacePage> {
-	authorize(actor, workspace.writeArticles);
+	authorize(actor, contentPolicy.write);
 	const where: SQL[] = [sql`true`];
 	if (filter.status) where.push(sql`a.status = ${filter.status}`);
 	if (filter.kind) where.push(sql`a.kind = ${filter.kind}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import { maxUploadBytes, processUpload, safeFileName } from './process.ts';
 import { gif, jpegWithGps, png, textNamedJpg, tinyPdf, webp } from './test-files.ts';
 

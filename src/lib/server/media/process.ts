@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { fileTypeFromBuffer } from 'file-type';
-import { ValidationError, type InputErrorCode } from '../core/errors.ts';
+import { ValidationError, type ErrorCode } from '../kernel/errors.ts';
 import { maxFileNameLength } from '#lib/media-urls.ts';
 import type { MediaKind } from './schema.ts';
 
@@ -44,7 +44,7 @@ export type ProcessedUpload =
 			bytes: Uint8Array;
 	  };
 
-const fileProblem = (code: InputErrorCode) => new ValidationError([{ field: 'file', code }]);
+const fileProblem = (code: ErrorCode<'media'>) => new ValidationError([{ field: 'file', code }], 'media');
 
 /**
  * Checks an upload by its bytes and makes what is stored from it. Images (JPEG, PNG, WebP) are

@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import type { LocalizedText } from '../core/localized.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
 import { user } from '../accounts/schema.ts';
 
 export const mediaKinds = ['image', 'document'] as const;

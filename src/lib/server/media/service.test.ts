@@ -5,9 +5,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { and, eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
 import { user } from '../accounts/schema.ts';
 import { documentHref, imageSrc } from '#lib/media-urls.ts';
 import {

@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { count, desc, eq, inArray } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { ValidationError } from '../core/errors.ts';
-import type { LocalizedText } from '../core/localized.ts';
-import { logger } from '../core/logger.ts';
-import { authorize, workspace, type Actor } from '../core/permissions.ts';
-import { bumpRevision } from '../core/revision.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
+import { logger } from '../kernel/logger.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import { bumpRevision } from '../kernel/revision.ts';
 import { user } from '../accounts/schema.ts';
 import { isDocumentFileName, isStorageKey, variantFilePattern } from '#lib/media-urls.ts';
 import { processUpload, safeFileName } from './process.ts';
 import { media, type MediaKind } from './schema.ts';
 import { objectKey, type MediaStore } from './store.ts';
 import { altTextSchema, mediaIdSchema, parseOrThrow, uploadSchema } from './validation.ts';
+import { mediaPolicy } from './policy.ts';
 
 /** A file in the library as pages show it. */
 export interface MediaItem {
@@ -63,7 +64,7 @@ function objectKeysOf(row: { kind: MediaKind; storageKey: string; variants: numb
 		: row.variants.map((w) => objectKey(row.storageKey, variantObject(w)));
 }
 
-const unknownMedia = () => new ValidationError([{ field: 'file', code: 'unknownMedia' }]);
+const unknownMedia = () => new ValidationError([{ field: 'file', code: 'unknownMedia' }], 'media');
 
 /** A storage key: 16 random bytes as 32 lowercase hex characters. Never derived from the upload. */
 export function newStorageKey(): string {
@@ -82,7 +83,7 @@ export async function uploadMedia(
 	actor: Actor,
 	input: UploadInput
 ): Promise<MediaItem> {
-	authorize(actor, workspace.uploadMedia);
+	authorize(actor, mediaPolicy.upload);
 	return addToLibrary(db, store, actor.id, input);
 }
 
@@ -97,10 +98,10 @@ export async function addToLibrary(
 	input: UploadInput
 ): Promise<MediaItem> {
 	const { fileName, alt } = parseOrThrow(uploadSchema, input, { fileName: 'fileMissing', alt: 'tooLong' });
-	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }]);
+	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
 	const processed = await processUpload(input.bytes);
 	if (processed.kind === 'image' && Object.keys(alt).length === 0) {
-		throw new ValidationError([{ field: 'alt', code: 'altRequired' }]);
+		throw new ValidationError([{ field: 'alt', code: 'altRequired' }], 'media');
 	}
 
 	const storageKey = newStorageKey();
@@ -166,12 +167,12 @@ export async function setAltText(
 	actor: Actor,
 	input: { id: number | string; alt: Partial<Record<string, string>> }
 ): Promise<MediaItem> {
-	authorize(actor, workspace.uploadMedia);
+	authorize(actor, mediaPolicy.upload);
 	const { id, alt } = parseOrThrow(altTextSchema, input, { id: 'unknownMedia', alt: 'tooLong' });
 	await db.transaction(async (tx) => {
 		const [current] = await tx.select().from(media).where(eq(media.id, id)).for('update');
 		if (!current || current.kind !== 'image') throw unknownMedia();
-		if (Object.keys(alt).length === 0) throw new ValidationError([{ field: 'alt', code: 'altRequired' }]);
+		if (Object.keys(alt).length === 0) throw new ValidationError([{ field: 'alt', code: 'altRequired' }], 'media');
 		if (JSON.stringify(sorted(current.alt)) === JSON.stringify(sorted(alt))) return;
 		await tx.update(media).set({ alt }).where(eq(media.id, id));
 		await audit(tx, {
@@ -199,7 +200,7 @@ export async function deleteMedia(
 	actor: Actor,
 	id: number | string
 ): Promise<{ fileName: string }> {
-	authorize(actor, workspace.deleteMedia);
+	authorize(actor, mediaPolicy.delete);
 	const parsedId = mediaIdSchema.safeParse(id);
 	if (!parsedId.success) throw unknownMedia();
 	const mediaId = parsedId.data;
@@ -241,7 +242,7 @@ export async function listMedia(
 	actor: Actor,
 	query: { page?: number; kind?: MediaKind } = {}
 ): Promise<{ items: MediaItem[]; page: number; pages: number; total: number }> {
-	authorize(actor, workspace.uploadMedia);
+	authorize(actor, mediaPolicy.upload);
 	const page = query.page ?? 1;
 	const where = query.kind ? eq(media.kind, query.kind) : undefined;
 	const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(media).where(where);

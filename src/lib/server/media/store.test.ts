@@ -1,12 +1,12 @@
+import { readConfig } from '../kernel/config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import {
-	defaultMediaDir,
 	localStore,
-	mediaStoreFromEnv,
+	mediaStoreFor,
 	objectKey,
 	readAll,
 	s3Store,
@@ -81,10 +81,11 @@ describe('the local store', () => {
 	});
 
 	it('is chosen by default, beside the database folder or in MEDIA_DIR', () => {
-		expect(defaultMediaDir({})).toBe(path.resolve('data/media'));
-		expect(defaultMediaDir({ DATA_DIR: '/srv/partnerskap/db' })).toBe('/srv/partnerskap/media');
-		expect(defaultMediaDir({ DATA_DIR: '/srv/db', MEDIA_DIR: '/mnt/media' })).toBe('/mnt/media');
-		expect(mediaStoreFromEnv({ DATA_DIR: '/srv/partnerskap/db' }).kind).toBe('local');
+		const dir = (env: Record<string, string>) => readConfig(env).media.dir;
+		expect(dir({})).toBe(path.resolve('data/media'));
+		expect(dir({ DATA_DIR: '/srv/partnerskap/db' })).toBe('/srv/partnerskap/media');
+		expect(dir({ DATA_DIR: '/srv/db', MEDIA_DIR: '/mnt/media' })).toBe('/mnt/media');
+		expect(mediaStoreFor(readConfig({ DATA_DIR: '/srv/partnerskap/db' }).media).kind).toBe('local');
 	});
 });
 
@@ -160,13 +161,13 @@ describe('the S3 store, against a fake S3 server that checks signatures', () => 
 			MEDIA_S3_ACCESS_KEY_ID: 'S3RVER',
 			MEDIA_S3_SECRET_ACCESS_KEY: 'S3RVER'
 		};
-		const store = mediaStoreFromEnv(env);
+		const store = mediaStoreFor(readConfig(env).media);
 		expect(store.kind).toBe('s3');
 		const k = objectKey(key, '1600.webp');
 		await store.put(k, bytes('from env'), 'image/webp');
 		expect(new TextDecoder().decode(await readAll((await store.get(k))!))).toBe('from env');
 		await store.delete(k);
-		expect(() => mediaStoreFromEnv({ MEDIA_S3_BUCKET: 'b' })).toThrow(
+		expect(() => mediaStoreFor(readConfig({ MEDIA_S3_BUCKET: 'b' }).media)).toThrow(
 			'MEDIA_S3_BUCKET is set but MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY is not'
 		);
 	});

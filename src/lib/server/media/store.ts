@@ -1,3 +1,4 @@
+import type { Config } from '../kernel/config.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
@@ -186,49 +187,28 @@ export function s3Store(options: S3Options): MediaStore {
 	};
 }
 
-/** The environment variables the store is chosen by (see docs/operations.md). */
-export interface MediaEnv {
-	DATA_DIR?: string;
-	MEDIA_DIR?: string;
-	MEDIA_S3_BUCKET?: string;
-	MEDIA_S3_ENDPOINT?: string;
-	MEDIA_S3_REGION?: string;
-	MEDIA_S3_ACCESS_KEY_ID?: string;
-	MEDIA_S3_SECRET_ACCESS_KEY?: string;
-	MEDIA_S3_SESSION_TOKEN?: string;
-	MEDIA_S3_FORCE_PATH_STYLE?: string;
-	MEDIA_S3_PREFIX?: string;
-}
-
 /**
- * The store the environment asks for: an S3-compatible bucket when MEDIA_S3_BUCKET is set
- * (with MEDIA_S3_ENDPOINT, MEDIA_S3_REGION, MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY),
- * else local disk: MEDIA_DIR, or `media` beside the database folder (DATA_DIR, ./data/db → ./data/media).
+ * The store the settings ask for (kernel/config.ts): an S3-compatible bucket when MEDIA_S3_BUCKET is
+ * set (with MEDIA_S3_ENDPOINT, MEDIA_S3_REGION, MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY),
+ * else local disk: MEDIA_DIR, or `media` beside the database folder (./data/db → ./data/media).
  */
-export function mediaStoreFromEnv(env: MediaEnv): MediaStore {
-	if (env.MEDIA_S3_BUCKET) {
-		const missing = (['MEDIA_S3_ACCESS_KEY_ID', 'MEDIA_S3_SECRET_ACCESS_KEY'] as const).filter(
-			(n) => !env[n]
-		);
+export function mediaStoreFor(media: Config['media']): MediaStore {
+	const s3 = media.s3;
+	if (s3) {
+		const missing = (['accessKeyId', 'secretAccessKey'] as const)
+			.filter((n) => !s3[n])
+			.map((n) => (n === 'accessKeyId' ? 'MEDIA_S3_ACCESS_KEY_ID' : 'MEDIA_S3_SECRET_ACCESS_KEY'));
 		if (missing.length) throw new Error(`MEDIA_S3_BUCKET is set but ${missing.join(' and ')} is not`);
-		const pathStyle = env.MEDIA_S3_FORCE_PATH_STYLE;
 		return s3Store({
-			bucket: env.MEDIA_S3_BUCKET,
-			endpoint: env.MEDIA_S3_ENDPOINT || undefined,
-			region: env.MEDIA_S3_REGION || undefined,
-			accessKeyId: env.MEDIA_S3_ACCESS_KEY_ID!,
-			secretAccessKey: env.MEDIA_S3_SECRET_ACCESS_KEY!,
-			sessionToken: env.MEDIA_S3_SESSION_TOKEN || undefined,
-			forcePathStyle: pathStyle ? pathStyle === 'true' || pathStyle === '1' : undefined,
-			prefix: env.MEDIA_S3_PREFIX || undefined
+			bucket: s3.bucket,
+			endpoint: s3.endpoint,
+			region: s3.region,
+			accessKeyId: s3.accessKeyId!,
+			secretAccessKey: s3.secretAccessKey!,
+			sessionToken: s3.sessionToken,
+			forcePathStyle: s3.forcePathStyle,
+			prefix: s3.prefix
 		});
 	}
-	return localStore(defaultMediaDir(env));
-}
-
-/** MEDIA_DIR, or a `media` folder beside the database folder. */
-export function defaultMediaDir(env: MediaEnv): string {
-	if (env.MEDIA_DIR) return path.resolve(env.MEDIA_DIR);
-	const dataDir = path.resolve(env.DATA_DIR ?? 'data/db');
-	return path.join(path.dirname(dataDir), 'media');
+	return localStore(media.dir);
 }

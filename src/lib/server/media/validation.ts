@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { locales } from '#lib/i18n/locales.ts';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
-import type { LocalizedText } from '../core/localized.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
 import { mediaKinds, type MediaKind } from './schema.ts';
 
 /** Long enough to describe a picture; a longer description belongs in the text or a caption. */
@@ -40,9 +40,9 @@ export const listQuerySchema = z.object({
 });
 
 /** Which field and message a Zod issue stands for. */
-function problemsOf(error: z.ZodError, codes: Record<string, InputErrorCode>): FieldProblem[] {
+function problemsOf(error: z.ZodError, codes: Record<string, ErrorCode<'media'>>): FieldProblem<'media'>[] {
 	const seen = new Set<string>();
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'media'>[] = [];
 	for (const issue of error.issues) {
 		const field = String(issue.path[0] ?? '');
 		if (seen.has(field)) continue;
@@ -56,20 +56,20 @@ function problemsOf(error: z.ZodError, codes: Record<string, InputErrorCode>): F
 export function parseOrThrow<S extends z.ZodType>(
 	schema: S,
 	input: unknown,
-	codes: Record<string, InputErrorCode>
+	codes: Record<string, ErrorCode<'media'>>
 ): z.output<S> {
 	const parsed = schema.safeParse(input);
-	if (!parsed.success) throw new ValidationError(problemsOf(parsed.error, codes));
+	if (!parsed.success) throw new ValidationError(problemsOf(parsed.error, codes), 'media');
 	return parsed.data;
 }
 
 /** The query of the library page (?page=2&kind=image); a bad one is a 400 with a message. */
 export function parseListQuery(params: URLSearchParams): { page: number; kind?: MediaKind } {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'media'>[] = [];
 	for (const name of ['page', 'kind']) {
 		if (params.getAll(name).length > 1) problems.push({ field: name, code: 'repeated' });
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'media');
 	return parseOrThrow(
 		listQuerySchema,
 		{ page: params.get('page') || undefined, kind: params.get('kind') || undefined },

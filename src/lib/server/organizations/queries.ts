@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
-import { isCountryCode } from '../geo/countries.ts';
-import type { Database } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { pick, type LocalizedText } from '../core/localized.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { isCountryCode } from '../kernel/countries.ts';
+import type { Database } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { cardsByIds, type ArticleCard } from '../content/queries.ts';
 import { listPartnerships, type PartnershipRow } from '../partnerships/queries.ts';
 import { organizationKinds, type OrganizationKind } from './schema.ts';
@@ -81,7 +81,7 @@ export interface OrganizationFilter {
 
 /** Parses /api/v1/organizations' filters; each bad or repeated parameter is named. */
 export function parseOrganizationFilter(params: URLSearchParams): OrganizationFilter {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'organizations'>[] = [];
 	const one = (name: string) => {
 		const all = params
 			.getAll(name)
@@ -111,7 +111,7 @@ export function parseOrganizationFilter(params: URLSearchParams): OrganizationFi
 		if (/^\d{1,4}$/.test(page) && Number(page) >= 1) filter.page = Number(page);
 		else problems.push({ field: 'page', code: 'invalidPage' });
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'organizations');
 	return filter;
 }
 

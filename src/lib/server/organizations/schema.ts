@@ -10,7 +10,7 @@ import {
 	timestamp,
 	integer
 } from 'drizzle-orm/pg-core';
-import type { LocalizedText } from '../core/localized.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
 import { user } from '../accounts/schema.ts';
 
 export { organizationKindValues as organizationKinds } from '../../partnership-values.ts';

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { user } from '../accounts/schema.ts';
 import { organization } from './schema.ts';
 import {

@@ -1,14 +1,15 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { NotFoundError, ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
-import { authorize, registry, type Actor } from '../core/permissions.ts';
-import { slugify, uniqueSlug } from '../core/slug.ts';
-import { isCountryCode } from '../geo/countries.ts';
+import type { Database } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { NotFoundError, ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import { slugify, uniqueSlug } from '../kernel/slug.ts';
+import { isCountryCode } from '../kernel/countries.ts';
 import { organization, organizationKinds, type OrganizationKind } from './schema.ts';
+import { organizationsPolicy } from './policy.ts';
 
 /** What the organization form posted, as typed. */
 export interface OrganizationFormValues {
@@ -52,8 +53,8 @@ const coordinate = (max: number) =>
 
 /** Checks the form: names in both languages, a known kind and country, a point on the map. */
 export function parseOrganizationForm(v: OrganizationFormValues): ParsedOrganization {
-	const problems: FieldProblem[] = [];
-	const add = (field: string, code: InputErrorCode) => problems.push({ field, code });
+	const problems: FieldProblem<'organizations'>[] = [];
+	const add = (field: string, code: ErrorCode<'organizations'>) => problems.push({ field, code });
 	const names = { sv: v.name_sv.trim(), en: v.name_en.trim() };
 	for (const l of ['sv', 'en'] as const) {
 		if (!names[l]) add(`name_${l}`, 'required');
@@ -66,13 +67,13 @@ export function parseOrganizationForm(v: OrganizationFormValues): ParsedOrganiza
 	const lon = coordinate(180).safeParse(v.lon);
 	if (!lat.success) add('lat', 'invalidLatitude');
 	if (!lon.success) add('lon', 'invalidLongitude');
-	if (problems.length || !kind.success || !lat.success || !lon.success) throw new ValidationError(problems);
+	if (problems.length || !kind.success || !lat.success || !lon.success) throw new ValidationError(problems, 'organizations');
 	return { name: names, kind: kind.data, country: v.country, lat: lat.data, lon: lon.data };
 }
 
 /** The organizations editors made (the Swedish reference data is not edited here). */
 export async function listEditableOrganizations(db: Database, actor: Actor) {
-	authorize(actor, registry.manageOrganizations);
+	authorize(actor, organizationsPolicy.manage);
 	return db
 		.select({
 			id: organization.id,
@@ -90,7 +91,7 @@ export async function listEditableOrganizations(db: Database, actor: Actor) {
 
 /** An international partner (or another organization) on the map; audited. Returns its slug. */
 export async function createOrganization(db: Database, actor: Actor, o: ParsedOrganization): Promise<string> {
-	authorize(actor, registry.manageOrganizations);
+	authorize(actor, organizationsPolicy.manage);
 	const slug = await db.transaction(async (tx) => {
 		const slug = await uniqueSlug(slugify(o.name.sv) || 'organisation', async (prefix) =>
 			(
@@ -124,7 +125,7 @@ export async function updateOrganization(
 	id: number,
 	o: ParsedOrganization
 ): Promise<void> {
-	authorize(actor, registry.manageOrganizations);
+	authorize(actor, organizationsPolicy.manage);
 	await db.transaction(async (tx) => {
 		const [before] = await tx
 			.select()

@@ -3,17 +3,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Database, Transaction } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { authorize, can, partnerSearch, type Actor } from '../core/permissions.ts';
-import { pick, type LocalizedText } from '../core/localized.ts';
-import { logger } from '../core/logger.ts';
-import { countryList } from '../geo/countries.ts';
-import { sendMail } from '../mail/mailer.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { authorize, can, type Actor } from '../kernel/policy.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
+import { logger } from '../kernel/logger.ts';
+import { countryList } from '../kernel/countries.ts';
+import { sendMail } from '../kernel/mail.ts';
 import { signInThrottle, user } from '../accounts/schema.ts';
 import { organization, organizationMember } from '../organizations/schema.ts';
 import { countryName, format, localizePath, messages, type Locale } from '#lib/i18n/index.ts';
@@ -32,6 +32,8 @@ import {
 	type ProfileFormValues,
 	type ProfileInput
 } from './validation.ts';
+import { readDataFile } from '../kernel/data-files.ts';
+import { partnerSearchPolicy } from './policy.ts';
 
 // "Find a partner": an organization's staff post a profile; members of other organizations find
 // it in a filtered list or among suggestions ranked by fit, and write to it. A contact request
@@ -297,7 +299,7 @@ export async function listProfiles(
 			problems.push({ field: 'theme', code: 'invalidTheme' as const });
 		if (filter.target && !known.targets.has(filter.target))
 			problems.push({ field: 'sdg', code: 'unknownTarget' as const });
-		if (problems.length) throw new ValidationError(problems);
+		if (problems.length) throw new ValidationError(problems, 'partnerSearch');
 	}
 	const where = sql.join(filterConditions(filter), sql` and `);
 	const [[total], found, names] = await Promise.all([
@@ -379,7 +381,7 @@ async function isMember(
 
 /** Staff of the organization, or an editor (who may correct any profile). */
 async function mayEdit(db: Database | Transaction, actor: NonNullable<Actor>, organizationId: number) {
-	if (can(actor, partnerSearch.moderate)) return true;
+	if (can(actor, partnerSearchPolicy.moderate)) return true;
 	return isMember(db, actor.id, organizationId);
 }
 
@@ -404,7 +406,7 @@ export async function ownProfiles(
 	locale: Locale,
 	organizationId?: number
 ): Promise<{ memberships: Membership[]; chosen: Membership | null; profile: OwnProfile | null }> {
-	authorize(actor, partnerSearch.postProfile);
+	authorize(actor, partnerSearchPolicy.postProfile);
 	const memberships = await membershipsOf(db, actor.id, locale);
 	const chosen =
 		organizationId === undefined
@@ -463,16 +465,16 @@ export async function saveProfile(
 	organizationId: number,
 	raw: unknown
 ): Promise<{ id: number; created: boolean }> {
-	authorize(actor, partnerSearch.postProfile);
+	authorize(actor, partnerSearchPolicy.postProfile);
 	if (!(await mayEdit(db, actor, organizationId)))
-		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }]);
+		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }], 'partnerSearch');
 	const input: ProfileInput = parseProfileForm(raw, await knownTags(db));
 	const result = await db.transaction(async (tx) => {
 		const [org] = await tx
 			.select({ id: organization.id })
 			.from(organization)
 			.where(eq(organization.id, organizationId));
-		if (!org) throw new ValidationError([{ field: 'organization', code: 'unknownOrganization' }]);
+		if (!org) throw new ValidationError([{ field: 'organization', code: 'unknownOrganization' }], 'partnerSearch');
 		const [contact] = await tx
 			.select({ id: user.id })
 			.from(user)
@@ -529,9 +531,9 @@ export async function renewProfile(
 	actor: Actor,
 	organizationId: number
 ): Promise<{ expiresAt: string }> {
-	authorize(actor, partnerSearch.postProfile);
+	authorize(actor, partnerSearchPolicy.postProfile);
 	if (!(await mayEdit(db, actor, organizationId)))
-		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }]);
+		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }], 'partnerSearch');
 	const result = await db.transaction(async (tx) => {
 		const [before] = await tx
 			.select({ id: partnerProfile.id, expiresAt: partnerProfile.expiresAt })
@@ -816,7 +818,7 @@ export async function contactChoices(
 	locale: Locale,
 	profileId: number
 ): Promise<ContactChoices> {
-	if (!actor || !can(actor, partnerSearch.contact))
+	if (!actor || !can(actor, partnerSearchPolicy.contact))
 		return { mode: 'signIn', organizations: [], ownsProfile: false };
 	const [p] = await db
 		.select({ organizationId: partnerProfile.organizationId })
@@ -850,7 +852,7 @@ export async function sendContactRequest(
 	raw: unknown,
 	options: ContactOptions
 ): Promise<{ id: number }> {
-	authorize(actor, partnerSearch.contact);
+	authorize(actor, partnerSearchPolicy.contact);
 	const input = parseContactForm(raw);
 	const [profile] = await rows<ProfileRow & { contact_email: string }>(
 		db,
@@ -931,17 +933,17 @@ function chooseSenderOrganization(
 	asked: number | undefined
 ): Membership {
 	if (!memberships.length)
-		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }]);
+		throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }], 'partnerSearch');
 	if (asked !== undefined) {
 		const found = memberships.find((m) => m.id === asked);
-		if (!found) throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }]);
+		if (!found) throw new ValidationError([{ field: 'organization', code: 'notOrganizationMember' }], 'partnerSearch');
 		if (found.id === profileOrganizationId)
-			throw new ValidationError([{ field: 'organization', code: 'ownProfile' }]);
+			throw new ValidationError([{ field: 'organization', code: 'ownProfile' }], 'partnerSearch');
 		return found;
 	}
 	const others = memberships.filter((m) => m.id !== profileOrganizationId);
-	if (!others.length) throw new ValidationError([{ field: 'organization', code: 'ownProfile' }]);
-	if (others.length > 1) throw new ValidationError([{ field: 'organization', code: 'required' }]);
+	if (!others.length) throw new ValidationError([{ field: 'organization', code: 'ownProfile' }], 'partnerSearch');
+	if (others.length > 1) throw new ValidationError([{ field: 'organization', code: 'required' }], 'partnerSearch');
 	return others[0]!;
 }
 
@@ -1028,7 +1030,7 @@ async function openRequest(tx: Transaction, token: string): Promise<RequestRow> 
 	const r = await requestByToken(tx, token, true);
 	if (!r) throw new NotFoundError('Contact request');
 	if (r.status !== 'sent' || linkExpired(r))
-		throw new ValidationError([{ field: 'token', code: 'requestClosed' }]);
+		throw new ValidationError([{ field: 'token', code: 'requestClosed' }], 'partnerSearch');
 	return r;
 }
 
@@ -1130,7 +1132,7 @@ export async function listProfilesForModeration(
 	actor: Actor,
 	locale: Locale
 ): Promise<ModeratedProfile[]> {
-	authorize(actor, partnerSearch.moderate);
+	authorize(actor, partnerSearchPolicy.moderate);
 	const found = await rows<{
 		id: number;
 		org_name: LocalizedText;
@@ -1178,7 +1180,7 @@ async function setProfileStatus(
 	raw: unknown,
 	status: ProfileStatus
 ): Promise<void> {
-	authorize(actor, partnerSearch.moderate);
+	authorize(actor, partnerSearchPolicy.moderate);
 	const { profileId, note } = parseModerationForm(raw);
 	await db.transaction(async (tx) => {
 		const [before] = await tx
@@ -1225,7 +1227,7 @@ export interface ReportedRequest {
 
 /** Reported contact requests, newest first, with the sender (editors may see who wrote). */
 export async function listReported(db: Database, actor: Actor, locale: Locale): Promise<ReportedRequest[]> {
-	authorize(actor, partnerSearch.moderate);
+	authorize(actor, partnerSearchPolicy.moderate);
 	const found = await rows<{
 		id: number;
 		reported_at: Date | string | null;
@@ -1296,10 +1298,7 @@ interface DemoProfileFile {
 export async function seedDemoProfiles(db: Database): Promise<boolean> {
 	const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(partnerProfile);
 	if (Number(n) > 0) return false;
-	const dir = path.resolve(process.env.REFERENCE_DATA_DIR ?? 'data');
-	const file = JSON.parse(readFileSync(path.join(dir, 'demo/partner-profiles.json'), 'utf8')) as {
-		profiles: DemoProfileFile[];
-	};
+	const file = readDataFile<{ profiles: DemoProfileFile[] }>('demo', 'partner-profiles.json');
 	await db.transaction(async (tx) => {
 		for (const p of file.profiles) {
 			if (p.newOrganization) {

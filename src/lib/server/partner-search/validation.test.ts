@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import { countriesOfRegion, placeCovers, regionsOfCountry, worldRegions } from './regions.ts';
-import { isCountryCode } from '../geo/countries.ts';
+import { isCountryCode } from '../kernel/countries.ts';
 import {
 	formRecord,
 	isReplyToken,
@@ -41,7 +41,7 @@ function problems(run: () => unknown): string[] {
 		run();
 		return [];
 	} catch (e) {
-		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${p.code}`);
+		if (e instanceof ValidationError) return e.problems.map((p) => `${p.field}:${String(p.code)}`);
 		throw e;
 	}
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
-import type { LocalizedText } from '../core/localized.ts';
-import { isCountryCode } from '../geo/countries.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
+import { isCountryCode } from '../kernel/countries.ts';
 import { isWorldRegion } from './regions.ts';
 
 // Every form and query string of "find a partner" is read here. Each parser takes anything
@@ -173,9 +173,9 @@ const language = z.enum(workingLanguages);
 function list<T>(
 	values: string[],
 	field: keyof typeof listMax,
-	code: InputErrorCode,
+	code: ErrorCode<'partnerSearch'>,
 	check: (value: string) => T | undefined,
-	problems: FieldProblem[]
+	problems: FieldProblem<'partnerSearch'>[]
 ): T[] {
 	if (values.length > listMax[field] * 4) {
 		problems.push({ field, code: 'tooLong' });
@@ -210,7 +210,7 @@ export function parsePlace(value: string): string | undefined {
 function localized(
 	values: { sv: string; en: string },
 	field: 'offer' | 'seek',
-	problems: FieldProblem[]
+	problems: FieldProblem<'partnerSearch'>[]
 ): LocalizedText {
 	const out: LocalizedText = {};
 	let bad = false;
@@ -232,7 +232,7 @@ function localized(
  */
 export function parseProfileForm(raw: unknown, known: KnownTags): ProfileInput {
 	const v = profileFormValues(raw);
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'partnerSearch'>[] = [];
 	const themes = list(
 		v.themes,
 		'themes',
@@ -283,7 +283,7 @@ export function parseProfileForm(raw: unknown, known: KnownTags): ProfileInput {
 	if (!contactEmail) problems.push({ field: 'contactEmail', code: 'required' });
 	else if (!email.safeParse(contactEmail).success)
 		problems.push({ field: 'contactEmail', code: 'invalidEmail' });
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerSearch');
 	return { themes, goals, targets, regions, languages, offer, seek, contactName, contactEmail };
 }
 
@@ -302,7 +302,7 @@ export interface ContactInput {
 /** Parses the contact form: a message of 20–3,000 characters; the organization as an id if given. */
 export function parseContactForm(raw: unknown): ContactInput {
 	const r = asRecord(raw);
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'partnerSearch'>[] = [];
 	const given = one(r, 'organization');
 	const organizationId = parseId(given);
 	if (given.trim() && organizationId === undefined)
@@ -311,15 +311,15 @@ export function parseContactForm(raw: unknown): ContactInput {
 	if (!message) problems.push({ field: 'message', code: 'required' });
 	else if (message.length < messageMin || message.length > messageMax)
 		problems.push({ field: 'message', code: 'contactMessageLength' });
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerSearch');
 	return { organizationId, message };
 }
 
 /** A free text between 1 and `max` characters, for the field `field`. */
 function requiredText(raw: unknown, field: string, max: number): string {
 	const text = cleanText(one(asRecord(raw), field), true);
-	if (!text) throw new ValidationError([{ field, code: 'required' }]);
-	if (text.length > max) throw new ValidationError([{ field, code: 'tooLong' }]);
+	if (!text) throw new ValidationError([{ field, code: 'required' }], 'partnerSearch');
+	if (text.length > max) throw new ValidationError([{ field, code: 'tooLong' }], 'partnerSearch');
 	return text;
 }
 
@@ -336,12 +336,12 @@ export function parseReportForm(raw: unknown): { reason: string } {
 /** An editor hiding or showing a profile: which one, and a note of at most 500 characters. */
 export function parseModerationForm(raw: unknown): { profileId: number; note: string } {
 	const r = asRecord(raw);
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'partnerSearch'>[] = [];
 	const profileId = parseId(one(r, 'profile'));
 	if (profileId === undefined) problems.push({ field: 'profile', code: 'required' });
 	const note = cleanText(one(r, 'note'), true);
 	if (note.length > noteMax) problems.push({ field: 'note', code: 'tooLong' });
-	if (problems.length || profileId === undefined) throw new ValidationError(problems);
+	if (problems.length || profileId === undefined) throw new ValidationError(problems, 'partnerSearch');
 	return { profileId, note };
 }
 
@@ -372,7 +372,7 @@ export const filterParams = ['q', 'theme', 'sdg', 'location', 'region', 'languag
  * ValidationError; unknown parameters are ignored so that shared links with tracking tags work.
  */
 export function parseProfileFilter(params: URLSearchParams): ProfileFilter {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'partnerSearch'>[] = [];
 	const filter: ProfileFilter = { page: 1 };
 	const single = (name: string): string | undefined => {
 		const values = params.getAll(name);
@@ -417,6 +417,6 @@ export function parseProfileFilter(params: URLSearchParams): ProfileFilter {
 		if (/^\d{1,7}$/.test(page) && Number(page) >= 1 && Number(page) <= maxPage) filter.page = Number(page);
 		else problems.push({ field: 'page', code: 'invalidPage' });
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerSearch');
 	return filter;
 }

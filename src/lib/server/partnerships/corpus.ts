@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
+import type { Database } from '../kernel/database.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
 import { organization } from '../organizations/schema.ts';
-import { sdgTarget } from '../sdg/schema.ts';
-import { theme } from '../content/schema.ts';
+import { sdgTarget } from '../taxonomy/schema.ts';
+import { theme } from '../taxonomy/schema.ts';
 import { random } from '../content/corpus.ts';
 import {
 	partnership,

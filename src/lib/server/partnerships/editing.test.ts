@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
-import type { DatabaseHandle } from '../db/index.ts';
-import { auditLog } from '../core/schema.ts';
-import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
 import { user } from '../accounts/schema.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnershipFormValues, parsePartnershipForm, type PartnershipFormValues } from './form.ts';
@@ -19,12 +19,11 @@ import {
 	uploadDocument
 } from './editing.ts';
 import { tinyPdf } from '../media/test-files.ts';
-import { getPartnership } from './queries.ts';
-import { seedDemoDocuments } from './demo.ts';
 import { localStore } from '../media/store.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getPartnership } from './queries.ts';
 
 type Actor = { id: string; role: 'admin' | 'editor' | 'author' | 'reader' };
 
@@ -229,28 +228,5 @@ describe.each(testDatabases)('editing partnerships on $name', (database) => {
 		const made = (await getPartnership(h.db, 'sv', slug))!;
 		expect(made.startYear).toBe(2026);
 		expect(made.phases).toEqual([{ phase: 'inception', fromYear: 2026, toYear: null }]);
-	});
-});
-
-describe.each(testDatabases)('the demo documents on $name', (database) => {
-	let h: DatabaseHandle;
-	beforeAll(async () => {
-		h = await database.open();
-	});
-	afterAll(async () => {
-		await h?.close();
-	});
-
-	it('gives each demo partnership an example PDF from the library, once', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'demo-docs-'));
-		const store = localStore(dir);
-		expect(await seedDemoDocuments(h.db, store)).toBe(4);
-		expect(await seedDemoDocuments(h.db, store)).toBe(0);
-		const p = (await getPartnership(h.db, 'en', 'horby-peja'))!;
-		expect(p.documents).toHaveLength(1);
-		expect(p.documents[0]!.title).toBe('Final report (example)');
-		expect(p.documents[0]!.href).toMatch(/^\/media\/[0-9a-f]{32}\/horby-peja\.pdf$/);
-		const stored = await store.get(p.documents[0]!.href.split('/')[2] + '/document.pdf');
-		expect(stored).not.toBeNull();
 	});
 });

@@ -1,15 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '../db/index.ts';
-import { audit } from '../core/audit.ts';
-import { bumpRevision } from '../core/revision.ts';
-import { contentChanged } from '../core/content-version.ts';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../core/errors.ts';
-import { authorize, can, registry, workspace, type Actor } from '../core/permissions.ts';
-import { slugify, uniqueSlug } from '../core/slug.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { audit } from '../kernel/audit.ts';
+import { bumpRevision } from '../kernel/revision.ts';
+import { contentChanged } from '../kernel/content-version.ts';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { authorize, can, type Actor } from '../kernel/policy.ts';
+import { slugify, uniqueSlug } from '../kernel/slug.ts';
 import { organization } from '../organizations/schema.ts';
-import { theme } from '../content/schema.ts';
-import { targetGoals } from '../content/commands.ts';
-import { sanitizeRichText } from '../content/sanitize.ts';
+import { checkTags } from '../taxonomy/known.ts';
+import { sanitizeRichText } from '../kernel/sanitize.ts';
 import { media } from '../media/schema.ts';
 import { addToLibrary } from '../media/service.ts';
 import type { MediaStore } from '../media/store.ts';
@@ -31,6 +30,7 @@ import {
 import type { ParsedPartnershipForm, PartnershipFormValues } from './form.ts';
 import { mayEditPartnership } from './service.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
+import { partnershipsPolicy } from './policy.ts';
 
 /** Throws unless the actor edits every partnership (editor) or coordinates this one. */
 async function requireEditor(db: Database, actor: Actor, partnershipId: number): Promise<NonNullable<Actor>> {
@@ -121,21 +121,11 @@ export async function loadPartnershipForEditing(
 }
 
 /** Editors change members and appoint coordinators; a coordinator edits the rest. */
-const isEditor = (actor: Actor) => can(actor, registry.editAnyPartnership);
+const isEditor = (actor: Actor) => can(actor, partnershipsPolicy.editAny);
 
 /** Tags, members and names that must exist; each bad one is named. */
 async function checkReferences(tx: Transaction, form: ParsedPartnershipForm): Promise<void> {
-	const problems: FieldProblem[] = [];
-	if (form.themes.length) {
-		const found = await tx.select({ key: theme.key }).from(theme).where(inArray(theme.key, form.themes));
-		if (found.length !== form.themes.length) problems.push({ field: 'themes', code: 'invalidTheme' });
-	}
-	try {
-		await targetGoals(tx, [form]);
-	} catch (e) {
-		if (!(e instanceof ValidationError)) throw e;
-		problems.push(...e.problems);
-	}
+	const { problems } = await checkTags(tx, form);
 	const ids = [...form.swedish, ...form.international];
 	if (ids.length) {
 		const orgs = await tx
@@ -148,7 +138,7 @@ async function checkReferences(tx: Transaction, form: ParsedPartnershipForm): Pr
 		if (orgs.length !== ids.length || wrongSide)
 			problems.push({ field: 'members', code: 'unknownOrganization' });
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerships');
 }
 
 async function writeDetails(
@@ -222,7 +212,7 @@ export async function savePartnership(
 			.where(eq(partnership.id, id))
 			.for('update');
 		if (form.version && current!.updatedAt.toISOString() !== form.version) {
-			throw new ValidationError([{ field: 'version', code: 'staleEdit' }]);
+			throw new ValidationError([{ field: 'version', code: 'staleEdit' }], 'partnerships');
 		}
 		await checkReferences(tx, form);
 		await tx
@@ -254,7 +244,7 @@ export async function createPartnership(
 	actor: Actor,
 	form: ParsedPartnershipForm
 ): Promise<string> {
-	authorize(actor, registry.editAnyPartnership);
+	authorize(actor, partnershipsPolicy.editAny);
 	const slug = await db.transaction(async (tx) => {
 		await checkReferences(tx, form);
 		const names = await tx
@@ -313,7 +303,7 @@ export async function grantAccess(
 	if (role === 'coordinator' && !isEditor(actor)) throw new ForbiddenError(false);
 	await db.transaction(async (tx) => {
 		const [exists] = await tx.select({ id: user.id }).from(user).where(eq(user.id, userId));
-		if (!exists) throw new ValidationError([{ field: 'email', code: 'unknownUser' }]);
+		if (!exists) throw new ValidationError([{ field: 'email', code: 'unknownUser' }], 'partnerships');
 		await tx
 			.insert(partnershipAccess)
 			.values({ partnershipId: id, userId, role })
@@ -365,12 +355,12 @@ export async function setDocument(
 	const id = await partnershipIdOf(db, slug);
 	const who = await requireEditor(db, actor, id);
 	// The library is the staff's: attaching one of its files would publish it.
-	if (attach && !can(actor, workspace.uploadMedia)) throw new ForbiddenError(false);
+	if (attach && !can(actor, partnershipsPolicy.attachFromLibrary)) throw new ForbiddenError(false);
 	await db.transaction(async (tx) => {
 		if (attach) {
 			const [file] = await tx.select({ kind: media.kind }).from(media).where(eq(media.id, mediaId));
 			if (file?.kind !== 'document')
-				throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }]);
+				throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }], 'partnerships');
 			await tx
 				.insert(partnershipDocument)
 				.values({ partnershipId: id, mediaId, title })
@@ -410,7 +400,7 @@ export async function inviteToPartnership(
 	const who = await requireEditor(db, actor, id);
 	const email = input.email.trim().toLowerCase();
 	if (!/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(email) || email.length > 254) {
-		throw new ValidationError([{ field: 'email', code: 'invalidEmail' }]);
+		throw new ValidationError([{ field: 'email', code: 'invalidEmail' }], 'partnerships');
 	}
 	const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
 	const userId =
@@ -446,7 +436,7 @@ export async function organizationOptions(db: Database, locale: Locale) {
 
 /** The PDFs in the media library staff can attach (newest 200); none for anyone else. */
 export async function documentOptions(db: Database, actor: Actor) {
-	if (!can(actor, workspace.uploadMedia)) return [];
+	if (!can(actor, partnershipsPolicy.attachFromLibrary)) return [];
 	return db
 		.select({ id: media.id, fileName: media.fileName })
 		.from(media)
@@ -468,9 +458,9 @@ export async function uploadDocument(
 ): Promise<void> {
 	const id = await partnershipIdOf(db, slug);
 	const who = await requireEditor(db, actor, id);
-	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }]);
+	if (!input.bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
 	if (new TextDecoder().decode(input.bytes.subarray(0, 5)) !== '%PDF-') {
-		throw new ValidationError([{ field: 'file', code: 'fileType' }]);
+		throw new ValidationError([{ field: 'file', code: 'fileType' }], 'media');
 	}
 	const item = await addToLibrary(db, store, who.id, {
 		bytes: input.bytes,

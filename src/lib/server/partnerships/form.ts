@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import { partnershipPhases, partnershipStatuses, teamRoles } from '#lib/partnership-values.ts';
 
@@ -83,8 +83,8 @@ const year = z
 
 /** Checks the posted values; throws a ValidationError naming every bad field. */
 export function parsePartnershipForm(v: PartnershipFormValues): ParsedPartnershipForm {
-	const problems: FieldProblem[] = [];
-	const add = (field: string, code: InputErrorCode) => {
+	const problems: FieldProblem<'partnerships'>[] = [];
+	const add = (field: string, code: ErrorCode<'partnerships'>) => {
 		if (!problems.some((p) => p.field === field)) problems.push({ field, code });
 	};
 	const status = z.enum(partnershipStatuses).safeParse(v.status);
@@ -168,7 +168,7 @@ export function parsePartnershipForm(v: PartnershipFormValues): ParsedPartnershi
 	});
 	if (team.length > 40) add('team', 'tooLong');
 
-	if (problems.length || !status.success) throw new ValidationError(problems);
+	if (problems.length || !status.success) throw new ValidationError(problems, 'partnerships');
 	return {
 		status: status.data,
 		swedish,

@@ -1,6 +1,6 @@
 import { messages, type Locale } from '#lib/i18n/index.ts';
 import { localizePath } from '#lib/i18n/locales.ts';
-import { renderPartnershipMap, type MapPlace, type PartnershipMap } from '../maps/render.ts';
+import { renderPartnershipMap, type MapPlace, type PartnershipMap } from '../kernel/maps/render.ts';
 import type { MapPartnership, OrganizationRef } from './queries.ts';
 
 const placed = (o: OrganizationRef): o is OrganizationRef & { lat: number; lon: number } =>

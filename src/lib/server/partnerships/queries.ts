@@ -1,11 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { rows } from '../db/rows.ts';
-import { pick, type LocalizedText } from '../core/localized.ts';
+import type { Database } from '../kernel/database.ts';
+import { rows } from '../kernel/rows.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 import type { OrganizationKind } from '../organizations/schema.ts';
 import type { PartnershipPhase, PartnershipStatus, TeamRole } from './schema.ts';
 import type { PartnershipFilter } from './validation.ts';
-import { sanitizeRichText } from '../content/sanitize.ts';
+import { sanitizeRichText } from '../kernel/sanitize.ts';
 import { documentHref } from '#lib/media-urls.ts';
 
 export interface OrganizationRef {

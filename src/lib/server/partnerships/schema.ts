@@ -9,10 +9,10 @@ import {
 	text,
 	timestamp
 } from 'drizzle-orm/pg-core';
-import type { LocalizedText } from '../core/localized.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
-import { sdgGoal, sdgTarget } from '../sdg/schema.ts';
+import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
 import { media } from '../media/schema.ts';
 
 export { partnershipStatuses, teamRoles } from '../../partnership-values.ts';

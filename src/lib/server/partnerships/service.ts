@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
-import { ValidationError, type FieldProblem } from '../core/errors.ts';
-import { can, registry, type Actor } from '../core/permissions.ts';
-import { filterValuesExist } from '../content/queries.ts';
-import { isCountryCode } from '../geo/countries.ts';
+import type { Database } from '../kernel/database.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
+import { can, type Actor } from '../kernel/policy.ts';
+import { unknownFilterTags } from '../taxonomy/known.ts';
+import { isCountryCode } from '../kernel/countries.ts';
 import { partnershipAccess } from './schema.ts';
 import { getPartnership, listPartnerships, type PartnershipPage } from './queries.ts';
 import { parsePartnershipFilter, type PartnershipFilter } from './validation.ts';
+import { partnershipsPolicy } from './policy.ts';
 
 /**
  * The partnership list from a query string, as the page, the API and the CSV ask for it: parse,
@@ -20,13 +21,10 @@ export async function findPartnerships(
 	options: { withMap?: boolean } = {}
 ): Promise<{ filter: PartnershipFilter; result: PartnershipPage }> {
 	const filter = parsePartnershipFilter(params);
-	const exists = await filterValuesExist(db, filter.theme, filter.target);
-	const problems: FieldProblem[] = [];
-	if (!exists.theme) problems.push({ field: 'theme', code: 'invalidTheme' });
-	if (!exists.target) problems.push({ field: 'sdg', code: 'unknownTarget' });
+	const problems: FieldProblem<'partnerships'>[] = await unknownFilterTags(db, filter);
 	if (filter.country && !isCountryCode(filter.country))
 		problems.push({ field: 'country', code: 'invalidCountry' });
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerships');
 	return { filter, result: await listPartnerships(db, locale, filter, perPage, options) };
 }
 
@@ -36,8 +34,8 @@ export async function mayEditPartnership(
 	actor: Actor,
 	partnershipId: number
 ): Promise<boolean> {
-	if (can(actor, registry.editAnyPartnership)) return true;
-	if (!actor || !can(actor, registry.editOwnPartnership)) return false;
+	if (can(actor, partnershipsPolicy.editAny)) return true;
+	if (!actor || !can(actor, partnershipsPolicy.editOwn)) return false;
 	const [row] = await db
 		.select({ role: partnershipAccess.role })
 		.from(partnershipAccess)

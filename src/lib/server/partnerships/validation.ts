@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem, type InputErrorCode } from '../core/errors.ts';
+import { ValidationError, type FieldProblem, type ErrorCode } from '../kernel/errors.ts';
 import { partnershipStatuses, type PartnershipStatus } from './schema.ts';
 
 /** What the partnership list, its map, the API and the CSV can be filtered by. */
@@ -17,7 +17,7 @@ export interface PartnershipFilter {
 
 export const partnershipFilterParams = ['status', 'theme', 'sdg', 'country', 'county', 'page'] as const;
 
-const schemas: Record<string, [z.ZodType<unknown, string>, InputErrorCode]> = {
+const schemas: Record<string, [z.ZodType<unknown, string>, ErrorCode<'partnerships'>]> = {
 	status: [z.enum(partnershipStatuses), 'invalidStatus'],
 	theme: [z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), 'invalidTheme'],
 	sdg: [z.string().regex(/^(1[0-7]|[1-9])(\.(\d{1,2}|[a-z]))?$/), 'invalidSdg'],
@@ -44,7 +44,7 @@ const schemas: Record<string, [z.ZodType<unknown, string>, InputErrorCode]> = {
  * is named; unknown ones are ignored so shared links with tracking tags still work.
  */
 export function parsePartnershipFilter(params: URLSearchParams): PartnershipFilter {
-	const problems: FieldProblem[] = [];
+	const problems: FieldProblem<'partnerships'>[] = [];
 	const values: Record<string, unknown> = {};
 	for (const [name, [schema, code]] of Object.entries(schemas)) {
 		const all = params
@@ -60,7 +60,7 @@ export function parsePartnershipFilter(params: URLSearchParams): PartnershipFilt
 		if (parsed.success) values[name] = parsed.data;
 		else problems.push({ field: name, code });
 	}
-	if (problems.length) throw new ValidationError(problems);
+	if (problems.length) throw new ValidationError(problems, 'partnerships');
 	const sdg = values.sdg as string | undefined;
 	return {
 		status: values.status as PartnershipStatus | undefined,
@@ -76,9 +76,9 @@ export function parsePartnershipFilter(params: URLSearchParams): PartnershipFilt
 /** `format` of the list endpoints: json (default) or csv. */
 export function parseFormat(params: URLSearchParams): 'json' | 'csv' {
 	const values = params.getAll('format');
-	if (values.length > 1) throw new ValidationError([{ field: 'format', code: 'repeated' }]);
+	if (values.length > 1) throw new ValidationError([{ field: 'format', code: 'repeated' }], 'partnerships');
 	const value = values[0]?.trim().toLowerCase() || 'json';
 	if (value !== 'json' && value !== 'csv')
-		throw new ValidationError([{ field: 'format', code: 'invalidFormat' }]);
+		throw new ValidationError([{ field: 'format', code: 'invalidFormat' }], 'partnerships');
 	return value;
 }

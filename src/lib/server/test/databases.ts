@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { openDatabase, type DatabaseHandle } from '../db/index.ts';
-import { seedDemoContent, seedReferenceData } from '../db/seed.ts';
+import { openDatabase, type DatabaseHandle } from '../kernel/database.ts';
+import { prepareDatabase } from '../app/startup.ts';
 
 export interface TestDatabase {
 	name: 'pglite' | 'postgres';
@@ -18,8 +18,7 @@ export const testDatabases: TestDatabase[] = [
 
 async function seeded(opening: Promise<DatabaseHandle>): Promise<DatabaseHandle> {
 	const handle = await opening;
-	await seedReferenceData(handle.db);
-	await seedDemoContent(handle.db);
+	await prepareDatabase(handle.db, { demo: true });
 	return handle;
 }
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { exportUserData } from '#lib/server/accounts/privacy.ts';
-import { forApi } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 
 /** Everything stored about the signed-in user, as a JSON download. */
 export const GET: RequestHandler = ({ locals }) =>

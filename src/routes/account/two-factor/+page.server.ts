@@ -3,9 +3,9 @@ import { isAPIError } from 'better-auth/api';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages } from '#lib/i18n/index.ts';
-import { appAccounts } from '#lib/server/accounts/app.ts';
-import { audit } from '#lib/server/core/audit.ts';
-import { db } from '#lib/server/db/app.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
+import { audit } from '#lib/server/kernel/audit.ts';
+import { db } from '#lib/server/app/database.ts';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (!locals.user)
@@ -27,7 +27,7 @@ export const actions: Actions = {
 			const qr = await QRCode.toString(totpURI, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
 			return { started: true, qr, secret, backupCodes };
 		} catch (error) {
-			if (isAPIError(error)) return fail(400, { error: messages(locals.locale).twoFactor.wrongPassword });
+			if (isAPIError(error)) return fail(400, { error: messages(locals.locale).accounts.twoFactor.wrongPassword });
 			throw error;
 		}
 	},
@@ -39,7 +39,7 @@ export const actions: Actions = {
 		try {
 			await auth.api.verifyTOTP({ body: { code }, headers: request.headers });
 		} catch (error) {
-			if (isAPIError(error)) return fail(400, { error: messages(locals.locale).twoFactor.wrongCode });
+			if (isAPIError(error)) return fail(400, { error: messages(locals.locale).accounts.twoFactor.wrongCode });
 			throw error;
 		}
 		await audit(await db(), {

@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
-import { forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import { listForWorkspace, parseWorkspaceFilter } from '#lib/server/content/workspace.ts';
-import { tagOptions } from '#lib/server/content/editing.ts';
+import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) =>
 	forPage(locals.locale, async () => {

@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
-import { forPage } from '#lib/server/core/http.ts';
-import { listAuditLog } from '#lib/server/core/audit.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { listAuditLog } from '#lib/server/accounts/audit-log.ts';
 import { parseSearch } from '#lib/server/content/validation.ts';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) =>
 	forPage(locals.locale, async () => {

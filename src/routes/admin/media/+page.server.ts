@@ -1,12 +1,13 @@
 import type { Actions, PageServerLoad } from './$types';
 import { locales } from '#lib/i18n/locales.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
-import { can, workspace } from '#lib/server/core/permissions.ts';
-import { db } from '#lib/server/db/app.ts';
-import { mediaStore } from '#lib/server/media/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { can } from '#lib/server/kernel/policy.ts';
+import { db } from '#lib/server/app/database.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
 import { deleteMedia, listMedia, setAltText, uploadMedia } from '#lib/server/media/service.ts';
 import { parseListQuery } from '#lib/server/media/validation.ts';
+import { mediaPolicy } from '#lib/server/media/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) =>
 	forPage(locals.locale, async () => {
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) =>
 			kind: query.kind ?? null,
 			...(await listMedia(await db(), locals.user, query)),
 			// What the page offers; the service asks the permission module again on every action.
-			canDelete: can(locals.user, workspace.deleteMedia)
+			canDelete: can(locals.user, mediaPolicy.delete)
 		};
 	});
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
-import { db } from '#lib/server/db/app.ts';
-import { countryList } from '#lib/server/geo/countries.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { db } from '#lib/server/app/database.ts';
+import { countryList } from '#lib/server/kernel/countries.ts';
 import {
 	createOrganization,
 	listEditableOrganizations,

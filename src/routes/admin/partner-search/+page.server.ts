@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import {
 	hideProfile,
 	listProfilesForModeration,

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
-import { forAction, forPage } from '#lib/server/core/http.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { addTopic, listTopicsForEditing, mergeTopics, renameTopic } from '#lib/server/content/topics.ts';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
 
 export const load: PageServerLoad = async ({ locals }) => ({
 	themes: await forPage(locals.locale, async () => listTopicsForEditing(await db(), locals.user))

@@ -1,10 +1,10 @@
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { appAccounts, publicOrigin } from '#lib/server/accounts/app.ts';
+import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
 import { inviteUser, listUsers, setDisabled, setRole } from '#lib/server/accounts/service.ts';
 import type { Role } from '#lib/server/accounts/schema.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 
 export const load: PageServerLoad = async ({ locals }) => ({
 	users: await forPage(locals.locale, async () => listUsers(await db(), locals.user))

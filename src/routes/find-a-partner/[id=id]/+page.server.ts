@@ -1,9 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { messages, plural } from '#lib/i18n/index.ts';
-import { publicOrigin } from '#lib/server/accounts/app.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { publicOrigin } from '#lib/server/app/accounts.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import {
 	ContactLimitError,
 	contactChoices,
@@ -11,6 +11,7 @@ import {
 	sendContactRequest
 } from '#lib/server/partner-search/service.ts';
 import { formRecord } from '#lib/server/partner-search/validation.ts';
+import { partnerSearchPolicy } from '#lib/server/partner-search/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const database = await db();

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import {
 	ownProfiles,
 	partnerSearchOptions,

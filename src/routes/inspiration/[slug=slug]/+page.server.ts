@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
 import { getArticle } from '#lib/server/content/queries.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
-import { db } from '#lib/server/db/app.ts';
+import { db } from '#lib/server/app/database.ts';
 import { getOrganization } from '#lib/server/organizations/queries.ts';
-import { countyNames } from '#lib/server/geo/counties.ts';
+import { countyNames } from '#lib/server/taxonomy/counties.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const organization = await getOrganization(await db(), locals.locale, params.slug);

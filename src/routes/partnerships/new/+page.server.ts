@@ -1,16 +1,17 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { authorize, registry } from '#lib/server/core/permissions.ts';
-import { db } from '#lib/server/db/app.ts';
-import { tagOptions } from '#lib/server/content/editing.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { authorize } from '#lib/server/kernel/policy.ts';
+import { db } from '#lib/server/app/database.ts';
+import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
 import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
 import { createPartnership, organizationOptions } from '#lib/server/partnerships/editing.ts';
+import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	forPage(locals.locale, async () => {
-		authorize(locals.user, registry.editAnyPartnership);
+		authorize(locals.user, partnershipsPolicy.editAny);
 		const database = await db();
 		const [organizations, pickers] = await Promise.all([
 			organizationOptions(database, locals.locale),

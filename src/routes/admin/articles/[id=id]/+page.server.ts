@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import {
 	articleFormValues,
 	articleToFormValues,
@@ -10,7 +10,6 @@ import {
 	editorMedia,
 	editorOptions,
 	loadForEditing,
-	mayEdit,
 	saveArticleContent
 } from '#lib/server/content/editing.ts';
 import {
@@ -20,7 +19,9 @@ import {
 	workflowStepNames,
 	type WorkflowStep
 } from '#lib/server/content/workflow.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { mayOn } from '#lib/server/kernel/policy.ts';
+import { contentPolicy } from '#lib/server/content/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
@@ -36,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 			values: articleToFormValues(article),
 			options,
 			media,
-			editable: mayEdit(locals.user, article.status),
+			editable: await mayOn(locals.user, contentPolicy.edit, article),
 			steps: availableSteps(locals.user, article.status),
 			scheduledLocal: article.scheduledAt ? stockholmWallTime(new Date(article.scheduledAt)) : ''
 		};

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import { articleFormValues, emptyArticleForm, parseArticleForm } from '#lib/server/content/article-form.ts';
 import { createArticle, editorMedia, editorOptions } from '#lib/server/content/editing.ts';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forApi } from '#lib/server/core/http.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
 import { findInspiration } from '#lib/server/content/service.ts';
 import { parseLang, parsePerPage } from '#lib/server/content/validation.ts';
 import { articleSummaryJson } from '#lib/server/content/api.ts';

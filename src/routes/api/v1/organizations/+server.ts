@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
 import { localizePath } from '#lib/i18n/locales.ts';
-import { db } from '#lib/server/db/app.ts';
-import { forApi } from '#lib/server/core/http.ts';
-import { csvResponse } from '#lib/server/core/csv.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
+import { csvResponse } from '#lib/server/kernel/csv.ts';
 import { parseFormat } from '#lib/server/partnerships/validation.ts';
 import { parseLang, parsePerPage } from '#lib/server/content/validation.ts';
 import { listOrganizations, parseOrganizationFilter } from '#lib/server/organizations/queries.ts';

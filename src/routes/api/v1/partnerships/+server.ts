@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forApi } from '#lib/server/core/http.ts';
-import { csvResponse } from '#lib/server/core/csv.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
+import { csvResponse } from '#lib/server/kernel/csv.ts';
 import { findPartnerships } from '#lib/server/partnerships/service.ts';
 import { parseFormat } from '#lib/server/partnerships/validation.ts';
 import { parseLang, parsePerPage } from '#lib/server/content/validation.ts';

@@ -1,9 +1,9 @@
 import { error, isHttpError, isRedirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { messages, type Locale } from '#lib/i18n/index.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { logger } from '#lib/server/core/logger.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { logger } from '#lib/server/kernel/logger.ts';
+import { db } from '#lib/server/app/database.ts';
 import {
 	answerContactRequest,
 	answerWindowDays,

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { messages } from '#lib/i18n/index.ts';
-import { logger } from '#lib/server/core/logger.ts';
-import { db } from '#lib/server/db/app.ts';
-import { mediaStore } from '#lib/server/media/app.ts';
+import { logger } from '#lib/server/kernel/logger.ts';
+import { db } from '#lib/server/app/database.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
 import { findServedFile } from '#lib/server/media/service.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { ForbiddenError, ValidationError } from '#lib/server/core/errors.ts';
-import { db } from '#lib/server/db/app.ts';
-import { appAccounts, publicOrigin } from '#lib/server/accounts/app.ts';
-import { tagOptions } from '#lib/server/content/editing.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { ForbiddenError, ValidationError } from '#lib/server/kernel/errors.ts';
+import { db } from '#lib/server/app/database.ts';
+import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
+import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
 import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
 import {
 	documentOptions,
@@ -18,7 +18,7 @@ import {
 	setDocument,
 	uploadDocument
 } from '#lib/server/partnerships/editing.ts';
-import { mediaStore } from '#lib/server/media/app.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {

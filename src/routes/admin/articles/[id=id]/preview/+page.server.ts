@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
-import { forPage } from '#lib/server/core/http.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { db } from '#lib/server/app/database.ts';
 import { previewArticle } from '#lib/server/content/editing.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) =>

@@ -1,8 +1,8 @@
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
-import { forAction, forPage } from '#lib/server/core/http.ts';
-import { ValidationError } from '#lib/server/core/errors.ts';
-import { db } from '#lib/server/db/app.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { db } from '#lib/server/app/database.ts';
 import { loadForEditing, restoreRevision } from '#lib/server/content/editing.ts';
 import { diffRevisions, listRevisions } from '#lib/server/content/revisions.ts';
 

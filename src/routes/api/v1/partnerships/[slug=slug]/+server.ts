@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
-import { db } from '#lib/server/db/app.ts';
-import { forApi } from '#lib/server/core/http.ts';
-import { NotFoundError } from '#lib/server/core/errors.ts';
+import { db } from '#lib/server/app/database.ts';
+import { forApi } from '#lib/server/kernel/http.ts';
+import { NotFoundError } from '#lib/server/kernel/errors.ts';
 import { getPartnership } from '#lib/server/partnerships/queries.ts';
 import { parseLang } from '#lib/server/content/validation.ts';
 import { partnershipJson } from '#lib/server/partnerships/api.ts';

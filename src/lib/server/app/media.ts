@@ -1,0 +1,17 @@
+import { logger } from '../kernel/logger.ts';
+import { config } from '../kernel/config.ts';
+import { mediaStoreFor, type MediaStore } from '../media/store.ts';
+
+let store: MediaStore | undefined;
+
+/**
+ * The app's media store, chosen once from the environment: an S3-compatible bucket when
+ * MEDIA_S3_BUCKET is set, else files under MEDIA_DIR (default: `media` beside DATA_DIR, ./data/media).
+ */
+export function mediaStore(): MediaStore {
+	if (!store) {
+		store = mediaStoreFor(config().media);
+		logger.info({ store: store.kind }, 'Media store ready');
+	}
+	return store;
+}

@@ -1,0 +1,21 @@
+import type { Module } from '../kernel/module.ts';
+import { organizationsModule } from '../organizations/module.ts';
+import { partnershipsModule } from '../partnerships/module.ts';
+import { contentModule } from '../content/module.ts';
+import { mediaModule } from '../media/module.ts';
+import { partnerSearchModule } from '../partner-search/module.ts';
+import { accountsModule } from '../accounts/module.ts';
+
+/**
+ * The platform's modules, in the order their reference data and demos load (a module's demo may
+ * name what an earlier one made). Adding a module is adding its folder, a line here and its
+ * messages (messages/<language>/<name>.json and src/lib/i18n/catalogue.ts).
+ */
+export const modules: readonly Module[] = [
+	accountsModule,
+	mediaModule,
+	organizationsModule,
+	partnershipsModule,
+	contentModule,
+	partnerSearchModule
+];

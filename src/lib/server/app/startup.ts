@@ -1,0 +1,53 @@
+import { config } from '../kernel/config.ts';
+import { openDatabase, type Database, type DatabaseHandle } from '../kernel/database.ts';
+import { logger } from '../kernel/logger.ts';
+import { seedTaxonomy } from '../taxonomy/seed.ts';
+import { modules } from './modules.ts';
+import { addDemoDocuments } from './demo.ts';
+import { mediaStore } from './media.ts';
+import type { MediaStore } from '../media/store.ts';
+
+/**
+ * Brings a migrated database up to date: the taxonomy and every module's reference data, then,
+ * when `demo` is on, each module's demo (only what is missing), and the demo's documents into
+ * the media store when one is given.
+ */
+export async function prepareDatabase(
+	db: Database,
+	options: { demo: boolean; store?: MediaStore }
+): Promise<void> {
+	await seedTaxonomy(db);
+	for (const m of modules) await m.reference?.(db);
+	if (!options.demo) return;
+	for (const m of modules) await m.demo?.(db);
+	if (options.store) await addDemoDocuments(db, options.store);
+}
+
+/** The database the settings name (DATABASE_URL, else PGlite under DATA_DIR), migrated and prepared. */
+export async function openConfiguredDatabase(
+	options: { demo?: boolean } = {}
+): Promise<DatabaseHandle> {
+	const settings = config();
+	const handle = await openDatabase(
+		settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir }
+	);
+	try {
+		await prepareDatabase(handle.db, { demo: options.demo ?? settings.seedDemo, store: mediaStore() });
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+	return handle;
+}
+
+/** Each module's periodic work, one after another; a failure is logged and the rest still run. */
+export async function runTicks(db: Database): Promise<void> {
+	for (const m of modules) {
+		if (!m.tick) continue;
+		try {
+			await m.tick(db);
+		} catch (error) {
+			logger.warn({ err: error, module: m.name }, 'Periodic work failed');
+		}
+	}
+}

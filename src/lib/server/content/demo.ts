@@ -1,0 +1,52 @@
+import { count, inArray } from 'drizzle-orm';
+import type { Database } from '../kernel/database.ts';
+import { readDataFile } from '../kernel/data-files.ts';
+import { organization } from '../organizations/schema.ts';
+import { partnership } from '../partnerships/schema.ts';
+import { saveArticles, type ArticleInput } from './import.ts';
+import { article } from './schema.ts';
+
+interface ArticleFile extends Omit<ArticleInput, 'organizationIds' | 'partnershipId' | 'status'> {
+	/** Organizations and the partnership by their addresses (slugs). */
+	organizations: string[];
+	partnership: string | null;
+}
+
+/**
+ * The eight demo articles of data/demo/articles.json (written for this project), published, only
+ * into a bank without any article. Organizations and partnerships they name are linked where
+ * they exist (their demos run first).
+ */
+export async function addDemoArticles(db: Database): Promise<boolean> {
+	const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(article);
+	if (n > 0) return false;
+	const articles = readDataFile<ArticleFile[]>('demo', 'articles.json');
+	const orgSlugs = [...new Set(articles.flatMap((a) => a.organizations))];
+	const partnershipSlugs = [...new Set(articles.flatMap((a) => (a.partnership ? [a.partnership] : [])))];
+	const [orgs, partnerships] = await Promise.all([
+		orgSlugs.length
+			? db
+					.select({ id: organization.id, slug: organization.slug })
+					.from(organization)
+					.where(inArray(organization.slug, orgSlugs))
+			: [],
+		partnershipSlugs.length
+			? db
+					.select({ id: partnership.id, slug: partnership.slug })
+					.from(partnership)
+					.where(inArray(partnership.slug, partnershipSlugs))
+			: []
+	]);
+	const orgId = new Map(orgs.map((o) => [o.slug, o.id]));
+	const partnershipId = new Map(partnerships.map((p) => [p.slug, p.id]));
+	await saveArticles(
+		db,
+		articles.map(({ organizations, partnership, ...a }) => ({
+			...a,
+			status: 'published' as const,
+			organizationIds: organizations.flatMap((slug) => orgId.get(slug) ?? []),
+			partnershipId: (partnership && partnershipId.get(partnership)) || null
+		}))
+	);
+	return true;
+}

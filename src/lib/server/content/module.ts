@@ -1,0 +1,14 @@
+import { defineModule } from '../kernel/module.ts';
+import { contentPolicy } from './policy.ts';
+import { addDemoArticles } from './demo.ts';
+import { publishDueArticles } from './workflow.ts';
+import { moveThemeLinks } from './theme-links.ts';
+
+/** The inspiration bank: articles in several languages, their workflow, search and feeds. */
+export const contentModule = defineModule({
+	name: 'content',
+	policy: contentPolicy,
+	demo: async (db) => void (await addDemoArticles(db)),
+	tick: async (db) => void (await publishDueArticles(db)),
+	themeMerged: moveThemeLinks
+});

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the server reads, checked in one place. The README's configuration
+ * table lists the same names; nothing else in the code reads `process.env` for settings.
+ */
+
+const text = z.string().trim().min(1).optional();
+const flag = z
+	.enum(['1', 'true', '0', 'false', ''])
+	.optional()
+	.transform((v) => v === '1' || v === 'true');
+const count = (fallback: number, min = 0) =>
+	z
+		.string()
+		.trim()
+		.regex(/^\d+$/, 'a whole number')
+		.optional()
+		.transform((v) => (v === undefined ? fallback : Number(v)))
+		.pipe(z.number().int().min(min));
+
+const environment = z.object({
+	PORT: count(3000, 1),
+	HOST: z.string().default('0.0.0.0'),
+	/** The public origin in production (https://partnerskap.example.se). */
+	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+	TRUST_PROXY: flag,
+	DATABASE_URL: z
+		.string()
+		.trim()
+		.regex(/^postgres(ql)?:\/\//, 'a postgres:// address')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	DATABASE_POOL_SIZE: count(10, 1),
+	DATA_DIR: z.string().default('data/db'),
+	MIGRATIONS_DIR: z.string().default('drizzle'),
+	REFERENCE_DATA_DIR: z.string().default('data'),
+	SEED_DEMO: z
+		.enum(['true', 'false', '1', '0', ''])
+		.optional()
+		.transform((v) => v !== 'false' && v !== '0'),
+	REVISION_POLL_MS: count(2000, 100),
+	RENDER_CACHE_TTL_SECONDS: count(300),
+	RENDER_CACHE_ENTRIES: count(1000),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+	CONTACT_EMAIL: z.email().default('tillganglighet@example.org'),
+	SMTP_URL: z
+		.string()
+		.trim()
+		.regex(/^smtps?:\/\//, 'an smtp:// or smtps:// address')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	MAIL_FROM: z.string().default('Partnerskap för lokal demokrati <no-reply@localhost>'),
+	OUTBOX_DIR: z.string().default('data/outbox'),
+	BETTER_AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+	AUTH_SECRET_FILE: z.string().default('data/auth-secret'),
+	STAFF_IDLE_MINUTES: count(30, 1),
+	SESSION_ABSOLUTE_DAYS: count(30, 1),
+	MEDIA_DIR: text,
+	MEDIA_S3_BUCKET: text,
+	MEDIA_S3_ENDPOINT: text,
+	MEDIA_S3_REGION: text,
+	MEDIA_S3_ACCESS_KEY_ID: text,
+	MEDIA_S3_SECRET_ACCESS_KEY: text,
+	MEDIA_S3_SESSION_TOKEN: text,
+	MEDIA_S3_FORCE_PATH_STYLE: z
+		.enum(['1', 'true', '0', 'false', ''])
+		.optional()
+		.transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
+	MEDIA_S3_PREFIX: text,
+	VITEST: z.string().optional()
+});
+
+export type Environment = Record<string, string | undefined>;
+
+/** The settings as the code uses them: resolved paths, numbers, flags. */
+export function readConfig(env: Environment) {
+	const parsed = environment.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+		throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+	}
+	const e = parsed.data;
+	const dataDir = path.resolve(e.DATA_DIR);
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		origin: e.ORIGIN,
+		/** The origin links are built from: ORIGIN, else this machine. */
+		publicOrigin: e.ORIGIN ?? `http://localhost:${e.PORT}`,
+		trustProxy: e.TRUST_PROXY,
+		databaseUrl: e.DATABASE_URL,
+		databasePoolSize: e.DATABASE_POOL_SIZE,
+		dataDir,
+		migrationsDir: path.resolve(e.MIGRATIONS_DIR),
+		referenceDataDir: path.resolve(e.REFERENCE_DATA_DIR),
+		seedDemo: e.SEED_DEMO,
+		revisionPollMs: e.REVISION_POLL_MS,
+		renderCache: { ttlMs: e.RENDER_CACHE_TTL_SECONDS * 1000, entries: e.RENDER_CACHE_ENTRIES },
+		logLevel: e.LOG_LEVEL ?? (e.VITEST ? 'silent' : 'info'),
+		contactEmail: e.CONTACT_EMAIL,
+		mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.resolve(e.OUTBOX_DIR) },
+		auth: {
+			secret: e.BETTER_AUTH_SECRET,
+			secretFile: path.resolve(e.AUTH_SECRET_FILE),
+			staffIdleMinutes: e.STAFF_IDLE_MINUTES,
+			sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS
+		},
+		media: {
+			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */
+			dir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(path.dirname(dataDir), 'media'),
+			s3: e.MEDIA_S3_BUCKET
+				? {
+						bucket: e.MEDIA_S3_BUCKET,
+						endpoint: e.MEDIA_S3_ENDPOINT,
+						region: e.MEDIA_S3_REGION,
+						accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID,
+						secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY,
+						sessionToken: e.MEDIA_S3_SESSION_TOKEN,
+						forcePathStyle: e.MEDIA_S3_FORCE_PATH_STYLE,
+						prefix: e.MEDIA_S3_PREFIX
+					}
+				: undefined
+		}
+	};
+}
+
+export type Config = ReturnType<typeof readConfig>;
+
+/**
+ * The settings of this process. Read afresh on each call (a few microseconds): tests and the
+ * command-line scripts set variables after the modules are loaded.
+ */
+export function config(): Config {
+	return readConfig(process.env);
+}

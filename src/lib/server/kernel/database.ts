@@ -1,0 +1,99 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { config } from './config.ts';
+
+/**
+ * The one database type every module uses, whichever driver is behind it. Reads are written with
+ * the query builder over each module's tables (no relational `db.query`), so it needs no schema.
+ */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+/** The handle inside `db.transaction(tx => …)`: writes that must go together take this. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface DatabaseHandle {
+	db: Database;
+	kind: 'pglite' | 'postgres';
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	/** postgres://… uses PostgreSQL; otherwise PGlite. */
+	url?: string;
+	/** PGlite data folder; omitted means in memory (tests). */
+	dataDir?: string;
+	/** Where the committed migrations are. */
+	migrationsFolder?: string;
+}
+
+
+/** Opens PostgreSQL or PGlite and brings the schema up to date. */
+export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
+	const migrationsFolder = options.migrationsFolder ?? config().migrationsDir;
+	if (options.url) {
+		const { default: pg } = await import('pg');
+		const { drizzle } = await import('drizzle-orm/node-postgres');
+		const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+		const pool = new pg.Pool({
+			connectionString: options.url,
+			max: config().databasePoolSize
+		});
+		const db = drizzle(pool);
+		await migrate(db, { migrationsFolder });
+		return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+	}
+
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+	const { drizzle } = await import('drizzle-orm/pglite');
+	const { migrate } = await import('drizzle-orm/pglite/migrator');
+	const release = options.dataDir ? lockFolder(options.dataDir) : () => {};
+	try {
+		const client = await PGlite.create({
+			dataDir: options.dataDir,
+			extensions: { pg_trgm }
+		});
+		const db = drizzle(client);
+		await migrate(db, { migrationsFolder });
+		return {
+			db: db as unknown as Database,
+			kind: 'pglite',
+			close: async () => {
+				await client.close();
+				release();
+			}
+		};
+	} catch (error) {
+		release();
+		throw error;
+	}
+}
+
+/**
+ * PGlite has no lock of its own: two processes on one folder can lose committed rows.
+ * A lock file with our pid refuses a second opener while the first is alive.
+ */
+function lockFolder(dataDir: string): () => void {
+	mkdirSync(dataDir, { recursive: true });
+	const lock = path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.lock`);
+	if (existsSync(lock)) {
+		const pid = Number(readFileSync(lock, 'utf8'));
+		if (pid && pid !== process.pid && isAlive(pid)) {
+			throw new Error(
+				`The database folder ${dataDir} is in use by process ${pid}. Stop it first, or use DATABASE_URL.`
+			);
+		}
+	}
+	writeFileSync(lock, String(process.pid));
+	return () => rmSync(lock, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

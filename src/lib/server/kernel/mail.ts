@@ -1,0 +1,87 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { logger } from './logger.ts';
+import { config } from './config.ts';
+
+/** A message to one person, in their language, as plain text (and optionally HTML). */
+export interface Mail {
+	to: string;
+	subject: string;
+	text: string;
+	html?: string;
+}
+
+let transport: Transporter | undefined;
+
+/** The sender address every message uses. */
+export const mailFrom = () => config().mail.from;
+
+/**
+ * Sends over SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS); without it, writes the
+ * message to OUTBOX_DIR (data/outbox) as an .eml file that a developer can open.
+ */
+export async function sendMail(mail: Mail): Promise<void> {
+	const url = config().mail.smtpUrl;
+	if (url) {
+		transport ??= nodemailer.createTransport(url);
+		await transport.sendMail({ from: mailFrom(), ...mail });
+		logger.info({ to: mail.to, subject: mail.subject }, 'Mail sent');
+		return;
+	}
+	const dir = config().mail.outboxDir;
+	await mkdir(dir, { recursive: true });
+	// nodemailer builds the same MIME message it would send, so the outbox shows the real thing.
+	const built = await nodemailer
+		.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+		.sendMail({ from: mailFrom(), ...mail });
+	const file = path.join(
+		dir,
+		`${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID().slice(0, 8)}.eml`
+	);
+	await writeFile(file, built.message as Buffer);
+	logger.info({ to: mail.to, subject: mail.subject, file }, 'Mail written to the outbox');
+}
+
+/** Forgets the SMTP connection (tests change SMTP_URL between files). */
+export function resetMailTransport(): void {
+	transport?.close();
+	transport = undefined;
+}
+
+export interface OutboxMessage {
+	file: string;
+	date: string;
+	to: string;
+	subject: string;
+	text: string;
+}
+
+/**
+ * The newest messages in the outbox folder (development without SMTP), for the admin page.
+ * Null when mail goes over SMTP: then there is no outbox to show.
+ */
+export async function readOutbox(limit = 50): Promise<OutboxMessage[] | null> {
+	if (config().mail.smtpUrl) return null;
+	const dir = config().mail.outboxDir;
+	const files = (await readdir(dir).catch(() => [] as string[]))
+		.filter((f) => f.endsWith('.eml'))
+		.sort()
+		.reverse();
+	const { simpleParser } = await import('mailparser');
+	return Promise.all(
+		files.slice(0, limit).map(async (file) => {
+			const parsed = await simpleParser(await readFile(path.join(dir, file)));
+			return {
+				file,
+				date: (parsed.date ?? new Date(0)).toISOString(),
+				to: [parsed.to]
+					.flat()
+					.flatMap((a) => a?.value.map((v) => v.address ?? '') ?? [])
+					.join(', '),
+				subject: parsed.subject ?? '',
+				text: parsed.text ?? ''
+			};
+		})
+	);
+}

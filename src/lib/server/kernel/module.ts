@@ -1,0 +1,42 @@
+import type { Database, Transaction } from './database.ts';
+import type { Scope } from './errors.ts';
+import type { Rule } from './policy.ts';
+
+/**
+ * A module's manifest (`<module>/module.ts`): what the app needs to know to run it. The app lists
+ * the manifests (app/modules.ts) and does the rest: reference data and demo on start, periodic
+ * work on every tick, the permission table, and the hooks other parts call.
+ */
+export interface Module {
+	/** Its key in the message catalogue (messages/<language>/<name>.json) and in the logs. */
+	name: Scope;
+	/** Its rules (policy.ts), shown to reviewers and walked by the permission tests. */
+	policy: Record<string, Rule<any>>;
+	/** Reference data loaded (and updated) on every start, before any demo. */
+	reference?: (db: Database) => Promise<void>;
+	/**
+	 * Demo content, when SEED_DEMO is on: must add only what is missing, so that every start may
+	 * run it. Runs in the order of the app's list (organizations before partnerships …).
+	 */
+	demo?: (db: Database) => Promise<void>;
+	/** Periodic work on each tick (every REVISION_POLL_MS): safe to run on several instances at once. */
+	tick?: (db: Database) => Promise<void>;
+	/**
+	 * A topic was merged into another (taxonomy/topics.ts): move this module's links from `from`
+	 * to `into` inside the merge's transaction; say how many items carried `from`, and what the
+	 * audit row should keep to undo it by hand.
+	 */
+	themeMerged?: (tx: Transaction, from: string, into: string) => Promise<ThemeMerge>;
+}
+
+/** What a module reports of a topic merge. */
+export interface ThemeMerge {
+	count: number;
+	/** The links as they were (for the audit row). */
+	before?: unknown;
+}
+
+/** Declares a manifest (typed, so a wrong hook fails the type check). */
+export function defineModule(module: Module): Module {
+	return module;
+}

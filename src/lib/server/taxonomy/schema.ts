@@ -1,0 +1,37 @@
+import { integer, jsonb, pgTable, smallint, text, index } from 'drizzle-orm/pg-core';
+import type { LocalizedText } from '../kernel/localized.ts';
+
+/** The 17 Global Goals with their official colours. */
+export const sdgGoal = pgTable('sdg_goal', {
+	number: smallint('number').primaryKey(),
+	colour: text('colour').notNull(),
+	/** Short name ("Ingen fattigdom"). */
+	shortName: jsonb('short_name').$type<LocalizedText>().notNull(),
+	/** Full goal text ("End poverty in all its forms everywhere"). */
+	title: jsonb('title').$type<LocalizedText>().notNull()
+});
+
+/** A target ("delmål") such as 16.7, belonging to one goal. */
+export const sdgTarget = pgTable(
+	'sdg_target',
+	{
+		code: text('code').primaryKey(),
+		goal: smallint('goal')
+			.notNull()
+			.references(() => sdgGoal.number),
+		/** Order within the goal: numeric targets first (16.1 … 16.10), then lettered (16.a, 16.b). */
+		position: integer('position').notNull(),
+		text: jsonb('text').$type<LocalizedText>().notNull()
+	},
+	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position)]
+);
+
+/** The four democratic principles (fixed keys) and the topics editors add, rename and merge. */
+export const theme = pgTable('theme', {
+	key: text('key').primaryKey(),
+	/** "principle" (fixed) or "topic" (editable). */
+	kind: text('kind').$type<'principle' | 'topic'>().notNull(),
+	name: jsonb('name').$type<LocalizedText>().notNull(),
+	description: jsonb('description').$type<LocalizedText>().notNull().default({}),
+	position: integer('position').notNull().default(0)
+});
