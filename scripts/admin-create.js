@@ -1,18 +1,21 @@
 // npm run admin:create -- --email anna@example.se [--name "Anna Andersson"] [--role admin|editor|author|reader] [--password …] [--organization ale-kommun …]
-// Creates a user with a verified address and a role (the first admin of a new installation).
+// npm run admin:create -- --from staff.json   (several people at once: a JSON list of
+//   { "email", "name", "role", "password", "organizations": ["ale-kommun"] })
+// Creates users with a verified address and a role (the first admin of a new installation).
 // --organization (by slug, repeatable) makes them staff of an organization on the platform
 // (organization_member), so they can post its "find a partner" profile; the demo organizations
 // are loaded first, as the app does on its first start, unless SEED_DEMO=false.
 // Without --password a strong one is made up and printed once. Stop the app first when it runs
 // on PGlite: one process at a time may open the database folder.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { openConfiguredDatabase } from '../src/lib/server/app/startup.ts';
 import { config } from '../src/lib/server/kernel/config.ts';
-import { eq } from 'drizzle-orm';
 import { organization, organizationMember } from '../src/lib/server/organizations/schema.ts';
 import { createAuth } from '../src/lib/server/accounts/auth.ts';
-import { createStaffUser } from '../src/lib/server/accounts/service.ts';
+import { createStaffUser } from '../src/lib/server/accounts/commands.ts';
 import { sendMail } from '../src/lib/server/kernel/mail.ts';
 import { ValidationError } from '../src/lib/server/kernel/errors.ts';
 
@@ -22,16 +25,34 @@ const { values } = parseArgs({
 		name: { type: 'string' },
 		role: { type: 'string', default: 'admin' },
 		password: { type: 'string' },
-		organization: { type: 'string', multiple: true }
+		organization: { type: 'string', multiple: true },
+		from: { type: 'string' }
 	}
 });
-if (!values.email) {
+
+/** @typedef {{ email: string; name?: string; role?: string; password?: string; organizations?: string[] }} Person */
+/** @type {Person[]} */
+const people = values.from
+	? JSON.parse(readFileSync(values.from, 'utf8'))
+	: values.email
+		? [
+				{
+					email: values.email,
+					name: values.name,
+					role: values.role,
+					password: values.password,
+					organizations: values.organization
+				}
+			]
+		: [];
+if (!people.length) {
 	console.error(
-		'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …] [--organization slug …]'
+		'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …] [--organization slug …]\n' +
+			'       npm run admin:create -- --from people.json'
 	);
 	process.exit(2);
 }
-const password = values.password ?? randomBytes(18).toString('base64url');
+
 // The demo organizations are loaded first (unless SEED_DEMO=false), as the app does on start.
 const handle = await openConfiguredDatabase();
 try {
@@ -42,36 +63,41 @@ try {
 		secret: config().auth.secret ?? randomBytes(32).toString('base64url'),
 		sendMail
 	});
-	const user = await createStaffUser(auth, handle.db, {
-		email: values.email,
-		name: values.name ?? values.email.split('@')[0] ?? values.email,
-		role: /** @type {'admin'} */ (values.role),
-		password
-	});
-	console.log(`Created ${values.email} with the role ${user.role}.`);
-	const slugs = values.organization ?? [];
-	for (const slug of slugs) {
-		const [found] = await handle.db
-			.select({ id: organization.id })
-			.from(organization)
-			.where(eq(organization.slug, slug));
-		if (!found) {
-			console.error(`No organization with the slug ${slug}: ${values.email} is not staff of it.`);
+	for (const person of people) {
+		const password = person.password ?? randomBytes(18).toString('base64url');
+		try {
+			const user = await createStaffUser(auth, handle.db, {
+				email: person.email,
+				name: person.name ?? person.email.split('@')[0] ?? person.email,
+				role: person.role ?? 'admin',
+				password
+			});
+			console.log(`Created ${person.email} with the role ${user.role}.`);
+			for (const slug of person.organizations ?? []) {
+				const [found] = await handle.db
+					.select({ id: organization.id })
+					.from(organization)
+					.where(eq(organization.slug, slug));
+				if (!found) {
+					console.error(`No organization with the slug ${slug}: ${person.email} is not staff of it.`);
+					process.exitCode = 1;
+					continue;
+				}
+				await handle.db
+					.insert(organizationMember)
+					.values({ organizationId: found.id, userId: user.id })
+					.onConflictDoNothing();
+				console.log(`${person.email} works for ${slug}.`);
+			}
+			if (!person.password) console.log(`Password for ${person.email} (shown once): ${password}`);
+		} catch (error) {
+			if (!(error instanceof ValidationError)) throw error;
+			console.error(
+				`Not created: ${person.email}: ${error.problems.map((p) => `${p.field} (${String(p.code)})`).join(', ')}`
+			);
 			process.exitCode = 1;
-			continue;
 		}
-		await handle.db
-			.insert(organizationMember)
-			.values({ organizationId: found.id, userId: user.id })
-			.onConflictDoNothing();
-		console.log(`${values.email} works for ${slug}.`);
 	}
-	if (!values.password) console.log(`Password (shown once): ${password}`);
-} catch (error) {
-	if (error instanceof ValidationError) {
-		console.error(`Not created: ${error.problems.map((p) => `${p.field} (${String(p.code)})`).join(', ')}`);
-		process.exitCode = 1;
-	} else throw error;
 } finally {
 	await handle.close();
 }

@@ -43,7 +43,10 @@ if (partnerships > 0) {
 		await handle.db.execute(sql`select count(*)::int as n from organization`)
 	);
 	const existing = rows[0]?.n ?? 0;
-	await addSyntheticRegistry(handle.db, { partnerships, organizations: Math.max(1, organizations - existing) });
+	await addSyntheticRegistry(handle.db, {
+		partnerships,
+		organizations: Math.max(1, organizations - existing)
+	});
 	console.log(`\n${partnerships} partnerships, ${organizations} organizations`);
 }
 // Fresh statistics and visibility map, as autovacuum would give a live database in time.

@@ -5,18 +5,21 @@
 // In production set ORIGIN (https://partnerskap.example.se): every request is then taken to be
 // for that origin, so links in pages and feeds never come from a client's Host header.
 import http from 'node:http';
+import { config } from '../src/lib/server/kernel/config.ts';
 
+// Checked before anything starts: a bad setting stops here with its name.
+const settings = config();
+// adapter-node's own variables: the protocol header it trusts, and the body size limit.
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 // Media uploads may be 10 MB; the form around a file needs a little more than adapter-node's
 // default of 512K. Bodies over the limit are refused before they are read (set it to change).
 process.env.BODY_SIZE_LIMIT ??= '11M';
-const trustProxy = process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true';
-const origin = process.env.ORIGIN ? new URL(process.env.ORIGIN) : undefined;
+const trustProxy = settings.trustProxy;
+const origin = settings.origin ? new URL(settings.origin) : undefined;
 // Resolved at run time: build/ exists only after `vite build`.
 const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
+const { port, host } = settings;
 
 const server = http.createServer((req, res) => {
 	if (origin) {

@@ -12,6 +12,6 @@ export type PrincipleKey = (typeof principleKeys)[number];
 export const articleKinds = ['case-story', 'method', 'interview', 'report', 'opinion', 'news'] as const;
 export type ArticleKind = (typeof articleKinds)[number];
 
-/** Draft → in review → scheduled or published → archived (content/workflow.ts). */
+/** Draft → in review → scheduled or published → archived (content/workspace/workflow.ts). */
 export const articleStatuses = ['draft', 'review', 'scheduled', 'published', 'archived'] as const;
 export type ArticleStatus = (typeof articleStatuses)[number];

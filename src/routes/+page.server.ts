@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { db } from '#lib/server/app/database.ts';
-import { inspirationCounts, latestArticles } from '#lib/server/content/queries.ts';
+import { latestArticles } from '#lib/server/content/queries.ts';
+import { inspirationCounts } from '#lib/server/content/facets.ts';
 import { listGoals } from '#lib/server/taxonomy/goals.ts';
 import { listThemes } from '#lib/server/taxonomy/themes.ts';
 

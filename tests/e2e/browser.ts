@@ -4,6 +4,8 @@ import { inject } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import type { PreparedPerson } from './people.ts';
+import type { PreparedSession } from './sessions.ts';
 
 /** Debian's Chromium: Playwright cannot download browsers here. */
 export async function launch(): Promise<Browser> {
@@ -59,6 +61,31 @@ export async function open(
 		viewport: { width: options.width ?? 1280, height: 900 }
 	});
 	return { context, page: await context.newPage() };
+}
+
+/** The prepared session of a person (signed in by the global set-up). */
+export function sessionOf(who: PreparedPerson): PreparedSession {
+	return inject('sessions')[who];
+}
+
+/** A fresh context signed in as a person, from the session the global set-up prepared. */
+export async function openAs(
+	browser: Browser,
+	who: PreparedPerson,
+	options: { javaScriptEnabled?: boolean; width?: number } = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const opened = await open(browser, options);
+	await opened.context.addCookies(
+		sessionOf(who)
+			.cookie.split('; ')
+			.filter(Boolean)
+			.map((pair) => ({
+				name: pair.slice(0, pair.indexOf('=')),
+				value: pair.slice(pair.indexOf('=') + 1),
+				url: baseUrl()
+			}))
+	);
+	return opened;
 }
 
 /** WCAG 2.1 A and AA violations on the current page (empty when it passes). */

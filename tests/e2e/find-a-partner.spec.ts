@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createOTP } from '@better-auth/utils/otp';
-import { base32 } from '@better-auth/utils/base32';
-import { axeViolations, lastMail, launch, mailTo, open } from './browser.ts';
+import { axeViolations, lastMail, launch, mailTo, open, openAs } from './browser.ts';
 import { people } from './people.ts';
 
 /**
@@ -13,20 +11,12 @@ import { people } from './people.ts';
  */
 const horby = people.partnerHorby;
 const peja = people.partnerPeja;
-const editor = people.partnerEditor;
 
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
 });
 afterAll(() => browser?.close());
-
-async function signIn(page: Page, who: { email: string; password: string }, to: string) {
-	await page.goto(`/sign-in?to=${encodeURIComponent(to)}`);
-	await page.getByLabel('E-postadress').fill(who.email);
-	await page.getByLabel('Lösenord').fill(who.password);
-	await page.getByRole('button', { name: 'Logga in' }).click();
-}
 
 /** axe in this session's language(s): each address must pass with no violations. */
 async function expectAccessible(page: Page, ...paths: string[]) {
@@ -51,11 +41,11 @@ let horbyProfile = '';
 let pejaProfile = '';
 
 test('staff post their organizations’ profiles; a refused form keeps what was typed', async () => {
-	horbySession = await open(browser);
+	// Signed in by the global set-up: the journey starts at the profile form.
+	horbySession = await openAs(browser, 'partnerHorby');
 	const { page } = horbySession;
 	page.setDefaultTimeout(10_000);
-	await signIn(page, horby, '/find-a-partner/profile');
-	await page.waitForURL(/\/find-a-partner\/profile$/);
+	await page.goto('/find-a-partner/profile');
 	expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Profil för Hörby kommun');
 	expect(await page.getByLabel('E-postadress').inputValue()).toBe(horby.email);
 
@@ -102,11 +92,10 @@ test('staff post their organizations’ profiles; a refused form keeps what was 
 	expect(await page.getByRole('status').textContent()).toMatch(/^Profilen är förnyad och gäller till/);
 	await expectAccessible(page, '/find-a-partner/profile', '/en/find-a-partner/profile');
 
-	pejaSession = await open(browser);
+	pejaSession = await openAs(browser, 'partnerPeja');
 	const p = pejaSession.page;
 	p.setDefaultTimeout(10_000);
-	await signIn(p, peja, '/en/find-a-partner/profile');
-	await p.waitForURL(/\/en\/find-a-partner\/profile$/);
+	await p.goto('/en/find-a-partner/profile');
 	await p.locator('#theme-participation').check();
 	await p.locator('#theme-transparency').check();
 	await p.getByLabel('Targets').fill('16.7 16.6');
@@ -226,8 +215,8 @@ test('a contact request arrives without the sender’s address; answering shares
 	const toHorby = await mailTo(horby.email, beforeAnswer);
 	expect(toHorby.text).toContain(peja.email);
 	const toPeja = await mailTo(peja.email, beforeAnswer);
-	// Mail to an organization outside Sweden is in English.
-	expect(toPeja.subject).toBe('Hörby Municipality has answered you');
+	// Mail goes in the recipient's account language: Peja's staff member has kept Swedish.
+	expect(toPeja.subject).toBe('Hörby kommun har svarat dig');
 	expect(toPeja.text).toContain(horby.email);
 	expect(toPeja.text).toContain('Varmt välkomna!');
 	// Once only.
@@ -258,15 +247,16 @@ test('a reported request reaches the editors, who hide and show a profile', asyn
 	await page.getByRole('button', { name: 'Skicka meddelandet' }).click();
 	expect(await page.getByRole('status').textContent()).toContain('Meddelandet är skickat.');
 	const request = await mailTo(peja.email, before);
-	// Peja is outside Sweden: the mail and its link are in English.
-	expect(request.subject).toBe('Hörby Municipality would like to get in touch');
+	// Peja is outside Sweden, but its contact's account is in Swedish: so are the mail and its link.
+	expect(request.subject).toBe('Hörby kommun vill komma i kontakt med er');
 	expect(request.text).not.toContain(horby.email);
 	const link = answerLink(request.text)!;
-	expect(link).toContain('/en/find-a-partner/answer/');
+	expect(link).not.toContain('/en/');
 
+	// The holder reads the page in English.
 	const holder = await open(browser);
 	holder.page.setDefaultTimeout(10_000);
-	await holder.page.goto(link);
+	await holder.page.goto(link.replace('/find-a-partner/', '/en/find-a-partner/'));
 	await holder.page.getByLabel('Why are you reporting the message?').fill('Advertising, not a partnership.');
 	await holder.page.getByRole('button', { name: 'Report to the editors' }).click();
 	expect(await holder.page.getByRole('status').textContent()).toBe(
@@ -274,17 +264,9 @@ test('a reported request reaches the editors, who hide and show a profile', asyn
 	);
 	await holder.context.close();
 
-	const ed = await open(browser);
+	// The editor's session has its second factor (the global set-up turned it on).
+	const ed = await openAs(browser, 'partnerEditor');
 	ed.page.setDefaultTimeout(10_000);
-	await signIn(ed.page, editor, '/admin/partner-search');
-	await ed.page.waitForURL(/\/account\/two-factor\?required$/);
-	await ed.page.getByLabel('Lösenord').fill(editor.password);
-	await ed.page.getByRole('button', { name: 'Börja' }).click();
-	const secret = (await ed.page.locator('code.secret').textContent())!;
-	await ed.page.getByLabel('Kod', { exact: true }).fill(await createOTP(base32.decode(secret)).totp());
-	await ed.page.getByRole('button', { name: 'Slå på' }).click();
-	await ed.page.waitForSelector('text=Klart!');
-
 	await ed.page.goto('/admin/partner-search');
 	expect(await ed.page.getByRole('heading', { level: 1 }).textContent()).toBe('Hitta partner: granskning');
 	const reported = ed.page.getByRole('region', { name: 'Anmälda meddelanden' });

@@ -72,3 +72,32 @@ export const people = {
 		role: 'editor'
 	}
 } as const;
+
+export type Person = keyof typeof people;
+
+/**
+ * The people whose journeys are not about signing in: the global set-up signs each in once (with
+ * two-step verification for editors and admins), and their journeys start from that session.
+ * The sign-in journeys (editor, author, reader, lockedOut) sign in themselves.
+ */
+export const preparedPeople = [
+	'admin',
+	'leaving',
+	'usersAdmin',
+	'writer',
+	'publisher',
+	'mediaEditor',
+	'topicsEditor',
+	'xssEditor',
+	'registryEditor',
+	'coordinator',
+	'tableAdmin',
+	'tableEditor',
+	'tableAuthor',
+	'tableReader',
+	'partnerHorby',
+	'partnerPeja',
+	'partnerEditor'
+] as const satisfies readonly Person[];
+
+export type PreparedPerson = (typeof preparedPeople)[number];

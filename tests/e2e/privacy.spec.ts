@@ -30,7 +30,7 @@ test('a user downloads their data, then deletes the account and cannot sign in a
 
 	await page.getByLabel('Skriv ditt lösenord för att radera kontot').fill('inte rätt lösenord alls');
 	await page.getByRole('button', { name: 'Radera mitt konto' }).click();
-	expect(await page.getByRole('alert').textContent()).toContain('Lösenordet stämmer inte.');
+	expect(await page.locator('#delete-password-error').textContent()).toContain('Lösenordet stämmer inte.');
 	await page.getByLabel('Skriv ditt lösenord för att radera kontot').fill(people.leaving.password);
 	await page.getByRole('button', { name: 'Radera mitt konto' }).click();
 	await page.waitForURL((u) => u.pathname === '/');
@@ -39,6 +39,6 @@ test('a user downloads their data, then deletes the account and cannot sign in a
 	await page.getByLabel('E-postadress').fill(people.leaving.email);
 	await page.getByLabel('Lösenord').fill(people.leaving.password);
 	await page.getByRole('button', { name: 'Logga in' }).click();
-	expect(await page.getByRole('alert').textContent()).toBe('Fel e-postadress eller lösenord.');
+	expect(await page.locator('#email-error').textContent()).toBe('Fel e-postadress eller lösenord.');
 	await context.close();
 });

@@ -79,7 +79,7 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	await signInAgain();
 	await page.getByLabel('Kod', { exact: true }).fill('000000');
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
-	expect(await page.getByRole('alert').textContent()).toBe('Koden stämmer inte. Försök igen.');
+	expect(await page.locator('#code-error').textContent()).toBe('Kod: Koden stämmer inte. Försök igen.');
 	await page.getByLabel('Kod', { exact: true }).fill(await totp());
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
 	await page.waitForURL(/\/admin$/);
@@ -92,7 +92,7 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	await signInAgain();
 	await page.getByLabel('Kod', { exact: true }).fill(backupCodes[0]!);
 	await page.getByRole('button', { name: 'Fortsätt' }).click();
-	expect(await page.getByRole('alert').textContent()).toBe('Koden stämmer inte. Försök igen.');
+	expect(await page.locator('#code-error').textContent()).toBe('Kod: Koden stämmer inte. Försök igen.');
 	await context.close();
 });
 
@@ -116,14 +116,14 @@ test('repeated wrong passwords lock the account for a while, with the same answe
 		await page.getByLabel('Email address').fill(people.lockedOut.email);
 		await page.getByLabel('Password').fill(`wrong password number ${i}`);
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		expect(await page.getByRole('alert').textContent()).toBe('Wrong email address or password.');
+		expect(await page.locator('#email-error').textContent()).toBe('Wrong email address or password.');
 		// What was typed stays, except the password.
 		expect(await page.getByLabel('Email address').inputValue()).toBe(people.lockedOut.email);
 	}
 	await page.getByLabel('Email address').fill(people.lockedOut.email);
 	await page.getByLabel('Password').fill(people.lockedOut.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	expect(await page.getByRole('alert').textContent()).toMatch(
+	expect(await page.locator('#email-error').textContent()).toMatch(
 		/^Too many failed attempts\. Try again in 1[45] minutes\.$/
 	);
 	expect(page.url()).toMatch(/\/en\/sign-in$/);
@@ -131,7 +131,7 @@ test('repeated wrong passwords lock the account for a while, with the same answe
 	await page.getByLabel('Email address').fill('nobody@example.se');
 	await page.getByLabel('Password').fill('whatever it may be');
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	expect(await page.getByRole('alert').textContent()).toBe('Wrong email address or password.');
+	expect(await page.locator('#email-error').textContent()).toBe('Wrong email address or password.');
 	await context.close();
 });
 
@@ -159,17 +159,19 @@ test('a forgotten password is reset through the link in the mail, and the link w
 	await page.getByRole('button', { name: 'Spara lösenordet' }).click();
 	await page.waitForURL(/\/sign-in\?notice=password-changed$/);
 	await signIn(page, people.admin.email, 'ett nytt och långt lösenord för admin');
-	// Signed in: an admin is sent on to set up two-step verification.
-	await page.waitForURL(/\/account\/two-factor\?required$/);
+	// The new password works: the admin (given two-step verification by the set-up) is asked for the code.
+	await page.waitForURL(/\/sign-in\/two-factor/);
 
 	// Used once, the link leads nowhere.
 	const again = await context.newPage();
 	await again.goto(link);
 	await again.getByLabel('Nytt lösenord').fill('ytterligare ett långt lösenord');
 	await again.getByRole('button', { name: 'Spara lösenordet' }).click();
-	expect(await again.getByRole('alert').textContent()).toBe(
-		'Länken har gått ut eller redan använts. Be om en ny länk.'
+	expect(await again.locator('#password-error').textContent()).toBe(
+		'Länk: Länken har gått ut eller redan använts. Be om en ny länk.'
 	);
+	// The summary at the top links to the field that says so.
+	expect(await again.locator('.error-summary a').getAttribute('href')).toBe('#password');
 	await context.close();
 });
 
@@ -197,6 +199,7 @@ test('the sign-in, workspace and account pages have no WCAG 2.1 A/AA violations,
 	await page.goto('/sign-in');
 	await signIn(page, people.reader.email, 'not the password at all');
 	expect(await axeViolations(page)).toEqual([]);
-	expect(await page.getByLabel('E-postadress').getAttribute('aria-describedby')).toBe('sign-in-error');
+	expect(await page.getByLabel('E-postadress').getAttribute('aria-describedby')).toBe('email-error');
+	expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#email');
 	await context.close();
 });

@@ -2,18 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createOTP } from '@better-auth/utils/otp';
-import { base32 } from '@better-auth/utils/base32';
-import { baseUrl, launch, open } from './browser.ts';
-import { people } from './people.ts';
+import { baseUrl, launch, open, sessionOf } from './browser.ts';
 import { materialise, xssVectors, type XssVector } from './xss-vectors.ts';
-
-/**
- * This journey's editor. setup.ts creates everyone in people.ts; an `xssEditor` of its own there
- * keeps its two-step set-up from racing another journey's. Until it exists, people.editor is
- * borrowed, which is only safe when this file runs alone.
- */
-const editor = (people as Record<string, { email: string; password: string }>)['xssEditor'] ?? people.editor;
 
 /** An HTTP server on 127.0.0.1 that records every request: any hit means a vector ran. */
 interface Listener {
@@ -356,21 +346,8 @@ test(
 			html: materialise(vector, i + 1, `${listener.origin}/hit/${i + 1}`)
 		}));
 
-		// The editor signs in with two-step verification (set up on the first sign-in).
-		const { page, context } = await open(browser);
-		await page.goto('/sign-in');
-		await page.getByLabel('E-postadress').fill(editor.email);
-		await page.getByLabel('Lösenord').fill(editor.password);
-		await page.getByRole('button', { name: 'Logga in' }).click();
-		await page.waitForURL(/\/account\/two-factor\?required$/);
-		await page.getByLabel('Lösenord').fill(editor.password);
-		await page.getByRole('button', { name: 'Börja' }).click();
-		const secret = (await page.locator('code.secret').textContent())!;
-		await page.getByLabel('Kod', { exact: true }).fill(await createOTP(base32.decode(secret)).totp());
-		await page.getByRole('button', { name: 'Slå på' }).click();
-		expect(await page.getByRole('status').textContent()).toBe('Klart! Tvåstegsverifiering är påslagen.');
-		const cookie = (await context.cookies(baseUrl())).map((c) => `${c.name}=${c.value}`).join('; ');
-		await context.close();
+		// The editor's session, signed in with two-step verification by the global set-up.
+		const cookie = sessionOf('xssEditor').cookie;
 
 		// Vectors with an <img> may be refused (not in the media library): each is saved on its own,
 		// so its outcome is its own. The rest go a dozen to an article.

@@ -1,63 +1,48 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { localizePath, messages } from '#lib/i18n/index.ts';
-import { appAccounts } from '#lib/server/app/accounts.ts';
-import { authorize } from '#lib/server/kernel/policy.ts';
-import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { deleteOwnAccount } from '#lib/server/accounts/privacy.ts';
+import { localizePath } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
-import { accountsPolicy } from '#lib/server/accounts/policy.ts';
+import { deleteOwnAccount, endOtherSessions, endSession } from '#lib/server/accounts/commands.ts';
+import { listOwnSessions } from '#lib/server/accounts/queries.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm } from '#lib/server/kernel/input.ts';
 
-export const load: PageServerLoad = async ({ locals, request, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user)
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname)}`);
-	await forPage(locals.locale, () => authorize(locals.user, accountsPolicy.manageOwnAccount));
-	const { auth } = await appAccounts();
-	const sessions = await auth.api.listSessions({ headers: request.headers });
+	const me = locals.user;
 	return {
-		me: { name: locals.user.name, email: locals.user.email, role: locals.user.role },
-		// Never the tokens: the page names sessions by id, the action looks the token up.
-		sessions: sessions
-			.map((s) => ({
-				id: s.id,
-				current: s.id === locals.user!.sessionId,
-				userAgent: s.userAgent ?? null,
-				ipAddress: s.ipAddress ?? null,
-				createdAt: new Date(s.createdAt).toISOString(),
-				updatedAt: new Date(s.updatedAt).toISOString()
-			}))
-			.sort((a, b) => Number(b.current) - Number(a.current) || b.updatedAt.localeCompare(a.updatedAt))
+		me: { name: me.name, email: me.email, role: me.role },
+		sessions: await forPage(locals.locale, async () => listOwnSessions(await db(), me, me.sessionId))
 	};
 };
 
+// A failure names its form (`form`), so the page shows the message by the right one.
 export const actions: Actions = {
 	/** Ends one of the user's own sessions. */
 	end: async ({ request, locals }) => {
-		if (!locals.user) return fail(401);
-		const id = String((await request.formData()).get('session') ?? '');
-		const { auth } = await appAccounts();
-		const own = await auth.api.listSessions({ headers: request.headers });
-		const target = own.find((s) => s.id === id);
-		if (!target) return fail(404, { error: messages(locals.locale).errors.notFound });
-		await auth.api.revokeSession({ body: { token: target.token }, headers: request.headers });
-		return { ended: true };
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { form: 'end' }, async () => {
+			await endSession(await db(), locals.user, form);
+			return { ended: true };
+		});
 	},
+	/** Ends every session but this one. */
+	endOthers: async ({ locals }) =>
+		forAction(locals.locale, { form: 'endOthers' }, async () => {
+			await endOtherSessions(await db(), locals.user, locals.user?.sessionId);
+			return { ended: true };
+		}),
 	/** Deletes the account after the password is given again; then the visitor is signed out. */
 	delete: async ({ request, locals, cookies }) => {
-		const password = String((await request.formData()).get('password') ?? '');
-		const result = await forAction(locals.locale, {}, async () => {
-			await deleteOwnAccount(await db(), locals.user, password);
+		const form = (await requestForm(request)) ?? new FormData();
+		const failed = await forAction(locals.locale, { form: 'delete' }, async () => {
+			await deleteOwnAccount(await db(), locals.user, form);
 			return null;
 		});
-		if (result) return result;
+		if (failed) return failed;
 		for (const { name } of cookies.getAll())
 			if (name.includes('partnerskap.')) cookies.delete(name, { path: '/' });
 		redirect(303, `${localizePath(locals.locale, '/')}`);
-	},
-	endOthers: async ({ request, locals }) => {
-		if (!locals.user) return fail(401);
-		const { auth } = await appAccounts();
-		await auth.api.revokeOtherSessions({ headers: request.headers });
-		return { ended: true };
 	}
 };

@@ -1,18 +1,25 @@
-import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { messages } from '#lib/i18n/index.ts';
+import { NotFoundError } from '#lib/server/kernel/errors.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
-import { listProfiles, partnerSearchOptions, suggestedMatches } from '#lib/server/partner-search/service.ts';
+import { readProfileFilter } from '#lib/server/partner-search/input.ts';
+import { readNames, searchOptions } from '#lib/server/partner-search/names.ts';
+import { listProfiles } from '#lib/server/partner-search/profiles/queries.ts';
+import { suggestedMatches } from '#lib/server/partner-search/matching/queries.ts';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const database = await db();
-	const listing = await forPage(locals.locale, () => listProfiles(database, locals.locale, url.searchParams));
-	// A page past the end does not exist (rather than "8 profiles" and none shown).
-	if (listing.page > listing.pages) error(404, messages(locals.locale).errors.notFound);
-	const [options, suggestions] = await Promise.all([
-		partnerSearchOptions(database, locals.locale),
-		suggestedMatches(database, locals.user, locals.locale)
-	]);
-	return { listing, options, suggestions, signedIn: !!locals.user };
-};
+export const load: PageServerLoad = async ({ locals, url }) =>
+	forPage(locals.locale, async () => {
+		const filter = readProfileFilter(url.searchParams);
+		const database = await db();
+		// The names of themes and goals, read once for the listing, the suggestions and the filters.
+		const names = await readNames(database, locals.locale);
+		const listing = await listProfiles(database, names, filter);
+		// A page past the end does not exist (rather than "8 profiles" and none shown).
+		if (listing.page > listing.pages) throw new NotFoundError('Page');
+		return {
+			listing,
+			options: searchOptions(names),
+			suggestions: await suggestedMatches(database, locals.user, names),
+			signedIn: !!locals.user
+		};
+	});

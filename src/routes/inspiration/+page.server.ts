@@ -3,23 +3,29 @@ import { messages } from '#lib/i18n/index.ts';
 import type { PageServerLoad } from './$types';
 import { db } from '#lib/server/app/database.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
-import { findInspiration } from '#lib/server/content/service.ts';
+import { readQuery } from '#lib/server/kernel/input.ts';
+import { inspirationQuery } from '#lib/server/content/input.ts';
+import { findInspiration } from '#lib/server/content/listing.ts';
 import { listThemes } from '#lib/server/taxonomy/themes.ts';
-import { listGoals } from '#lib/server/taxonomy/goals.ts';
+import { goalOfTarget, listGoals } from '#lib/server/taxonomy/goals.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
-	const { filter, result } = await forPage(locals.locale, () =>
-		findInspiration(database, locals.locale, url.searchParams)
-	);
+	const { filter, result } = await forPage(locals.locale, async () => {
+		const filter = readQuery(url.searchParams, inspirationQuery, 'content');
+		return { filter, result: await findInspiration(database, locals.locale, filter) };
+	});
 	// A page past the end does not exist (rather than a page saying "8 hits" and showing none).
 	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
 	const [themes, goals] = await Promise.all([
 		listThemes(database, locals.locale),
 		listGoals(database, locals.locale)
 	]);
+	const { sdg, ...chosen } = filter;
 	return {
-		filter,
+		filter: { ...chosen, goal: sdg?.goal, target: sdg?.target },
+		/** The goal whose targets the target filter offers: the chosen goal, or the chosen target's. */
+		scopeGoal: sdg?.goal ?? (sdg?.target ? goalOfTarget(sdg.target) : undefined),
 		result,
 		themeNames: Object.fromEntries(themes.map((t) => [t.key, t.name])),
 		/** Theme keys in their editorial order (principles first), for the theme filter. */

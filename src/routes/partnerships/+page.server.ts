@@ -3,20 +3,22 @@ import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
-import { findPartnerships } from '#lib/server/partnerships/service.ts';
-import { partnershipFilterOptions } from '#lib/server/partnerships/queries.ts';
+import { can } from '#lib/server/kernel/policy.ts';
+import { readPartnershipFilter } from '#lib/server/partnerships/input.ts';
+import { findPartnerships } from '#lib/server/partnerships/queries.ts';
+import { partnershipFilterOptions } from '#lib/server/partnerships/pickers.ts';
 import { partnershipMap } from '#lib/server/partnerships/map.ts';
+import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 import { listThemes } from '#lib/server/taxonomy/themes.ts';
 import { listGoals } from '#lib/server/taxonomy/goals.ts';
 import { countyNames } from '#lib/server/taxonomy/counties.ts';
-import { can } from '#lib/server/kernel/policy.ts';
-import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
-	const { filter, result } = await forPage(locals.locale, () =>
-		findPartnerships(database, locals.locale, url.searchParams, 50, { withMap: true })
-	);
+	const { filter, result } = await forPage(locals.locale, async () => {
+		const filter = readPartnershipFilter(url.searchParams);
+		return { filter, result: await findPartnerships(database, locals.locale, filter, 50, { withMap: true }) };
+	});
 	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
 	const [themes, goals, options] = await Promise.all([
 		listThemes(database, locals.locale),
@@ -25,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	]);
 	const counties = countyNames();
 	return {
-		canCreate: can(locals.user, partnershipsPolicy.editAny),
+		canCreate: can(locals.user, partnershipsPolicy.create),
 		filter,
 		result: { ...result, map: undefined },
 		map: partnershipMap(result.map, locals.locale),

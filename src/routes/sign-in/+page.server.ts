@@ -2,46 +2,48 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages, plural } from '#lib/i18n/index.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
-import { signIn, signInInput } from '#lib/server/accounts/sign-in.ts';
-import { localTarget } from '#lib/server/kernel/redirect.ts';
 import { db } from '#lib/server/app/database.ts';
+import { signIn } from '#lib/server/accounts/sign-in.ts';
+import { signInQuery } from '#lib/server/accounts/input.ts';
+import { forPage } from '#lib/server/kernel/http.ts';
+import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
+import { localTarget } from '#lib/server/kernel/redirect.ts';
 
-export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user)
-		redirect(303, localTarget(url.searchParams.get('to'), localizePath(locals.locale, '/admin')));
-	return { notice: url.searchParams.get('notice') };
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const { to, notice } = await forPage(locals.locale, () =>
+		readQuery(url.searchParams, signInQuery, 'accounts')
+	);
+	if (locals.user) redirect(303, localTarget(to ?? null, localizePath(locals.locale, '/admin')));
+	return { notice: notice ?? null };
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, url, getClientAddress }) => {
 		const m = messages(locals.locale).accounts.auth;
-		const form = await request.formData();
-		const parsed = signInInput.safeParse({
-			email: form.get('email') ?? '',
-			password: form.get('password') ?? ''
-		});
-		const email = String(form.get('email') ?? '').slice(0, 254);
-		if (!parsed.success) return fail(400, { email, error: m.invalid });
+		const { to } = await forPage(locals.locale, () => readQuery(url.searchParams, signInQuery, 'accounts'));
+		const form = (await requestForm(request)) ?? new FormData();
+		const typed = typedValues(form).email;
+		const email = typeof typed === 'string' ? typed : '';
+		// Whatever went wrong, it is said at the address (the answer never tells which part was wrong).
+		const failure = (status: number, message: string) =>
+			fail(status, { email, problems: [{ field: 'email', message }] });
 		const { auth, throttle } = await appAccounts();
-		const outcome = await signIn(auth, throttle, await db(), {
-			...parsed.data,
+		const outcome = await signIn(auth, throttle, await db(), form, {
 			ip: getClientAddress(),
 			userAgent: request.headers.get('user-agent')
 		});
 		if (!outcome.ok) {
 			if (outcome.reason === 'locked') {
 				const minutes = Math.max(1, Math.ceil((outcome.waitSeconds ?? 60) / 60));
-				return fail(429, { email, error: plural(locals.locale, m.locked, minutes) });
+				return failure(429, plural(locals.locale, m.locked, minutes));
 			}
-			return fail(outcome.reason === 'unverified' ? 403 : 400, {
-				email,
-				error: outcome.reason === 'unverified' ? m.unverified : m.invalid
-			});
+			if (outcome.reason === 'unverified') return failure(403, m.unverified);
+			return failure(400, m.invalid);
 		}
-		const to = localTarget(url.searchParams.get('to'), localizePath(locals.locale, '/admin'));
+		const target = localTarget(to ?? null, localizePath(locals.locale, '/admin'));
 		if (outcome.secondFactor) {
-			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(to)}`);
+			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(target)}`);
 		}
-		redirect(303, to);
+		redirect(303, target);
 	}
 };

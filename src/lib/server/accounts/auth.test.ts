@@ -8,7 +8,7 @@ import { auditLog } from '../kernel/schema.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { resetMailTransport, sendMail } from '../kernel/mail.ts';
 import { createAuth, type Auth } from './auth.ts';
-import { createStaffUser } from './service.ts';
+import { createStaffUser } from './commands.ts';
 
 const baseURL = 'http://localhost:3999';
 

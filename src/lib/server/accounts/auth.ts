@@ -6,13 +6,15 @@ import { createAccessControl } from 'better-auth/plugins/access';
 import { defaultStatements } from 'better-auth/plugins/admin/access';
 import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
-import { maxPasswordLength, minPasswordLength } from './limits.ts';
-import { passwordProblem } from './password-policy.ts';
-import type { Database } from '../kernel/database.ts';
-import * as schema from './schema.ts';
-import { audit } from '../kernel/audit.ts';
 import { messages, format, isLocale } from '#lib/i18n/index.ts';
+import type { AuditEntry } from '../kernel/audit.ts';
+import type { Database } from '../kernel/database.ts';
 import type { Mail } from '../kernel/mail.ts';
+import type { Actor } from '../kernel/policy.ts';
+import { runCommand, runSystemChange } from '../kernel/write.ts';
+import { maxPasswordLength, minPasswordLength, passwordProblem } from './password-policy.ts';
+import * as schema from './schema.ts';
+import { accountsPolicy } from './policy.ts';
 
 export interface AuthOptions {
 	db: Database;
@@ -22,6 +24,52 @@ export interface AuthOptions {
 	sendMail: (mail: Mail) => Promise<void>;
 	/** Added last (the SvelteKit cookie bridge must come after every other plugin). */
 	plugins?: BetterAuthPlugin[];
+}
+
+/** A user as better-auth hands it over, as the actor commands take: an unknown role is a reader. */
+export function actorOf(u: { id: string; role?: unknown }): NonNullable<Actor> {
+	const role = schema.roles.find((r) => r === u.role) ?? 'reader';
+	return { id: u.id, role };
+}
+
+/**
+ * Logs an event of signing in or out (better-auth's hooks below, the sign-in throttle, turning on
+ * a second factor): under the person when they are known, else under nobody (a failed attempt
+ * names the address instead). Nothing else changes, so it is its own small transaction.
+ */
+export async function recordAuthEvent(
+	db: Database,
+	who: Actor,
+	event: Omit<AuditEntry, 'actorId'>
+): Promise<void> {
+	const change = { result: undefined, audit: event, public: false };
+	if (!who) await runSystemChange(db, async () => change);
+	else
+		await runCommand(db, who, {
+			rule: accountsPolicy.manageOwnAccount,
+			parse: () => undefined,
+			work: async () => change
+		});
+}
+
+/**
+ * Someone chose a password through a mailed link: that proves the address (an invitee's first
+ * sign-in needs no other confirmation), and it is logged. better-auth calls this after it saved
+ * the password (its own connection, so this is a transaction of its own).
+ */
+async function passwordWasReset(db: Database, who: NonNullable<Actor>): Promise<void> {
+	await runCommand(db, who, {
+		rule: accountsPolicy.manageOwnAccount,
+		parse: () => undefined,
+		work: async (tx) => {
+			await tx.update(schema.user).set({ emailVerified: true }).where(eq(schema.user.id, who.id));
+			return {
+				result: undefined,
+				audit: { action: 'auth.password-reset', subject: `user:${who.id}` },
+				public: false
+			};
+		}
+	});
 }
 
 // Roles as the admin plugin knows them. Nobody gets "impersonate".
@@ -68,25 +116,27 @@ function auditSignIns(db: Database): BetterAuthPlugin {
 						const ip = ctx.request?.headers.get('x-client-ip') ?? ctx.headers?.get('x-client-ip') ?? null;
 						const email = typeof ctx.body?.email === 'string' ? ctx.body.email.slice(0, 200) : undefined;
 						if (isAPIError(returned)) {
-							await audit(db, {
-								actorId: null,
+							await recordAuthEvent(db, null, {
 								action: 'auth.sign-in-failed',
 								subject: email ? `email:${email}` : undefined,
 								after: { path: ctx.path, code: returned.body?.code ?? null },
 								ip
 							});
 						} else if (returned?.twoFactorRedirect) {
-							await audit(db, {
-								actorId: null,
+							await recordAuthEvent(db, null, {
 								action: 'auth.sign-in-second-factor',
 								subject: email && `email:${email}`,
 								ip
 							});
 						} else if (ctx.context.newSession) {
-							const id = ctx.context.newSession.user.id;
-							await audit(db, { actorId: id, action: 'auth.sign-in', subject: `user:${id}`, ip });
+							const who = actorOf(ctx.context.newSession.user);
+							await recordAuthEvent(db, who, { action: 'auth.sign-in', subject: `user:${who.id}`, ip });
 						} else if (ctx.path === '/sign-out') {
-							await audit(db, { actorId: ctx.context.session?.user.id ?? null, action: 'auth.sign-out', ip });
+							const signedOut = ctx.context.session?.user;
+							await recordAuthEvent(db, signedOut ? actorOf(signedOut) : null, {
+								action: 'auth.sign-out',
+								ip
+							});
 						}
 					})
 				}
@@ -134,9 +184,7 @@ export function createAuth(options: AuthOptions) {
 			sendResetPassword: async ({ user, url }) =>
 				options.sendMail(mailFor(user.emailVerified ? 'reset' : 'invite', user, url)),
 			// Choosing a password through the mailed link proves the address.
-			onPasswordReset: async ({ user: who }) => {
-				await options.db.update(schema.user).set({ emailVerified: true }).where(eq(schema.user.id, who.id));
-			}
+			onPasswordReset: async ({ user: who }) => passwordWasReset(options.db, actorOf(who))
 		},
 		emailVerification: {
 			sendOnSignUp: true,

@@ -1,5 +1,8 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { maxPasswordLength, minPasswordLength } from './limits.ts';
+
+/** Password length bounds: at least 12 characters, up to 128 (ASVS 2.1.1–2.1.2). */
+export const minPasswordLength = 12;
+export const maxPasswordLength = 128;
 
 /** About 49,000 passwords seen in breaches (zxcvbn-ts's common list), compared without case. */
 const common = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));

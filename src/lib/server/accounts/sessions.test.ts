@@ -4,7 +4,7 @@ import { testDatabases } from '../test/databases.ts';
 import { cookiesOf } from '../test/cookies.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { createAuth, type Auth } from './auth.ts';
-import { createStaffUser } from './service.ts';
+import { createStaffUser } from './commands.ts';
 import { currentUser, staffIdleMinutes } from './sessions.ts';
 import { session } from './schema.ts';
 

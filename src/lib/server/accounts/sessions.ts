@@ -1,5 +1,6 @@
-import type { Auth } from './auth.ts';
+import { actorOf, type Auth } from './auth.ts';
 import type { Role } from './schema.ts';
+import { staff } from '../kernel/policy.ts';
 import { config } from '../kernel/config.ts';
 
 /** Staff sessions end after this long without a request. */
@@ -17,8 +18,6 @@ export interface SignedInUser {
 	sessionId: string;
 }
 
-const staff: Role[] = ['admin', 'editor', 'author'];
-
 /**
  * The signed-in user behind a request, or null. Ends sessions that have been idle too long
  * (staff) or lived too long (everyone) before they are refreshed.
@@ -26,11 +25,12 @@ const staff: Role[] = ['admin', 'editor', 'author'];
 export async function currentUser(auth: Auth, headers: Headers): Promise<SignedInUser | null> {
 	const stored = await auth.api.getSession({ headers, query: { disableRefresh: true } });
 	if (!stored) return null;
-	const role = (stored.user.role ?? 'reader') as Role;
+	const { role } = actorOf(stored.user);
 	const now = Date.now();
 	const idle = now - new Date(stored.session.updatedAt).getTime();
 	const age = now - new Date(stored.session.createdAt).getTime();
-	if ((staff.includes(role) && idle > staffIdleMinutes * 60_000) || age > absoluteDays * 86_400_000) {
+	const isStaff = (staff as readonly Role[]).includes(role);
+	if ((isStaff && idle > staffIdleMinutes * 60_000) || age > absoluteDays * 86_400_000) {
 		await auth.api.revokeSession({ body: { token: stored.session.token }, headers });
 		return null;
 	}
@@ -42,7 +42,7 @@ export async function currentUser(auth: Auth, headers: Headers): Promise<SignedI
 		name: fresh.user.name,
 		email: fresh.user.email,
 		role,
-		locale: (fresh.user as { locale?: string }).locale ?? 'sv',
+		locale: fresh.user.locale ?? 'sv',
 		twoFactorEnabled: !!fresh.user.twoFactorEnabled,
 		sessionId: fresh.session.id
 	};

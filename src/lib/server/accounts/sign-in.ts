@@ -1,41 +1,58 @@
 import { isAPIError } from 'better-auth/api';
-import { z } from 'zod';
 import type { Database } from '../kernel/database.ts';
-import { audit } from '../kernel/audit.ts';
-import type { Auth } from './auth.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { readForm } from '../kernel/input.ts';
+import { recordAuthEvent, type Auth } from './auth.ts';
 import type { SignInThrottle } from './throttle.ts';
+import { newPasswordForm, resetRequestForm, secondFactorForm, signInForm } from './input.ts';
 
-export const signInInput = z.object({
-	email: z.string().trim().max(254),
-	password: z.string().max(1000)
-});
+/**
+ * The ways in: a password (counted by the throttle), the second step, and a forgotten password.
+ * better-auth does the work and logs through its hooks (auth.ts); these read the forms and give
+ * answers that never say whether an account exists.
+ */
+
+type Raw = FormData | Record<string, unknown>;
 
 export type SignInOutcome =
 	| { ok: true; headers: Headers; secondFactor: boolean }
 	| { ok: false; reason: 'invalid' | 'unverified' | 'locked'; waitSeconds?: number };
 
+/** Where a sign-in attempt comes from. */
+export interface Client {
+	ip: string;
+	userAgent?: string | null;
+}
+
 /**
  * One sign-in attempt: refused while the account or address is locked out, counted when it fails.
- * The answer never says whether the account exists.
+ * A form that is not an address and a password is refused like a wrong password.
  */
 export async function signIn(
 	auth: Auth,
 	throttle: SignInThrottle,
 	db: Database,
-	input: { email: string; password: string; ip: string; userAgent?: string | null }
+	raw: Raw,
+	client: Client
 ): Promise<SignInOutcome> {
-	const waitSeconds = await throttle.blockedFor(input.email, input.ip);
+	let input;
+	try {
+		input = readForm(raw, signInForm, 'accounts');
+	} catch (error) {
+		if (error instanceof ValidationError) return { ok: false, reason: 'invalid' };
+		throw error;
+	}
+	const waitSeconds = await throttle.blockedFor(input.email, client.ip);
 	if (waitSeconds > 0) {
-		await audit(db, {
-			actorId: null,
+		await recordAuthEvent(db, null, {
 			action: 'auth.sign-in-blocked',
-			subject: `email:${input.email.slice(0, 254)}`,
-			ip: input.ip
+			subject: `email:${input.email}`,
+			ip: client.ip
 		});
 		return { ok: false, reason: 'locked', waitSeconds };
 	}
-	const headers = new Headers({ 'x-client-ip': input.ip });
-	if (input.userAgent) headers.set('user-agent', input.userAgent.slice(0, 500));
+	const headers = new Headers({ 'x-client-ip': client.ip });
+	if (client.userAgent) headers.set('user-agent', client.userAgent.slice(0, 500));
 	try {
 		const result = await auth.api.signInEmail({
 			body: { email: input.email, password: input.password, rememberMe: true },
@@ -50,8 +67,61 @@ export async function signIn(
 		};
 	} catch (error) {
 		if (!isAPIError(error)) throw error;
-		await throttle.failed(input.email, input.ip);
+		await throttle.failed(input.email, client.ip);
 		if (error.body?.code === 'EMAIL_NOT_VERIFIED') return { ok: false, reason: 'unverified' };
 		return { ok: false, reason: 'invalid' };
+	}
+}
+
+/**
+ * The second step: six digits from the app, or one of the single-use backup codes. The cookies
+ * of the first step (in `headers`) say who is signing in; a wrong code is `badCode` on `code`.
+ */
+export async function verifySecondFactor(auth: Auth, raw: Raw, headers: Headers): Promise<void> {
+	const problem = new ValidationError([{ field: 'code', code: 'badCode' }], 'accounts');
+	let code: string;
+	try {
+		({ code } = readForm(raw, secondFactorForm, 'accounts'));
+	} catch (error) {
+		if (error instanceof ValidationError) throw problem;
+		throw error;
+	}
+	try {
+		if (/^\d{6}$/.test(code)) await auth.api.verifyTOTP({ body: { code }, headers });
+		else await auth.api.verifyBackupCode({ body: { code }, headers });
+	} catch (error) {
+		if (isAPIError(error)) throw problem;
+		throw error;
+	}
+}
+
+/**
+ * "Forgot your password": a mail with a one-time link, at most five a window per client address.
+ * The same answer whether or not the account exists; false when the address has asked too often.
+ */
+export async function requestPasswordReset(
+	auth: Auth,
+	throttle: SignInThrottle,
+	raw: Raw,
+	client: Client,
+	redirectTo: string
+): Promise<boolean> {
+	const { email } = readForm(raw, resetRequestForm, 'accounts');
+	if (!(await throttle.resetAllowed(client.ip))) return false;
+	await auth.api.requestPasswordReset({ body: { email, redirectTo } });
+	return true;
+}
+
+/**
+ * A new password through the mailed link: the policy first (as typed), then better-auth, which
+ * ends every session and logs the change (auth.ts). A used or expired link is `tokenInvalid`.
+ */
+export async function choosePassword(auth: Auth, raw: Raw): Promise<void> {
+	const { token, password } = readForm(raw, newPasswordForm, 'accounts');
+	try {
+		await auth.api.resetPassword({ body: { token, newPassword: password } });
+	} catch (error) {
+		if (isAPIError(error)) throw new ValidationError([{ field: 'token', code: 'tokenInvalid' }], 'accounts');
+		throw error;
 	}
 }

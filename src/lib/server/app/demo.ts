@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from '../kernel/database.ts';
 import { runSystemChange } from '../kernel/write.ts';
-import { addToLibrary } from '../media/service.ts';
+import { addToLibrary } from '../media/commands.ts';
 import type { MediaStore } from '../media/store.ts';
 import { attachDocument, missingDemoDocuments } from '../partnerships/demo.ts';
 
@@ -21,7 +21,11 @@ export async function addDemoDocuments(db: Database, store: MediaStore): Promise
 			await attachDocument(tx, doc.partnershipId, item.id, doc.title);
 			return {
 				result: item.id,
-				audit: { action: 'partnership.document.demo', subject: `partnership:${doc.partnershipId}`, after: { mediaId: item.id } },
+				audit: {
+					action: 'partnership.document.demo',
+					subject: `partnership:${doc.partnershipId}`,
+					after: { mediaId: item.id }
+				},
 				public: true
 			};
 		});

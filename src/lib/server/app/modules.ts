@@ -19,3 +19,8 @@ export const modules: readonly Module[] = [
 	contentModule,
 	partnerSearchModule
 ];
+
+/** The modules that keep links to themes, for a topic merge (taxonomy/topics.ts). */
+export const themeMergers = modules.flatMap((m) =>
+	m.themeMerged ? [{ module: m.name, merge: m.themeMerged }] : []
+);

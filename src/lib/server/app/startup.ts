@@ -1,6 +1,7 @@
 import { config } from '../kernel/config.ts';
 import { openDatabase, type Database, type DatabaseHandle } from '../kernel/database.ts';
 import { logger } from '../kernel/logger.ts';
+import type { Module } from '../kernel/module.ts';
 import { seedTaxonomy } from '../taxonomy/seed.ts';
 import { modules } from './modules.ts';
 import { addDemoDocuments } from './demo.ts';
@@ -14,19 +15,18 @@ import type { MediaStore } from '../media/store.ts';
  */
 export async function prepareDatabase(
 	db: Database,
-	options: { demo: boolean; store?: MediaStore }
+	options: { demo: boolean; store?: MediaStore; modules?: readonly Module[] }
 ): Promise<void> {
+	const list = options.modules ?? modules;
 	await seedTaxonomy(db);
-	for (const m of modules) await m.reference?.(db);
+	for (const m of list) await m.reference?.(db);
 	if (!options.demo) return;
-	for (const m of modules) await m.demo?.(db);
+	for (const m of list) await m.demo?.(db);
 	if (options.store) await addDemoDocuments(db, options.store);
 }
 
 /** The database the settings name (DATABASE_URL, else PGlite under DATA_DIR), migrated and prepared. */
-export async function openConfiguredDatabase(
-	options: { demo?: boolean } = {}
-): Promise<DatabaseHandle> {
+export async function openConfiguredDatabase(options: { demo?: boolean } = {}): Promise<DatabaseHandle> {
 	const settings = config();
 	const handle = await openDatabase(
 		settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir }
@@ -41,8 +41,8 @@ export async function openConfiguredDatabase(
 }
 
 /** Each module's periodic work, one after another; a failure is logged and the rest still run. */
-export async function runTicks(db: Database): Promise<void> {
-	for (const m of modules) {
+export async function runTicks(db: Database, list: readonly Module[] = modules): Promise<void> {
+	for (const m of list) {
 		if (!m.tick) continue;
 		try {
 			await m.tick(db);

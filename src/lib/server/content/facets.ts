@@ -1,7 +1,15 @@
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { rows } from '../kernel/rows.ts';
 import { contentVersion } from '../kernel/content-version.ts';
+import {
+	article,
+	articleCountry,
+	articleGoal,
+	articleTarget,
+	articleTheme,
+	articleTranslation
+} from './schema.ts';
+import { subquery } from '../kernel/sql.ts';
 
 /**
  * What the inspiration filters need of every published article, held in memory. Counting hits per
@@ -36,37 +44,31 @@ export function facetIndex(db: Database): Promise<FacetEntry[]> {
 }
 
 async function load(db: Database): Promise<FacetEntry[]> {
-	const r = await rows<{
-		id: number;
-		kind: string;
-		time: string | number;
-		langs: string[] | string;
-		themes: string[] | string;
-		goals: number[] | string;
-		targets: string[] | string;
-		countries: string[] | string;
-	}>(
-		db,
-		sql`select a.id, a.kind, (extract(epoch from a.published_at) * 1000)::float8 as time,
-			coalesce((select json_agg(lang) from article_translation where article_id = a.id), '[]') as langs,
-			coalesce((select json_agg(theme_key order by position) from article_theme where article_id = a.id), '[]') as themes,
-			coalesce((select json_agg(goal) from article_goal where article_id = a.id), '[]') as goals,
-			coalesce((select json_agg(target) from article_target where article_id = a.id), '[]') as targets,
-			coalesce((select json_agg(country) from article_country where article_id = a.id), '[]') as countries
-		from article a where a.status = 'published' and a.published_at is not null
-		order by a.published_at desc, a.id desc`
-	);
-	const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-	return r.map((x) => ({
-		id: x.id,
-		kind: x.kind,
-		time: Number(x.time),
-		langs: json(x.langs),
-		themes: json(x.themes),
-		goals: json(x.goals),
-		targets: json(x.targets),
-		countries: json(x.countries)
-	}));
+	const found = await db
+		.select({
+			id: article.id,
+			kind: article.kind,
+			time: sql<number>`(extract(epoch from ${article.publishedAt}) * 1000)::float8`.mapWith(Number),
+			langs: subquery<string[]>(
+				sql`coalesce((select json_agg(${articleTranslation.lang}) from ${articleTranslation} where ${articleTranslation.articleId} = ${article.id}), '[]')`
+			),
+			themes: subquery<string[]>(
+				sql`coalesce((select json_agg(${articleTheme.themeKey} order by ${articleTheme.position}) from ${articleTheme} where ${articleTheme.articleId} = ${article.id}), '[]')`
+			),
+			goals: subquery<number[]>(
+				sql`coalesce((select json_agg(${articleGoal.goal}) from ${articleGoal} where ${articleGoal.articleId} = ${article.id}), '[]')`
+			),
+			targets: subquery<string[]>(
+				sql`coalesce((select json_agg(${articleTarget.target}) from ${articleTarget} where ${articleTarget.articleId} = ${article.id}), '[]')`
+			),
+			countries: subquery<string[]>(
+				sql`coalesce((select json_agg(${articleCountry.country}) from ${articleCountry} where ${articleCountry.articleId} = ${article.id}), '[]')`
+			)
+		})
+		.from(article)
+		.where(and(eq(article.status, 'published'), isNotNull(article.publishedAt)))
+		.orderBy(desc(article.publishedAt), desc(article.id));
+	return found;
 }
 
 /** Published articles visible now in a language. */
@@ -83,4 +85,23 @@ export function countBy<T extends string | number>(
 	const counts = new Map<T, number>();
 	for (const e of entries) for (const v of values(e)) counts.set(v, (counts.get(v) ?? 0) + 1);
 	return counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The listing over the index
+
+/**
+ * How many published articles in the language carry each theme, goal and target: the counts the
+ * goal pages, the theme lists and the API show beside each tag.
+ */
+export async function inspirationCounts(
+	db: Database,
+	locale: string
+): Promise<{ themes: Map<string, number>; goals: Map<number, number>; targets: Map<string, number> }> {
+	const entries = await visibleArticles(db, locale);
+	return {
+		themes: countBy(entries, (e) => e.themes),
+		goals: countBy(entries, (e) => e.goals),
+		targets: countBy(entries, (e) => e.targets)
+	};
 }

@@ -2,8 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { getGoal as goal, listGoals as goals } from '../taxonomy/goals.ts';
-import { articleAddresses, inspirationCounts, latestArticles } from './queries.ts';
-import { atomFeed } from './feed.ts';
+import { articleAddresses, getArticle, latestArticles } from './queries.ts';
+import { inspirationCounts } from './facets.ts';
+import {
+	articleJson,
+	articleListJson,
+	articleView,
+	articleListView,
+	atomFeed,
+	goalDetailView,
+	goalJson,
+	goalListJson,
+	goalListView
+} from './views.ts';
 
 // The goal pages and the API show each goal and target with its number of published articles.
 const listGoals = async (db: DatabaseHandle['db'], locale: string) =>
@@ -80,5 +91,44 @@ describe.each(testDatabases)('goals, sitemap and feed data on $name', (database)
 			'/feed.xml'
 		);
 		expect(tricky).toContain('A &amp; B &lt;script&gt;');
+	});
+	it('answers the API in exactly the shapes its schemas describe (the OpenAPI document’s source)', async () => {
+		const origin = 'https://example.org';
+		const article = await getArticle(h.db, 'en', 'medborgardialog-som-raddar-liv');
+		const one = articleJson(origin, 'en', article!);
+		expect(articleView.parse(one)).toEqual(one);
+		// The keys come in the order the API has always given them.
+		expect(Object.keys(one)).toEqual([
+			'slug',
+			'title',
+			'teaser',
+			'kind',
+			'themes',
+			'goals',
+			'targets',
+			'countries',
+			'publishedAt',
+			'url',
+			'lang',
+			'body',
+			'updatedAt',
+			'languages',
+			'themeNames',
+			'organizations',
+			'partnership',
+			'related'
+		]);
+		const list = articleListJson(origin, 'sv', {
+			items: await latestArticles(h.db, 'sv', 3),
+			total: 8,
+			page: 1,
+			perPage: 3
+		});
+		expect(articleListView.parse(list)).toEqual(list);
+		const goals = goalListJson(origin, await listGoals(h.db, 'sv'));
+		expect(goalListView.parse(goals)).toEqual(goals);
+		expect(goals.items[15]!.url).toBe('https://example.org/api/v1/goals/16');
+		const goal = goalJson((await getGoal(h.db, 'en', 16))!);
+		expect(goalDetailView.parse(goal)).toEqual(goal);
 	});
 });

@@ -3,10 +3,11 @@ import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { saveArticles } from './import.ts';
 import { syntheticArticles } from './corpus.ts';
-import { listInspiration } from './queries.ts';
-import { parseInspirationFilter } from './validation.ts';
+import { listInspiration } from './listing.ts';
+import { readQuery } from '../kernel/input.ts';
+import { inspirationQuery } from './input.ts';
 
-const filter = (query: string) => parseInspirationFilter(new URLSearchParams(query));
+const filter = (query: string) => readQuery(new URLSearchParams(query), inspirationQuery, 'content');
 
 describe.each(testDatabases)('the listing at scale on $name', (database) => {
 	let h: DatabaseHandle;

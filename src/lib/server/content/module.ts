@@ -1,7 +1,7 @@
 import { defineModule } from '../kernel/module.ts';
 import { contentPolicy } from './policy.ts';
 import { addDemoArticles } from './demo.ts';
-import { publishDueArticles } from './workflow.ts';
+import { publishDueArticles } from './workspace/workflow.ts';
 import { moveThemeLinks } from './theme-links.ts';
 
 /** The inspiration bank: articles in several languages, their workflow, search and feeds. */
@@ -9,6 +9,7 @@ export const contentModule = defineModule({
 	name: 'content',
 	policy: contentPolicy,
 	demo: async (db) => void (await addDemoArticles(db)),
+	// Scheduled articles go live on the first tick after their time.
 	tick: async (db) => void (await publishDueArticles(db)),
 	themeMerged: moveThemeLinks
 });

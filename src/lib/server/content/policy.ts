@@ -8,7 +8,7 @@ export const liveStatuses: readonly ArticleStatus[] = ['scheduled', 'published',
 export const contentPolicy = rules({
 	write: {
 		allow: staff,
-		why: 'authors, editors and admins write, translate and submit drafts for review'
+		why: 'authors, editors and admins write, translate and submit drafts for review, and see the workspace’s articles'
 	},
 	publish: {
 		allow: editors,

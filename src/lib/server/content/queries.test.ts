@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
-import { getArticle, inspirationCounts, latestArticles, listInspiration } from './queries.ts';
+import { getArticle, latestArticles } from './queries.ts';
+import { inspirationCounts } from './facets.ts';
+import { listInspiration } from './listing.ts';
 import { listThemes as listThemeNames } from '../taxonomy/themes.ts';
-import { parseInspirationFilter } from './validation.ts';
+import { readQuery } from '../kernel/input.ts';
+import { inspirationQuery } from './input.ts';
 
 /** Themes with their article counts, as the pages compose them. */
 const listThemes = async (db: Parameters<typeof inspirationCounts>[0], locale: string) =>
 	listThemeNames(db, locale, (await inspirationCounts(db, locale)).themes);
 
-const filter = (query: string) => parseInspirationFilter(new URLSearchParams(query));
+const filter = (query: string) => readQuery(new URLSearchParams(query), inspirationQuery, 'content');
 
 describe.each(testDatabases)('inspiration queries on $name', (database) => {
 	let h: DatabaseHandle;

@@ -1,21 +1,30 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, exists, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
-import { rows } from '../kernel/rows.ts';
-import type { ArticleKind, ArticleStatus } from './schema.ts';
-import { pageSize, type InspirationFilter } from './validation.ts';
-import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
 import { sanitizeRichText } from '../kernel/sanitize.ts';
-import { authorize, type Actor } from '../kernel/policy.ts';
+import { sdgTarget, theme } from '../taxonomy/schema.ts';
+import type { ThemeRef } from '../taxonomy/themes.ts';
+import { organization } from '../organizations/schema.ts';
+import { partnership, partnershipMember } from '../partnerships/schema.ts';
+import {
+	article,
+	articleCountry,
+	articleGoal,
+	articleOrganization,
+	articleTarget,
+	articleTheme,
+	articleTranslation,
+	type ArticleKind
+} from './schema.ts';
+import { subquery } from '../kernel/sql.ts';
+import { visibleArticles } from './facets.ts';
+
+export type { ThemeRef };
 
 /** The text-search configuration (stemmer) for a language. */
 export function searchConfig(locale: string): string {
 	return locale === 'sv' ? 'swedish' : locale === 'en' ? 'english' : 'simple';
 }
-
-import type { ThemeRef } from '../taxonomy/themes.ts';
-import { accountsPolicy } from '../accounts/policy.ts';
-export type { ThemeRef };
 
 /** What a card in a listing shows. */
 export interface ArticleCard {
@@ -30,182 +39,126 @@ export interface ArticleCard {
 	countries: string[];
 }
 
-export interface FacetValue {
-	value: string;
-	count: number;
-}
+/** Published, and its time has come (a scheduled article waits for the tick). */
+export const isPublished = (): SQL =>
+	and(eq(article.status, 'published'), lte(article.publishedAt, sql`now()`))!;
 
-export interface InspirationPage {
-	items: ArticleCard[];
-	total: number;
-	page: number;
-	pages: number;
-	perPage: number;
-	facets: {
-		theme: FacetValue[];
-		kind: FacetValue[];
-		goal: FacetValue[];
-		target: FacetValue[];
-		country: FacetValue[];
+const iso = (value: Date | string | null) => new Date(value ?? 0).toISOString();
+
+/** An article's tags, for a card: one subquery subquery each, so a page of cards is one query. */
+function cardTags(locale: string, id: SQLWrapper) {
+	return {
+		themes: subquery<
+			ThemeRef[]
+		>(sql`coalesce((select json_agg(json_build_object('key', ${theme.key}, 'name', coalesce(${theme.name}->>${locale}, ${theme.name}->>'sv')) order by ${articleTheme.position}, ${theme.position})
+			from ${articleTheme} join ${theme} on ${theme.key} = ${articleTheme.themeKey} where ${articleTheme.articleId} = ${id}), '[]')`),
+		goals: subquery<number[]>(sql`coalesce((select json_agg(${articleGoal.goal} order by ${articleGoal.goal})
+			from ${articleGoal} where ${articleGoal.articleId} = ${id}), '[]')`),
+		targets: subquery<
+			string[]
+		>(sql`coalesce((select json_agg(${articleTarget.target} order by ${sdgTarget.goal}, ${sdgTarget.position})
+			from ${articleTarget} join ${sdgTarget} on ${sdgTarget.code} = ${articleTarget.target} where ${articleTarget.articleId} = ${id}), '[]')`),
+		countries: subquery<
+			string[]
+		>(sql`coalesce((select json_agg(${articleCountry.country} order by ${articleCountry.country})
+			from ${articleCountry} where ${articleCountry.articleId} = ${id}), '[]')`)
 	};
 }
 
-const published = sql`a.status = 'published' and a.published_at <= now()`;
+/** Articles with their text in the language: the inner part of every card query. */
+function inLanguage(db: Database, locale: string) {
+	return db
+		.select({
+			id: article.id,
+			slug: article.slug,
+			kind: article.kind,
+			publishedAt: article.publishedAt,
+			title: articleTranslation.title,
+			teaser: articleTranslation.teaser
+		})
+		.from(article)
+		.innerJoin(
+			articleTranslation,
+			and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, locale))
+		);
+}
 
-/** Tags of a set of articles, in one query per page rather than one per card. */
-const cardColumns = (locale: string) => sql`
-	coalesce((select json_agg(json_build_object('key', th.key, 'name', coalesce(th.name->>${locale}, th.name->>'sv')) order by x.position, th.position)
-		from article_theme x join theme th on th.key = x.theme_key where x.article_id = p.id), '[]') as themes,
-	coalesce((select json_agg(x.goal order by x.goal) from article_goal x where x.article_id = p.id), '[]') as goals,
-	coalesce((select json_agg(x.target order by g.goal, g.position) from article_target x join sdg_target g on g.code = x.target where x.article_id = p.id), '[]') as targets,
-	coalesce((select json_agg(x.country order by x.country) from article_country x where x.article_id = p.id), '[]') as countries`;
-
-interface CardRow {
-	id: number;
+function toCard(r: {
 	slug: string;
 	kind: ArticleKind;
 	title: string;
 	teaser: string;
-	published_at: Date | string;
-	themes: ThemeRef[] | string;
-	goals: number[] | string;
-	targets: string[] | string;
-	countries: string[] | string;
-}
-
-const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
-const iso = (value: Date | string) => new Date(value).toISOString();
-
-function toCard(r: CardRow): ArticleCard {
+	publishedAt: Date | string | null;
+	themes: ThemeRef[];
+	goals: number[];
+	targets: string[];
+	countries: string[];
+}): ArticleCard {
 	return {
 		slug: r.slug,
 		kind: r.kind,
 		title: r.title,
 		teaser: r.teaser,
-		publishedAt: iso(r.published_at),
-		themes: json(r.themes),
-		goals: json(r.goals),
-		targets: json(r.targets),
-		countries: json(r.countries)
+		publishedAt: iso(r.publishedAt),
+		themes: r.themes,
+		goals: r.goals,
+		targets: r.targets,
+		countries: r.countries
 	};
-}
-
-/**
- * The inspiration listing: one page of cards, the total, and for every filter the number of hits
- * each of its values would give with the other filters kept (so a visitor sees where to go next).
- * Filters and counts run on the in-memory index (facets.ts); free text asks the database's
- * full-text index; the page's cards come in one query.
- */
-export async function listInspiration(
-	db: Database,
-	locale: string,
-	filter: InspirationFilter,
-	perPage = pageSize
-): Promise<InspirationPage> {
-	const entries = await visibleArticles(db, locale);
-	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
-	const scope = filter.goal ?? (filter.target ? Number(filter.target.split('.')[0]) : undefined);
-	const counts = {
-		theme: new Map<string, number>(),
-		kind: new Map<string, number>(),
-		goal: new Map<number, number>(),
-		target: new Map<string, number>(),
-		country: new Map<string, number>()
-	};
-	const add = <T>(map: Map<T, number>, key: T) => map.set(key, (map.get(key) ?? 0) + 1);
-	const matches: FacetEntry[] = [];
-	// One pass: each filter's counts are taken over the articles that pass every other filter.
-	for (const e of entries) {
-		if (rank && !rank.has(e.id)) continue;
-		const t = !filter.theme || e.themes.includes(filter.theme);
-		const k = !filter.kind || e.kind === filter.kind;
-		const g = filter.target
-			? e.targets.includes(filter.target)
-			: !filter.goal || e.goals.includes(filter.goal);
-		const c = !filter.country || e.countries.includes(filter.country);
-		if (k && g && c) for (const v of e.themes) add(counts.theme, v);
-		if (t && g && c) add(counts.kind, e.kind);
-		if (t && k && c) {
-			for (const v of e.goals) add(counts.goal, v);
-			if (scope) for (const v of e.targets) if (v.startsWith(`${scope}.`)) add(counts.target, v);
-		}
-		if (t && k && g) for (const v of e.countries) add(counts.country, v);
-		if (t && k && g && c) matches.push(e);
-	}
-	if (rank) matches.sort((a, b) => rank.get(b.id)! - rank.get(a.id)! || b.time - a.time || b.id - a.id);
-
-	const facet = <T extends string | number>(map: Map<T, number>): FacetValue[] =>
-		[...map].map(([value, count]) => ({ value: String(value), count }));
-	const facets: InspirationPage['facets'] = {
-		theme: facet(counts.theme),
-		kind: facet(counts.kind),
-		goal: facet(counts.goal).sort((a, b) => Number(a.value) - Number(b.value)),
-		target: facet(counts.target).sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true })),
-		country: facet(counts.country).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-	};
-	const offset = (filter.page - 1) * perPage;
-	return {
-		items: await cardsByIds(
-			db,
-			locale,
-			matches.slice(offset, offset + perPage).map((e) => e.id)
-		),
-		total: matches.length,
-		page: filter.page,
-		perPage,
-		pages: Math.max(1, Math.ceil(matches.length / perPage)),
-		facets
-	};
-}
-
-/** Articles whose text in the language matches a free-text query, with their rank. */
-async function textMatches(db: Database, locale: string, q: string): Promise<Map<number, number>> {
-	const r = await rows<{ id: number; rank: number }>(
-		db,
-		sql`select t.article_id as id, ts_rank(t.search_head, query) as rank
-			from article_translation t, websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${q}) query
-			where t.lang = ${locale} and t.search @@ query`
-	);
-	return new Map(r.map((x) => [x.id, Number(x.rank)]));
 }
 
 /** Cards for the given articles, in the given order, in one query. */
 export async function cardsByIds(db: Database, locale: string, ids: number[]): Promise<ArticleCard[]> {
 	if (!ids.length) return [];
-	const r = await rows<CardRow>(
-		db,
-		sql`select p.*, ${cardColumns(locale)} from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where a.id in ${sql`(${sql.join(
-				ids.map((id) => sql`${id}`),
-				sql`, `
-			)})`}
-		) p`
-	);
-	const byId = new Map(r.map((x) => [x.id, toCard(x)]));
+	const p = inLanguage(db, locale).where(inArray(article.id, ids)).as('p');
+	const found = await db
+		.select({
+			id: p.id,
+			slug: p.slug,
+			kind: p.kind,
+			publishedAt: p.publishedAt,
+			title: p.title,
+			teaser: p.teaser,
+			...cardTags(locale, p.id)
+		})
+		.from(p);
+	const byId = new Map(found.map((x) => [x.id, toCard(x)]));
 	return ids.map((id) => byId.get(id)).filter((c): c is ArticleCard => !!c);
 }
 
-/** The newest published articles in a language (home page, feed). */
+/** The newest published articles in a language (home page, feed), of one theme or all. */
 export async function latestArticles(
 	db: Database,
 	locale: string,
 	limit: number,
-	theme?: string
+	themeKey?: string
 ): Promise<ArticleCard[]> {
-	const byTheme = theme
-		? sql`and exists (select 1 from article_theme x where x.article_id = a.id and x.theme_key = ${theme})`
-		: sql``;
-	const r = await rows<CardRow>(
-		db,
-		sql`select p.*, ${cardColumns(locale)} from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} ${byTheme}
-			order by a.published_at desc, a.id desc limit ${limit}) p`
-	);
-	return r.map(toCard);
+	const byTheme = themeKey
+		? exists(
+				db
+					.select({ one: sql`1` })
+					.from(articleTheme)
+					.where(and(eq(articleTheme.articleId, article.id), eq(articleTheme.themeKey, themeKey)))
+			)
+		: undefined;
+	// The tags are read for the page's rows only: the subquery picks and limits them first.
+	const p = inLanguage(db, locale)
+		.where(and(isPublished(), byTheme))
+		.orderBy(desc(article.publishedAt), desc(article.id))
+		.limit(limit)
+		.as('p');
+	const found = await db
+		.select({
+			slug: p.slug,
+			kind: p.kind,
+			publishedAt: p.publishedAt,
+			title: p.title,
+			teaser: p.teaser,
+			...cardTags(locale, p.id)
+		})
+		.from(p)
+		.orderBy(desc(p.publishedAt), desc(p.id));
+	return found.map(toCard);
 }
 
 export interface ArticleDetail extends ArticleCard {
@@ -221,61 +174,103 @@ export interface ArticleDetail extends ArticleCard {
 
 /** One published article in one language, with everything its page links to. */
 export async function getArticle(db: Database, locale: string, slug: string): Promise<ArticleDetail | null> {
-	return articleDetail(db, locale, sql`${published} and a.slug = ${slug}`);
+	const detail = await articleDetail(db, locale, and(isPublished(), eq(article.slug, slug))!);
+	if (!detail) return null;
+	const { id, ...shown } = detail;
+	return { ...shown, related: await relatedArticles(db, locale, id) };
 }
 
-/** Any article in one language, whatever its status (the workspace's preview). */
+/**
+ * Any article in one language, whatever its status (the workspace's preview). A preview shows no
+ * related articles, so none are looked for.
+ */
 export async function getArticleById(
 	db: Database,
 	locale: string,
 	id: number
-): Promise<ArticleDetail | null> {
-	return articleDetail(db, locale, sql`a.id = ${id}`);
+): Promise<Omit<ArticleDetail, 'related'> | null> {
+	const detail = await articleDetail(db, locale, eq(article.id, id));
+	if (!detail) return null;
+	const { id: _, ...shown } = detail;
+	return shown;
 }
 
-async function articleDetail(db: Database, locale: string, where: SQL): Promise<ArticleDetail | null> {
-	const [r] = await rows<
-		CardRow & {
-			body: string;
-			updated_at: string;
-			languages: string[] | string;
-			target_texts: { code: string; text: LocalizedText }[] | string;
-			organizations: { slug: string; name: LocalizedText; country: string }[] | string;
-			partnership: { slug: string; summary: LocalizedText; members: LocalizedText[] } | string | null;
-		}
-	>(
-		db,
-		sql`select p.*, ${cardColumns(locale)},
-			(select json_agg(lang order by lang) from article_translation where article_id = p.id) as languages,
-			coalesce((select json_agg(json_build_object('code', g.code, 'text', g.text) order by g.goal, g.position)
-				from article_target x join sdg_target g on g.code = x.target where x.article_id = p.id), '[]') as target_texts,
-			coalesce((select json_agg(json_build_object('slug', o.slug, 'name', o.name, 'country', o.country) order by o.country = 'SE' desc, o.id)
-				from article_organization x join organization o on o.id = x.organization_id where x.article_id = p.id), '[]') as organizations,
-			(select json_build_object('slug', ps.slug, 'summary', ps.summary,
-				'members', (select json_agg(o.name order by m.role desc, o.id) from partnership_member m join organization o on o.id = m.organization_id where m.partnership_id = ps.id))
-				from partnership ps where ps.id = p.partnership_id) as partnership
-		from (
-			select a.id, a.slug, a.kind, coalesce(a.published_at, a.scheduled_at, now()) as published_at, a.updated_at, a.partnership_id, t.title, t.teaser, t.body
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${where}
-		) p`
-	);
+async function articleDetail(
+	db: Database,
+	locale: string,
+	where: SQL
+): Promise<(Omit<ArticleDetail, 'related'> & { id: number }) | null> {
+	const p = db
+		.select({
+			id: article.id,
+			slug: article.slug,
+			kind: article.kind,
+			// A draft or scheduled article (in a preview) shows the date it will have.
+			publishedAt: sql<Date | string>`coalesce(${article.publishedAt}, ${article.scheduledAt}, now())`.as(
+				'published_at'
+			),
+			updatedAt: article.updatedAt,
+			partnershipId: article.partnershipId,
+			title: articleTranslation.title,
+			teaser: articleTranslation.teaser,
+			body: articleTranslation.body
+		})
+		.from(article)
+		.innerJoin(
+			articleTranslation,
+			and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, locale))
+		)
+		.where(where)
+		.as('p');
+	const [r] = await db
+		.select({
+			id: p.id,
+			slug: p.slug,
+			kind: p.kind,
+			publishedAt: p.publishedAt,
+			updatedAt: p.updatedAt,
+			title: p.title,
+			teaser: p.teaser,
+			body: p.body,
+			...cardTags(locale, p.id),
+			languages: subquery<
+				string[]
+			>(sql`(select json_agg(${articleTranslation.lang} order by ${articleTranslation.lang})
+				from ${articleTranslation} where ${articleTranslation.articleId} = ${p.id})`),
+			targetTexts: subquery<
+				{ code: string; text: LocalizedText }[]
+			>(sql`coalesce((select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
+				from ${articleTarget} join ${sdgTarget} on ${sdgTarget.code} = ${articleTarget.target} where ${articleTarget.articleId} = ${p.id}), '[]')`),
+			organizations: subquery<
+				{ slug: string; name: LocalizedText; country: string }[]
+			>(sql`coalesce((select json_agg(json_build_object('slug', ${organization.slug}, 'name', ${organization.name}, 'country', ${organization.country}) order by ${organization.country} = 'SE' desc, ${organization.id})
+				from ${articleOrganization} join ${organization} on ${organization.id} = ${articleOrganization.organizationId} where ${articleOrganization.articleId} = ${p.id}), '[]')`),
+			partnership: subquery<{
+				slug: string;
+				summary: LocalizedText;
+				members: LocalizedText[] | null;
+			} | null>(sql`(select json_build_object('slug', ${partnership.slug}, 'summary', ${partnership.summary},
+				'members', (select json_agg(${organization.name} order by ${partnershipMember.role} desc, ${organization.id})
+					from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
+					where ${partnershipMember.partnershipId} = ${partnership.id}))
+				from ${partnership} where ${partnership.id} = ${p.partnershipId})`)
+		})
+		.from(p);
 	if (!r) return null;
-	const partnership = r.partnership ? json(r.partnership) : null;
 	return {
+		id: r.id,
 		...toCard(r),
 		// Sanitised when stored, and again here: stored HTML is never trusted on its way out.
 		body: sanitizeRichText(r.body),
-		updatedAt: iso(r.updated_at),
-		languages: json(r.languages),
-		targetTexts: json(r.target_texts).map((t) => ({ code: t.code, text: pick(t.text, locale) })),
-		organizations: json(r.organizations).map((o) => ({ ...o, name: pick(o.name, locale) })),
-		partnership: partnership && {
-			slug: partnership.slug,
-			summary: pick(partnership.summary, locale),
-			members: (partnership.members ?? []).map((m) => pick(m, locale))
-		},
-		related: await relatedArticles(db, locale, r.id)
+		updatedAt: iso(r.updatedAt),
+		languages: r.languages,
+		targetTexts: r.targetTexts.map((t) => ({ code: t.code, text: pick(t.text, locale) })),
+		organizations: r.organizations.map((o) => ({ ...o, name: pick(o.name, locale) })),
+		partnership: r.partnership && {
+			slug: r.partnership.slug,
+			summary: pick(r.partnership.summary, locale),
+			members: (r.partnership.members ?? []).map((m) => pick(m, locale))
+		}
 	};
 }
 
@@ -304,39 +299,37 @@ async function relatedArticles(db: Database, locale: string, id: number): Promis
 export async function articleAddresses(
 	db: Database
 ): Promise<{ slug: string; updatedAt: string; languages: string[] }[]> {
-	const r = await rows<{ slug: string; updated_at: string; languages: string[] | string }>(
-		db,
-		sql`select a.slug, a.updated_at, (select json_agg(lang order by lang) from article_translation where article_id = a.id) as languages
-			from article a where ${published} order by a.published_at desc, a.id desc`
-	);
-	return r.map((x) => ({ slug: x.slug, updatedAt: iso(x.updated_at), languages: json(x.languages) ?? [] }));
+	const found = await db
+		.select({
+			slug: article.slug,
+			updatedAt: article.updatedAt,
+			languages: subquery<
+				string[] | null
+			>(sql`(select json_agg(${articleTranslation.lang} order by ${articleTranslation.lang})
+				from ${articleTranslation} where ${articleTranslation.articleId} = ${article.id})`)
+		})
+		.from(article)
+		.where(isPublished())
+		.orderBy(desc(article.publishedAt), desc(article.id));
+	return found.map((x) => ({ slug: x.slug, updatedAt: iso(x.updatedAt), languages: x.languages ?? [] }));
 }
 
-/**
- * How many published articles in the language carry each theme, goal and target: the counts the
- * goal pages, the theme lists and the API show beside each tag.
- */
-export async function inspirationCounts(
-	db: Database,
-	locale: string
-): Promise<{ themes: Map<string, number>; goals: Map<number, number>; targets: Map<string, number> }> {
-	const entries = await visibleArticles(db, locale);
-	return {
-		themes: countBy(entries, (e) => e.themes),
-		goals: countBy(entries, (e) => e.goals),
-		targets: countBy(entries, (e) => e.targets)
-	};
+/** How many articles carry a theme: all of them (what a merge moves), and the published ones. */
+export interface ThemeUsage {
+	articles: number;
+	published: number;
 }
 
-/** How many articles there are in each workflow status (the workspace's overview). */
-export async function articleStatusCounts(
-	db: Database,
-	actor: Actor
-): Promise<Partial<Record<ArticleStatus, number>>> {
-	authorize(actor, accountsPolicy.enterWorkspace);
-	const r = await rows<{ status: ArticleStatus; n: number }>(
-		db,
-		sql`select status, count(*)::int as n from article group by status`
-	);
-	return Object.fromEntries(r.map((x) => [x.status, x.n]));
+/** Articles per theme key, whatever their language (the editors' topic list), in one query. */
+export async function themeUsage(db: Database): Promise<Map<string, ThemeUsage>> {
+	const found = await db
+		.select({
+			key: articleTheme.themeKey,
+			articles: count(),
+			published: sql<number>`count(*) filter (where ${article.status} = 'published')`.mapWith(Number)
+		})
+		.from(articleTheme)
+		.innerJoin(article, eq(article.id, articleTheme.articleId))
+		.groupBy(articleTheme.themeKey);
+	return new Map(found.map((t) => [t.key, { articles: t.articles, published: t.published }]));
 }

@@ -20,7 +20,6 @@ export { principleKeys, articleKinds, articleStatuses } from '../../content-valu
 export type { PrincipleKey, ArticleKind, ArticleStatus } from '../../content-values.ts';
 import type { ArticleKind, ArticleStatus } from '../../content-values.ts';
 
-
 /** An inspiration item: case story, method, interview, report … */
 export const article = pgTable(
 	'article',
@@ -30,7 +29,7 @@ export const article = pgTable(
 		kind: text('kind').$type<ArticleKind>().notNull(),
 		status: text('status').$type<ArticleStatus>().notNull().default('draft'),
 		publishedAt: timestamp('published_at', { withTimezone: true }),
-		/** When a scheduled article goes live (status "scheduled"); see content/workflow.ts. */
+		/** When a scheduled article goes live (status "scheduled"); see content/workspace/workflow.ts. */
 		scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
 		/** Who created it; the user row outlives a deleted account, nameless. */
 		authorId: text('author_id').references(() => user.id, { onDelete: 'set null' }),
@@ -177,7 +176,7 @@ export const articleOrganization = pgTable(
 
 /**
  * Every save of an article keeps its whole content as it was saved, so any two can be compared
- * and an earlier one restored. The snapshot is an ArticleInput (content/validation.ts).
+ * and an earlier one restored. The snapshot is an ArticleContent (content/workspace/input.ts).
  */
 export const articleRevision = pgTable(
 	'article_revision',

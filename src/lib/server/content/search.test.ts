@@ -3,9 +3,17 @@ import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
-import { searchArticles } from './search.ts';
-import { findInspiration } from './service.ts';
+import { highlight, searchArticles } from './search.ts';
+import { readQuery } from '../kernel/input.ts';
+import { findInspiration as find } from './listing.ts';
+import { inspirationQuery } from './input.ts';
 import { saveArticle } from './import.ts';
+
+/** The listing as its page asks for it: the address read, then the list. */
+const findInspiration = (db: DatabaseHandle['db'], locale: string, params: URLSearchParams) =>
+	Promise.resolve()
+		.then(() => readQuery(params, inspirationQuery, 'content'))
+		.then(async (filter) => ({ result: await find(db, locale, filter) }));
 
 describe.each(testDatabases)('search and listing on $name', (database) => {
 	let h: DatabaseHandle;
@@ -149,5 +157,12 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 				targets: ['16.99']
 			})
 		).rejects.toThrow(ValidationError);
+	});
+});
+
+describe('search snippets', () => {
+	it('highlights search snippets without letting stored text become markup', () => {
+		expect(highlight('a <b> &amp; \uE000ord\uE001')).toBe('a &lt;b&gt; &amp; <mark>ord</mark>');
+		expect(highlight('&lt;script&gt;')).toBe('&lt;script&gt;');
 	});
 });

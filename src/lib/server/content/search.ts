@@ -1,9 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { rows } from '../kernel/rows.ts';
-import { searchConfig, type ThemeRef } from './queries.ts';
-import type { ArticleKind } from './schema.ts';
-import { pageSize, withoutControlCharacters } from './validation.ts';
+import { cleanLine } from '../kernel/input.ts';
+import { theme } from '../taxonomy/schema.ts';
+import { isPublished, searchConfig, type ThemeRef } from './queries.ts';
+import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
+import { pageSize } from './input.ts';
+import { subquery } from '../kernel/sql.ts';
 
 export interface SearchHit {
 	slug: string;
@@ -53,8 +55,6 @@ export function highlight(text: string): string {
 		.replaceAll(stop, '</mark>');
 }
 
-const published = sql`a.status = 'published' and a.published_at <= now()`;
-
 /**
  * Full-text search in one language with its stemmer: texts that match in the title or teaser
  * first (by rank), then those that match only in the body, newest first. When nothing matches,
@@ -68,38 +68,61 @@ export async function searchArticles(
 	page = 1,
 	perPage = pageSize
 ): Promise<SearchResult> {
-	const text = withoutControlCharacters(q).trim();
+	const text = cleanLine(q);
 	if (!text) return { mode: 'exact', total: 0, page, pages: 1, hits: [] };
 	const config = searchConfig(locale);
 	const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;
 	const offset = (page - 1) * perPage;
-	const headline = (source: ReturnType<typeof sql>) =>
-		sql`ts_headline(${config}::regconfig, ${source}, ${query}, ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`;
-	const themes = sql`coalesce((select json_agg(json_build_object('key', th.key, 'name', coalesce(th.name->>${locale}, th.name->>'sv')) order by x.position)
-		from article_theme x join theme th on th.key = x.theme_key where x.article_id = p.id), '[]')`;
+	const inLanguage = and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, locale));
+	const matches = and(isPublished(), sql`${articleTranslation.search} @@ ${query}`);
+	const themesOf = (id: SQLWrapper) =>
+		subquery<
+			ThemeRef[]
+		>(sql`coalesce((select json_agg(json_build_object('key', ${theme.key}, 'name', coalesce(${theme.name}->>${locale}, ${theme.name}->>'sv')) order by ${articleTheme.position})
+			from ${articleTheme} join ${theme} on ${theme.key} = ${articleTheme.themeKey} where ${articleTheme.articleId} = ${id}), '[]')`);
 
 	// One pass over the matches gives both the page (best first) and the total.
-	const exact = await rows<HitRow & { total: number }>(
-		db,
-		sql`select p.slug, p.kind, p.published_at, p.title, p.total, ${themes} as themes,
-			${headline(sql`regexp_replace(p.body, '<[^>]*>', ' ', 'g')`)} as snippet
-		from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.body,
-				ts_rank(t.search_head, ${query}) as rank, count(*) over () as total
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and t.search @@ ${query}
-			order by rank desc, a.published_at desc, a.id desc
-			limit ${perPage} offset ${offset}
-		) p order by p.rank desc, p.published_at desc, p.id desc`
-	);
+	const rank = sql<number>`ts_rank(${articleTranslation.searchHead}, ${query})`;
+	const best = db
+		.select({
+			id: article.id,
+			slug: article.slug,
+			kind: article.kind,
+			publishedAt: article.publishedAt,
+			title: articleTranslation.title,
+			body: articleTranslation.body,
+			rank: rank.as('rank'),
+			total: sql<number>`count(*) over ()`.as('total')
+		})
+		.from(article)
+		.innerJoin(articleTranslation, inLanguage)
+		.where(matches)
+		.orderBy(desc(rank), desc(article.publishedAt), desc(article.id))
+		.limit(perPage)
+		.offset(offset)
+		.as('p');
+	const exact = await db
+		.select({
+			slug: best.slug,
+			kind: best.kind,
+			publishedAt: best.publishedAt,
+			title: best.title,
+			total: best.total,
+			themes: themesOf(best.id),
+			snippet: subquery<string>(
+				sql`ts_headline(${config}::regconfig, regexp_replace(${best.body}, '<[^>]*>', ' ', 'g'), ${query}, ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`
+			)
+		})
+		.from(best)
+		.orderBy(desc(best.rank), desc(best.publishedAt), desc(best.id));
 	let total = Number(exact[0]?.total ?? 0);
 	if (!exact.length && page > 1) {
 		// Past the last page the window count sees no rows; count on its own for an honest total.
-		const [row] = await rows<{ n: number }>(
-			db,
-			sql`select count(*)::int as n from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-				where ${published} and t.search @@ ${query}`
-		);
+		const [row] = await db
+			.select({ n: count() })
+			.from(article)
+			.innerJoin(articleTranslation, inLanguage)
+			.where(matches);
 		total = row?.n ?? 0;
 	}
 	if (total > 0 || page > 1) {
@@ -113,27 +136,44 @@ export async function searchArticles(
 	}
 
 	// The typo-tolerant fallback: word similarity against the trigram index on title and teaser.
-	const similar = await rows<HitRow>(
-		db,
-		sql`select p.slug, p.kind, p.published_at, p.title, ${themes} as themes, p.teaser as snippet
-		from (
-			select a.id, a.slug, a.kind, a.published_at, t.title, t.teaser,
-				word_similarity(${text}, t.title || ' ' || t.teaser) as score
-			from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-			where ${published} and ${text} <% (t.title || ' ' || t.teaser)
-			order by score desc, a.published_at desc
-			limit ${perPage}
-		) p order by p.score desc, p.published_at desc`
-	);
+	const words = sql`(${articleTranslation.title} || ' ' || ${articleTranslation.teaser})`;
+	const score = sql<number>`word_similarity(${text}, ${words})`;
+	const near = db
+		.select({
+			id: article.id,
+			slug: article.slug,
+			kind: article.kind,
+			publishedAt: article.publishedAt,
+			title: articleTranslation.title,
+			teaser: articleTranslation.teaser,
+			score: score.as('score')
+		})
+		.from(article)
+		.innerJoin(articleTranslation, inLanguage)
+		.where(and(isPublished(), sql`${text} <% ${words}`))
+		.orderBy(desc(score), desc(article.publishedAt))
+		.limit(perPage)
+		.as('p');
+	const similar = await db
+		.select({
+			slug: near.slug,
+			kind: near.kind,
+			publishedAt: near.publishedAt,
+			title: near.title,
+			themes: themesOf(near.id),
+			snippet: near.teaser
+		})
+		.from(near)
+		.orderBy(desc(near.score), desc(near.publishedAt));
 	return { mode: 'similar', total: similar.length, page: 1, pages: 1, hits: similar.map(toHit) };
 }
 
 interface HitRow {
 	slug: string;
 	kind: ArticleKind;
-	published_at: string | Date;
+	publishedAt: string | Date | null;
 	title: string;
-	themes: ThemeRef[] | string;
+	themes: ThemeRef[];
 	snippet: string;
 }
 
@@ -142,8 +182,8 @@ function toHit(r: HitRow): SearchHit {
 		slug: r.slug,
 		kind: r.kind,
 		title: r.title,
-		publishedAt: new Date(r.published_at).toISOString(),
-		themes: typeof r.themes === 'string' ? (JSON.parse(r.themes) as ThemeRef[]) : r.themes,
+		publishedAt: new Date(r.publishedAt ?? 0).toISOString(),
+		themes: r.themes,
 		snippet: highlight(r.snippet)
 	};
 }

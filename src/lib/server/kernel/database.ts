@@ -27,7 +27,6 @@ export interface OpenOptions {
 	migrationsFolder?: string;
 }
 
-
 /** Opens PostgreSQL or PGlite and brings the schema up to date. */
 export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
 	const migrationsFolder = options.migrationsFolder ?? config().migrationsDir;

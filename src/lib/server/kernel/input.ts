@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { locales } from '#lib/i18n/locales.ts';
+import { defaultLocale, locales, type Locale } from '#lib/i18n/locales.ts';
 import { isCountryCode } from './countries.ts';
 import { ValidationError, type FieldProblem, type Scope } from './errors.ts';
 
@@ -132,8 +132,16 @@ export const fields = {
 	/** A list of several values (a multiple select, checkboxes): each checked by `item`. */
 	list: <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max, 'tooLong'),
 	/** A file from a form. */
-	file: z.instanceof(File, { message: 'fileMissing' })
+	file: z.instanceof(File, { message: 'fileMissing' }),
+	/** A parameter that counts by being there at all (`?required`): true or false. */
+	present: z.boolean()
 };
+
+/** The language an API answers its errors in: the one asked for if it is one, else Swedish. */
+export function answerLanguage(params: URLSearchParams): Locale {
+	const asked = fields.lang.safeParse(params.get('lang'));
+	return asked.success ? asked.data : defaultLocale;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The reader
@@ -180,6 +188,10 @@ function queryValues(params: URLSearchParams, shape: Shape) {
 	const raw: Record<string, unknown> = {};
 	const repeated: FieldProblem[] = [];
 	for (const [name, schema] of Object.entries(shape)) {
+		if (schema === fields.present) {
+			raw[name] = params.has(name);
+			continue;
+		}
 		const values = params
 			.getAll(name)
 			.map((v) => v.trim())
@@ -250,6 +262,11 @@ export async function requestForm(request: Request): Promise<FormData | null> {
 }
 
 /** Reads one route parameter that no matcher checks (the API's answers say what is wrong). */
-export function readParam<T extends z.ZodType>(value: string, schema: T, field: string, scope?: Scope): z.output<T> {
+export function readParam<T extends z.ZodType>(
+	value: string,
+	schema: T,
+	field: string,
+	scope?: Scope
+): z.output<T> {
 	return parseInput({ [field]: schema }, { [field]: value }, scope)[field] as z.output<T>;
 }

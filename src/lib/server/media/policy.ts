@@ -1,8 +1,15 @@
-import { editors, rules, staff } from '../kernel/policy.ts';
+import { editors, rules, signedIn, staff } from '../kernel/policy.ts';
 
 /** The media library. */
 export const mediaPolicy = rules({
 	upload: { allow: staff, why: 'whoever writes needs images and reports, with their alt texts' },
+	keepUpload: {
+		allow: signedIn,
+		why:
+			'a file another module lets someone add (a coordinator’s PDF for their partnership) is kept ' +
+			'in the library under their name; the app asks that module’s rule first, and the bytes get ' +
+			'the same checks as any upload'
+	},
 	delete: {
 		allow: editors,
 		why: 'a deleted file disappears from every article that uses it'

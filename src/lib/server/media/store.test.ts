@@ -4,14 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from '@20minutes/s3rver';
-import {
-	localStore,
-	mediaStoreFor,
-	objectKey,
-	readAll,
-	s3Store,
-	type MediaStore
-} from './store.ts';
+import { localStore, mediaStoreFor, objectKey, readAll, s3Store, type MediaStore } from './store.ts';
 
 const key = 'a'.repeat(32);
 const bytes = (text: string) => new TextEncoder().encode(text);

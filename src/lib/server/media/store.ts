@@ -1,4 +1,5 @@
 import type { Config } from '../kernel/config.ts';
+import type { MediaKind } from './schema.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
@@ -40,6 +41,24 @@ export function objectKey(storageKey: string, file: string): string {
 function checkKey(key: string): void {
 	// Keys come from the server, never from a visitor; this is a second lock on the door.
 	if (!objectKeyPattern.test(key) || key.length > 140) throw new Error(`Not a media object key: ${key}`);
+}
+
+/** A storage key: 16 random bytes as 32 lowercase hex characters. Never derived from the upload. */
+export function newStorageKey(): string {
+	return randomBytes(16).toString('hex');
+}
+
+/** The object that holds a document (its download name lives in the database). */
+export const documentObjectKey = (storageKey: string) => objectKey(storageKey, 'document.pdf');
+
+/** The object that holds one width of an image. */
+export const variantObjectKey = (storageKey: string, width: number) => objectKey(storageKey, `${width}.webp`);
+
+/** Every object a library item has in the store. */
+export function objectKeysOf(item: { kind: MediaKind; storageKey: string; variants: number[] }): string[] {
+	return item.kind === 'document'
+		? [documentObjectKey(item.storageKey)]
+		: item.variants.map((w) => variantObjectKey(item.storageKey, w));
 }
 
 /** Reads a stored object's whole body (tests, and small files). */

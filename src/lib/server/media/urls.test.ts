@@ -10,7 +10,7 @@ import {
 	pickWidth
 } from '#lib/media-urls.ts';
 import { safeFileName } from './process.ts';
-import { newStorageKey } from './service.ts';
+import { newStorageKey } from './store.ts';
 
 // The addresses are a contract with the HTML sanitiser: these tests pin them down.
 describe('media addresses', () => {

@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { readDataFile } from '../kernel/data-files.ts';
+import { runSystemChange } from '../kernel/write.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
 import { organization, type OrganizationKind } from './schema.ts';
 
@@ -36,19 +37,26 @@ export async function addDemoOrganizations(db: Database): Promise<void> {
 	);
 	const missing = file.filter((o) => !known.has(o.key));
 	if (!missing.length) return;
-	await db
-		.insert(organization)
-		.values(
-			missing.map((o) => ({
-				slug: o.key,
-				kind: o.kind,
-				name: o.name,
-				country: o.country,
-				municipalityCode: o.municipalityCode,
-				county: o.county,
-				lat: o.lat,
-				lon: o.lon
-			}))
-		)
-		.onConflictDoNothing({ target: organization.slug });
+	await runSystemChange(db, async (tx) => {
+		await tx
+			.insert(organization)
+			.values(
+				missing.map((o) => ({
+					slug: o.key,
+					kind: o.kind,
+					name: o.name,
+					country: o.country,
+					municipalityCode: o.municipalityCode,
+					county: o.county,
+					lat: o.lat,
+					lon: o.lon
+				}))
+			)
+			.onConflictDoNothing({ target: organization.slug });
+		return {
+			result: undefined,
+			audit: { action: 'organization.demo', after: { slugs: missing.map((o) => o.key) } },
+			public: true
+		};
+	});
 }

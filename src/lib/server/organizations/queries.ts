@@ -1,12 +1,13 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
-import { isCountryCode } from '../kernel/countries.ts';
+import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { rows } from '../kernel/rows.ts';
-import { pick, type LocalizedText } from '../kernel/localized.ts';
-import { cardsByIds, type ArticleCard } from '../content/queries.ts';
-import { listPartnerships, type PartnershipRow } from '../partnerships/queries.ts';
-import { organizationKinds, type OrganizationKind } from './schema.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import { pick } from '../kernel/localized.ts';
+import { partnershipMember } from '../partnerships/schema.ts';
+import { article, articleOrganization } from '../content/schema.ts';
+import { organization, type OrganizationKind } from './schema.ts';
+import type { OrganizationFilter } from './input.ts';
+import { organizationsPolicy } from './policy.ts';
+import { subquery } from '../kernel/sql.ts';
 
 export interface OrganizationDetail {
 	id: number;
@@ -19,43 +20,38 @@ export interface OrganizationDetail {
 	reference: boolean;
 	lat: number | null;
 	lon: number | null;
-	partnerships: PartnershipRow[];
-	articles: ArticleCard[];
+	/** The partnerships it is a member of (the partnerships module shows them). */
+	partnershipIds: number[];
+	/** The published inspiration that mentions it, newest first (the content module shows it). */
+	articleIds: number[];
 }
 
-/** One organization, its partnerships and the published inspiration that mentions it. */
+/**
+ * One organization, with the ids of its partnerships and of the published inspiration that
+ * mentions it: the page asks those modules for them.
+ */
 export async function getOrganization(
 	db: Database,
 	locale: string,
 	slug: string
 ): Promise<OrganizationDetail | null> {
-	const [o] = await rows<{
-		id: number;
-		slug: string;
-		name: LocalizedText;
-		kind: OrganizationKind;
-		country: string;
-		county: string | null;
-		municipality_code: string | null;
-		reference: boolean;
-		lat: number | null;
-		lon: number | null;
-		partnership_ids: number[] | string | null;
-		article_ids: number[] | string | null;
-	}>(
-		db,
-		sql`select o.*,
-			(select json_agg(m.partnership_id) from partnership_member m where m.organization_id = o.id) as partnership_ids,
-			(select json_agg(a.id order by a.published_at desc) from article_organization x join article a on a.id = x.article_id
-				where x.organization_id = o.id and a.status = 'published' and a.published_at <= now()) as article_ids
-		from organization o where o.slug = ${slug}`
-	);
+	const { createdAt: _created, ...columns } = getTableColumns(organization);
+	const [o] = await db
+		.select({
+			...columns,
+			partnershipIds: subquery<number[] | null>(
+				sql`select json_agg(${partnershipMember.partnershipId}) from ${partnershipMember}
+					where ${partnershipMember.organizationId} = ${organization.id}`
+			),
+			articleIds: subquery<number[] | null>(
+				sql`select json_agg(${article.id} order by ${article.publishedAt} desc)
+					from ${articleOrganization} join ${article} on ${article.id} = ${articleOrganization.articleId}
+					where ${articleOrganization.organizationId} = ${organization.id} and ${article.status} = 'published' and ${article.publishedAt} <= now()`
+			)
+		})
+		.from(organization)
+		.where(eq(organization.slug, slug));
 	if (!o) return null;
-	const parse = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-	const partnershipIds = parse(o.partnership_ids) ?? [];
-	const partnerships = partnershipIds.length
-		? (await listPartnerships(db, locale, { page: 1, members: [o.id] }, 200)).rows
-		: [];
 	return {
 		id: o.id,
 		slug: o.slug,
@@ -63,56 +59,13 @@ export async function getOrganization(
 		kind: o.kind,
 		country: o.country,
 		county: o.county,
-		municipalityCode: o.municipality_code,
+		municipalityCode: o.municipalityCode,
 		reference: o.reference,
 		lat: o.lat,
 		lon: o.lon,
-		partnerships,
-		articles: await cardsByIds(db, locale, (parse(o.article_ids) ?? []).slice(0, 20))
+		partnershipIds: o.partnershipIds ?? [],
+		articleIds: o.articleIds ?? []
 	};
-}
-
-export interface OrganizationFilter {
-	kind?: OrganizationKind;
-	country?: string;
-	county?: string;
-	page: number;
-}
-
-/** Parses /api/v1/organizations' filters; each bad or repeated parameter is named. */
-export function parseOrganizationFilter(params: URLSearchParams): OrganizationFilter {
-	const problems: FieldProblem<'organizations'>[] = [];
-	const one = (name: string) => {
-		const all = params
-			.getAll(name)
-			.map((v) => v.trim())
-			.filter(Boolean);
-		if (all.length > 1) problems.push({ field: name, code: 'repeated' });
-		return all.length === 1 ? all[0] : undefined;
-	};
-	const kind = one('kind');
-	const country = one('country')?.toUpperCase();
-	const county = one('county');
-	const page = one('page');
-	const filter: OrganizationFilter = { page: 1 };
-	if (kind !== undefined) {
-		if ((organizationKinds as readonly string[]).includes(kind)) filter.kind = kind as OrganizationKind;
-		else problems.push({ field: 'kind', code: 'invalidOrganizationKind' });
-	}
-	if (country !== undefined) {
-		if (isCountryCode(country)) filter.country = country;
-		else problems.push({ field: 'country', code: 'invalidCountry' });
-	}
-	if (county !== undefined) {
-		if (/^\d{2}$/.test(county)) filter.county = county;
-		else problems.push({ field: 'county', code: 'invalidCounty' });
-	}
-	if (page !== undefined) {
-		if (/^\d{1,4}$/.test(page) && Number(page) >= 1) filter.page = Number(page);
-		else problems.push({ field: 'page', code: 'invalidPage' });
-	}
-	if (problems.length) throw new ValidationError(problems, 'organizations');
-	return filter;
 }
 
 export interface OrganizationRow {
@@ -134,30 +87,33 @@ export async function listOrganizations(
 	filter: OrganizationFilter,
 	perPage: number
 ): Promise<{ rows: OrganizationRow[]; total: number; page: number; perPage: number }> {
-	const where: SQL[] = [sql`true`];
-	if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
-	if (filter.country) where.push(sql`o.country = ${filter.country}`);
-	if (filter.county) where.push(sql`o.county = ${filter.county}`);
-	const r = await rows<{
-		slug: string;
-		name: LocalizedText;
-		kind: OrganizationKind;
-		country: string;
-		county: string | null;
-		municipality_code: string | null;
-		lat: number | null;
-		lon: number | null;
-		partnerships: number;
-		total: number;
-	}>(
-		db,
-		sql`select o.slug, o.name, o.kind, o.country, o.county, o.municipality_code, o.lat, o.lon,
-			(select count(*)::int from partnership_member m where m.organization_id = o.id) as partnerships,
-			count(*) over ()::int as total
-		from organization o where ${sql.join(where, sql` and `)}
-		order by o.name->>${locale}, o.id
-		limit ${perPage} offset ${(filter.page - 1) * perPage}`
-	);
+	const r = await db
+		.select({
+			slug: organization.slug,
+			name: organization.name,
+			kind: organization.kind,
+			country: organization.country,
+			county: organization.county,
+			municipalityCode: organization.municipalityCode,
+			lat: organization.lat,
+			lon: organization.lon,
+			partnerships: subquery<number>(
+				sql`select count(*)::int from ${partnershipMember} where ${partnershipMember.organizationId} = ${organization.id}`
+			),
+			total: sql<number>`(count(*) over ())::int`
+		})
+		.from(organization)
+		.where(
+			and(
+				sql`true`,
+				filter.kind ? eq(organization.kind, filter.kind) : undefined,
+				filter.country ? eq(organization.country, filter.country) : undefined,
+				filter.county ? eq(organization.county, filter.county) : undefined
+			)
+		)
+		.orderBy(sql`${organization.name}->>${locale}`, asc(organization.id))
+		.limit(perPage)
+		.offset((filter.page - 1) * perPage);
 	return {
 		rows: r.map((o) => ({
 			slug: o.slug,
@@ -165,7 +121,7 @@ export async function listOrganizations(
 			kind: o.kind,
 			country: o.country,
 			county: o.county,
-			municipalityCode: o.municipality_code,
+			municipalityCode: o.municipalityCode,
 			lat: o.lat,
 			lon: o.lon,
 			partnerships: o.partnerships
@@ -174,4 +130,22 @@ export async function listOrganizations(
 		page: filter.page,
 		perPage
 	};
+}
+
+/** The organizations editors made (the Swedish reference data is not edited here). */
+export async function listEditableOrganizations(db: Database, actor: Actor) {
+	authorize(actor, organizationsPolicy.manage);
+	return db
+		.select({
+			id: organization.id,
+			slug: organization.slug,
+			name: organization.name,
+			kind: organization.kind,
+			country: organization.country,
+			lat: organization.lat,
+			lon: organization.lon
+		})
+		.from(organization)
+		.where(eq(organization.reference, false))
+		.orderBy(sql`${organization.name}->>'sv'`);
 }

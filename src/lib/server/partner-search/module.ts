@@ -1,6 +1,6 @@
 import { defineModule } from '../kernel/module.ts';
 import { partnerSearchPolicy } from './policy.ts';
-import { seedDemoProfiles } from './service.ts';
+import { seedDemoProfiles } from './demo.ts';
 import { moveThemeLinks } from './theme-links.ts';
 
 /** Find a partner: organizations' profiles, suggested matches, contact requests, moderation. */

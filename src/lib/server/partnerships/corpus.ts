@@ -1,11 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { bumpRevision } from '../kernel/revision.ts';
-import { contentChanged } from '../kernel/content-version.ts';
+import { runSystemChange } from '../kernel/write.ts';
 import { organization } from '../organizations/schema.ts';
-import { sdgTarget } from '../taxonomy/schema.ts';
-import { theme } from '../taxonomy/schema.ts';
-import { random } from '../content/corpus.ts';
+import { sdgTarget, theme } from '../taxonomy/schema.ts';
 import {
 	partnership,
 	partnershipGoal,
@@ -14,6 +11,21 @@ import {
 	partnershipTarget,
 	partnershipTheme
 } from './schema.ts';
+
+/**
+ * A small seeded generator (mulberry32), the same as the article corpus's, so a seed gives the
+ * same registry on every run and every machine.
+ */
+function random(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
 
 /** Where partner municipalities lie: a country and a point to scatter around. */
 const regions: [string, number, number][] = [
@@ -56,7 +68,7 @@ export async function addSyntheticRegistry(
 ): Promise<void> {
 	const rnd = random(seed);
 	const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-	await db.transaction(async (tx) => {
+	await runSystemChange(db, async (tx) => {
 		const swedish = await tx
 			.select({ id: organization.id })
 			.from(organization)
@@ -133,8 +145,11 @@ export async function addSyntheticRegistry(
 			for (let i = 0; i < rows.length; i += 5000)
 				await tx.insert(table).values(rows.slice(i, i + 5000) as never);
 		}
-		await bumpRevision(tx);
+		return {
+			result: undefined,
+			audit: { action: 'partnership.corpus', after: { organizations, partnerships, seed } },
+			public: true
+		};
 	});
 	await db.execute(sql`analyze`);
-	contentChanged();
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { count, eq, inArray } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { dataPath, readDataFile } from '../kernel/data-files.ts';
+import { runSystemChange } from '../kernel/write.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
 import { organization } from '../organizations/schema.ts';
 import { goalsWithTargets } from '../taxonomy/known.ts';
@@ -50,7 +51,7 @@ export async function addDemoPartnerships(db: Database): Promise<boolean> {
 		.from(organization)
 		.where(inArray(organization.slug, slugs));
 	const bySlug = new Map(orgs.map((o) => [o.slug, o]));
-	await db.transaction(async (tx) => {
+	await runSystemChange(db, async (tx) => {
 		for (const p of partnerships) {
 			const [row] = await tx
 				.insert(partnership)
@@ -86,6 +87,11 @@ export async function addDemoPartnerships(db: Database): Promise<boolean> {
 				.insert(partnershipTeamMember)
 				.values(p.team.map((t, position) => ({ partnershipId, ...t, position })));
 		}
+		return {
+			result: undefined,
+			audit: { action: 'partnership.demo', after: { slugs: partnerships.map((p) => p.slug) } },
+			public: true
+		};
 	});
 	return true;
 }

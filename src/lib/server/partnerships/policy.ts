@@ -1,17 +1,50 @@
-import { editors, rules, signedIn, staff } from '../kernel/policy.ts';
+import { and, eq } from 'drizzle-orm';
+import type { Database, Transaction } from '../kernel/database.ts';
+import { editors, rules, signedIn, staff, type Actor } from '../kernel/policy.ts';
+import { partnershipAccess } from './schema.ts';
+
+/** The partnership a rule is asked about, and where to look up who coordinates it. */
+export interface PartnershipRef {
+	db: Database | Transaction;
+	id: number;
+}
+
+/** Whether the person is a coordinator of this partnership (a role on it, not a global one). */
+async function coordinates(actor: NonNullable<Actor>, p: PartnershipRef): Promise<boolean> {
+	const [row] = await p.db
+		.select({ role: partnershipAccess.role })
+		.from(partnershipAccess)
+		.where(and(eq(partnershipAccess.partnershipId, p.id), eq(partnershipAccess.userId, actor.id)));
+	return row?.role === 'coordinator';
+}
 
 /**
  * The partnership registry. Coordinators edit their own partnership: that is a fact about the
- * partnership (`partnership_access`), checked on top of the role.
+ * partnership (`partnership_access`), asked with `mayOn`/`authorizeOn` on top of the role.
  */
 export const partnershipsPolicy = rules({
-	editAny: {
+	create: {
 		allow: editors,
-		why: "the programme's editors keep every partnership's page right"
+		why: "a partnership joins organizations on both sides: the programme's editors register it"
 	},
-	editOwn: {
+	edit: {
+		allow: editors,
+		also: { who: 'a coordinator of this partnership', when: coordinates },
+		why: "the programme's editors keep every partnership's page right; its coordinator keeps their own up to date and invites its members"
+	},
+	workInSpace: {
 		allow: signedIn,
-		why: 'a coordinator (a role on the partnership, not a global one) edits their own partnership'
+		why:
+			"the first, role-only step of a change in one partnership's space: a coordinator may hold any " +
+			'role, so `edit` is then asked with the partnership itself'
+	},
+	changeMembers: {
+		allow: editors,
+		why: 'which organizations take part is part of the programme’s register, not of the partnership’s own page'
+	},
+	appointCoordinator: {
+		allow: editors,
+		why: 'a coordinator edits the public page: editors choose who (and remove coordinators)'
 	},
 	attachFromLibrary: {
 		allow: staff,

@@ -1,12 +1,30 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
-import { rows } from '../kernel/rows.ts';
+import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
-import type { OrganizationKind } from '../organizations/schema.ts';
-import type { PartnershipPhase, PartnershipStatus, TeamRole } from './schema.ts';
-import type { PartnershipFilter } from './validation.ts';
 import { sanitizeRichText } from '../kernel/sanitize.ts';
+import { organization, type OrganizationKind } from '../organizations/schema.ts';
+import { sdgTarget, theme } from '../taxonomy/schema.ts';
+import { unknownFilterTags } from '../taxonomy/known.ts';
+import { media } from '../media/schema.ts';
+import { article, articleTranslation } from '../content/schema.ts';
 import { documentHref } from '#lib/media-urls.ts';
+import {
+	partnership,
+	partnershipDocument,
+	partnershipGoal,
+	partnershipMember,
+	partnershipPhase,
+	partnershipTarget,
+	partnershipTeamMember,
+	partnershipTheme,
+	type PartnershipPhase,
+	type PartnershipStatus,
+	type TeamRole
+} from './schema.ts';
+import type { PartnershipFilter } from './input.ts';
+import { subquery } from '../kernel/sql.ts';
 
 export interface OrganizationRef {
 	id: number;
@@ -51,36 +69,89 @@ export interface PartnershipPage {
 	map: MapPartnership[];
 }
 
-const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+/** Subqueries of the filters, built apart from any database. */
+const qb = new QueryBuilder();
+const m = alias(partnershipMember, 'm');
+const o = alias(organization, 'o');
 
-/** The filters as SQL on `p` (a partnership). Every one is served by an index. */
+/** The filters as a condition on `partnership`. Every one is served by an index. */
 export function partnershipConditions(filter: Omit<PartnershipFilter, 'page'> & { members?: number[] }): SQL {
-	const where: SQL[] = [sql`true`];
+	const where: SQL[] = [];
+	const one = sql`1`;
+	const memberOn = (side: 'swedish' | 'international', on: SQL) =>
+		exists(
+			qb
+				.select({ one })
+				.from(m)
+				.innerJoin(o, eq(o.id, m.organizationId))
+				.where(and(eq(m.partnershipId, partnership.id), eq(m.role, side), on))
+		);
 	if (filter.members?.length)
 		where.push(
-			sql`exists (select 1 from partnership_member m where m.partnership_id = p.id and m.organization_id in ${filter.members})`
+			exists(
+				qb
+					.select({ one })
+					.from(m)
+					.where(and(eq(m.partnershipId, partnership.id), inArray(m.organizationId, filter.members)))
+			)
 		);
-	if (filter.status) where.push(sql`p.status = ${filter.status}`);
+	if (filter.status) where.push(eq(partnership.status, filter.status));
 	if (filter.theme)
 		where.push(
-			sql`exists (select 1 from partnership_theme x where x.partnership_id = p.id and x.theme_key = ${filter.theme})`
+			exists(
+				qb
+					.select({ one })
+					.from(partnershipTheme)
+					.where(
+						and(
+							eq(partnershipTheme.partnershipId, partnership.id),
+							eq(partnershipTheme.themeKey, filter.theme)
+						)
+					)
+			)
 		);
 	if (filter.goal)
 		where.push(
-			sql`exists (select 1 from partnership_goal x where x.partnership_id = p.id and x.goal = ${filter.goal})`
+			exists(
+				qb
+					.select({ one })
+					.from(partnershipGoal)
+					.where(
+						and(eq(partnershipGoal.partnershipId, partnership.id), eq(partnershipGoal.goal, filter.goal))
+					)
+			)
 		);
 	if (filter.target)
 		where.push(
-			sql`exists (select 1 from partnership_target x where x.partnership_id = p.id and x.target = ${filter.target})`
+			exists(
+				qb
+					.select({ one })
+					.from(partnershipTarget)
+					.where(
+						and(
+							eq(partnershipTarget.partnershipId, partnership.id),
+							eq(partnershipTarget.target, filter.target)
+						)
+					)
+			)
 		);
-	if (filter.country)
-		where.push(sql`exists (select 1 from partnership_member m join organization o on o.id = m.organization_id
-			where m.partnership_id = p.id and m.role = 'international' and o.country = ${filter.country})`);
-	if (filter.county)
-		where.push(sql`exists (select 1 from partnership_member m join organization o on o.id = m.organization_id
-			where m.partnership_id = p.id and m.role = 'swedish' and o.county = ${filter.county})`);
-	return sql.join(where, sql` and `);
+	if (filter.country) where.push(memberOn('international', eq(o.country, filter.country)));
+	if (filter.county) where.push(memberOn('swedish', eq(o.county, filter.county)));
+	return and(sql`true`, ...where)!;
 }
+
+type Link = [id: number, slug: string, role: string, org: number];
+type Org = [
+	id: number,
+	slug: string,
+	name: LocalizedText,
+	kind: OrganizationKind,
+	country: string,
+	municipalityCode: string | null,
+	county: string | null,
+	lat: number | null,
+	lon: number | null
+];
 
 /**
  * The members of every partnership that matches, by side: one narrow query for the links and
@@ -88,39 +159,40 @@ export function partnershipConditions(filter: Omit<PartnershipFilter, 'page'> & 
  */
 async function membersOf(db: Database, locale: string, where: SQL) {
 	// Each comes back as one JSON value: thousands of rows cost far more to hand over one by one.
-	type Link = [id: number, slug: string, role: string, org: number];
-	type Org = [
-		number,
-		string,
-		LocalizedText,
-		OrganizationKind,
-		string,
-		string | null,
-		string | null,
-		number | null,
-		number | null
-	];
 	const [[links], [orgs]] = await Promise.all([
-		rows<{ all: Link[] | string | null }>(
-			db,
-			sql`select json_agg(json_build_array(p.id, p.slug, m.role, m.organization_id) order by p.id, m.organization_id) as all
-				from partnership p join partnership_member m on m.partnership_id = p.id
-				where ${where}`
-		),
-		rows<{ all: Org[] | string | null }>(
-			db,
-			sql`select json_agg(json_build_array(o.id, o.slug, o.name, o.kind, o.country, o.municipality_code, o.county, o.lat, o.lon)) as all
-				from organization o
-				where o.id in (select m.organization_id from partnership p join partnership_member m on m.partnership_id = p.id where ${where})`
-		)
+		db
+			.select({
+				all: sql<
+					Link[] | null
+				>`json_agg(json_build_array(${partnership.id}, ${partnership.slug}, ${partnershipMember.role}, ${partnershipMember.organizationId}) order by ${partnership.id}, ${partnershipMember.organizationId})`
+			})
+			.from(partnership)
+			.innerJoin(partnershipMember, eq(partnershipMember.partnershipId, partnership.id))
+			.where(where),
+		db
+			.select({
+				all: sql<
+					Org[] | null
+				>`json_agg(json_build_array(${organization.id}, ${organization.slug}, ${organization.name}, ${organization.kind}, ${organization.country}, ${organization.municipalityCode}, ${organization.county}, ${organization.lat}, ${organization.lon}))`
+			})
+			.from(organization)
+			.where(
+				inArray(
+					organization.id,
+					qb
+						.select({ id: partnershipMember.organizationId })
+						.from(partnership)
+						.innerJoin(partnershipMember, eq(partnershipMember.partnershipId, partnership.id))
+						.where(where)
+				)
+			)
 	]);
 	const byId = new Map<number, OrganizationRef>();
-	for (const [id, slug, name, kind, country, municipalityCode, county, lat, lon] of json(orgs?.all ?? null) ??
-		[]) {
+	for (const [id, slug, name, kind, country, municipalityCode, county, lat, lon] of orgs?.all ?? []) {
 		byId.set(id, { id, slug, name: pick(name, locale), kind, country, municipalityCode, county, lat, lon });
 	}
 	const by = new Map<number, MapPartnership>();
-	for (const [id, slug, role, orgId] of json(links?.all ?? null) ?? []) {
+	for (const [id, slug, role, orgId] of links?.all ?? []) {
 		let entry = by.get(id);
 		if (!entry) by.set(id, (entry = { slug, swedish: [], international: [] }));
 		const org = byId.get(orgId);
@@ -128,6 +200,18 @@ async function membersOf(db: Database, locale: string, where: SQL) {
 	}
 	return by;
 }
+
+/** A partnership's themes (key and name), in the themes' order. */
+const themesOf = subquery<{ key: string; name: LocalizedText }[] | null>(
+	sql`select json_agg(json_build_object('key', ${theme.key}, 'name', ${theme.name}) order by ${theme.position})
+		from ${partnershipTheme} join ${theme} on ${theme.key} = ${partnershipTheme.themeKey}
+		where ${partnershipTheme.partnershipId} = ${partnership.id}`
+);
+const goalsOf = subquery<number[] | null>(
+	sql`select json_agg(${partnershipGoal.goal} order by ${partnershipGoal.goal}) from ${partnershipGoal}
+		where ${partnershipGoal.partnershipId} = ${partnership.id}`
+);
+const totalRows = sql<number>`(count(*) over ())::int`;
 
 /**
  * A page of partnerships (newest start first) and, with `withMap`, the members of the whole
@@ -144,48 +228,57 @@ export async function listPartnerships(
 	const condition = partnershipConditions(filter);
 	const offset = (filter.page - 1) * perPage;
 	const [page, all] = await Promise.all([
-		rows<{
-			id: number;
-			slug: string;
-			status: PartnershipStatus;
-			start_year: number | null;
-			end_year: number | null;
-			summary: LocalizedText | string;
-			themes: { key: string; name: LocalizedText }[] | string | null;
-			goals: number[] | string | null;
-			targets: string[] | string | null;
-			total: number;
-		}>(
-			db,
-			sql`select p.id, p.slug, p.status, p.start_year, p.end_year, p.summary,
-				(select json_agg(json_build_object('key', th.key, 'name', th.name) order by th.position) from partnership_theme x join theme th on th.key = x.theme_key where x.partnership_id = p.id) as themes,
-				(select json_agg(x.goal order by x.goal) from partnership_goal x where x.partnership_id = p.id) as goals,
-				(select json_agg(x.target order by x.target) from partnership_target x where x.partnership_id = p.id) as targets,
-				count(*) over ()::int as total
-			from partnership p where ${condition}
-			order by p.start_year desc nulls last, p.id desc
-			limit ${perPage} offset ${offset}`
-		),
+		db
+			.select({
+				id: partnership.id,
+				slug: partnership.slug,
+				status: partnership.status,
+				startYear: partnership.startYear,
+				endYear: partnership.endYear,
+				summary: partnership.summary,
+				themes: themesOf,
+				goals: goalsOf,
+				targets: subquery<string[] | null>(
+					sql`select json_agg(${partnershipTarget.target} order by ${partnershipTarget.target}) from ${partnershipTarget}
+						where ${partnershipTarget.partnershipId} = ${partnership.id}`
+				),
+				total: totalRows
+			})
+			.from(partnership)
+			.where(condition)
+			.orderBy(sql`${partnership.startYear} desc nulls last`, desc(partnership.id))
+			.limit(perPage)
+			.offset(offset),
 		withMap ? membersOf(db, locale, condition) : null
 	]);
 	const members =
-		all ?? (page.length ? await membersOf(db, locale, sql`p.id in ${page.map((r) => r.id)}`) : new Map());
+		all ??
+		(page.length
+			? await membersOf(
+					db,
+					locale,
+					inArray(
+						partnership.id,
+						page.map((r) => r.id)
+					)
+				)
+			: new Map<number, MapPartnership>());
 	const total = page[0]?.total ?? (offset && all ? all.size : 0);
 	return {
 		rows: page.map((r) => {
-			const m = members.get(r.id) ?? { swedish: [], international: [] };
+			const found = members.get(r.id) ?? { swedish: [], international: [] };
 			return {
 				id: r.id,
 				slug: r.slug,
 				status: r.status,
-				startYear: r.start_year,
-				endYear: r.end_year,
-				summary: pick(json(r.summary), locale),
-				swedish: m.swedish,
-				international: m.international,
-				themes: (json(r.themes) ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
-				goals: json(r.goals) ?? [],
-				targets: json(r.targets) ?? []
+				startYear: r.startYear,
+				endYear: r.endYear,
+				summary: pick(r.summary, locale),
+				swedish: found.swedish,
+				international: found.international,
+				themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
+				goals: r.goals ?? [],
+				targets: r.targets ?? []
 			};
 		}),
 		total,
@@ -194,6 +287,22 @@ export async function listPartnerships(
 		perPage,
 		map: all ? [...all.values()] : []
 	};
+}
+
+/**
+ * The list as the page, the API and the CSV ask for it: a theme or target the filter names must
+ * exist (a clear 400, not an empty list); then the page of partnerships.
+ */
+export async function findPartnerships(
+	db: Database,
+	locale: string,
+	filter: PartnershipFilter,
+	perPage = 50,
+	options: { withMap?: boolean } = {}
+): Promise<PartnershipPage> {
+	const problems: FieldProblem<'partnerships'>[] = await unknownFilterTags(db, filter);
+	if (problems.length) throw new ValidationError(problems, 'partnerships');
+	return listPartnerships(db, locale, filter, perPage, options);
 }
 
 export interface PartnershipDetail extends PartnershipRow {
@@ -212,87 +321,77 @@ export async function getPartnership(
 	locale: string,
 	slug: string
 ): Promise<PartnershipDetail | null> {
-	const [r] = await rows<{
-		id: number;
-		slug: string;
-		status: PartnershipStatus;
-		start_year: number | null;
-		end_year: number | null;
-		summary: LocalizedText | string;
-		description: LocalizedText | string;
-		updated_at: string;
-		themes: { key: string; name: LocalizedText }[] | string | null;
-		goals: number[] | string | null;
-		targets: { code: string; text: LocalizedText }[] | string | null;
-		phases: { phase: PartnershipPhase; fromYear: number; toYear: number | null }[] | string | null;
-		team: { id: number; side: string; role: TeamRole; name: string; title: LocalizedText }[] | string | null;
-		documents: { key: string; fileName: string; title: LocalizedText; bytes: number }[] | string | null;
-		articles: { slug: string; title: string; teaser: string; kind: string }[] | string | null;
-	}>(
-		db,
-		sql`select p.id, p.slug, p.status, p.start_year, p.end_year, p.summary, p.description, p.updated_at,
-			(select json_agg(json_build_object('key', th.key, 'name', th.name) order by th.position) from partnership_theme x join theme th on th.key = x.theme_key where x.partnership_id = p.id) as themes,
-			(select json_agg(x.goal order by x.goal) from partnership_goal x where x.partnership_id = p.id) as goals,
-			(select json_agg(json_build_object('code', g.code, 'text', g.text) order by g.goal, g.position) from partnership_target x join sdg_target g on g.code = x.target where x.partnership_id = p.id) as targets,
-			(select json_agg(json_build_object('phase', ph.phase, 'fromYear', ph.from_year, 'toYear', ph.to_year) order by ph.from_year) from partnership_phase ph where ph.partnership_id = p.id) as phases,
-			(select json_agg(json_build_object('id', t.id, 'side', t.side, 'role', t.role, 'name', t.name, 'title', t.title) order by t.side desc, t.position, t.id) from partnership_team_member t where t.partnership_id = p.id) as team,
-			(select json_agg(json_build_object('key', md.storage_key, 'fileName', md.file_name, 'title', d.title, 'bytes', md.bytes) order by d.position) from partnership_document d join media md on md.id = d.media_id where d.partnership_id = p.id) as documents,
-			(select json_agg(json_build_object('slug', a.slug, 'title', t.title, 'teaser', t.teaser, 'kind', a.kind) order by a.published_at desc)
-				from article a join article_translation t on t.article_id = a.id and t.lang = ${locale}
-				where a.partnership_id = p.id and a.status = 'published' and a.published_at <= now()) as articles
-		from partnership p where p.slug = ${slug}`
-	);
+	const [r] = await db
+		.select({
+			id: partnership.id,
+			slug: partnership.slug,
+			status: partnership.status,
+			startYear: partnership.startYear,
+			endYear: partnership.endYear,
+			summary: partnership.summary,
+			description: partnership.description,
+			updatedAt: partnership.updatedAt,
+			themes: themesOf,
+			goals: goalsOf,
+			targets: subquery<{ code: string; text: LocalizedText }[] | null>(
+				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
+					from ${partnershipTarget} join ${sdgTarget} on ${sdgTarget.code} = ${partnershipTarget.target}
+					where ${partnershipTarget.partnershipId} = ${partnership.id}`
+			),
+			phases: subquery<{ phase: PartnershipPhase; fromYear: number; toYear: number | null }[] | null>(
+				sql`select json_agg(json_build_object('phase', ${partnershipPhase.phase}, 'fromYear', ${partnershipPhase.fromYear}, 'toYear', ${partnershipPhase.toYear}) order by ${partnershipPhase.fromYear})
+					from ${partnershipPhase} where ${partnershipPhase.partnershipId} = ${partnership.id}`
+			),
+			team: subquery<
+				{ id: number; side: string; role: TeamRole; name: string; title: LocalizedText }[] | null
+			>(
+				sql`select json_agg(json_build_object('id', ${partnershipTeamMember.id}, 'side', ${partnershipTeamMember.side}, 'role', ${partnershipTeamMember.role}, 'name', ${partnershipTeamMember.name}, 'title', ${partnershipTeamMember.title})
+						order by ${partnershipTeamMember.side} desc, ${partnershipTeamMember.position}, ${partnershipTeamMember.id})
+					from ${partnershipTeamMember} where ${partnershipTeamMember.partnershipId} = ${partnership.id}`
+			),
+			documents: subquery<{ key: string; fileName: string; title: LocalizedText; bytes: number }[] | null>(
+				sql`select json_agg(json_build_object('key', ${media.storageKey}, 'fileName', ${media.fileName}, 'title', ${partnershipDocument.title}, 'bytes', ${media.bytes}) order by ${partnershipDocument.position})
+					from ${partnershipDocument} join ${media} on ${media.id} = ${partnershipDocument.mediaId}
+					where ${partnershipDocument.partnershipId} = ${partnership.id}`
+			),
+			articles: subquery<{ slug: string; title: string; teaser: string; kind: string }[] | null>(
+				sql`select json_agg(json_build_object('slug', ${article.slug}, 'title', ${articleTranslation.title}, 'teaser', ${articleTranslation.teaser}, 'kind', ${article.kind}) order by ${article.publishedAt} desc)
+					from ${article} join ${articleTranslation} on ${articleTranslation.articleId} = ${article.id} and ${articleTranslation.lang} = ${locale}
+					where ${article.partnershipId} = ${partnership.id} and ${article.status} = 'published' and ${article.publishedAt} <= now()`
+			)
+		})
+		.from(partnership)
+		.where(eq(partnership.slug, slug));
 	if (!r) return null;
-	const members = (await membersOf(db, locale, sql`p.id = ${r.id}`)).get(r.id) ?? {
+	const members = (await membersOf(db, locale, eq(partnership.id, r.id))).get(r.id) ?? {
 		swedish: [],
 		international: []
 	};
-	const targets = json(r.targets) ?? [];
+	const targets = r.targets ?? [];
 	return {
 		id: r.id,
 		slug: r.slug,
 		status: r.status,
-		startYear: r.start_year,
-		endYear: r.end_year,
-		summary: pick(json(r.summary), locale),
+		startYear: r.startYear,
+		endYear: r.endYear,
+		summary: pick(r.summary, locale),
 		// Stored sanitised; sanitised again on the way out, like article bodies.
-		description: sanitizeRichText(pick(json(r.description), locale)),
-		updatedAt: new Date(r.updated_at).toISOString(),
+		description: sanitizeRichText(pick(r.description, locale)),
+		updatedAt: r.updatedAt.toISOString(),
 		swedish: members.swedish,
 		international: members.international,
-		themes: (json(r.themes) ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
-		goals: json(r.goals) ?? [],
+		themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
+		goals: r.goals ?? [],
 		targets: targets.map((t) => t.code),
 		targetTexts: targets.map((t) => ({ code: t.code, text: pick(t.text, locale) })),
-		phases: json(r.phases) ?? [],
-		team: (json(r.team) ?? []).map((t) => ({ ...t, title: pick(t.title, locale) })),
-		documents: (json(r.documents) ?? []).map((d) => ({
+		phases: r.phases ?? [],
+		team: (r.team ?? []).map((t) => ({ ...t, title: pick(t.title, locale) })),
+		documents: (r.documents ?? []).map((d) => ({
 			href: documentHref(d.key, d.fileName),
 			fileName: d.fileName,
 			title: pick(d.title, locale) || d.fileName,
 			bytes: d.bytes
 		})),
-		articles: json(r.articles) ?? []
-	};
-}
-
-/** What the filters offer: countries of international partners and counties of Swedish ones. */
-export async function partnershipFilterOptions(
-	db: Database
-): Promise<{ countries: string[]; counties: string[]; targets: string[] }> {
-	const [r] = await rows<{
-		countries: string[] | string | null;
-		counties: string[] | string | null;
-		targets: string[] | string | null;
-	}>(
-		db,
-		sql`select (select json_agg(t.code order by t.goal, t.position) from sdg_target t where exists (select 1 from partnership_target x where x.target = t.code)) as targets,
-			(select json_agg(distinct o.country) from partnership_member m join organization o on o.id = m.organization_id where m.role = 'international') as countries,
-			(select json_agg(distinct o.county) from partnership_member m join organization o on o.id = m.organization_id where m.role = 'swedish' and o.county is not null) as counties`
-	);
-	return {
-		countries: json(r?.countries ?? null) ?? [],
-		counties: json(r?.counties ?? null) ?? [],
-		targets: json(r?.targets ?? null) ?? []
+		articles: r.articles ?? []
 	};
 }

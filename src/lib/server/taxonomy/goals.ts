@@ -28,10 +28,7 @@ export interface GoalCounts {
 
 const none: GoalCounts = { goals: new Map(), targets: new Map() };
 
-/** The goal a target belongs to: "16.7" → 16, "16.a" → 16. */
-export function goalOfTarget(code: string): number {
-	return Number(code.slice(0, code.indexOf('.')));
-}
+export { goalOfTarget } from '#lib/sdg.ts';
 
 /** The 17 goals in the language, each with its count. */
 export async function listGoals(

@@ -62,6 +62,10 @@ export async function checkTags(
 }
 
 /** The goals an item carries: those chosen, and the goal of every chosen target. */
-export function goalsWithTargets(goals: readonly number[], targets: readonly string[], goalOf: Map<string, number>) {
+export function goalsWithTargets(
+	goals: readonly number[],
+	targets: readonly string[],
+	goalOf: Map<string, number>
+) {
 	return [...new Set([...goals, ...targets.map((t) => goalOf.get(t)!)])];
 }

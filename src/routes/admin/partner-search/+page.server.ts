@@ -1,13 +1,10 @@
 import type { Actions, PageServerLoad } from './$types';
+import { formValues, requestForm } from '#lib/server/kernel/input.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
-import {
-	hideProfile,
-	listProfilesForModeration,
-	listReported,
-	showProfile
-} from '#lib/server/partner-search/service.ts';
-import { formRecord } from '#lib/server/partner-search/validation.ts';
+import { moderationShape } from '#lib/server/partner-search/input.ts';
+import { listProfilesForModeration, listReported } from '#lib/server/partner-search/moderation/queries.ts';
+import { hideProfile, showProfile } from '#lib/server/partner-search/moderation/commands.ts';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	forPage(locals.locale, async () => {
@@ -19,21 +16,25 @@ export const load: PageServerLoad = async ({ locals }) =>
 		return { profiles, reported };
 	});
 
-// A failure returns the note as typed, tagged with the profile it was for.
+/** The form as sent: the note as typed, tagged with the profile it was for (shown again on failure). */
+async function moderationForm(request: Request) {
+	const sent = formValues((await requestForm(request)) ?? new FormData(), moderationShape);
+	const text = (name: string) => (typeof sent[name] === 'string' ? (sent[name] as string) : '');
+	return { sent, values: { profile: text('profile'), note: text('note') } };
+}
+
 export const actions: Actions = {
 	hide: async ({ request, locals }) => {
-		const raw = formRecord(await request.formData());
-		const values = { profile: String(raw.profile ?? ''), note: String(raw.note ?? '') };
+		const { sent, values } = await moderationForm(request);
 		return forAction(locals.locale, values, async () => {
-			await hideProfile(await db(), locals.user, raw);
+			await hideProfile(await db(), locals.user, sent);
 			return { hidden: values.profile };
 		});
 	},
 	show: async ({ request, locals }) => {
-		const raw = formRecord(await request.formData());
-		const values = { profile: String(raw.profile ?? ''), note: String(raw.note ?? '') };
+		const { sent, values } = await moderationForm(request);
 		return forAction(locals.locale, values, async () => {
-			await showProfile(await db(), locals.user, raw);
+			await showProfile(await db(), locals.user, sent);
 			return { shown: values.profile };
 		});
 	}

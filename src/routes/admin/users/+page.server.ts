@@ -1,51 +1,39 @@
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
-import { inviteUser, listUsers, setDisabled, setRole } from '#lib/server/accounts/service.ts';
-import type { Role } from '#lib/server/accounts/schema.ts';
-import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
+import { inviteUser, setDisabled, setRole } from '#lib/server/accounts/commands.ts';
+import { listUsers } from '#lib/server/accounts/queries.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
 
 export const load: PageServerLoad = async ({ locals }) => ({
 	users: await forPage(locals.locale, async () => listUsers(await db(), locals.user))
 });
 
+// A failure carries what was typed and names its form (`form`, and `user` for a row), so the
+// page shows the message by the right one.
 export const actions: Actions = {
 	invite: async ({ request, locals }) => {
-		const form = await request.formData();
-		const values = {
-			email: String(form.get('email') ?? ''),
-			name: String(form.get('name') ?? ''),
-			role: String(form.get('role') ?? '')
-		};
+		const form = (await requestForm(request)) ?? new FormData();
 		const { auth } = await appAccounts();
 		const setPassword = publicOrigin() + localizePath(locals.locale, '/reset-password/new');
-		return forAction(locals.locale, values, async () => {
-			await inviteUser(auth, await db(), locals.user, values as never, setPassword);
-			return { invited: values.email.toLowerCase() };
+		return forAction(locals.locale, { form: 'invite', ...typedValues(form) }, async () => {
+			const { email } = await inviteUser(auth, await db(), locals.user, form, setPassword);
+			return { invited: email };
 		});
 	},
 	role: async ({ request, locals }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			await setRole(
-				await db(),
-				locals.user,
-				String(form.get('user') ?? ''),
-				String(form.get('role') ?? '') as Role
-			);
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { form: 'role', ...typedValues(form) }, async () => {
+			await setRole(await db(), locals.user, form);
 			return { saved: true };
 		});
 	},
 	disable: async ({ request, locals }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			await setDisabled(
-				await db(),
-				locals.user,
-				String(form.get('user') ?? ''),
-				form.get('disabled') === 'true'
-			);
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { form: 'disable', ...typedValues(form) }, async () => {
+			await setDisabled(await db(), locals.user, form);
 			return { saved: true };
 		});
 	}

@@ -2,34 +2,37 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { messages, plural } from '#lib/i18n/index.ts';
 import { publicOrigin } from '#lib/server/app/accounts.ts';
+import { formValues, requestForm } from '#lib/server/kernel/input.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
+import { contactShape } from '#lib/server/partner-search/input.ts';
+import { getProfile } from '#lib/server/partner-search/profiles/queries.ts';
+import { contactChoices } from '#lib/server/partner-search/contact-requests/queries.ts';
 import {
 	ContactLimitError,
-	contactChoices,
-	getProfile,
 	sendContactRequest
-} from '#lib/server/partner-search/service.ts';
-import { formRecord } from '#lib/server/partner-search/validation.ts';
-import { partnerSearchPolicy } from '#lib/server/partner-search/policy.ts';
+} from '#lib/server/partner-search/contact-requests/commands.ts';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const database = await db();
-	const id = Number(params.id);
-	const profile = await forPage(locals.locale, () => getProfile(database, locals.locale, id));
-	return { profile, contact: await contactChoices(database, locals.user, locals.locale, id) };
-};
+export const load: PageServerLoad = async ({ locals, params }) =>
+	forPage(locals.locale, async () => {
+		const database = await db();
+		const [profile, contact] = await Promise.all([
+			getProfile(database, locals.locale, params.id),
+			contactChoices(database, locals.user, locals.locale, params.id)
+		]);
+		return { profile, contact };
+	});
 
 export const actions: Actions = {
 	contact: async ({ request, locals, params }) => {
-		const raw = formRecord(await request.formData());
+		const sent = formValues((await requestForm(request)) ?? new FormData(), contactShape);
 		const values = {
-			message: typeof raw.message === 'string' ? raw.message : '',
-			organization: typeof raw.organization === 'string' ? raw.organization : ''
+			message: typeof sent.message === 'string' ? sent.message : '',
+			organization: typeof sent.organization === 'string' ? sent.organization : ''
 		};
 		try {
 			return await forAction(locals.locale, values, async () => {
-				await sendContactRequest(await db(), locals.user, Number(params.id), raw, {
+				await sendContactRequest(await db(), locals.user, params.id, sent, {
 					origin: publicOrigin(),
 					locale: locals.locale
 				});

@@ -1,16 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
-import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
-import {
-	ownProfiles,
-	partnerSearchOptions,
-	renewProfile,
-	saveProfile
-} from '#lib/server/partner-search/service.ts';
-import { formRecord, parseId, profileFormValues } from '#lib/server/partner-search/validation.ts';
+import { ownProfileQuery, profileFormValues } from '#lib/server/partner-search/input.ts';
+import { readNames, searchOptions } from '#lib/server/partner-search/names.ts';
+import { ownProfiles } from '#lib/server/partner-search/profiles/queries.ts';
+import { renewProfile, saveProfile } from '#lib/server/partner-search/profiles/commands.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) {
@@ -19,40 +16,36 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			`${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname + url.search)}`
 		);
 	}
-	const asked = url.searchParams.get('organization');
-	const organizationId = asked === null ? undefined : (parseId(asked) ?? -1);
-	const database = await db();
-	const own = await forPage(locals.locale, () =>
-		ownProfiles(database, locals.user, locals.locale, organizationId)
-	);
-	return {
-		...own,
-		options: await partnerSearchOptions(database, locals.locale),
-		// A new profile starts with the person filling it in as the contact.
-		defaults: { contactName: locals.user.name, contactEmail: locals.user.email }
-	};
+	const user = locals.user;
+	return forPage(locals.locale, async () => {
+		const { organization } = readQuery(url.searchParams, ownProfileQuery, 'partnerSearch');
+		const database = await db();
+		const [own, names] = await Promise.all([
+			ownProfiles(database, user, locals.locale, organization),
+			readNames(database, locals.locale)
+		]);
+		return {
+			...own,
+			options: searchOptions(names),
+			// A new profile starts with the person filling it in as the contact.
+			defaults: { contactName: user.name, contactEmail: user.email }
+		};
+	});
 };
-
-/** The organization the form is for: a hidden field, checked again by the domain. */
-function organizationOf(raw: Record<string, unknown>): number {
-	const id = parseId(raw.organization);
-	if (id === undefined) throw new ValidationError([{ field: 'organization', code: 'unknownOrganization' }]);
-	return id;
-}
 
 export const actions: Actions = {
 	save: async ({ request, locals }) => {
-		const raw = formRecord(await request.formData());
-		const values = { form: 'save', ...profileFormValues(raw) };
+		const form = (await requestForm(request)) ?? new FormData();
+		const values = { form: 'save' as const, ...profileFormValues(form) };
 		return forAction(locals.locale, values, async () => {
-			await saveProfile(await db(), locals.user, organizationOf(raw), raw);
+			await saveProfile(await db(), locals.user, form);
 			return { saved: true };
 		});
 	},
 	renew: async ({ request, locals }) => {
-		const raw = formRecord(await request.formData());
-		return forAction(locals.locale, { form: 'renew' }, async () => {
-			await renewProfile(await db(), locals.user, organizationOf(raw));
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { form: 'renew' as const }, async () => {
+			await renewProfile(await db(), locals.user, form);
 			return { renewed: true };
 		});
 	}

@@ -2,23 +2,24 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
+import { fields } from '#lib/server/kernel/input.ts';
 import { getGoal } from '#lib/server/taxonomy/goals.ts';
-import { findInspiration } from '#lib/server/content/service.ts';
-import { inspirationCounts } from '#lib/server/content/queries.ts';
+import { inspirationCounts } from '#lib/server/content/facets.ts';
+import { findInspiration } from '#lib/server/content/listing.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	// Only 1–17 written plainly; "016" or "16.0" is not a goal's address.
-	const n = /^(1[0-7]|[1-9])$/.test(params.n) ? Number(params.n) : 0;
+	// Only 1–17 written plainly is a goal's address: "016" or "16.0" names no page (a 404).
+	const n = fields.goal.safeParse(params.n);
 	const database = await db();
-	const goal = n
-		? await getGoal(database, locals.locale, n, await inspirationCounts(database, locals.locale))
+	const goal = n.success
+		? await getGoal(database, locals.locale, n.data, await inspirationCounts(database, locals.locale))
 		: null;
 	if (!goal) error(404, messages(locals.locale).errors.notFound);
-	const { result } = await findInspiration(
+	const inspiration = await findInspiration(
 		database,
 		locals.locale,
-		new URLSearchParams({ sdg: String(n) }),
+		{ sdg: { goal: goal.number }, page: 1 },
 		12
 	);
-	return { goal, inspiration: result };
+	return { goal, inspiration };
 };

@@ -5,6 +5,7 @@ import { db } from '#lib/server/app/database.ts';
 import { getArticle } from '#lib/server/content/queries.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
+	// The slug is checked by the route's matcher.
 	const article = await getArticle(await db(), locals.locale, params.slug);
 	if (!article) error(404, messages(locals.locale).errors.notFound);
 	return { article, languages: article.languages };

@@ -2,10 +2,16 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
-import { partnershipPage } from '#lib/server/partnerships/service.ts';
+import { mayOn } from '#lib/server/kernel/policy.ts';
+import { getPartnership } from '#lib/server/partnerships/queries.ts';
+import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const found = await partnershipPage(await db(), locals.user, locals.locale, params.slug);
-	if (!found) error(404, messages(locals.locale).errors.notFound);
-	return found;
+	const database = await db();
+	const partnership = await getPartnership(database, locals.locale, params.slug);
+	if (!partnership) error(404, messages(locals.locale).errors.notFound);
+	return {
+		partnership,
+		canEdit: await mayOn(locals.user, partnershipsPolicy.edit, { db: database, id: partnership.id })
+	};
 };

@@ -2,16 +2,18 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm } from '#lib/server/kernel/input.ts';
 import { authorize } from '#lib/server/kernel/policy.ts';
 import { db } from '#lib/server/app/database.ts';
 import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
-import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
-import { createPartnership, organizationOptions } from '#lib/server/partnerships/editing.ts';
+import { partnershipFormValues } from '#lib/server/partnerships/input.ts';
+import { organizationOptions } from '#lib/server/partnerships/pickers.ts';
+import { createPartnership } from '#lib/server/partnerships/commands.ts';
 import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	forPage(locals.locale, async () => {
-		authorize(locals.user, partnershipsPolicy.editAny);
+		authorize(locals.user, partnershipsPolicy.create);
 		const database = await db();
 		const [organizations, pickers] = await Promise.all([
 			organizationOptions(database, locals.locale),
@@ -28,13 +30,9 @@ export const load: PageServerLoad = async ({ locals }) =>
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
-		const values = partnershipFormValues(await request.formData());
+		const values = partnershipFormValues((await requestForm(request)) ?? new FormData());
 		const result = await forAction(locals.locale, { values }, async () =>
-			createPartnership(
-				await db(),
-				locals.user,
-				parsePartnershipForm({ ...values, status: values.status || 'inception' })
-			)
+			createPartnership(await db(), locals.user, { ...values, status: values.status || 'inception' })
 		);
 		if (typeof result === 'string') redirect(303, localizePath(locals.locale, `/partnerships/${result}`));
 		return result;

@@ -1,30 +1,26 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { isAPIError } from 'better-auth/api';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { localizePath, messages } from '#lib/i18n/index.ts';
+import { localizePath } from '#lib/i18n/index.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
-import { passwordProblem } from '#lib/server/accounts/password-policy.ts';
+import { choosePassword } from '#lib/server/accounts/sign-in.ts';
+import { resetQuery } from '#lib/server/accounts/input.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
 
-export const load: PageServerLoad = ({ url }) => ({
-	token: url.searchParams.get('token')?.slice(0, 200) ?? ''
-});
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const { token } = await forPage(locals.locale, () => readQuery(url.searchParams, resetQuery, 'accounts'));
+	return { token: token ?? '' };
+};
 
 export const actions: Actions = {
 	default: async ({ request, locals }) => {
-		const m = messages(locals.locale).accounts.auth;
-		const form = await request.formData();
-		const token = String(form.get('token') ?? '');
-		const password = String(form.get('password') ?? '');
-		// Checked as typed: nothing trimmed, nothing cut off.
-		const problem = passwordProblem(password);
-		if (problem) return fail(400, { error: messages(locals.locale).accounts.errors[`password-${problem}`] });
+		const form = (await requestForm(request)) ?? new FormData();
 		const { auth } = await appAccounts();
-		try {
-			await auth.api.resetPassword({ body: { token, newPassword: password } });
-		} catch (error) {
-			if (isAPIError(error)) return fail(400, { error: m.tokenInvalid });
-			throw error;
-		}
+		const failed = await forAction(locals.locale, {}, async () => {
+			await choosePassword(auth, form);
+			return null;
+		});
+		if (failed) return failed;
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?notice=password-changed`);
 	}
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { swedishMunicipality } from '../../taxonomy/sweden.ts';
+import { swedenTopology, type MunicipalityProperties } from './topology.ts';
 import {
 	countBuckets,
 	escapeXml,
@@ -27,8 +27,12 @@ const place = (id: string, name: string, lat: number, lon: number, count = 1): M
 	count
 });
 
-const ale = swedishMunicipality('1440')!;
-const horby = swedishMunicipality('1266')!;
+const municipality = (code: string) =>
+	swedenTopology()
+		.objects.municipalities.geometries.map((g) => g.properties as MunicipalityProperties)
+		.find((p) => p.code === code)!;
+const ale = municipality('1440');
+const horby = municipality('1266');
 /** The four demo partnerships. */
 function demo(): PartnershipMapInput {
 	const partners = [

@@ -31,4 +31,3 @@ export function swedenTopology(): SwedenTopology {
 	topology ??= readGeoFile<SwedenTopology>('sweden.topo.json');
 	return topology;
 }
-

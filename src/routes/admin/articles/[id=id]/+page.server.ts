@@ -1,40 +1,26 @@
 import type { Actions, PageServerLoad } from './$types';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { db } from '#lib/server/app/database.ts';
-import {
-	articleFormValues,
-	articleToFormValues,
-	parseArticleForm
-} from '#lib/server/content/article-form.ts';
-import {
-	editorMedia,
-	editorOptions,
-	loadForEditing,
-	saveArticleContent
-} from '#lib/server/content/editing.ts';
-import {
-	availableSteps,
-	stockholmWallTime,
-	takeStep,
-	workflowStepNames,
-	type WorkflowStep
-} from '#lib/server/content/workflow.ts';
-import { ValidationError } from '#lib/server/kernel/errors.ts';
+import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { mayOn } from '#lib/server/kernel/policy.ts';
+import { db } from '#lib/server/app/database.ts';
 import { contentPolicy } from '#lib/server/content/policy.ts';
+import { formValuesOf } from '#lib/server/content/workspace/input.ts';
+import { editorMedia, editorOptions, loadForEditing } from '#lib/server/content/workspace/queries.ts';
+import { saveArticleContent, takeStep } from '#lib/server/content/workspace/commands.ts';
+import { availableSteps, stockholmWallTime } from '#lib/server/content/workspace/workflow.ts';
 
+// The id is a number: the route's matcher says so.
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
 		const database = await db();
-		const id = Number(params.id);
 		const [article, options, media] = await Promise.all([
-			loadForEditing(database, locals.user, id),
+			loadForEditing(database, locals.user, params.id),
 			editorOptions(database, locals.user, locals.locale),
 			editorMedia(database, locals.user)
 		]);
 		return {
 			article,
-			values: articleToFormValues(article),
+			values: formValuesOf(article),
 			options,
 			media,
 			editable: await mayOn(locals.user, contentPolicy.edit, article),
@@ -45,24 +31,17 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
-		const values = articleFormValues(await request.formData());
-		return forAction(locals.locale, { values }, async () => {
-			await saveArticleContent(await db(), locals.user, Number(params.id), parseArticleForm(values));
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { values: typedValues(form) }, async () => {
+			await saveArticleContent(await db(), locals.user, params.id, form);
 			return { saved: true };
 		});
 	},
 	step: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const step = String(form.get('step') ?? '');
-		const scheduledAt = String(form.get('scheduledAt') ?? '');
-		return forAction(locals.locale, { scheduledAt }, async () => {
-			if (!(workflowStepNames as string[]).includes(step)) {
-				throw new ValidationError([{ field: 'status', code: 'invalidTransition' }]);
-			}
-			const status = await takeStep(await db(), locals.user, Number(params.id), step as WorkflowStep, {
-				scheduledAt
-			});
-			return { stepped: status };
-		});
+		const form = (await requestForm(request)) ?? new FormData();
+		const { scheduledAt = '' } = typedValues(form);
+		return forAction(locals.locale, { scheduledAt: String(scheduledAt) }, async () => ({
+			stepped: await takeStep(await db(), locals.user, params.id, form)
+		}));
 	}
 };

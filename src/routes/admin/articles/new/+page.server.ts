@@ -2,9 +2,11 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
-import { articleFormValues, emptyArticleForm, parseArticleForm } from '#lib/server/content/article-form.ts';
-import { createArticle, editorMedia, editorOptions } from '#lib/server/content/editing.ts';
+import type { ArticleFormValues } from '#lib/server/content/workspace/input.ts';
+import { editorMedia, editorOptions } from '#lib/server/content/workspace/queries.ts';
+import { createArticle } from '#lib/server/content/workspace/commands.ts';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	forPage(locals.locale, async () => {
@@ -13,14 +15,14 @@ export const load: PageServerLoad = async ({ locals }) =>
 			editorOptions(database, locals.user, locals.locale),
 			editorMedia(database, locals.user)
 		]);
-		return { options, media, values: emptyArticleForm() };
+		return { options, media, values: {} as ArticleFormValues };
 	});
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
-		const values = articleFormValues(await request.formData());
-		const result = await forAction(locals.locale, { values }, async () =>
-			createArticle(await db(), locals.user, parseArticleForm(values))
+		const form = (await requestForm(request)) ?? new FormData();
+		const result = await forAction(locals.locale, { values: typedValues(form) }, async () =>
+			createArticle(await db(), locals.user, form)
 		);
 		if (typeof result === 'number')
 			redirect(303, `${localizePath(locals.locale, `/admin/articles/${result}`)}?created`);

@@ -4,7 +4,7 @@ import { messages } from '#lib/i18n/index.ts';
 import { logger } from '#lib/server/kernel/logger.ts';
 import { db } from '#lib/server/app/database.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
-import { findServedFile } from '#lib/server/media/service.ts';
+import { findServedFile } from '#lib/server/media/queries.ts';
 
 /**
  * A file of the media library, for everyone (published articles show them):

@@ -1,37 +1,42 @@
-import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { ForbiddenError, ValidationError } from '#lib/server/kernel/errors.ts';
+import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
+import { inviteToPartnership } from '#lib/server/app/partnership-invitations.ts';
+import { uploadPartnershipDocument } from '#lib/server/app/partnership-documents.ts';
 import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
-import { parsePartnershipForm, partnershipFormValues } from '#lib/server/partnerships/form.ts';
+import { partnershipFormValues } from '#lib/server/partnerships/input.ts';
+import { organizationOptions } from '#lib/server/partnerships/pickers.ts';
+import { savePartnership } from '#lib/server/partnerships/commands.ts';
+import {
+	appointCoordinator,
+	attachFromLibrary,
+	detachDocument,
+	removeFromSpace
+} from '#lib/server/partnerships/space/commands.ts';
 import {
 	documentOptions,
-	grantAccess,
-	inviteToPartnership,
-	loadPartnershipForEditing,
-	organizationOptions,
-	revokeAccess,
-	savePartnership,
-	setDocument,
-	uploadDocument
-} from '#lib/server/partnerships/editing.ts';
-import { mediaStore } from '#lib/server/app/media.ts';
+	partnershipForEditing,
+	partnershipSpace
+} from '#lib/server/partnerships/space/queries.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
 		if (!locals.user) throw new ForbiddenError(true);
 		const database = await db();
-		const editing = await loadPartnershipForEditing(database, locals.user, params.slug, locals.locale);
-		const [organizations, pickers, pdfs] = await Promise.all([
+		const editing = await partnershipForEditing(database, locals.user, params.slug);
+		const [space, organizations, pickers, pdfs] = await Promise.all([
+			partnershipSpace(database, editing.id, locals.locale),
 			organizationOptions(database, locals.locale),
 			tagOptions(database, locals.locale),
 			documentOptions(database, locals.user)
 		]);
 		return {
-			editing,
+			editing: { ...editing, ...space },
 			organizations,
 			themes: pickers.themes,
 			goals: pickers.goals,
@@ -40,86 +45,57 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		};
 	});
 
-const mediaId = z
-	.string()
-	.regex(/^[1-9]\d{0,8}$/)
-	.transform(Number);
-
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
-		const values = partnershipFormValues(await request.formData());
+		const values = partnershipFormValues((await requestForm(request)) ?? new FormData());
 		return forAction(locals.locale, { values }, async () => {
-			await savePartnership(await db(), locals.user, params.slug, parsePartnershipForm(values));
+			await savePartnership(await db(), locals.user, params.slug, values);
 			return { saved: true };
 		});
 	},
 	invite: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const invite = { email: String(form.get('email') ?? ''), name: String(form.get('name') ?? '') };
+		const form = (await requestForm(request)) ?? new FormData();
+		const invite = typedValues(form);
 		const { auth } = await appAccounts();
 		const setPassword = publicOrigin() + localizePath(locals.locale, '/reset-password/new');
-		return forAction(locals.locale, { invite }, async () => {
-			await inviteToPartnership(await db(), auth, locals.user, params.slug, invite, setPassword);
-			return { invited: invite.email.trim().toLowerCase() };
-		});
+		return forAction(locals.locale, { invite }, async () => ({
+			invited: await inviteToPartnership(await db(), auth, locals.user, params.slug, form, setPassword)
+		}));
 	},
 	coordinator: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			await grantAccess(await db(), locals.user, params.slug, String(form.get('user') ?? ''), 'coordinator');
-			return { saved: true };
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { space: true }, async () => {
+			await appointCoordinator(await db(), locals.user, params.slug, form);
+			return { appointed: String(typedValues(form).user) };
 		});
 	},
 	revoke: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			await revokeAccess(await db(), locals.user, params.slug, String(form.get('user') ?? ''));
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { space: true }, async () => {
+			await removeFromSpace(await db(), locals.user, params.slug, form);
 			return { removed: true };
 		});
 	},
 	attach: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			const id = mediaId.safeParse(form.get('media') ?? '');
-			if (!id.success) throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }]);
-			const title = {
-				sv: String(form.get('title_sv') ?? '')
-					.trim()
-					.slice(0, 200),
-				en: String(form.get('title_en') ?? '')
-					.trim()
-					.slice(0, 200)
-			};
-			await setDocument(await db(), locals.user, params.slug, id.data, true, title);
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { attach: typedValues(form) }, async () => {
+			await attachFromLibrary(await db(), locals.user, params.slug, form);
 			return { attached: true };
 		});
 	},
 	upload: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const file = form.get('file');
-		const title = {
-			sv: String(form.get('title_sv') ?? '')
-				.trim()
-				.slice(0, 200),
-			en: String(form.get('title_en') ?? '')
-				.trim()
-				.slice(0, 200)
-		};
-		return forAction(locals.locale, { upload: title }, async () => {
-			await uploadDocument(await db(), mediaStore(), locals.user, params.slug, {
-				bytes: file instanceof File && file.size ? new Uint8Array(await file.arrayBuffer()) : null,
-				fileName: file instanceof File ? file.name : '',
-				title
-			});
+		const form = await requestForm(request);
+		return forAction(locals.locale, { upload: form ? typedValues(form) : {} }, async () => {
+			// A body too large to read is a file too large: the upload is the big one.
+			if (!form) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
+			await uploadPartnershipDocument(await db(), mediaStore(), locals.user, params.slug, form);
 			return { attached: true };
 		});
 	},
 	detach: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		return forAction(locals.locale, {}, async () => {
-			const id = mediaId.safeParse(form.get('media') ?? '');
-			if (!id.success) throw new ValidationError([{ field: 'documents', code: 'unknownMedia' }]);
-			await setDocument(await db(), locals.user, params.slug, id.data, false);
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { documents: true }, async () => {
+			await detachDocument(await db(), locals.user, params.slug, form);
 			return { detached: true };
 		});
 	}

@@ -1,0 +1,188 @@
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import type { Database } from '../kernel/database.ts';
+import { auditLog } from '../kernel/schema.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import { article } from '../content/schema.ts';
+import { media } from '../media/schema.ts';
+import { session, twoFactor, user, type Role } from './schema.ts';
+import { accountsPolicy } from './policy.ts';
+import { userDataOf, type UserData } from './views.ts';
+
+/** A person in the admin's user list. */
+export interface UserRow {
+	id: string;
+	name: string;
+	email: string;
+	role: Role;
+	emailVerified: boolean;
+	twoFactorEnabled: boolean;
+	disabled: boolean;
+	createdAt: string;
+}
+
+/** Everyone with an account, for the admin's user list. */
+export async function listUsers(db: Database, actor: Actor): Promise<UserRow[]> {
+	authorize(actor, accountsPolicy.manageUsers);
+	const rows = await db
+		.select({
+			id: user.id,
+			name: user.name,
+			email: user.email,
+			role: user.role,
+			emailVerified: user.emailVerified,
+			twoFactorEnabled: user.twoFactorEnabled,
+			banned: user.banned,
+			createdAt: user.createdAt
+		})
+		.from(user)
+		.orderBy(asc(user.name), asc(user.email));
+	return rows.map((u) => ({
+		id: u.id,
+		name: u.name,
+		email: u.email,
+		role: u.role ?? 'reader',
+		emailVerified: u.emailVerified,
+		twoFactorEnabled: !!u.twoFactorEnabled,
+		disabled: !!u.banned,
+		createdAt: u.createdAt.toISOString()
+	}));
+}
+
+/** One event of the audit log as the admin reads it. */
+export interface AuditRow {
+	id: number;
+	at: string;
+	actorName: string | null;
+	action: string;
+	subject: string | null;
+	before: unknown;
+	after: unknown;
+	ip: string | null;
+}
+
+/** Events a page of the audit log shows. */
+export const auditPerPage = 50;
+
+/** The log, newest first, 50 a page, with the actor's name where there is one. */
+export async function listAuditLog(
+	db: Database,
+	actor: Actor,
+	page = 1
+): Promise<{ rows: AuditRow[]; hasMore: boolean }> {
+	authorize(actor, accountsPolicy.readAuditLog);
+	const rows = await db
+		.select({
+			id: auditLog.id,
+			at: auditLog.at,
+			actorName: user.name,
+			action: auditLog.action,
+			subject: auditLog.subject,
+			before: auditLog.before,
+			after: auditLog.after,
+			ip: auditLog.ip
+		})
+		.from(auditLog)
+		.leftJoin(user, eq(user.id, auditLog.actorId))
+		.orderBy(desc(auditLog.at), desc(auditLog.id))
+		.limit(auditPerPage + 1)
+		.offset((page - 1) * auditPerPage);
+	return {
+		rows: rows.slice(0, auditPerPage).map((r) => ({ ...r, at: r.at.toISOString() })),
+		hasMore: rows.length > auditPerPage
+	};
+}
+
+/** One of a person's own sessions, as the account page lists them: never the token. */
+export interface OwnSession {
+	id: string;
+	/** The session this request came with. */
+	current: boolean;
+	userAgent: string | null;
+	ipAddress: string | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** The actor's sessions that have not expired: this one first, then the most recently active. */
+export async function listOwnSessions(
+	db: Database,
+	actor: Actor,
+	currentSessionId: string | undefined
+): Promise<OwnSession[]> {
+	authorize(actor, accountsPolicy.manageOwnAccount);
+	const rows = await db
+		.select({
+			id: session.id,
+			userAgent: session.userAgent,
+			ipAddress: session.ipAddress,
+			createdAt: session.createdAt,
+			updatedAt: session.updatedAt
+		})
+		.from(session)
+		.where(and(eq(session.userId, actor.id), gt(session.expiresAt, new Date())))
+		.orderBy(desc(session.updatedAt), desc(session.id));
+	return rows
+		.map((s) => ({
+			id: s.id,
+			current: s.id === currentSessionId,
+			userAgent: s.userAgent,
+			ipAddress: s.ipAddress,
+			createdAt: s.createdAt.toISOString(),
+			updatedAt: s.updatedAt.toISOString()
+		}))
+		.sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** Everything stored about the actor, as one JSON document (views.ts). Never secrets. */
+export async function exportUserData(db: Database, actor: Actor): Promise<UserData> {
+	authorize(actor, accountsPolicy.manageOwnAccount);
+	const [profile] = await db
+		.select({
+			id: user.id,
+			name: user.name,
+			email: user.email,
+			emailVerified: user.emailVerified,
+			role: user.role,
+			locale: user.locale,
+			twoFactorEnabled: user.twoFactorEnabled,
+			createdAt: user.createdAt,
+			updatedAt: user.updatedAt
+		})
+		.from(user)
+		.where(eq(user.id, actor.id));
+	const sessions = await db
+		.select({
+			createdAt: session.createdAt,
+			updatedAt: session.updatedAt,
+			expiresAt: session.expiresAt,
+			ipAddress: session.ipAddress,
+			userAgent: session.userAgent
+		})
+		.from(session)
+		.where(eq(session.userId, actor.id));
+	const activity = await db
+		.select({ at: auditLog.at, action: auditLog.action, subject: auditLog.subject, ip: auditLog.ip })
+		.from(auditLog)
+		.where(eq(auditLog.actorId, actor.id));
+	const articles = await db
+		.select({ slug: article.slug, status: article.status, createdAt: article.createdAt })
+		.from(article)
+		.where(eq(article.authorId, actor.id));
+	const uploads = await db
+		.select({ fileName: media.fileName, kind: media.kind, createdAt: media.createdAt })
+		.from(media)
+		.where(eq(media.createdBy, actor.id));
+	const enrolled = await db
+		.select({ id: twoFactor.id })
+		.from(twoFactor)
+		.where(eq(twoFactor.userId, actor.id))
+		.limit(1);
+	return userDataOf({
+		profile,
+		sessions,
+		twoFactorEnrolled: enrolled.length > 0,
+		activity,
+		articles,
+		uploads
+	});
+}

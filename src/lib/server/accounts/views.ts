@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { mediaKinds } from '../media/schema.ts';
+import { roles, type Role } from './schema.ts';
+
+/**
+ * "Download my data" (GDPR art. 15 and 20): everything stored about a person, as one JSON
+ * document. Never a secret: no password hash, no session token, no second-factor key.
+ */
+export const userDataView = z.object({
+	exportedAt: z.iso.datetime(),
+	profile: z
+		.object({
+			id: z.string(),
+			name: z.string(),
+			email: z.string(),
+			emailVerified: z.boolean(),
+			role: z.enum(roles).nullable(),
+			locale: z.string().nullable(),
+			twoFactorEnabled: z.boolean(),
+			createdAt: z.iso.datetime(),
+			updatedAt: z.iso.datetime()
+		})
+		.optional(),
+	/** Times, addresses and browsers of sign-ins; the tokens themselves are left out. */
+	sessions: z.array(
+		z.object({
+			createdAt: z.iso.datetime(),
+			lastActive: z.iso.datetime(),
+			expiresAt: z.iso.datetime(),
+			ipAddress: z.string().nullable(),
+			userAgent: z.string().nullable()
+		})
+	),
+	twoFactor: z.object({ enrolled: z.boolean() }),
+	/** What they did, from the audit log. */
+	activity: z.array(
+		z.object({
+			at: z.iso.datetime(),
+			action: z.string(),
+			subject: z.string().nullable(),
+			ip: z.string().nullable()
+		})
+	),
+	/** What they wrote and uploaded: kept after a deletion, but theirs to see. */
+	articles: z.array(z.object({ slug: z.string(), status: z.string(), createdAt: z.iso.datetime() })),
+	uploads: z.array(z.object({ fileName: z.string(), kind: z.enum(mediaKinds), createdAt: z.iso.datetime() }))
+});
+
+export type UserData = z.infer<typeof userDataView>;
+
+/** The rows read about a person, in the download's shape (dates as ISO 8601). */
+export function userDataOf(rows: {
+	profile?: {
+		id: string;
+		name: string;
+		email: string;
+		emailVerified: boolean;
+		role: Role | null;
+		locale: string | null;
+		twoFactorEnabled: boolean | null;
+		createdAt: Date;
+		updatedAt: Date;
+	};
+	sessions: {
+		createdAt: Date;
+		updatedAt: Date;
+		expiresAt: Date;
+		ipAddress: string | null;
+		userAgent: string | null;
+	}[];
+	twoFactorEnrolled: boolean;
+	activity: { at: Date; action: string; subject: string | null; ip: string | null }[];
+	articles: { slug: string; status: string; createdAt: Date }[];
+	uploads: { fileName: string; kind: UserData['uploads'][number]['kind']; createdAt: Date }[];
+}): UserData {
+	const iso = (d: Date) => d.toISOString();
+	const p = rows.profile;
+	return {
+		exportedAt: new Date().toISOString(),
+		profile: p && {
+			id: p.id,
+			name: p.name,
+			email: p.email,
+			emailVerified: p.emailVerified,
+			role: p.role,
+			locale: p.locale,
+			twoFactorEnabled: !!p.twoFactorEnabled,
+			createdAt: iso(p.createdAt),
+			updatedAt: iso(p.updatedAt)
+		},
+		sessions: rows.sessions.map((s) => ({
+			createdAt: iso(s.createdAt),
+			lastActive: iso(s.updatedAt),
+			expiresAt: iso(s.expiresAt),
+			ipAddress: s.ipAddress,
+			userAgent: s.userAgent
+		})),
+		twoFactor: { enrolled: rows.twoFactorEnrolled },
+		activity: rows.activity.map((e) => ({ at: iso(e.at), action: e.action, subject: e.subject, ip: e.ip })),
+		articles: rows.articles.map((a) => ({ ...a, createdAt: iso(a.createdAt) })),
+		uploads: rows.uploads.map((u) => ({ ...u, createdAt: iso(u.createdAt) }))
+	};
+}

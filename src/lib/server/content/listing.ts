@@ -1,0 +1,124 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../kernel/database.ts';
+import { checkFilterTags } from '../taxonomy/known.ts';
+import { goalOfTarget } from '../taxonomy/goals.ts';
+import { cardsByIds, searchConfig, type ArticleCard } from './queries.ts';
+import { pageSize, type InspirationFilter } from './input.ts';
+import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
+import { articleTranslation } from './schema.ts';
+
+/** The inspiration listing and its filters' counts, over the index in memory (facets.ts). */
+
+export interface FacetValue {
+	value: string;
+	count: number;
+}
+
+export interface InspirationPage {
+	items: ArticleCard[];
+	total: number;
+	page: number;
+	pages: number;
+	perPage: number;
+	facets: {
+		theme: FacetValue[];
+		kind: FacetValue[];
+		goal: FacetValue[];
+		target: FacetValue[];
+		country: FacetValue[];
+	};
+}
+
+/**
+ * The inspiration listing: one page of cards, the total, and for every filter the number of hits
+ * each of its values would give with the other filters kept (so a visitor sees where to go next).
+ * Filters and counts run on the in-memory index (facets.ts); free text asks the database's
+ * full-text index; the page's cards come in one query.
+ */
+export async function listInspiration(
+	db: Database,
+	locale: string,
+	filter: InspirationFilter,
+	perPage = pageSize
+): Promise<InspirationPage> {
+	const entries = await visibleArticles(db, locale);
+	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
+	const { goal, target } = filter.sdg ?? {};
+	const scope = goal ?? (target ? goalOfTarget(target) : undefined);
+	const counts = {
+		theme: new Map<string, number>(),
+		kind: new Map<string, number>(),
+		goal: new Map<number, number>(),
+		target: new Map<string, number>(),
+		country: new Map<string, number>()
+	};
+	const add = <T>(map: Map<T, number>, key: T) => map.set(key, (map.get(key) ?? 0) + 1);
+	const matches: FacetEntry[] = [];
+	// One pass: each filter's counts are taken over the articles that pass every other filter.
+	for (const e of entries) {
+		if (rank && !rank.has(e.id)) continue;
+		const t = !filter.theme || e.themes.includes(filter.theme);
+		const k = !filter.kind || e.kind === filter.kind;
+		const g = target ? e.targets.includes(target) : !goal || e.goals.includes(goal);
+		const c = !filter.country || e.countries.includes(filter.country);
+		if (k && g && c) for (const v of e.themes) add(counts.theme, v);
+		if (t && g && c) add(counts.kind, e.kind);
+		if (t && k && c) {
+			for (const v of e.goals) add(counts.goal, v);
+			if (scope) for (const v of e.targets) if (goalOfTarget(v) === scope) add(counts.target, v);
+		}
+		if (t && k && g) for (const v of e.countries) add(counts.country, v);
+		if (t && k && g && c) matches.push(e);
+	}
+	if (rank) matches.sort((a, b) => rank.get(b.id)! - rank.get(a.id)! || b.time - a.time || b.id - a.id);
+
+	const facet = <T extends string | number>(map: Map<T, number>): FacetValue[] =>
+		[...map].map(([value, count]) => ({ value: String(value), count }));
+	const facets: InspirationPage['facets'] = {
+		theme: facet(counts.theme),
+		kind: facet(counts.kind),
+		goal: facet(counts.goal).sort((a, b) => Number(a.value) - Number(b.value)),
+		target: facet(counts.target).sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true })),
+		country: facet(counts.country).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+	};
+	const offset = (filter.page - 1) * perPage;
+	return {
+		items: await cardsByIds(
+			db,
+			locale,
+			matches.slice(offset, offset + perPage).map((e) => e.id)
+		),
+		total: matches.length,
+		page: filter.page,
+		perPage,
+		pages: Math.max(1, Math.ceil(matches.length / perPage)),
+		facets
+	};
+}
+
+/**
+ * The listing as the page and the API ask for it: a named theme or target must exist (a clear
+ * 400 rather than an empty list), then the list.
+ */
+export async function findInspiration(
+	db: Database,
+	locale: string,
+	filter: InspirationFilter,
+	perPage = pageSize
+): Promise<InspirationPage> {
+	await checkFilterTags(db, { theme: filter.theme, target: filter.sdg?.target });
+	return listInspiration(db, locale, filter, perPage);
+}
+
+/** Articles whose text in the language matches a free-text query, with their rank. */
+async function textMatches(db: Database, locale: string, q: string): Promise<Map<number, number>> {
+	const query = sql`websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${q})`;
+	const found = await db
+		.select({
+			id: articleTranslation.articleId,
+			rank: sql<number>`ts_rank(${articleTranslation.searchHead}, ${query})`
+		})
+		.from(articleTranslation)
+		.where(and(eq(articleTranslation.lang, locale), sql`${articleTranslation.search} @@ ${query}`));
+	return new Map(found.map((x) => [x.id, Number(x.rank)]));
+}

@@ -1,0 +1,268 @@
+import { eq } from 'drizzle-orm';
+import type { Database, Transaction } from '../kernel/database.ts';
+import type { Change } from '../kernel/write.ts';
+import { runCommand, runSystemChange } from '../kernel/write.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { readForm } from '../kernel/input.ts';
+import type { LocalizedText } from '../kernel/localized.ts';
+import { logger } from '../kernel/logger.ts';
+import { authorize, type Actor } from '../kernel/policy.ts';
+import { processUpload, safeFileName } from './process.ts';
+import { media } from './schema.ts';
+import {
+	documentObjectKey,
+	newStorageKey,
+	objectKeysOf,
+	variantObjectKey,
+	type MediaStore
+} from './store.ts';
+import { mediaPolicy } from './policy.ts';
+import { altForm, altOf, deleteForm, libraryFile, uploadForm } from './input.ts';
+import { mediaItem, type MediaItem } from './queries.ts';
+
+/** A form as sent (FormData) or the values the kernel's `formValues` took from one. */
+type Raw = FormData | Record<string, unknown>;
+
+/** A file another module adds to the library (see `addToLibrary`). */
+export interface UploadInput {
+	/** The file's bytes; null or empty when no file was chosen. */
+	bytes: Uint8Array | null;
+	/** What the uploader's computer called it (only a cleaned-up copy is kept). */
+	fileName: string;
+	/** Alt text per language; an image needs at least one. */
+	alt: Partial<Record<string, string>>;
+}
+
+const unknownMedia = () => new ValidationError([{ field: 'file', code: 'unknownMedia' }], 'media');
+
+/** An upload checked by its bytes, with its files in the store, waiting for its row. */
+interface StoredUpload {
+	values: Omit<typeof media.$inferInsert, 'createdBy'>;
+	written: string[];
+}
+
+/**
+ * Checks the bytes and makes what is stored from them (process.ts), then writes the files under
+ * a key the server makes. Done before the transaction: decoding images and talking to a bucket
+ * take a while, and no row may wait on them. If a write fails, what was written is removed.
+ */
+async function storeUpload(
+	store: MediaStore,
+	bytes: Uint8Array | null,
+	fileName: string,
+	alt: LocalizedText
+): Promise<StoredUpload> {
+	if (!bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
+	const processed = await processUpload(bytes);
+	if (processed.kind === 'image' && Object.keys(alt).length === 0) {
+		throw new ValidationError([{ field: 'alt', code: 'altRequired' }], 'media');
+	}
+	const storageKey = newStorageKey();
+	const written: string[] = [];
+	try {
+		if (processed.kind === 'image') {
+			for (const variant of processed.variants) {
+				const key = variantObjectKey(storageKey, variant.width);
+				await store.put(key, variant.bytes, 'image/webp');
+				written.push(key);
+			}
+		} else {
+			const key = documentObjectKey(storageKey);
+			await store.put(key, processed.bytes, 'application/pdf');
+			written.push(key);
+		}
+	} catch (error) {
+		await removeObjects(store, written);
+		throw error;
+	}
+	return {
+		written,
+		values: {
+			kind: processed.kind,
+			storageKey,
+			mime: processed.mime,
+			bytes: bytes.byteLength,
+			width: processed.kind === 'image' ? processed.width : null,
+			height: processed.kind === 'image' ? processed.height : null,
+			variants: processed.kind === 'image' ? processed.variants.map((v) => v.width) : [],
+			fileName: safeFileName(fileName, processed.mime),
+			// A document is linked with words of its own; alt text is for images.
+			alt: processed.kind === 'image' ? alt : {}
+		}
+	};
+}
+
+async function removeObjects(store: MediaStore, keys: string[]): Promise<void> {
+	await Promise.all(keys.map((key) => store.delete(key).catch(() => {})));
+}
+
+/**
+ * Writes the row and its audit entry in one transaction (the caller's, when given one). If the
+ * transaction fails here, the stored files are removed again.
+ */
+async function saveUpload(
+	db: Database | Transaction,
+	store: MediaStore,
+	actor: Actor,
+	rule: (typeof mediaPolicy)[keyof typeof mediaPolicy],
+	upload: StoredUpload
+): Promise<MediaItem> {
+	const work = async (tx: Transaction, createdBy: string | null): Promise<Change<MediaItem>> => {
+		const [row] = await tx
+			.insert(media)
+			.values({ ...upload.values, createdBy })
+			.returning({ id: media.id });
+		const { kind, fileName, mime, bytes, storageKey, alt } = upload.values;
+		return {
+			result: (await mediaItem(tx, row!.id))!,
+			audit: {
+				action: 'media.upload',
+				subject: `media:${row!.id}`,
+				after: { kind, fileName, mime, bytes, storageKey, alt }
+			},
+			public: false
+		};
+	};
+	try {
+		if (!actor) return await runSystemChange(db, (tx) => work(tx, null));
+		return await runCommand(db, actor, {
+			rule,
+			parse: () => upload,
+			work: (tx, _upload, who) => work(tx, who.id)
+		});
+	} catch (error) {
+		await removeObjects(store, upload.written);
+		throw error;
+	}
+}
+
+/**
+ * Uploads a file to the library from the media page. Permission first, then the form (an
+ * unreadable body, larger than the server takes, is `fileTooLarge`), then the file is checked by
+ * its bytes and made safe (see process.ts), its files are written to the store under a key the
+ * server makes, and the row and its audit entry are written in one transaction. If that fails
+ * the stored files are removed again.
+ */
+export async function uploadMedia(
+	db: Database,
+	store: MediaStore,
+	actor: Actor,
+	raw: Raw | null
+): Promise<MediaItem> {
+	authorize(actor, mediaPolicy.upload);
+	if (!raw) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
+	const input = readForm(raw, uploadForm, 'media');
+	const bytes = new Uint8Array(await input.file.arrayBuffer());
+	const upload = await storeUpload(store, bytes, input.file.name, altOf(input));
+	return saveUpload(db, store, actor, mediaPolicy.upload, upload);
+}
+
+/**
+ * Adds a file for another part of the platform that has let the actor do so (a partnership's
+ * coordinator adding its PDF), or for the platform itself (`actor` null: the demo's documents).
+ * The same checks of the bytes, the same store and the same audit row as an upload. Runs inside
+ * the caller's transaction when given one; if that transaction fails after this returned, the
+ * caller removes the files with `discardStoredFiles`.
+ */
+export async function addToLibrary(
+	db: Database | Transaction,
+	store: MediaStore,
+	actor: Actor,
+	input: UploadInput
+): Promise<MediaItem> {
+	const alt = Object.fromEntries(Object.entries(input.alt).map(([l, text]) => [`alt_${l}`, text]));
+	const { fileName, ...altValues } = readForm({ fileName: input.fileName, ...alt }, libraryFile, 'media');
+	const upload = await storeUpload(store, input.bytes, fileName, altOf(altValues));
+	return saveUpload(db, store, actor, mediaPolicy.keepUpload, upload);
+}
+
+/** Removes a library item's files from the store (its row was never saved, or is gone). */
+export async function discardStoredFiles(
+	store: MediaStore,
+	item: Pick<MediaItem, 'kind' | 'storageKey' | 'variants'>
+): Promise<void> {
+	await removeObjects(store, objectKeysOf(item));
+}
+
+function sorted(text: LocalizedText): LocalizedText {
+	return Object.fromEntries(Object.entries(text).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Sets an image's alt text in every language at once (an empty one removes it). An image keeps
+ * at least one; it is usable in an article only in the languages it has alt text in. The same
+ * text again changes nothing and writes no audit row.
+ */
+export async function setAltText(db: Database, actor: Actor, raw: Raw): Promise<MediaItem> {
+	return runCommand(db, actor, {
+		rule: mediaPolicy.upload,
+		parse: () => {
+			const input = readForm(raw, altForm, 'media');
+			return { id: input.id, alt: altOf(input) };
+		},
+		work: async (tx, { id, alt }) => {
+			const [current] = await tx
+				.select({ kind: media.kind, alt: media.alt })
+				.from(media)
+				.where(eq(media.id, id))
+				.for('update');
+			if (!current || current.kind !== 'image') throw unknownMedia();
+			if (Object.keys(alt).length === 0) {
+				throw new ValidationError([{ field: 'alt', code: 'altRequired' }], 'media');
+			}
+			const unchanged = JSON.stringify(sorted(current.alt)) === JSON.stringify(sorted(alt));
+			if (!unchanged) await tx.update(media).set({ alt }).where(eq(media.id, id));
+			return {
+				result: (await mediaItem(tx, id))!,
+				audit: unchanged
+					? []
+					: { action: 'media.alt', subject: `media:${id}`, before: { alt: current.alt }, after: { alt } },
+				public: false
+			};
+		}
+	});
+}
+
+/**
+ * Removes a file from the library (editors and admins): the row and its audit entry in one
+ * transaction, then its files in the store. Pages that showed it are rendered anew.
+ */
+export async function deleteMedia(
+	db: Database,
+	store: MediaStore,
+	actor: Actor,
+	raw: Raw
+): Promise<{ fileName: string }> {
+	const removed = await runCommand(db, actor, {
+		rule: mediaPolicy.delete,
+		parse: () => readForm(raw, deleteForm, 'media'),
+		work: async (tx, { id }) => {
+			const [row] = await tx.delete(media).where(eq(media.id, id)).returning();
+			if (!row) throw unknownMedia();
+			return {
+				result: row,
+				audit: {
+					action: 'media.delete',
+					subject: `media:${row.id}`,
+					before: {
+						kind: row.kind,
+						fileName: row.fileName,
+						mime: row.mime,
+						bytes: row.bytes,
+						storageKey: row.storageKey,
+						alt: row.alt
+					}
+				},
+				// Published pages with this file must not be served from a cache that still shows it.
+				public: true
+			};
+		}
+	});
+	for (const key of objectKeysOf(removed)) {
+		await store.delete(key).catch((error) => {
+			// The row is gone, so nothing links here any more; an operator can sweep the leftover.
+			logger.warn({ err: error, key }, 'Could not remove a media file from the store');
+		});
+	}
+	return { fileName: removed.fileName };
+}

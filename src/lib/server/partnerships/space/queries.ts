@@ -1,0 +1,163 @@
+import { and, count, desc, eq, gt } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { auditLog } from '../../kernel/schema.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { authorizeOn, can, type Actor } from '../../kernel/policy.ts';
+import { user } from '../../accounts/schema.ts';
+import { media } from '../../media/schema.ts';
+import { locales, type Locale } from '#lib/i18n/locales.ts';
+import {
+	partnership,
+	partnershipAccess,
+	partnershipDocument,
+	partnershipGoal,
+	partnershipMember,
+	partnershipPhase,
+	partnershipTarget,
+	partnershipTeamMember,
+	partnershipTheme,
+	type PartnershipPhase,
+	type SpaceRole
+} from '../schema.ts';
+import type { PartnershipFormValues } from '../input.ts';
+import { partnershipsPolicy } from '../policy.ts';
+
+// ---------------------------------------------------------------------------------------------
+// The partnership's form: who may open it, and what it is filled with
+
+/** A partnership's id by its address; not found is a 404. */
+export async function partnershipIdOf(db: Database | Transaction, slug: string): Promise<number> {
+	const [row] = await db.select({ id: partnership.id }).from(partnership).where(eq(partnership.slug, slug));
+	if (!row) throw new NotFoundError('partnership');
+	return row.id;
+}
+
+/**
+ * The partnership by its address, once the actor may edit it (an editor, or its coordinator):
+ * its id; a 404 if there is none, a 403 (401 signed out) if they may not.
+ */
+export async function partnershipToEdit(
+	db: Database | Transaction,
+	actor: Actor,
+	slug: string
+): Promise<number> {
+	const id = await partnershipIdOf(db, slug);
+	await authorizeOn(actor, partnershipsPolicy.edit, { db, id });
+	return id;
+}
+
+/** The form filled with a partnership as it is now, for someone allowed to edit it. */
+export async function partnershipForEditing(
+	db: Database,
+	actor: Actor,
+	slug: string
+): Promise<{ id: number; slug: string; values: PartnershipFormValues; canChangeMembers: boolean }> {
+	const id = await partnershipToEdit(db, actor, slug);
+	const [[p], members, themes, goals, targets, phases, team] = await Promise.all([
+		db.select().from(partnership).where(eq(partnership.id, id)),
+		db.select().from(partnershipMember).where(eq(partnershipMember.partnershipId, id)),
+		db.select().from(partnershipTheme).where(eq(partnershipTheme.partnershipId, id)),
+		db.select().from(partnershipGoal).where(eq(partnershipGoal.partnershipId, id)),
+		db.select().from(partnershipTarget).where(eq(partnershipTarget.partnershipId, id)),
+		db.select().from(partnershipPhase).where(eq(partnershipPhase.partnershipId, id)),
+		db
+			.select()
+			.from(partnershipTeamMember)
+			.where(eq(partnershipTeamMember.partnershipId, id))
+			.orderBy(partnershipTeamMember.side, partnershipTeamMember.position)
+	]);
+	const phase = (name: PartnershipPhase) => {
+		const found = phases.find((x) => x.phase === name);
+		return { from: found ? String(found.fromYear) : '', to: found?.toYear ? String(found.toYear) : '' };
+	};
+	const perLocale = (text: Partial<Record<string, string>>) =>
+		Object.fromEntries(locales.map((l) => [l, text[l] ?? ''])) as Record<Locale, string>;
+	return {
+		id,
+		slug: p!.slug,
+		canChangeMembers: can(actor, partnershipsPolicy.changeMembers),
+		values: {
+			status: p!.status,
+			swedish: members.filter((x) => x.role === 'swedish').map((x) => String(x.organizationId)),
+			international: members.filter((x) => x.role === 'international').map((x) => String(x.organizationId)),
+			themes: themes.map((t) => t.themeKey),
+			goals: goals.map((g) => String(g.goal)),
+			targets: targets.map((t) => t.target),
+			summary: perLocale(p!.summary),
+			description: perLocale(p!.description),
+			phases: { inception: phase('inception'), active: phase('active'), completed: phase('completed') },
+			team: team.map((t) => ({ side: t.side, role: t.role, name: t.name, title: perLocale(t.title) })),
+			version: p!.updatedAt.toISOString()
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Its people and documents
+
+/** Who is in a partnership's space, and its documents: for someone who may edit it. */
+export interface PartnershipSpace {
+	access: { userId: string; name: string; email: string; role: SpaceRole }[];
+	documents: { mediaId: number; fileName: string; title: string }[];
+}
+
+/**
+ * The space of a partnership (by id, as `partnershipToEdit` gave it once the actor was allowed):
+ * its members with their roles, and its documents with their titles in the reader's language.
+ */
+export async function partnershipSpace(db: Database, id: number, locale: Locale): Promise<PartnershipSpace> {
+	const [access, documents] = await Promise.all([
+		db
+			.select({ userId: user.id, name: user.name, email: user.email, role: partnershipAccess.role })
+			.from(partnershipAccess)
+			.innerJoin(user, eq(user.id, partnershipAccess.userId))
+			.where(eq(partnershipAccess.partnershipId, id)),
+		db
+			.select({ mediaId: media.id, fileName: media.fileName, title: partnershipDocument.title })
+			.from(partnershipDocument)
+			.innerJoin(media, eq(media.id, partnershipDocument.mediaId))
+			.where(eq(partnershipDocument.partnershipId, id))
+			.orderBy(partnershipDocument.position)
+	]);
+	return {
+		access,
+		documents: documents.map((d) => ({
+			mediaId: d.mediaId,
+			fileName: d.fileName,
+			title: d.title[locale] ?? d.fileName
+		}))
+	};
+}
+
+/** The PDFs in the media library staff can attach (newest 200); none for anyone else. */
+export async function documentOptions(
+	db: Database,
+	actor: Actor
+): Promise<{ id: number; fileName: string }[]> {
+	if (!can(actor, partnershipsPolicy.attachFromLibrary)) return [];
+	return db
+		.select({ id: media.id, fileName: media.fileName })
+		.from(media)
+		.where(eq(media.kind, 'document'))
+		.orderBy(desc(media.createdAt))
+		.limit(200);
+}
+
+/** The account with this address, if there is one (an invitation then only lets them in). */
+export async function accountIdByEmail(db: Database | Transaction, email: string): Promise<string | null> {
+	const [found] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
+	return found?.id ?? null;
+}
+
+/** How many accounts someone has had made by invitation since a moment (from the audit log). */
+export async function invitationsSince(
+	db: Database | Transaction,
+	actorId: string,
+	since: Date
+): Promise<number> {
+	const [row] = await db
+		.select({ n: count() })
+		.from(auditLog)
+		.where(and(eq(auditLog.actorId, actorId), eq(auditLog.action, 'user.invite'), gt(auditLog.at, since)));
+	return row?.n ?? 0;
+}
