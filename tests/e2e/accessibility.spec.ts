@@ -28,8 +28,9 @@ const pages = [
 	'/no-such-page'
 ];
 
+// Each check waits on the server and the browser as much as on axe: a few run side by side.
 describe.each(['', '/en'])('every public page under "%s"', (prefix) => {
-	test.each(pages)('%s has no WCAG 2.1 A/AA violations', async (path) => {
+	test.concurrent.each(pages)('%s has no WCAG 2.1 A/AA violations', async (path) => {
 		const { page, context } = await open(browser);
 		await page.goto(prefix + (path === '/' && prefix ? '' : path));
 		expect(await axeViolations(page)).toEqual([]);

@@ -16,6 +16,8 @@ export interface DatabaseHandle {
 	db: Database;
 	kind: 'pglite' | 'postgres';
 	close(): Promise<void>;
+	/** PGlite only: its files, to start another instance from (tests prepare one and copy it). */
+	dump?(): Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -25,6 +27,8 @@ export interface OpenOptions {
 	dataDir?: string;
 	/** Where the committed migrations are. */
 	migrationsFolder?: string;
+	/** PGlite in memory, started from a copy of another instance's files (`dump()`): no initdb. */
+	from?: Blob;
 }
 
 /** Opens PostgreSQL or PGlite and brings the schema up to date. */
@@ -51,6 +55,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 	try {
 		const client = await PGlite.create({
 			dataDir: options.dataDir,
+			loadDataDir: options.from,
 			extensions: { pg_trgm }
 		});
 		const db = drizzle(client);
@@ -61,7 +66,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			close: async () => {
 				await client.close();
 				release();
-			}
+			},
+			dump: () => client.dumpDataDir('none')
 		};
 	} catch (error) {
 		release();

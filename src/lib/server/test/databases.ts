@@ -1,33 +1,39 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../kernel/database.ts';
-import { prepareDatabase } from '../app/startup.ts';
 
 export interface TestDatabase {
 	name: 'pglite' | 'postgres';
-	/** A fresh, migrated database with the reference data and the demo content. */
+	/**
+	 * A fresh, migrated database of its own with the reference data and the demo content: a copy
+	 * of the one the global set-up prepared (test/global-setup.ts).
+	 */
 	open(): Promise<DatabaseHandle>;
 }
 
+let dump: Blob | undefined;
+
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
 export const testDatabases: TestDatabase[] = [
-	{ name: 'pglite', open: () => seeded(openDatabase({})) },
+	{
+		name: 'pglite',
+		open: () => {
+			dump ??= new Blob([readFileSync(inject('pgliteDump'))]);
+			return openDatabase({ from: dump });
+		}
+	},
 	...(process.env.TEST_DATABASE_URL
-		? [{ name: 'postgres' as const, open: () => seeded(openFreshPostgres(process.env.TEST_DATABASE_URL!)) }]
+		? [{ name: 'postgres' as const, open: () => openFreshPostgres(process.env.TEST_DATABASE_URL!) }]
 		: [])
 ];
-
-async function seeded(opening: Promise<DatabaseHandle>): Promise<DatabaseHandle> {
-	const handle = await opening;
-	await prepareDatabase(handle.db, { demo: true });
-	return handle;
-}
 
 /** A database of its own for each test file, dropped when the file is done. */
 async function openFreshPostgres(adminUrl: string): Promise<DatabaseHandle> {
 	const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 	const admin = new pg.Client({ connectionString: adminUrl });
 	await admin.connect();
-	await admin.query(`create database ${name}`);
+	await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
 	await admin.end();
 	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;
