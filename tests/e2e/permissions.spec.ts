@@ -108,7 +108,8 @@ const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
 	'/api/v1/articles': { path: '/api/v1/articles', expect: everyone },
 	'/api/v1/articles/[slug=slug]': { path: '/api/v1/articles/tidsresemetodiken', expect: everyone },
 	'/api/v1/goals': { path: '/api/v1/goals', expect: everyone },
-	'/api/v1/goals/[n]': { path: '/api/v1/goals/16', expect: everyone }
+	'/api/v1/goals/[n]': { path: '/api/v1/goals/16', expect: everyone },
+	'/api/v1/openapi.json': { path: '/api/v1/openapi.json', expect: everyone }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */

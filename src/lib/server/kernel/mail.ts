@@ -12,7 +12,8 @@ export interface Mail {
 	html?: string;
 }
 
-let transport: Transporter | undefined;
+/** The SMTP connection, kept for the address it was made for (a changed SMTP_URL makes a new one). */
+let transport: { url: string; connection: Transporter } | undefined;
 
 /** The sender address every message uses. */
 export const mailFrom = () => config().mail.from;
@@ -24,8 +25,11 @@ export const mailFrom = () => config().mail.from;
 export async function sendMail(mail: Mail): Promise<void> {
 	const url = config().mail.smtpUrl;
 	if (url) {
-		transport ??= nodemailer.createTransport(url);
-		await transport.sendMail({ from: mailFrom(), ...mail });
+		if (transport?.url !== url) {
+			transport?.connection.close();
+			transport = { url, connection: nodemailer.createTransport(url) };
+		}
+		await transport.connection.sendMail({ from: mailFrom(), ...mail });
 		logger.info({ to: mail.to, subject: mail.subject }, 'Mail sent');
 		return;
 	}
@@ -45,7 +49,7 @@ export async function sendMail(mail: Mail): Promise<void> {
 
 /** Forgets the SMTP connection (tests change SMTP_URL between files). */
 export function resetMailTransport(): void {
-	transport?.close();
+	transport?.connection.close();
 	transport = undefined;
 }
 

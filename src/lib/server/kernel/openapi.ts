@@ -35,13 +35,28 @@ const inputSchema = (schema: z.ZodType): JsonSchema => {
 	return rest;
 };
 
-/** The JSON Schema (2020-12, which OpenAPI 3.1 uses) of an answer. */
+/**
+ * The JSON Schema (2020-12, which OpenAPI 3.1 uses) of an answer. Every object is closed
+ * (`additionalProperties: false`): the answers hold exactly the fields their schema names, so a
+ * field added to an answer but not to its schema fails the test that checks real answers.
+ */
 export function responseSchema(schema: z.ZodType): JsonSchema {
 	const { $schema: _, ...rest } = z.toJSONSchema(schema, {
 		target: 'draft-2020-12',
 		unrepresentable: 'any'
 	}) as JsonSchema;
-	return rest;
+	return closed(rest) as JsonSchema;
+}
+
+function closed(node: unknown): unknown {
+	if (Array.isArray(node)) return node.map(closed);
+	if (!node || typeof node !== 'object') return node;
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(node)) out[key] = closed(value);
+	if (out.type === 'object' && out.properties && !('additionalProperties' in out)) {
+		out.additionalProperties = false;
+	}
+	return out;
 }
 
 const errorAnswer = z.object({

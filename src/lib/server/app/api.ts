@@ -1,0 +1,91 @@
+import { openApiDocument, type Endpoint } from '../kernel/openapi.ts';
+import { fields } from '../kernel/input.ts';
+import { articleApiQuery, articlesApiQuery, goalNumber, goalsApiQuery } from '../content/input.ts';
+import { articleListView, articleView, goalDetailView, goalListView } from '../content/views.ts';
+import { partnershipApiQuery, partnershipListApiQuery } from '../partnerships/input.ts';
+import { partnershipListView, partnershipView } from '../partnerships/views.ts';
+import { organizationListApiQuery } from '../organizations/input.ts';
+import { organizationListView } from '../organizations/views.ts';
+
+/**
+ * The public API, endpoint by endpoint, from the modules' own input shapes and answer schemas:
+ * served as OpenAPI 3.1 at /api/v1/openapi.json, and checked against real answers by
+ * tests/e2e/openapi.spec.ts. An endpoint added under /api/v1 without a line here fails that test.
+ */
+export const apiEndpoints: readonly Endpoint[] = [
+	{
+		path: '/api/v1/articles',
+		summary: 'Published inspiration, newest first, with the listing’s filters',
+		tags: ['inspiration'],
+		query: articlesApiQuery,
+		response: articleListView,
+		example: '/api/v1/articles?theme=participation&sdg=16&lang=en&per_page=5'
+	},
+	{
+		path: '/api/v1/articles/{slug}',
+		summary: 'One published article in a language',
+		tags: ['inspiration'],
+		params: { slug: fields.slug },
+		query: articleApiQuery,
+		response: articleView,
+		example: '/api/v1/articles/tidsresemetodiken?lang=sv'
+	},
+	{
+		path: '/api/v1/goals',
+		summary: 'The 17 Global Goals with their colours and numbers of published articles',
+		tags: ['goals'],
+		query: goalsApiQuery,
+		response: goalListView,
+		example: '/api/v1/goals?lang=en'
+	},
+	{
+		path: '/api/v1/goals/{n}',
+		summary: 'One goal with its targets',
+		tags: ['goals'],
+		params: { n: goalNumber },
+		query: goalsApiQuery,
+		response: goalDetailView,
+		example: '/api/v1/goals/16'
+	},
+	{
+		path: '/api/v1/partnerships',
+		summary: 'Partnerships with the list’s filters; `format=csv` gives the whole filtered list',
+		tags: ['partnerships'],
+		query: partnershipListApiQuery,
+		response: partnershipListView,
+		csv: true,
+		example: '/api/v1/partnerships?sdg=16&lang=en'
+	},
+	{
+		path: '/api/v1/partnerships/{slug}',
+		summary: 'One partnership: members, team, phases, goals, documents',
+		tags: ['partnerships'],
+		params: { slug: fields.slug },
+		query: partnershipApiQuery,
+		response: partnershipView,
+		example: '/api/v1/partnerships/horby-peja?lang=en'
+	},
+	{
+		path: '/api/v1/organizations',
+		summary: 'Organizations: Swedish municipalities and regions, and partners abroad',
+		tags: ['organizations'],
+		query: organizationListApiQuery,
+		response: organizationListView,
+		csv: true,
+		example: '/api/v1/organizations?county=14'
+	}
+];
+
+let document: Record<string, unknown> | undefined;
+
+/** The OpenAPI document (built once per process: the schemas do not change while it runs). */
+export function apiDocument(): Record<string, unknown> {
+	document ??= openApiDocument(apiEndpoints, {
+		title: 'Partnerskap för lokal demokrati – open data',
+		version: '1',
+		description:
+			'Inspiration, Global Goals, partnerships and organizations as JSON (and CSV with a byte-order mark). ' +
+			'Every list takes `lang` (sv, en), `page` and `per_page`; a bad parameter is a 400 that names it.'
+	});
+	return document;
+}
