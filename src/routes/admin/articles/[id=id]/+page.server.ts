@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
+import { fields, readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { mayOn } from '#lib/server/kernel/policy.ts';
 import { db } from '#lib/server/app/database.ts';
 import { contentPolicy } from '#lib/server/content/policy.ts';
@@ -10,7 +10,7 @@ import { saveArticleContent, takeStep } from '#lib/server/content/workspace/comm
 import { availableSteps, stockholmWallTime } from '#lib/server/content/workspace/workflow.ts';
 
 // The id is a number: the route's matcher says so.
-export const load: PageServerLoad = async ({ locals, params }) =>
+export const load: PageServerLoad = async ({ locals, params, url }) =>
 	forPage(locals.locale, async () => {
 		const database = await db();
 		const [article, options, media] = await Promise.all([
@@ -25,7 +25,9 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 			media,
 			editable: await mayOn(locals.user, contentPolicy.edit, article),
 			steps: availableSteps(locals.user, article.status),
-			scheduledLocal: article.scheduledAt ? stockholmWallTime(new Date(article.scheduledAt)) : ''
+			scheduledLocal: article.scheduledAt ? stockholmWallTime(new Date(article.scheduledAt)) : '',
+			// `?created`: the article was just made (the new-article form redirects here).
+			created: readQuery(url.searchParams, { created: fields.present }).created
 		};
 	});
 
