@@ -1,4 +1,4 @@
-import { and, count, desc, eq, exists, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, count, desc, eq, exists, inArray, lte, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { sanitizeRichText } from '../kernel/sanitize.ts';
@@ -46,7 +46,7 @@ export const isPublished = (): SQL =>
 const iso = (value: Date | string | null) => new Date(value ?? 0).toISOString();
 
 /** An article's tags, for a card: one subquery subquery each, so a page of cards is one query. */
-function cardTags(locale: string, id: SQLWrapper) {
+function cardTags(locale: string | Placeholder, id: SQLWrapper) {
 	return {
 		themes: subquery<
 			ThemeRef[]
@@ -174,7 +174,9 @@ export interface ArticleDetail extends ArticleCard {
 
 /** One published article in one language, with everything its page links to. */
 export async function getArticle(db: Database, locale: string, slug: string): Promise<ArticleDetail | null> {
-	const detail = await articleDetail(db, locale, and(isPublished(), eq(article.slug, slug))!);
+	let prepared = preparedBySlug.get(db);
+	if (!prepared) preparedBySlug.set(db, (prepared = prepareBySlug(db)));
+	const detail = toDetail((await prepared.execute({ locale, slug }))[0], locale);
 	if (!detail) return null;
 	const { id, ...shown } = detail;
 	return { ...shown, related: await relatedArticles(db, locale, id) };
@@ -189,17 +191,14 @@ export async function getArticleById(
 	locale: string,
 	id: number
 ): Promise<Omit<ArticleDetail, 'related'> | null> {
-	const detail = await articleDetail(db, locale, eq(article.id, id));
+	const detail = toDetail((await articleDetailQuery(db, locale, eq(article.id, id)))[0], locale);
 	if (!detail) return null;
 	const { id: _, ...shown } = detail;
 	return shown;
 }
 
-async function articleDetail(
-	db: Database,
-	locale: string,
-	where: SQL
-): Promise<(Omit<ArticleDetail, 'related'> & { id: number }) | null> {
+/** The article page's query; `locale` may be a placeholder so that the query can be prepared. */
+function articleDetailQuery(db: Database, locale: string | Placeholder, where: SQL) {
 	const p = db
 		.select({
 			id: article.id,
@@ -222,7 +221,7 @@ async function articleDetail(
 		)
 		.where(where)
 		.as('p');
-	const [r] = await db
+	return db
 		.select({
 			id: p.id,
 			slug: p.slug,
@@ -256,6 +255,22 @@ async function articleDetail(
 				from ${partnership} where ${partnership.id} = ${p.partnershipId})`)
 		})
 		.from(p);
+}
+
+// The public article page is the hottest uncached read: its query is built once per database
+// and prepared, instead of being assembled by the query builder on every request.
+const preparedBySlug = new WeakMap<Database, ReturnType<typeof prepareBySlug>>();
+function prepareBySlug(db: Database) {
+	return articleDetailQuery(
+		db,
+		sql.placeholder('locale'),
+		and(isPublished(), eq(article.slug, sql.placeholder('slug')))!
+	).prepare('article_by_slug');
+}
+
+type DetailRow = Awaited<ReturnType<typeof articleDetailQuery>>[number];
+
+function toDetail(r: DetailRow | undefined, locale: string): (Omit<ArticleDetail, 'related'> & { id: number }) | null {
 	if (!r) return null;
 	return {
 		id: r.id,
