@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,10 +20,45 @@ declare module 'vitest' {
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
 let smtp: SMTPServer | undefined;
+let lockDir: string | undefined;
 
 /** Builds the app (unless E2E_SKIP_BUILD=1) and serves it on a new, empty PGlite database. */
+/**
+ * Two runs in one checkout would build into the same folder under each other's server: the second
+ * waits for the first (a lock folder naming its process; a dead owner's lock is taken over).
+ */
+async function waitForOtherRuns(root: string) {
+	const lock = path.join(root, '.svelte-kit', 'e2e-run.lock');
+	mkdirSync(path.dirname(lock), { recursive: true });
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			lockDir = lock;
+			return;
+		} catch {
+			let owner = 0;
+			try {
+				owner = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+			} catch {
+				/* being written or removed */
+			}
+			let alive = owner > 0;
+			try {
+				if (alive) process.kill(owner, 0);
+			} catch {
+				alive = false;
+			}
+			const abandoned = owner === 0 && Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
+			if ((!alive && owner > 0) || abandoned) rmSync(lock, { recursive: true, force: true });
+			else await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+}
+
 export async function setup(project: TestProject) {
 	const root = path.resolve(import.meta.dirname, '../..');
+	await waitForOtherRuns(root);
 	if (process.env.E2E_SKIP_BUILD !== '1') {
 		execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 	}
@@ -124,4 +159,5 @@ export async function teardown() {
 	}
 	await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	if (lockDir) rmSync(lockDir, { recursive: true, force: true });
 }
