@@ -28,16 +28,11 @@ export async function prepareDatabase(
 /** The database the settings name (DATABASE_URL, else PGlite under DATA_DIR), migrated and prepared. */
 export async function openConfiguredDatabase(options: { demo?: boolean } = {}): Promise<DatabaseHandle> {
 	const settings = config();
-	const handle = await openDatabase(
-		settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir }
+	const prepare = (db: Database) =>
+		prepareDatabase(db, { demo: options.demo ?? settings.seedDemo, store: mediaStore() });
+	return openDatabase(
+		settings.databaseUrl ? { url: settings.databaseUrl, prepare } : { dataDir: settings.dataDir, prepare }
 	);
-	try {
-		await prepareDatabase(handle.db, { demo: options.demo ?? settings.seedDemo, store: mediaStore() });
-	} catch (error) {
-		await handle.close();
-		throw error;
-	}
-	return handle;
 }
 
 /** Each module's periodic work, one after another; a failure is logged and the rest still run. */

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { config } from './config.ts';
+import { logger } from './logger.ts';
 
 /**
  * The one database type every module uses, whichever driver is behind it. Reads are written with
@@ -29,7 +30,15 @@ export interface OpenOptions {
 	migrationsFolder?: string;
 	/** PGlite in memory, started from a copy of another instance's files (`dump()`): no initdb. */
 	from?: Blob;
+	/**
+	 * Runs after the migrations, still under the start-up lock: reference and demo data are
+	 * written by exactly one of several instances starting together.
+	 */
+	prepare?: (db: Database) => Promise<void>;
 }
+
+// Any fixed number, the same in every instance: pg_advisory_lock's key for "migrating".
+const startUpLock = 7_340_201;
 
 /** Opens PostgreSQL or PGlite and brings the schema up to date. */
 export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
@@ -40,11 +49,31 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		const { migrate } = await import('drizzle-orm/node-postgres/migrator');
 		const pool = new pg.Pool({
 			connectionString: options.url,
-			max: config().databasePoolSize
+			max: config().databasePoolSize,
+			keepAlive: true
 		});
-		const db = drizzle(pool);
-		await migrate(db, { migrationsFolder });
-		return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+		// An idle connection that the server or the network drops emits here; unhandled, it would
+		// end the process. The pool replaces the connection on the next query.
+		pool.on('error', (error) => logger.warn({ err: error }, 'A database connection was lost'));
+		const db = drizzle(pool) as unknown as Database;
+		try {
+			// Instances that start together wait here while the first migrates and seeds. The lock
+			// has a connection of its own, outside the pool, so that a pool of one still migrates.
+			const lock = new pg.Client({ connectionString: options.url });
+			await lock.connect();
+			try {
+				await lock.query('select pg_advisory_lock($1)', [startUpLock]);
+				await migrate(db as never, { migrationsFolder });
+				await options.prepare?.(db);
+			} finally {
+				// Ending the session also releases its lock.
+				await lock.end().catch(() => {});
+			}
+		} catch (error) {
+			await pool.end();
+			throw error;
+		}
+		return { db, kind: 'postgres', close: () => pool.end() };
 	}
 
 	const { PGlite } = await import('@electric-sql/pglite');
@@ -59,7 +88,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			extensions: { pg_trgm }
 		});
 		const db = drizzle(client);
-		await migrate(db, { migrationsFolder });
+		try {
+			await migrate(db, { migrationsFolder });
+			await options.prepare?.(db as unknown as Database);
+		} catch (error) {
+			await client.close();
+			throw error;
+		}
 		return {
 			db: db as unknown as Database,
 			kind: 'pglite',

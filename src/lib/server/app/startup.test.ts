@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { describe, expect, test } from 'vitest';
+import { openDatabase } from '../kernel/database.ts';
+import { count, inArray } from 'drizzle-orm';
+import { auditLog } from '../kernel/schema.ts';
+import { prepareDatabase } from './startup.ts';
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] };
+
+// Only PostgreSQL has several instances on one database; PGlite's folder takes one process.
+describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
+	test(
+		'four instances on an empty database all start; one migrates and the demo is written once',
+		{ timeout: 120_000 },
+		async () => {
+			const name = `start_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+			const admin = new pg.Client({ connectionString: adminUrl });
+			await admin.connect();
+			await admin.query(`create database ${name}`);
+			const url = new URL(adminUrl!);
+			url.pathname = `/${name}`;
+			try {
+				const started = await Promise.allSettled(
+					[1, 2, 3, 4].map(() =>
+						openDatabase({ url: url.toString(), prepare: (db) => prepareDatabase(db, { demo: true }) })
+					)
+				);
+				const handles = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+				try {
+					expect(
+						started
+							.filter((s) => s.status === 'rejected')
+							.map((s) => String((s as PromiseRejectedResult).reason))
+					).toEqual([]);
+					const db = handles[0]!.db;
+					const { rows } = await db.$client.query(
+						'select count(*)::int as n from drizzle.__drizzle_migrations'
+					);
+					expect(rows[0].n).toBe(journal.entries.length);
+					// The demo's organizations and partnerships were added by one instance, once.
+					const demo = await db
+						.select({ action: auditLog.action, n: count() })
+						.from(auditLog)
+						.where(inArray(auditLog.action, ['organization.demo', 'partnership.demo']))
+						.groupBy(auditLog.action);
+					expect(Object.fromEntries(demo.map((d) => [d.action, d.n]))).toEqual({
+						'organization.demo': 1,
+						'partnership.demo': 1
+					});
+				} finally {
+					await Promise.all(handles.map((h) => h.close()));
+				}
+			} finally {
+				await admin.query(`drop database if exists ${name} with (force)`);
+				await admin.end();
+			}
+		}
+	);
+
+	test('a connection the server ends does not end the process; the next query gets a new one', async () => {
+		const handle = await openDatabase({ url: adminUrl! });
+		const admin = new pg.Client({ connectionString: adminUrl });
+		await admin.connect();
+		try {
+			const pid = async () =>
+				(await handle.db.$client.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+			const before = await pid();
+			// What a restart, a failover or an administrator does to an idle connection.
+			await admin.query('select pg_terminate_backend($1)', [before]);
+			await new Promise((r) => setTimeout(r, 200));
+			const after = await pid();
+			expect(after).not.toBe(before);
+		} finally {
+			await admin.end();
+			await handle.close();
+		}
+	});
+});
