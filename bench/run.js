@@ -36,7 +36,8 @@ function run(cmd, args, env) {
 async function startServer(env, port) {
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: root,
-		env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+		// ORIGIN as in production (required when NODE_ENV=production or TRUST_PROXY is set).
+		env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
 	for (let i = 0; i < 240; i++) {

@@ -1,6 +1,7 @@
+import { redirect } from '@sveltejs/kit';
 import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
 import { building } from '$app/env';
-import { splitLocale, messages } from '#lib/i18n/index.ts';
+import { localizePath, splitLocale, messages } from '#lib/i18n/index.ts';
 import { canonicalSearch, onlyPublicParams } from '#lib/query-params.ts';
 import { logger } from '#lib/server/kernel/logger.ts';
 import {
@@ -15,9 +16,16 @@ import {
 import { contentVersion } from '#lib/server/kernel/content-version.ts';
 import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
-import { currentUser } from '#lib/server/accounts/sessions.ts';
+import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
+import { config, startupProblem } from '#lib/server/kernel/config.ts';
 
 if (!building) {
+	// scripts/serve.js says the same before it listens; this covers any other way of starting the build.
+	const problem = startupProblem(config());
+	if (problem) {
+		logger.fatal(problem);
+		process.exit(1);
+	}
 	// Open (and migrate) at start, not on the first visitor's request.
 	appDatabase().catch((error) => {
 		logger.fatal({ err: error }, 'Could not open the database');
@@ -104,13 +112,15 @@ const cacheAndCompress: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * Accounts: better-auth's own endpoints (/api/auth/…) with the client's real address for its rate
- * limits, and the signed-in user for everything else. Pages for a signed-in user are never stored.
+ * Accounts: better-auth's own endpoints (/api/auth/…: only its mailed links answer) with the
+ * client's real address for its rate limits, and the signed-in user for everything else. Pages
+ * for a signed-in user are never stored.
  */
 const accounts: Handle = async ({ event, resolve }) => {
 	if (event.url.pathname.startsWith('/api/auth/')) {
 		const { auth } = await appAccounts();
 		const headers = new Headers(event.request.headers);
+		// Set here, whatever the client sent: the address scripts/serve.js worked out (TRUST_PROXY).
 		headers.set('x-client-ip', event.getClientAddress());
 		return auth.handler(new Request(event.request, { headers }));
 	}
@@ -119,6 +129,21 @@ const accounts: Handle = async ({ event, resolve }) => {
 	if (event.request.headers.has('cookie')) {
 		const { auth } = await appAccounts();
 		event.locals.user = await currentUser(auth, event.request.headers);
+	}
+	// Editors and admins reach only their account until they have set up two-step verification:
+	// decided here, for every page, form action and API request, with the role just read from the
+	// database (a promotion counts from the next request).
+	const [locale, path] = splitLocale(event.url.pathname);
+	if (mustSetUpSecondFactor(event.locals.user, path)) {
+		if (path.startsWith('/api/')) {
+			const message = messages(locale).accounts.twoFactor.required;
+			return Response.json(
+				{ error: { message, field: null } },
+				{ status: 403, headers: { 'cache-control': 'no-store' } }
+			);
+		}
+		// Thrown, so that SvelteKit answers a form action or a data request in the form it expects.
+		redirect(303, `${localizePath(locale, '/account/two-factor')}?required`);
 	}
 	const response = await resolve(event);
 	if (event.locals.user) {

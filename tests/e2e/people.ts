@@ -70,6 +70,36 @@ export const people = {
 		email: 'partner-redaktor@example.se',
 		password: 'partnerredaktörens långa lösen',
 		role: 'editor'
+	},
+	/**
+	 * The auth seams journey: an editor and an admin who never set up two-step verification (they
+	 * sign in over HTTP themselves), a reader made an editor while signed in, a reader whose
+	 * address is checked, and the admin (with two-step verification) who looks and promotes.
+	 */
+	unenrolledEditor: {
+		email: 'utan-tvasteg-redaktor@example.se',
+		password: 'redaktören utan tvåsteg har ett långt lösen',
+		role: 'editor'
+	},
+	unenrolledAdmin: {
+		email: 'utan-tvasteg-admin@example.se',
+		password: 'administratören utan tvåsteg har ett långt lösen',
+		role: 'admin'
+	},
+	promotedReader: {
+		email: 'befordrad@example.se',
+		password: 'läsaren som blir redaktör har ett långt lösen',
+		role: 'reader'
+	},
+	addressReader: {
+		email: 'adressen@example.se',
+		password: 'läsaren vars adress syns har ett lösen',
+		role: 'reader'
+	},
+	seamsAdmin: {
+		email: 'somsadmin@example.se',
+		password: 'sömmarnas administratör har ett långt lösen',
+		role: 'admin'
 	}
 } as const;
 
@@ -97,7 +127,8 @@ export const preparedPeople = [
 	'tableReader',
 	'partnerHorby',
 	'partnerPeja',
-	'partnerEditor'
+	'partnerEditor',
+	'seamsAdmin'
 ] as const satisfies readonly Person[];
 
 export type PreparedPerson = (typeof preparedPeople)[number];

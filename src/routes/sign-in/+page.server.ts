@@ -9,11 +9,20 @@ import { forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { localTarget } from '#lib/server/kernel/redirect.ts';
 
+/**
+ * Where to go on: a path on this site, with what is not printable ASCII percent-encoded (a
+ * Location header carries nothing else; `%XX` already in it stays as it is).
+ */
+const onward = (to: string | undefined, fallback: string) =>
+	localTarget(to ?? null, fallback)
+		.toWellFormed()
+		.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
+
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { to, notice } = await forPage(locals.locale, () =>
 		readQuery(url.searchParams, signInQuery, 'accounts')
 	);
-	if (locals.user) redirect(303, localTarget(to ?? null, localizePath(locals.locale, '/admin')));
+	if (locals.user) redirect(303, onward(to, localizePath(locals.locale, '/admin')));
 	return { notice: notice ?? null };
 };
 
@@ -40,7 +49,7 @@ export const actions: Actions = {
 			if (outcome.reason === 'unverified') return failure(403, m.unverified);
 			return failure(400, m.invalid);
 		}
-		const target = localTarget(to ?? null, localizePath(locals.locale, '/admin'));
+		const target = onward(to, localizePath(locals.locale, '/admin'));
 		if (outcome.secondFactor) {
 			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(target)}`);
 		}

@@ -15,6 +15,8 @@ import { runCommand, runSystemChange } from '../kernel/write.ts';
 import { maxPasswordLength, minPasswordLength, passwordProblem } from './password-policy.ts';
 import * as schema from './schema.ts';
 import { accountsPolicy } from './policy.ts';
+import { userName } from './input.ts';
+import { createUsedCodes } from './throttle.ts';
 
 export interface AuthOptions {
 	db: Database;
@@ -145,14 +147,87 @@ function auditSignIns(db: Database): BetterAuthPlugin {
 	};
 }
 
+/**
+ * A code from the authenticator app works once per person (RFC 6238 §5.2): the code that turned
+ * two-step verification on, or signed someone in, is refused if it comes again within its window.
+ * better-auth checks the code; this runs after it, and undoes the session a reused code made.
+ */
+function codesWorkOnce(db: Database): BetterAuthPlugin {
+	const usedCodes = createUsedCodes(db);
+	return {
+		id: 'totp-once',
+		hooks: {
+			after: [
+				{
+					matcher: (ctx) => ctx.path === '/two-factor/verify-totp',
+					handler: createAuthMiddleware(async (ctx) => {
+						if (isAPIError(ctx.context.returned)) return;
+						const made = ctx.context.newSession;
+						const userId = made?.user.id ?? ctx.context.session?.user.id;
+						const code = typeof ctx.body?.code === 'string' ? ctx.body.code : '';
+						if (userId && (await usedCodes.firstUse(userId, code))) return;
+						if (made) await ctx.context.internalAdapter.deleteSession(made.session.token);
+						ctx.context.responseHeaders?.delete('set-cookie');
+						throw new APIError('UNAUTHORIZED', { code: 'INVALID_CODE', message: 'Invalid code' });
+					})
+				}
+			]
+		}
+	};
+}
+
+/**
+ * A name or picture written through the library (its profile and admin endpoints) meets the rules
+ * of the app's own forms: a name is one line of at most 120 characters, cleaned the same way, and
+ * there is no picture (the app shows none, so none is taken: no `javascript:` address to click).
+ */
+function profileAsTheFormsTakeIt<T extends { name?: unknown; image?: unknown }>(data: T): { data: T } {
+	if (data.image !== undefined && data.image !== null) {
+		throw new APIError('BAD_REQUEST', { code: 'IMAGE_NOT_ACCEPTED', message: 'image' });
+	}
+	if (data.name === undefined) return { data };
+	const name = userName.safeParse(data.name);
+	if (!name.success) throw new APIError('BAD_REQUEST', { code: 'INVALID_NAME', message: 'name' });
+	return { data: { ...data, name: name.data } };
+}
+
+/**
+ * The library's endpoints a browser may reach over HTTP: only the links in its mails (choosing a
+ * password, confirming an address), followed with GET. Signing in, the second step, asking for a
+ * reset, the profile and every admin endpoint are called by the app server-side from its own forms
+ * and commands, where its lockout, limits, input rules and audit rows apply; over HTTP they would
+ * get around all of that, so they answer 404, and so does anything a later version adds.
+ */
+const mailedLinks = [/^\/reset-password\/[^/]+$/, /^\/verify-email$/];
+const basePath = '/api/auth';
+
+function reachableOverHttp(request: Request): boolean {
+	const { pathname } = new URL(request.url);
+	return (
+		request.method === 'GET' &&
+		pathname.startsWith(`${basePath}/`) &&
+		mailedLinks.some((link) => link.test(pathname.slice(basePath.length)))
+	);
+}
+
 /** The better-auth instance for one database: accounts by invitation, email and password, TOTP. */
 export function createAuth(options: AuthOptions) {
 	const secure = options.baseURL.startsWith('https:');
-	return betterAuth({
+	const auth = betterAuth({
 		appName: 'Partnerskap för lokal demokrati',
 		baseURL: options.baseURL,
+		basePath,
 		secret: options.secret,
 		database: drizzleAdapter(options.db, { provider: 'pg', schema }),
+		// Reset links, second-step challenges and the like are kept as hashes: a copy of the
+		// database (a backup, a read-only leak) holds no link that works.
+		verification: { storeIdentifier: 'hashed' },
+		databaseHooks: {
+			user: {
+				create: { before: async (data) => profileAsTheFormsTakeIt(data) },
+				update: { before: async (data) => profileAsTheFormsTakeIt(data) }
+			}
+		},
 		user: {
 			additionalFields: {
 				locale: { type: 'string', defaultValue: 'sv', input: false }
@@ -200,31 +275,29 @@ export function createAuth(options: AuthOptions) {
 			updateAge: 60,
 			cookieCache: { enabled: false }
 		},
-		rateLimit: {
-			enabled: true,
-			storage: 'database',
-			window: 60,
-			max: 100,
-			customRules: {
-				'/sign-in/email': { window: 60, max: 10 },
-				'/request-password-reset': { window: 60, max: 3 },
-				'/two-factor/*': { window: 60, max: 10 }
-			}
-		},
+		// Over HTTP only the mailed links reach the library (see `reachableOverHttp`), limited per
+		// address here; signing in and asking for a reset are limited once, by the app's throttle.
+		rateLimit: { enabled: true, storage: 'database', window: 60, max: 100 },
 		advanced: {
 			cookiePrefix: 'partnerskap',
 			useSecureCookies: secure,
 			defaultCookieAttributes: { sameSite: 'lax', httpOnly: true, secure },
 			ipAddress: { ipAddressHeaders: ['x-client-ip'] }
 		},
-		disabledPaths: ['/admin/impersonate-user', '/admin/stop-impersonating', '/sign-up/email'],
 		plugins: [
 			twoFactor({ issuer: 'Partnerskap', backupCodeOptions: { amount: 10, length: 10 } }),
 			admin({ ac, roles: adminRoles, defaultRole: 'reader', adminRoles: ['admin'] }),
+			// Before the audit hook, so that a reused code is logged as the failure it is.
+			codesWorkOnce(options.db),
 			auditSignIns(options.db),
 			...(options.plugins ?? [])
 		]
 	});
+	const handler = (request: Request) =>
+		reachableOverHttp(request)
+			? auth.handler(request)
+			: Promise.resolve(new Response('Not Found', { status: 404 }));
+	return { ...auth, handler, fetch: handler };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, count, eq, ne, or } from 'drizzle-orm';
 import { isAPIError } from 'better-auth/api';
 import { verifyPassword } from 'better-auth/crypto';
 import type { Database, Transaction } from '../kernel/database.ts';
@@ -265,7 +265,11 @@ export async function deleteOwnAccount(db: Database, actor: Actor, raw: Raw): Pr
 			await tx.delete(session).where(eq(session.userId, who.id));
 			await tx.delete(account).where(eq(account.userId, who.id));
 			await tx.delete(twoFactor).where(eq(twoFactor.userId, who.id));
-			if (before) await tx.delete(verification).where(eq(verification.identifier, before.email));
+			// A pending reset link names the person by id (its token is stored hashed), other
+			// verifications by address: neither may outlive the account.
+			await tx
+				.delete(verification)
+				.where(or(eq(verification.value, who.id), eq(verification.identifier, before?.email ?? '')));
 			await tx
 				.update(user)
 				.set({

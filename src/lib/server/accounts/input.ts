@@ -9,8 +9,9 @@ import { maxPasswordLength, passwordProblem } from './password-policy.ts';
  * reader never trims a form field), so what is checked is what is stored.
  */
 
-/** A person's name on their account. */
-const name = requiredLine(120);
+/** A person's name on their account (also how the auth library's own writes are checked). */
+export const userName = requiredLine(120);
+const name = userName;
 
 /** One of the platform's roles. */
 const role = z.enum(roles, 'invalidRole');

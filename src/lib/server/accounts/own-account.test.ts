@@ -17,7 +17,7 @@ import {
 } from './commands.ts';
 import { exportUserData, listOwnSessions } from './queries.ts';
 import { userDataView } from './views.ts';
-import { account, session, user } from './schema.ts';
+import { account, session, user, verification } from './schema.ts';
 
 describe.each(testDatabases)('one’s own account on $name', (database) => {
 	let h: DatabaseHandle;
@@ -136,7 +136,11 @@ describe.each(testDatabases)('one’s own account on $name', (database) => {
 			await expect(deleteOwnAccount(h.db, me, {})).rejects.toMatchObject({
 				problems: [{ field: 'password', code: 'wrongPassword' }]
 			});
+			// A reset link asked for just before must not outlive the account.
+			await auth.api.requestPasswordReset({ body: { email: me.email, redirectTo: '/reset-password' } });
+			expect(await h.db.select().from(verification).where(eq(verification.value, me.id))).toHaveLength(1);
 			await deleteOwnAccount(h.db, me, { password: me.password });
+			expect(await h.db.select().from(verification).where(eq(verification.value, me.id))).toEqual([]);
 			const [row] = await h.db.select().from(user).where(eq(user.id, me.id));
 			expect(row).toMatchObject({ name: '', email: `deleted-${me.id}@invalid`, banned: true });
 			expect(await h.db.select().from(session).where(eq(session.userId, me.id))).toEqual([]);

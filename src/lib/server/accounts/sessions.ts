@@ -1,6 +1,6 @@
 import { actorOf, type Auth } from './auth.ts';
 import type { Role } from './schema.ts';
-import { staff } from '../kernel/policy.ts';
+import { requiresSecondFactor, staff } from '../kernel/policy.ts';
 import { config } from '../kernel/config.ts';
 
 /** Staff sessions end after this long without a request. */
@@ -46,4 +46,22 @@ export async function currentUser(auth: Auth, headers: Headers): Promise<SignedI
 		twoFactorEnabled: !!fresh.user.twoFactorEnabled,
 		sessionId: fresh.session.id
 	};
+}
+
+/**
+ * What a member of staff who must use two-step verification may reach before setting it up: the
+ * account pages (the set-up itself, sessions, their data) and signing out. Paths without the
+ * language prefix.
+ */
+const beforeSecondFactor = /^\/(account|sign-out)(\/|$)/;
+
+/**
+ * Whether this request must wait until the person has set up two-step verification: editors and
+ * admins without it reach nothing else, page, form action or API alike. Asked by the hooks on
+ * every request, with the role read afresh from the database (a promotion counts at once).
+ */
+export function mustSetUpSecondFactor(user: SignedInUser | null, path: string): boolean {
+	return (
+		!!user && requiresSecondFactor(user.role) && !user.twoFactorEnabled && !beforeSecondFactor.test(path)
+	);
 }

@@ -1,4 +1,5 @@
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import { lt, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { signInThrottle } from './schema.ts';
 
@@ -53,3 +54,44 @@ export function createSignInThrottle(db: Database) {
 }
 
 export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
+
+/**
+ * Codes from the authenticator app that someone has used, kept for as long as a code is accepted
+ * (its 30-second step and one on either side, with room to spare): a code seen over a shoulder or
+ * relayed by a phishing page does not work a second time. In the throttle's table: one point per
+ * person and code, so two requests racing with the same code cannot both be first.
+ */
+export function createUsedCodes(db: Database) {
+	const used = new RateLimiterDrizzle({
+		storeClient: db,
+		schema: signInThrottle,
+		keyPrefix: 'totp-used',
+		points: 1,
+		duration: 120,
+		clearExpiredByTimeout: false
+	});
+	return {
+		/** True the first time this person uses this code, false every time after. */
+		firstUse(userId: string, code: string): Promise<boolean> {
+			return used.consume(`${userId}:${code}`).then(
+				() => true,
+				(r) => {
+					if (r instanceof RateLimiterRes) return false;
+					throw r;
+				}
+			);
+		}
+	};
+}
+
+/**
+ * Deletes counters and used codes whose time is over. The limiters leave them (their own timer
+ * would run in every instance); without this, each sign-in with a code leaves a row for good.
+ */
+export async function forgetExpired(db: Database): Promise<number> {
+	const gone = await db
+		.delete(signInThrottle)
+		.where(lt(signInThrottle.expire, sql`now() - interval '1 hour'`))
+		.returning({ key: signInThrottle.key });
+	return gone.length;
+}

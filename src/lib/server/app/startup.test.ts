@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { openDatabase } from '../kernel/database.ts';
-import { count, inArray } from 'drizzle-orm';
+import { count, inArray, sql } from 'drizzle-orm';
 import { auditLog } from '../kernel/schema.ts';
 import { prepareDatabase } from './startup.ts';
 
@@ -35,10 +35,8 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 							.map((s) => String((s as PromiseRejectedResult).reason))
 					).toEqual([]);
 					const db = handles[0]!.db;
-					const { rows } = await db.$client.query(
-						'select count(*)::int as n from drizzle.__drizzle_migrations'
-					);
-					expect(rows[0].n).toBe(journal.entries.length);
+					const [migrations] = await db.select({ n: count() }).from(sql`drizzle.__drizzle_migrations`);
+					expect(migrations!.n).toBe(journal.entries.length);
 					// The demo's organizations and partnerships were added by one instance, once.
 					const demo = await db
 						.select({ action: auditLog.action, n: count() })
@@ -65,7 +63,7 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 		await admin.connect();
 		try {
 			const pid = async () =>
-				(await handle.db.$client.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+				(await handle.db.select({ pid: sql<number>`pg_backend_pid()` }).from(sql`(select 1) as one`))[0]!.pid;
 			const before = await pid();
 			// What a restart, a failover or an administrator does to an idle connection.
 			await admin.query('select pg_terminate_backend($1)', [before]);

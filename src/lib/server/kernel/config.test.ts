@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.ts';
+import { clientAddress, readConfig, startupProblem } from './config.ts';
 
 describe('configuration', () => {
 	it('has defaults that start the app with nothing set', () => {
@@ -23,6 +23,37 @@ describe('configuration', () => {
 		expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
 		expect(() => readConfig({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
 		expect(() => readConfig({ BETTER_AUTH_SECRET: 'short' })).toThrow(/BETTER_AUTH_SECRET/);
+	});
+
+	it('takes the client address from X-Forwarded-For only behind TRUST_PROXY hops, from the right', () => {
+		expect(readConfig({}).trustProxy).toBe(0);
+		expect(readConfig({ TRUST_PROXY: '' }).trustProxy).toBe(0);
+		expect(readConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+		// As earlier versions took it: true is one proxy, false none.
+		expect(readConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+		expect(readConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+		expect(() => readConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+		// Without trusted proxies anyone could write the header: it is ignored.
+		expect(clientAddress('10.0.0.5', '203.0.113.7', 0)).toBe('10.0.0.5');
+		// One proxy: the address it appended; what the client wrote before it does not count.
+		expect(clientAddress('10.0.0.5', '198.51.100.1, 203.0.113.7', 1)).toBe('203.0.113.7');
+		expect(clientAddress('10.0.0.5', '198.51.100.1,203.0.113.7, 10.0.0.4', 2)).toBe('203.0.113.7');
+		expect(clientAddress('::1', '2001:db8::7', 1)).toBe('2001:db8::7');
+		// A chain shorter than the proxies in front (they were bypassed), or no address: the socket.
+		expect(clientAddress('10.0.0.5', undefined, 1)).toBe('10.0.0.5');
+		expect(clientAddress('10.0.0.5', '203.0.113.7', 2)).toBe('10.0.0.5');
+		expect(clientAddress('10.0.0.5', '203.0.113.7, <script>', 1)).toBe('10.0.0.5');
+	});
+
+	it('refuses to start in production without ORIGIN, saying so in one line', () => {
+		for (const env of [{ NODE_ENV: 'production' }, { TRUST_PROXY: '1' }]) {
+			const problem = startupProblem(readConfig(env));
+			expect(problem).toMatch(/^ORIGIN must be set in production[^\n]*$/);
+			expect(startupProblem(readConfig({ ...env, ORIGIN: 'https://partnerskap.example.se' }))).toBeNull();
+		}
+		// On a developer's machine, in tests and while building, links come from this machine.
+		expect(startupProblem(readConfig({}))).toBeNull();
+		expect(startupProblem(readConfig({ NODE_ENV: 'development' }))).toBeNull();
 	});
 
 	it('is documented: the README names every variable this module reads', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -7,10 +8,6 @@ import { z } from 'zod';
  */
 
 const text = z.string().trim().min(1).optional();
-const flag = z
-	.enum(['1', 'true', '0', 'false', ''])
-	.optional()
-	.transform((v) => v === '1' || v === 'true');
 const count = (fallback: number, min = 0) =>
 	z
 		.string()
@@ -25,7 +22,17 @@ const environment = z.object({
 	HOST: z.string().default('0.0.0.0'),
 	/** The public origin in production (https://partnerskap.example.se). */
 	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
-	TRUST_PROXY: flag,
+	/** How many proxies in front of the app append to X-Forwarded-For (0: none, the header is ignored). */
+	TRUST_PROXY: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.regex(/^(\d{0,2}|true|false)$/, 'the number of proxies in front of the app (1 for one reverse proxy)')
+		.optional()
+		// true/false as earlier versions took it: one proxy, or none.
+		.transform((v) => (v === 'true' ? 1 : v && v !== 'false' ? Number(v) : 0)),
+	/** `production` requires ORIGIN (see `startupProblem`). */
+	NODE_ENV: z.string().optional(),
 	DATABASE_URL: z
 		.string()
 		.trim()
@@ -89,7 +96,10 @@ export function readConfig(env: Environment) {
 		origin: e.ORIGIN,
 		/** The origin links are built from: ORIGIN, else this machine. */
 		publicOrigin: e.ORIGIN ?? `http://localhost:${e.PORT}`,
+		/** Trusted proxy hops in front of the app (0: the socket's address is the client's). */
 		trustProxy: e.TRUST_PROXY,
+		/** In production links, cookies and the client's protocol must not come from request headers. */
+		production: e.NODE_ENV === 'production' || e.TRUST_PROXY > 0,
 		databaseUrl: e.DATABASE_URL,
 		databasePoolSize: e.DATABASE_POOL_SIZE,
 		dataDir,
@@ -127,6 +137,33 @@ export function readConfig(env: Environment) {
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+/**
+ * Why the server must not start with these settings, in one line, or null. In production without
+ * ORIGIN the public address would come from each request's Host header (links in feeds and the
+ * API could be forged) and the session cookie would lack `Secure` behind a TLS proxy. Only the
+ * server's start asks: building, tests and the command-line tools run without ORIGIN.
+ */
+export function startupProblem(c: Config): string | null {
+	if (c.production && !c.origin) {
+		return 'ORIGIN must be set in production (NODE_ENV=production or TRUST_PROXY set): the public address, such as ORIGIN=https://partnerskap.example.se';
+	}
+	return null;
+}
+
+/**
+ * The client's address. With `hops` trusted proxies in front, the nearest one connects to us and
+ * each appends the address it saw to X-Forwarded-For, so the client is the `hops`-th entry from
+ * the right; anything left of it was written by the client and is ignored. Without trusted
+ * proxies, or when the chain is shorter than it must be (the proxies were bypassed) or holds no
+ * address, the socket's own address is the client's.
+ */
+export function clientAddress(socketAddress: string, forwardedFor: string | undefined, hops: number): string {
+	if (hops < 1 || !forwardedFor) return socketAddress;
+	const chain = forwardedFor.split(',').map((a) => a.trim());
+	const client = chain[chain.length - hops];
+	return chain.length >= hops && client && isIP(client) ? client : socketAddress;
+}
 
 /**
  * The settings of this process. Read afresh on each call (a few microseconds): tests and the

@@ -8,9 +8,18 @@ import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
 import { localTarget } from '#lib/server/kernel/redirect.ts';
 
+/**
+ * Where to go on: a path on this site, with what is not printable ASCII percent-encoded (a
+ * Location header carries nothing else; `%XX` already in it stays as it is).
+ */
+const onward = (to: string | undefined, fallback: string) =>
+	localTarget(to ?? null, fallback)
+		.toWellFormed()
+		.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
+
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { to } = await forPage(locals.locale, () => readQuery(url.searchParams, returnQuery, 'accounts'));
-	if (locals.user) redirect(303, localTarget(to ?? null, localizePath(locals.locale, '/admin')));
+	if (locals.user) redirect(303, onward(to, localizePath(locals.locale, '/admin')));
 };
 
 export const actions: Actions = {
@@ -23,6 +32,6 @@ export const actions: Actions = {
 			return null;
 		});
 		if (failed) return failed;
-		redirect(303, localTarget(to ?? null, localizePath(locals.locale, '/admin')));
+		redirect(303, onward(to, localizePath(locals.locale, '/admin')));
 	}
 };
