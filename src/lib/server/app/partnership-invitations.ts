@@ -1,26 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { format, isLocale, localizePath, messages } from '#lib/i18n/index.ts';
 import type { Database } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
+import { sendMail, type Mail } from '../kernel/mail.ts';
 import { can, type Actor } from '../kernel/policy.ts';
 import { runCommand } from '../kernel/write.ts';
 import type { Auth } from '../accounts/auth.ts';
-import { createInvitedAccount, type Invitation } from '../accounts/commands.ts';
+import { createInvitedAccount } from '../accounts/commands.ts';
+import { user } from '../accounts/schema.ts';
 import { partnershipsPolicy } from '../partnerships/policy.ts';
+import { getPartnership } from '../partnerships/queries.ts';
 import { addMember } from '../partnerships/space/commands.ts';
-import { invitationForm } from '../partnerships/space/input.ts';
-import { accountIdByEmail, invitationsSince, partnershipToEdit } from '../partnerships/space/queries.ts';
+import { invitationForm, nameFromAddress } from '../partnerships/space/input.ts';
+import { accountByEmail, invitationsSince, partnershipToEdit } from '../partnerships/space/queries.ts';
 
 /**
- * How many accounts a coordinator (someone who is not an editor) may have made by invitation in a
- * day: enough for a partnership's team, too few to use the platform's mail for anything else.
+ * How many invitations a coordinator (someone who is not an editor) may send in a day, to new and
+ * existing addresses alike: enough for a partnership's team, too few to use the platform's mail
+ * for anything else. Counting both means the limit tells nothing about which addresses have
+ * accounts either.
  */
-export const newAccountsPerDay = 20;
+export const invitationsPerDay = 20;
 
 /**
- * Invites someone into a partnership's space by address (its editors or its coordinator): an
- * existing account gets access at once; a new address gets a reader account and, once the
- * change is saved, a mailed link to choose a password. The account and the access are one
- * change: either both are there or neither. Returns the address.
+ * Invites someone into a partnership's space by address (its editors or its coordinator). A new
+ * address gets a reader account and a mailed link to choose a password; an existing account is
+ * let in and gets a mail saying where. The coordinator gets the same answer either way, and sees
+ * the space's people by address (partnerships/space/queries.ts), so an invitation never tells
+ * them whose account an address is. The account, the access and the audit row are one change;
+ * the mail goes once it is saved. Invitations never lower a role (`addMember`). Returns the address.
  */
 export async function inviteToPartnership(
 	db: Database,
@@ -30,37 +40,77 @@ export async function inviteToPartnership(
 	raw: FormData | Record<string, unknown>,
 	setPasswordUrl: string
 ): Promise<string> {
-	const { email, invitation } = await runCommand(db, actor, {
+	let partnershipId = 0;
+	const { email, send } = await runCommand(db, actor, {
 		rule: partnershipsPolicy.workInSpace,
 		parse: () => readForm(raw, invitationForm, 'partnerships'),
-		check: async (tx, _input, who) => void (await partnershipToEdit(tx, who, slug)),
+		check: async (tx, _input, who) => {
+			partnershipId = await partnershipToEdit(tx, who, slug);
+			if (can(who, partnershipsPolicy.appointCoordinator)) return;
+			// One invitation at a time per coordinator, so that two sent at once cannot both pass the count.
+			await tx.select({ id: user.id }).from(user).where(eq(user.id, who.id)).for('update');
+			const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
+			if ((await invitationsSince(tx, who.id, dayAgo)) >= invitationsPerDay) {
+				throw new ValidationError([{ field: 'email', code: 'tooManyInvitations' }], 'partnerships');
+			}
+		},
 		work: async (tx, input, who) => {
-			let userId = await accountIdByEmail(tx, input.email);
-			let invitation: Invitation | null = null;
-			if (!userId) {
-				const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
-				if (
-					!can(who, partnershipsPolicy.appointCoordinator) &&
-					(await invitationsSince(tx, who.id, dayAgo)) >= newAccountsPerDay
-				) {
-					throw new ValidationError([{ field: 'email', code: 'tooManyInvitations' }], 'partnerships');
-				}
-				const name = input.name ?? input.email.slice(0, 120);
-				invitation = await createInvitedAccount(
+			const existing = await accountByEmail(tx, input.email);
+			let userId: string;
+			let send: () => Promise<void>;
+			if (existing) {
+				userId = existing.id;
+				// The work a new account costs (hashing its password), so that the time of the answer
+				// does not tell an existing account from a new one either.
+				await (await auth.$context).password.hash(randomBytes(32).toString('base64url'));
+				const locale = isLocale(existing.locale) ? existing.locale : 'sv';
+				const origin = new URL(setPasswordUrl).origin;
+				send = async () => sendMail(await invitedMail(db, input.email, locale, origin, slug));
+			} else {
+				const invitation = await createInvitedAccount(
 					auth,
 					tx,
 					who,
-					{ email: input.email, name, role: 'reader' },
+					{ email: input.email, name: input.name ?? nameFromAddress(input.email), role: 'reader' },
 					setPasswordUrl
 				);
 				userId = invitation.userId;
+				send = invitation.send;
 			}
 			await addMember(tx, who, slug, { user: userId });
-			// Each module's command writes its own audit rows in this transaction.
-			return { result: { email: input.email, invitation }, audit: [], public: false };
+			return {
+				result: { email: input.email, send },
+				// Each module's command writes its own rows; this one is the invitation (what the limit counts).
+				audit: {
+					action: 'partnership.invite',
+					subject: `partnership:${partnershipId}`,
+					after: { email: input.email }
+				},
+				public: false
+			};
 		}
 	});
-	// The link leads to the new account, so it goes only once the account is saved.
-	await invitation?.send();
+	// The link leads to the account and the space, so it goes only once the change is saved.
+	await send();
 	return email;
+}
+
+/**
+ * The mail to someone who already has an account: where they are invited, and a link to it. It
+ * names no one: the inviter's words for the person stay out of it. Plain text only.
+ */
+export async function invitedMail(
+	db: Database,
+	to: string,
+	locale: 'sv' | 'en',
+	origin: string,
+	slug: string
+): Promise<Mail> {
+	const m = messages(locale).partnerships.mail;
+	const found = await getPartnership(db, locale, slug);
+	const partnership = found
+		? [...found.swedish, ...found.international].map((o) => o.name).join(' – ')
+		: slug;
+	const url = origin + localizePath(locale, `/partnerships/${slug}`);
+	return { to, subject: m.invitedSubject, text: format(m.invitedText, { partnership, url }) };
 }

@@ -193,3 +193,21 @@ export const articleRevision = pgTable(
 	},
 	(t) => [index('article_revision_article_idx').on(t.articleId, t.id.desc())]
 );
+
+/**
+ * Who else may work on an author's article: its author shares it with another author, who may
+ * then open and edit it like their own while it is a draft or in review (content/policy.ts).
+ */
+export const articleShare = pgTable(
+	'article_share',
+	{
+		articleId: integer('article_id')
+			.notNull()
+			.references(() => article.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		sharedAt: timestamp('shared_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.articleId, t.userId] }), index('article_share_user_idx').on(t.userId)]
+);

@@ -42,6 +42,12 @@ export const partnershipsPolicy = rules({
 		allow: editors,
 		why: 'which organizations take part is part of the programme’s register, not of the partnership’s own page'
 	},
+	seeMemberNames: {
+		allow: editors,
+		why:
+			"the names on people's accounts in a partnership's space: editors choose coordinators among them; " +
+			'a coordinator invites by address and sees addresses, so an invitation never tells them whose account an address is'
+	},
 	appointCoordinator: {
 		allow: editors,
 		why: 'a coordinator edits the public page: editors choose who (and remove coordinators)'

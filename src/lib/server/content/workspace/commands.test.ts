@@ -167,30 +167,31 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 	});
 
 	it('keeps how an imported article was before its first edit, once', async () => {
+		// An imported article has no author: it is the editors' to change.
 		const imported = await anArticle(h.db);
-		expect(await listRevisions(h.db, author, imported.id)).toEqual([]);
-		const opened = await loadForEditing(h.db, author, imported.id);
+		expect(await listRevisions(h.db, editor, imported.id)).toEqual([]);
+		const opened = await loadForEditing(h.db, editor, imported.id);
 		await saveArticleContent(
 			h.db,
-			author,
+			editor,
 			imported.id,
 			aForm({ ...formValuesOf(opened), title_sv: 'Ändrad' })
 		);
-		expect((await listRevisions(h.db, author, imported.id)).map((r) => r.action)).toEqual(['save', 'import']);
-		const again = await loadForEditing(h.db, author, imported.id);
-		await saveArticleContent(h.db, author, imported.id, aForm({ ...formValuesOf(again), title_sv: 'Igen' }));
-		expect((await listRevisions(h.db, author, imported.id)).map((r) => r.action)).toEqual([
+		expect((await listRevisions(h.db, editor, imported.id)).map((r) => r.action)).toEqual(['save', 'import']);
+		const again = await loadForEditing(h.db, editor, imported.id);
+		await saveArticleContent(h.db, editor, imported.id, aForm({ ...formValuesOf(again), title_sv: 'Igen' }));
+		expect((await listRevisions(h.db, editor, imported.id)).map((r) => r.action)).toEqual([
 			'save',
 			'save',
 			'import'
 		]);
-		const [first] = (await listRevisions(h.db, author, imported.id)).slice(-1);
+		const [first] = (await listRevisions(h.db, editor, imported.id)).slice(-1);
 		const diff = await diffRevisions(
 			h.db,
-			author,
+			editor,
 			imported.id,
 			first!.id,
-			(await listRevisions(h.db, author, imported.id))[0]!.id
+			(await listRevisions(h.db, editor, imported.id))[0]!.id
 		);
 		expect(diff.find((d) => d.field === 'title' && d.lang === 'sv')?.parts).toEqual(
 			expect.arrayContaining([{ change: 'added', text: 'Igen' }])

@@ -12,7 +12,7 @@ import { article, articleRevision, type ArticleStatus } from '../schema.ts';
 import { contentPolicy } from '../policy.ts';
 import { replaceArticleContent } from '../import.ts';
 import { embedMedia } from './embed-media.ts';
-import { readArticle } from './queries.ts';
+import { articleToWorkOn, readArticle } from './queries.ts';
 
 import { readArticleForm, restoreForm, stepForm, type ArticleContent } from './input.ts';
 import { parseScheduleTime, workflowSteps, type WorkflowStep } from './workflow.ts';
@@ -159,17 +159,19 @@ export async function createArticle(db: Database, actor: Actor, form: Raw): Prom
 
 /**
  * Saves the editor's form over an article. Someone else's save since the editor opened it (the
- * form's `version`) is refused rather than silently overwritten; so is editing a live article
- * without the right to publish (`contentPolicy.edit`).
+ * form's `version`) is refused rather than silently overwritten; so is editing an article that is
+ * not the actor's, or a live one without the right to publish (`contentPolicy.edit`).
  */
 export async function saveArticleContent(db: Database, actor: Actor, id: number, form: Raw): Promise<void> {
 	let current: Locked;
+	// Asked before the form is read, and again under the row's lock (its status may have moved).
+	await articleToWorkOn(db, actor, contentPolicy.edit, id);
 	return runCommand(db, actor, {
 		rule: contentPolicy.write,
 		parse: () => readArticleForm(form, { version: true }),
 		check: async (tx, input, actor) => {
 			current = await lockArticle(tx, id);
-			await authorizeOn(actor, contentPolicy.edit, current);
+			await authorizeOn(actor, contentPolicy.edit, { db: tx, id });
 			if (current.updatedAt.toISOString() !== input.version) {
 				throw new ValidationError([{ field: 'version', code: 'staleEdit' }], 'content');
 			}
@@ -192,12 +194,13 @@ export async function restoreRevision(
 ): Promise<void> {
 	let current: Locked;
 	let snapshot: ArticleContent;
+	await articleToWorkOn(db, actor, contentPolicy.edit, articleId);
 	return runCommand(db, actor, {
 		rule: contentPolicy.write,
 		parse: () => readForm(form, restoreForm, 'content'),
 		check: async (tx, { revision }, actor) => {
 			current = await lockArticle(tx, articleId);
-			await authorizeOn(actor, contentPolicy.edit, current);
+			await authorizeOn(actor, contentPolicy.edit, { db: tx, id: articleId });
 			const [found] = await tx
 				.select({ snapshot: articleRevision.snapshot })
 				.from(articleRevision)
@@ -216,9 +219,11 @@ export async function restoreRevision(
 /**
  * Moves an article one step of the workflow (the form names the step, and the time for
  * `schedule`). Publishing shows it at once everywhere: the content revision is raised in the same
- * transaction, which every cache keys on. Returns the new status.
+ * transaction, which every cache keys on. Returns the new status. An author moves only an article
+ * they may edit (their own, or shared with them); editors any.
  */
 export async function takeStep(db: Database, actor: Actor, id: number, form: Raw): Promise<ArticleStatus> {
+	await articleToWorkOn(db, actor, contentPolicy.edit, id);
 	return runCommand(db, actor, {
 		// Staff take steps; which steps is the step's own rule, asked once the step is known.
 		rule: contentPolicy.write,
@@ -228,7 +233,7 @@ export async function takeStep(db: Database, actor: Actor, id: number, form: Raw
 			authorize(actor, workflowSteps[name].rule);
 			return { name, at: name === 'schedule' ? parseScheduleTime(input.scheduledAt ?? '') : null };
 		},
-		work: async (tx, { name, at }) => {
+		work: async (tx, { name, at }, who) => {
 			const step = workflowSteps[name];
 			const [current] = await tx
 				.select({ status: article.status, publishedAt: article.publishedAt, slug: article.slug })
@@ -236,6 +241,7 @@ export async function takeStep(db: Database, actor: Actor, id: number, form: Raw
 				.where(eq(article.id, id))
 				.for('update');
 			if (!current) throw new NotFoundError('article');
+			await authorizeOn(who, contentPolicy.edit, { db: tx, id });
 			if (!(step.from as readonly ArticleStatus[]).includes(current.status)) {
 				throw new ValidationError([{ field: 'status', code: 'invalidTransition' }], 'content');
 			}

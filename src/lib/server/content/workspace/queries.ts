@@ -1,7 +1,7 @@
 import { and, count, desc, eq, exists, ilike, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
-import { authorize, type Actor } from '../../kernel/policy.ts';
+import { authorize, authorizeOn, can, type Actor, type Rule } from '../../kernel/policy.ts';
 import { pick, type LocalizedText } from '../../kernel/localized.ts';
 import { countryList } from '../../kernel/countries.ts';
 import { tagOptions, type TagOptions } from '../../taxonomy/pickers.ts';
@@ -23,7 +23,7 @@ import {
 	type ArticleKind,
 	type ArticleStatus
 } from '../schema.ts';
-import { contentPolicy } from '../policy.ts';
+import { contentPolicy, theirs, type ArticleRef } from '../policy.ts';
 import { getArticleById, type ArticleDetail } from '../queries.ts';
 import type { ArticleContent, WorkspaceFilter } from './input.ts';
 import { diffSnapshots, type FieldDiff } from './diff.ts';
@@ -46,6 +46,8 @@ export interface WorkspaceRow {
 	authorName: string | null;
 	/** Title per language the article has. */
 	titles: Partial<Record<Locale, string>>;
+	/** Whether the actor may open it (an author: their own, or shared with them). */
+	open: boolean;
 }
 
 export interface WorkspacePage {
@@ -72,7 +74,11 @@ const ofArticle = (
 			.where(and(eq(table.articleId, article.id), condition))
 	);
 
-/** One page of articles for the workspace, newest change first, in two queries. */
+/**
+ * One page of articles for the workspace, newest change first, in two queries. Authors see every
+ * article in the list (what colleagues are writing, so that nobody writes the same story twice),
+ * but open only their own and those shared with them: each row says whether the actor may.
+ */
 export async function listForWorkspace(
 	db: Database,
 	actor: Actor,
@@ -117,6 +123,9 @@ export async function listForWorkspace(
 				titles: subquery<Partial<Record<Locale, string>> | null>(
 					sql`(select json_object_agg(${articleTranslation.lang}, ${articleTranslation.title}) from ${articleTranslation} where ${articleTranslation.articleId} = ${article.id})`
 				),
+				open: can(actor, contentPolicy.open)
+					? sql<boolean>`true`
+					: sql<boolean>`coalesce(${theirs(db, actor.id)}, false)`,
 				total: sql<number>`(count(*) over ())::int`.mapWith(Number)
 			})
 			.from(article)
@@ -148,7 +157,8 @@ export async function listForWorkspace(
 			updatedAt: r.updatedAt.toISOString(),
 			scheduledAt: r.scheduledAt ? r.scheduledAt.toISOString() : null,
 			authorName: r.authorName,
-			titles: r.titles ?? {}
+			titles: r.titles ?? {},
+			open: r.open === true
 		})),
 		total,
 		page: filter.page,
@@ -182,9 +192,29 @@ export interface EditableArticle extends ArticleContent {
 	translationUpdatedAt: Partial<Record<Locale, string>>;
 }
 
+/**
+ * The article, once the actor may act on it by the rule (`open`, `edit`, `share`): signed out is
+ * a 401 and a reader a 403 before anything is looked up, then a 404 if there is no such article,
+ * then a 403 if it is not theirs to act on. Asked before a form is read, so that someone who may
+ * not touch the article learns nothing from messages about their input.
+ */
+export async function articleToWorkOn(
+	db: Database | Transaction,
+	actor: Actor,
+	rule: Rule<ArticleRef>,
+	id: number
+): Promise<ArticleRef> {
+	authorize(actor, contentPolicy.write);
+	const [found] = await db.select({ id: article.id }).from(article).where(eq(article.id, id));
+	if (!found) throw new NotFoundError('article');
+	const ref = { db, id };
+	await authorizeOn(actor, rule, ref);
+	return ref;
+}
+
 /** One article as the editor opens it. */
 export async function loadForEditing(db: Database, actor: Actor, id: number): Promise<EditableArticle> {
-	authorize(actor, contentPolicy.write);
+	await articleToWorkOn(db, actor, contentPolicy.open, id);
 	return readArticle(db, id);
 }
 
@@ -259,7 +289,7 @@ export async function previewArticle(
 	lang: Locale,
 	id: number
 ): Promise<{ status: ArticleStatus; article: Omit<ArticleDetail, 'related'> | null }> {
-	authorize(actor, contentPolicy.write);
+	await articleToWorkOn(db, actor, contentPolicy.open, id);
 	const [found] = await db.select({ status: article.status }).from(article).where(eq(article.id, id));
 	if (!found) throw new NotFoundError('article');
 	return { status: found.status, article: await getArticleById(db, lang, id) };
@@ -357,7 +387,7 @@ export async function listRevisions(
 	actor: Actor,
 	articleId: number
 ): Promise<RevisionSummary[]> {
-	authorize(actor, contentPolicy.write);
+	await articleToWorkOn(db, actor, contentPolicy.open, articleId);
 	const list = await db
 		.select({
 			id: articleRevision.id,
@@ -381,7 +411,7 @@ export async function diffRevisions(
 	fromId: number,
 	toId: number
 ): Promise<FieldDiff[]> {
-	authorize(actor, contentPolicy.write);
+	await articleToWorkOn(db, actor, contentPolicy.open, articleId);
 	const found = await db
 		.select({ id: articleRevision.id, snapshot: articleRevision.snapshot })
 		.from(articleRevision)

@@ -138,7 +138,7 @@ describe.each(testDatabases)("a partnership's space on $name", (database) => {
 		expect((await getPartnership(h.db, 'en', ours.slug))!.documents.map((d) => d.title)).toEqual([
 			'plan.pdf'
 		]);
-		expect((await partnershipSpace(h.db, ours.id, 'sv')).documents).toEqual([
+		expect((await partnershipSpace(h.db, people.editor, ours.id, 'sv')).documents).toEqual([
 			{ mediaId: pdf, fileName: 'plan.pdf', title: 'Arbetsplan' }
 		]);
 		await detachDocument(h.db, coordinator, ours.slug, { media: String(pdf) });

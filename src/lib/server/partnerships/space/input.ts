@@ -21,8 +21,42 @@ const mediaId = z
 /** A document's heading on the partnership's page, per language (the file's name if none). */
 const title = { title_sv: line(200).optional(), title_en: line(200).optional() };
 
+/**
+ * What a mail program could turn into a link: a scheme, "www.", an e-mail address, or a dot between
+ * two letters or digits (a host name such as evil.example; full-width and ideographic dots too).
+ */
+const linkLike = /:\/\/|www\.|@|[\p{L}\p{N}][.\u3002\uFF0E\uFF61][\p{L}\p{N}]/iu;
+
+/**
+ * Invisible characters that hide or reorder text (zero-width, bidi overrides) and controls the
+ * kernel's reader leaves (it turns C0 controls into spaces).
+ */
+const hidden = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
+ * A name someone else types for a person: it greets them in a mail, so it is plain words that
+ * cannot carry a link ("Hej Klicka här: https://evil.example/login" is refused with a message
+ * rather than cleaned, so that the inviter sees what happened).
+ */
+export const personName = line(120).refine(
+	(name) => !linkLike.test(name) && !hidden.test(name),
+	'plainNameOnly'
+);
+
+/**
+ * A name from an address, for an invitation without one: its letters and digits only, so it is
+ * plain words too ("per.olof_berg@kommun.se" → "per olof berg").
+ */
+export function nameFromAddress(email: string): string {
+	const words = email
+		.split('@')[0]!
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+	return words.slice(0, 120) || email.split('@')[0]!.slice(0, 120);
+}
+
 /** Invite someone by address: an account is made for a new one. */
-export const invitationForm = { email: fields.email, name: line(120).optional() };
+export const invitationForm = { email: fields.email, name: personName.optional() };
 
 /** Someone in the space: make them coordinator, or take them out. */
 export const spaceMemberForm = { user: userId };

@@ -97,6 +97,7 @@ export async function partnershipForEditing(
 
 /** Who is in a partnership's space, and its documents: for someone who may edit it. */
 export interface PartnershipSpace {
+	/** Its people by address; their accounts' names only for those who may see them (else ''). */
 	access: { userId: string; name: string; email: string; role: SpaceRole }[];
 	documents: { mediaId: number; fileName: string; title: string }[];
 }
@@ -104,8 +105,16 @@ export interface PartnershipSpace {
 /**
  * The space of a partnership (by id, as `partnershipToEdit` gave it once the actor was allowed):
  * its members with their roles, and its documents with their titles in the reader's language.
+ * A coordinator sees its people by address only: an invitation by address must not tell them
+ * whose account the address is (`partnershipsPolicy.seeMemberNames`).
  */
-export async function partnershipSpace(db: Database, id: number, locale: Locale): Promise<PartnershipSpace> {
+export async function partnershipSpace(
+	db: Database,
+	actor: Actor,
+	id: number,
+	locale: Locale
+): Promise<PartnershipSpace> {
+	const names = can(actor, partnershipsPolicy.seeMemberNames);
 	const [access, documents] = await Promise.all([
 		db
 			.select({ userId: user.id, name: user.name, email: user.email, role: partnershipAccess.role })
@@ -120,7 +129,7 @@ export async function partnershipSpace(db: Database, id: number, locale: Locale)
 			.orderBy(partnershipDocument.position)
 	]);
 	return {
-		access,
+		access: access.map((a) => ({ ...a, name: names ? a.name : '' })),
 		documents: documents.map((d) => ({
 			mediaId: d.mediaId,
 			fileName: d.fileName,
@@ -144,12 +153,21 @@ export async function documentOptions(
 }
 
 /** The account with this address, if there is one (an invitation then only lets them in). */
-export async function accountIdByEmail(db: Database | Transaction, email: string): Promise<string | null> {
-	const [found] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
-	return found?.id ?? null;
+export async function accountByEmail(
+	db: Database | Transaction,
+	email: string
+): Promise<{ id: string; locale: string | null } | null> {
+	const [found] = await db
+		.select({ id: user.id, locale: user.locale })
+		.from(user)
+		.where(eq(user.email, email));
+	return found ?? null;
 }
 
-/** How many accounts someone has had made by invitation since a moment (from the audit log). */
+/**
+ * How many invitations into partnerships someone has sent since a moment, to new and existing
+ * addresses alike (from the audit log).
+ */
 export async function invitationsSince(
 	db: Database | Transaction,
 	actorId: string,
@@ -158,6 +176,8 @@ export async function invitationsSince(
 	const [row] = await db
 		.select({ n: count() })
 		.from(auditLog)
-		.where(and(eq(auditLog.actorId, actorId), eq(auditLog.action, 'user.invite'), gt(auditLog.at, since)));
+		.where(
+			and(eq(auditLog.actorId, actorId), eq(auditLog.action, 'partnership.invite'), gt(auditLog.at, since))
+		);
 	return row?.n ?? 0;
 }

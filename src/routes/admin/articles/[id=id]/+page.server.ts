@@ -7,23 +7,30 @@ import { contentPolicy } from '#lib/server/content/policy.ts';
 import { formValuesOf } from '#lib/server/content/workspace/input.ts';
 import { editorMedia, editorOptions, loadForEditing } from '#lib/server/content/workspace/queries.ts';
 import { saveArticleContent, takeStep } from '#lib/server/content/workspace/commands.ts';
+import { shareArticle, unshareArticle } from '#lib/server/content/workspace/sharing/commands.ts';
+import { articleSharing } from '#lib/server/content/workspace/sharing/queries.ts';
 import { availableSteps, stockholmWallTime } from '#lib/server/content/workspace/workflow.ts';
 
 // The id is a number: the route's matcher says so.
 export const load: PageServerLoad = async ({ locals, params, url }) =>
 	forPage(locals.locale, async () => {
 		const database = await db();
-		const [article, options, media] = await Promise.all([
-			loadForEditing(database, locals.user, params.id),
+		// Opening asks the article's rule first: someone else's draft is a 403 before anything is read.
+		const article = await loadForEditing(database, locals.user, params.id);
+		const ref = { db: database, id: article.id };
+		const [options, media, editable, mayShare] = await Promise.all([
 			editorOptions(database, locals.user, locals.locale),
-			editorMedia(database, locals.user)
+			editorMedia(database, locals.user),
+			mayOn(locals.user, contentPolicy.edit, ref),
+			mayOn(locals.user, contentPolicy.share, ref)
 		]);
 		return {
 			article,
 			values: formValuesOf(article),
 			options,
 			media,
-			editable: await mayOn(locals.user, contentPolicy.edit, article),
+			editable,
+			sharing: mayShare ? await articleSharing(database, locals.user, article.id) : null,
 			steps: availableSteps(locals.user, article.status),
 			scheduledLocal: article.scheduledAt ? stockholmWallTime(new Date(article.scheduledAt)) : '',
 			// `?created`: the article was just made (the new-article form redirects here).
@@ -38,6 +45,18 @@ export const actions: Actions = {
 			await saveArticleContent(await db(), locals.user, params.id, form);
 			return { saved: true };
 		});
+	},
+	share: async ({ request, locals, params }) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { share: true }, async () => ({
+			shared: await shareArticle(await db(), locals.user, params.id, form)
+		}));
+	},
+	unshare: async ({ request, locals, params }) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { share: true }, async () => ({
+			unshared: await unshareArticle(await db(), locals.user, params.id, form)
+		}));
 	},
 	step: async ({ request, locals, params }) => {
 		const form = (await requestForm(request)) ?? new FormData();

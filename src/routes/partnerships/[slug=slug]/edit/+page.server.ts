@@ -30,7 +30,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		const database = await db();
 		const editing = await partnershipForEditing(database, locals.user, params.slug);
 		const [space, organizations, pickers, pdfs] = await Promise.all([
-			partnershipSpace(database, editing.id, locals.locale),
+			partnershipSpace(database, locals.user, editing.id, locals.locale),
 			organizationOptions(database, locals.locale),
 			tagOptions(database, locals.locale),
 			documentOptions(database, locals.user)

@@ -1,0 +1,230 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The permission journey's lists: every route and form action, the address it is tried at, and
+ * who may use it. permissions.spec.ts walks them with every role; bad-input.spec.ts sends bad
+ * input to every one of them. Here, not in the journey, so that another spec can import them
+ * without running the journey's tests.
+ */
+
+export type Who = 'anonymous' | 'reader' | 'author' | 'editor' | 'admin';
+/** allow: the page or answer; deny: 403; sign-in: sent to sign in. */
+export type Outcome = 'allow' | 'deny' | 'sign-in' | 'not-found';
+
+const everyone = {
+	anonymous: 'allow',
+	reader: 'allow',
+	author: 'allow',
+	editor: 'allow',
+	admin: 'allow'
+} as const;
+const signedIn = {
+	anonymous: 'sign-in',
+	reader: 'allow',
+	author: 'allow',
+	editor: 'allow',
+	admin: 'allow'
+} as const;
+const staff = {
+	anonymous: 'sign-in',
+	reader: 'deny',
+	author: 'allow',
+	editor: 'allow',
+	admin: 'allow'
+} as const;
+const editors = {
+	anonymous: 'sign-in',
+	reader: 'deny',
+	author: 'deny',
+	editor: 'allow',
+	admin: 'allow'
+} as const;
+/**
+ * One article in the workspace: editors and admins, and authors on their own articles and those
+ * shared with them. Article 1 is the demo's, nobody's own: authors are refused (the draft-sharing
+ * journey walks an author's own and shared drafts).
+ */
+const oneArticle = editors;
+const admins = {
+	anonymous: 'sign-in',
+	reader: 'deny',
+	author: 'deny',
+	editor: 'deny',
+	admin: 'allow'
+} as const;
+
+/**
+ * Every route under /admin, /account and /api, with who may use it. A route that is added
+ * without a line here fails the first test: access is decided on purpose, not by accident.
+ */
+export const table: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
+	'/admin': { path: '/admin', expect: staff },
+	'/admin/users': { path: '/admin/users', expect: admins },
+	'/admin/articles': { path: '/admin/articles', expect: staff },
+	'/admin/articles/new': { path: '/admin/articles/new', expect: staff },
+	'/admin/articles/[id=id]': { path: '/admin/articles/1', expect: oneArticle },
+	'/admin/articles/[id=id]/preview': { path: '/en/admin/articles/1/preview', expect: oneArticle },
+	'/admin/articles/[id=id]/revisions': { path: '/admin/articles/1/revisions', expect: oneArticle },
+	'/admin/media': { path: '/admin/media', expect: staff },
+	'/admin/topics': { path: '/admin/topics', expect: editors },
+	'/admin/organizations': { path: '/admin/organizations', expect: editors },
+	'/admin/partner-search': { path: '/admin/partner-search', expect: editors },
+	'/find-a-partner': { path: '/find-a-partner', expect: everyone },
+	'/find-a-partner/[id=id]': { path: '/find-a-partner/1', expect: everyone },
+	// Staff of an organization edit its profile; anyone signed in sees what they may do there.
+	'/find-a-partner/profile': { path: '/find-a-partner/profile', expect: signedIn },
+	// The token is the credential: an unknown one is a 404 for everyone.
+	'/find-a-partner/answer/[token]': {
+		path: '/find-a-partner/answer/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+		expect: {
+			anonymous: 'not-found',
+			reader: 'not-found',
+			author: 'not-found',
+			editor: 'not-found',
+			admin: 'not-found'
+		}
+	},
+	'/partnerships': { path: '/partnerships', expect: everyone },
+	'/partnerships/new': { path: '/partnerships/new', expect: editors },
+	'/partnerships/[slug=slug]': { path: '/partnerships/ale-ghanzi', expect: everyone },
+	// Coordinators of this partnership may too (the partnership journey covers them).
+	'/partnerships/[slug=slug]/edit': { path: '/partnerships/horby-peja/edit', expect: editors },
+	'/organizations/[slug=slug]': { path: '/organizations/ale-kommun', expect: everyone },
+	'/api/v1/partnerships': { path: '/api/v1/partnerships?format=csv', expect: everyone },
+	'/api/v1/partnerships/[slug=slug]': { path: '/api/v1/partnerships/ale-ghanzi', expect: everyone },
+	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
+	'/admin/audit': { path: '/admin/audit', expect: admins },
+	// The journeys' server sends over SMTP, so the outbox page is a 404 even for admins there.
+	'/admin/outbox': {
+		path: '/admin/outbox',
+		expect: { anonymous: 'sign-in', reader: 'deny', author: 'deny', editor: 'deny', admin: 'not-found' }
+	},
+	'/account': { path: '/account', expect: signedIn },
+	'/account/two-factor': { path: '/account/two-factor', expect: signedIn },
+	'/account/data': { path: '/account/data', expect: signedIn },
+	// Public files; an unknown key is a 404 for everyone (the media journey serves real ones).
+	'/media/[key]/[file]': {
+		path: '/media/00000000000000000000000000000000/320.webp',
+		expect: {
+			anonymous: 'not-found',
+			reader: 'not-found',
+			author: 'not-found',
+			editor: 'not-found',
+			admin: 'not-found'
+		}
+	},
+	'/api/v1/articles': { path: '/api/v1/articles', expect: everyone },
+	'/api/v1/articles/[slug=slug]': { path: '/api/v1/articles/tidsresemetodiken', expect: everyone },
+	'/api/v1/goals': { path: '/api/v1/goals', expect: everyone },
+	'/api/v1/goals/[n]': { path: '/api/v1/goals/16', expect: everyone },
+	'/api/v1/openapi.json': { path: '/api/v1/openapi.json', expect: everyone }
+};
+
+/** Route ids of every page and endpoint file under the given folders of src/routes. */
+export function routeIds(...roots: string[]): string[] {
+	const base = path.resolve(import.meta.dirname, '../../src/routes');
+	const ids = new Set<string>();
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir)) {
+			const full = path.join(dir, entry);
+			if (statSync(full).isDirectory()) walk(full);
+			else if (/^\+(page\.svelte|page\.server\.ts|server\.ts)$/.test(entry)) {
+				ids.add('/' + path.relative(base, dir).split(path.sep).join('/'));
+			}
+		}
+	};
+	for (const root of roots) walk(path.join(base, root));
+	return [...ids].sort();
+}
+
+/**
+ * Every form action, posted as a browser without JavaScript would (an empty form: nothing is
+ * written; a form that passes the gate is sent back with messages). Form actions do not run the
+ * layouts' checks, so each action must ask the permission module itself: this walk proves it.
+ * An action added without a line here fails the first test.
+ */
+export const actionTable: Record<string, { path: string; expect: Record<Who, Outcome> }> = {
+	'/admin/users?/invite': { path: '/admin/users?/invite', expect: admins },
+	'/admin/users?/role': { path: '/admin/users?/role', expect: admins },
+	'/admin/users?/disable': { path: '/admin/users?/disable', expect: admins },
+	'/admin/partner-search?/hide': { path: '/admin/partner-search?/hide', expect: editors },
+	'/admin/partner-search?/show': { path: '/admin/partner-search?/show', expect: editors },
+	'/admin/articles/new?/create': { path: '/admin/articles/new?/create', expect: staff },
+	...Object.fromEntries(
+		['save', 'step', 'share', 'unshare'].map((action) => [
+			`/admin/articles/[id=id]?/${action}`,
+			{ path: `/admin/articles/1?/${action}`, expect: oneArticle }
+		])
+	),
+	'/admin/articles/[id=id]/revisions?/restore': {
+		path: '/admin/articles/1/revisions?/restore',
+		expect: oneArticle
+	},
+	'/admin/topics?/add': { path: '/admin/topics?/add', expect: editors },
+	'/admin/topics?/rename': { path: '/admin/topics?/rename', expect: editors },
+	'/admin/topics?/merge': { path: '/admin/topics?/merge', expect: editors },
+	'/admin/media?/upload': { path: '/admin/media?/upload', expect: staff },
+	'/admin/media?/alt': { path: '/admin/media?/alt', expect: staff },
+	'/admin/media?/delete': { path: '/admin/media?/delete', expect: editors },
+	'/admin/organizations?/create': { path: '/admin/organizations?/create', expect: editors },
+	'/admin/organizations?/update': { path: '/admin/organizations?/update', expect: editors },
+	'/account?/end': { path: '/account?/end', expect: signedIn },
+	'/account?/endOthers': { path: '/account?/endOthers', expect: signedIn },
+	'/account?/delete': { path: '/account?/delete', expect: signedIn },
+	'/account/two-factor?/start': { path: '/account/two-factor?/start', expect: signedIn },
+	'/account/two-factor?/confirm': { path: '/account/two-factor?/confirm', expect: signedIn },
+	'/partnerships/new?/create': { path: '/partnerships/new?/create', expect: editors },
+	...Object.fromEntries(
+		['save', 'invite', 'coordinator', 'revoke', 'attach', 'upload', 'detach'].map((action) => [
+			`/partnerships/[slug=slug]/edit?/${action}`,
+			{ path: `/partnerships/horby-peja/edit?/${action}`, expect: editors }
+		])
+	),
+	'/find-a-partner/[id=id]?/contact': { path: '/find-a-partner/1?/contact', expect: signedIn },
+	'/find-a-partner/profile?/save': { path: '/find-a-partner/profile?/save', expect: signedIn },
+	'/find-a-partner/profile?/renew': { path: '/find-a-partner/profile?/renew', expect: signedIn },
+	// The token is the credential: an unknown one is a 404 for everyone.
+	...Object.fromEntries(
+		['answer', 'report'].map((action) => [
+			`/find-a-partner/answer/[token]?/${action}`,
+			{
+				path: `/find-a-partner/answer/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?/${action}`,
+				expect: {
+					anonymous: 'not-found',
+					reader: 'not-found',
+					author: 'not-found',
+					editor: 'not-found',
+					admin: 'not-found'
+				} as const
+			}
+		])
+	),
+	// Public forms: anyone may send them (and gets messages back for an empty one).
+	'/sign-in?/default': { path: '/sign-in', expect: everyone },
+	'/reset-password?/default': { path: '/reset-password', expect: everyone },
+	'/reset-password/new?/default': { path: '/reset-password/new', expect: everyone }
+};
+
+/** Every `actions` key of every +page.server.ts under src/routes, as "<route id>?/<name>". */
+export function actionIds(): string[] {
+	const base = path.resolve(import.meta.dirname, '../../src/routes');
+	const ids: string[] = [];
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir)) {
+			const full = path.join(dir, entry);
+			if (statSync(full).isDirectory()) walk(full);
+			else if (entry === '+page.server.ts') {
+				const source = readFileSync(full, 'utf8');
+				const start = source.indexOf('export const actions');
+				if (start < 0) continue;
+				const id = '/' + path.relative(base, dir).split(path.sep).join('/');
+				for (const [, name] of source.slice(start).matchAll(/^\t([A-Za-z]+)(?::|\()/gm)) {
+					ids.push(`${id === '/' ? '' : id}?/${name}`);
+				}
+			}
+		}
+	};
+	walk(base);
+	return ids.sort();
+}
