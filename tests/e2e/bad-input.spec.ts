@@ -1,6 +1,9 @@
-import { expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { baseUrl } from './browser.ts';
+import { baseUrl, sessionOf } from './browser.ts';
+import { actionTable, table } from './permission-table.ts';
 
 const paths = ['/inspiration', '/en/inspiration', '/search', '/api/v1/articles', '/feed.xml'];
 
@@ -96,4 +99,356 @@ test('generated query strings never make a route fail', async () => {
 		}),
 		{ numRuns: 80 }
 	);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every form action and every route of the permission journey, signed out and as an editor (with
+// two-step verification), with bad bodies and bad query strings: no answer may be a 500.
+//
+// The journeys share one server and database, so nothing here may change what another journey
+// sees: no form sent may be valid. Every field carries only NUL or control characters (blank
+// once read) or more than any field takes (1 MB); odd encodings read as text, so as an editor the
+// first field of the form is also too long. Never a valid address: a failed sign-in or a reset
+// request would count against the client address every journey comes from.
+
+type Actor = 'anonymous' | 'editor';
+const actors: Actor[] = ['anonymous', 'editor'];
+const cookieOf = (actor: Actor) => (actor === 'editor' ? sessionOf('tableEditor').cookie : '');
+
+const common = (lang: string) =>
+	JSON.parse(
+		readFileSync(path.resolve(import.meta.dirname, `../../messages/${lang}/common.json`), 'utf8')
+	) as { errors: Record<string, string> };
+
+const nul = '\u0000';
+const controls = '\u0001\u0002\u0008\u000b\u000c\u000e\u001b\u001f\u007f';
+/** Longer than any field takes (the longest, an article's body, is 200,000 characters). */
+const overLimit = 256 * 1024;
+const megabyte = 1024 * 1024;
+/** Written into a urlencoded body as they are: the bytes a broken or hostile client sends. */
+const oddEncodings: Record<string, Buffer> = {
+	'invalid percent-encoding': Buffer.from('%ZZ%E0%A4%A%'),
+	'overlong UTF-8': Buffer.from('%C0%AF%E0%80%AF%F0%80%80%AF%C0%80'),
+	'a lone surrogate in UTF-8': Buffer.from('%ED%A0%80%ED%BF%BF'),
+	'non-Latin-1': Buffer.from(encodeURIComponent('日本語 Ελληνικά 😀 \u2028\uFEFF')),
+	'raw bytes that are not UTF-8': Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0x80, 0x20])
+};
+/** All of them in one value. */
+const allOdd = Buffer.concat(Object.values(oddEncodings));
+
+/** Not a 500, and no stack trace or internals in the answer. */
+const leak = /at \S+ \(.*:\d+:\d+\)|node_modules|Error: |syntax error/;
+
+interface Attempt {
+	actor: Actor;
+	what: string;
+	method?: string;
+	path: string;
+	headers?: Record<string, string>;
+	body?: BodyInit;
+}
+
+/** Sends each attempt (a few at a time) and returns the ones answered with 500 or a leak. */
+async function failures(attempts: Attempt[]): Promise<string[]> {
+	const found: string[] = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < attempts.length) {
+			const a = attempts[next++]!;
+			const res = await fetch(baseUrl() + a.path, {
+				method: a.method ?? 'GET',
+				redirect: 'manual',
+				headers: { cookie: cookieOf(a.actor), origin: baseUrl(), accept: 'text/html', ...a.headers },
+				body: a.body
+			});
+			const text = await res.text();
+			if (res.status >= 500 || leak.test(text)) {
+				found.push(`${a.actor} ${a.method ?? 'GET'} ${a.path} [${a.what}] → ${res.status}`);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: 4 }, worker));
+	return found;
+}
+
+/** A urlencoded body: each field with the same value (bytes written as they are). */
+function urlencoded(names: string[], value: Buffer): Buffer {
+	const parts = names.map((n) => Buffer.concat([Buffer.from(`${encodeURIComponent(n)}=`), value]));
+	return Buffer.concat(parts.flatMap((p, i) => (i ? [Buffer.from('&'), p] : [p])));
+}
+const text = (value: string) => Buffer.from(encodeURIComponent(value));
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A well-formed multipart body: every field NUL, and a file whose name carries control characters. */
+function multipart(names: string[]): { body: Buffer; type: string } {
+	const boundary = 'bad-input-boundary';
+	const parts = names.map(
+		(n) => `--${boundary}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${nul}${controls}\r\n`
+	);
+	const file =
+		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rapport${nul}${controls}\u00e5.png"\r\n` +
+		'Content-Type: image/png\r\n\r\nnot an image\r\n';
+	return {
+		body: Buffer.concat([Buffer.from(parts.join('') + file), Buffer.from(`--${boundary}--\r\n`)]),
+		type: `multipart/form-data; boundary=${boundary}`
+	};
+}
+
+const part = '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nx';
+/** Bodies that are not forms, whatever the content type says. */
+const malformed: [string, string, string][] = [
+	['multipart without a boundary', 'multipart/form-data', part],
+	['multipart with an empty boundary', 'multipart/form-data; boundary=', part],
+	['multipart cut off', 'multipart/form-data; boundary=x', part],
+	['an empty multipart body', 'multipart/form-data; boundary=x', ''],
+	['a text/plain body', 'text/plain', 'email=x']
+];
+
+/** The page an action is on, and the action's name ("default" for a form without one). */
+const pageAndName = (actionPath: string): [string, string] => {
+	const [page, name] = actionPath.split('?/');
+	return [page!, name ?? 'default'];
+};
+
+/**
+ * The fields each action's form posts, read from its page as the editor sees it (a button's
+ * `formaction` counts for the form it is in). An action whose form is not on the page (an unknown
+ * answer link) gets every field of every form.
+ */
+async function formFields(): Promise<{
+	byAction: Map<string, string[]>;
+	every: string[];
+	queryNames: string[];
+}> {
+	const byAction = new Map<string, string[]>();
+	const queryNames = new Set<string>();
+	const pages = new Set([
+		...Object.values(actionTable).map((a) => pageAndName(a.path)[0]),
+		...Object.values(table).map((r) => r.path.split('?')[0]!)
+	]);
+	for (const page of pages) {
+		const res = await fetch(baseUrl() + page, {
+			headers: { cookie: cookieOf('editor'), accept: 'text/html' }
+		});
+		const html = await res.text();
+		for (const [, attributes, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+			const names = [
+				...new Set(
+					[...inner!.matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]+)"/g)].map((m) => m[1]!)
+				)
+			];
+			if (/method="get"/i.test(attributes!)) {
+				for (const n of names) queryNames.add(n);
+				continue;
+			}
+			const actions = new Set([/action="\?\/([A-Za-z]+)"/.exec(attributes!)?.[1] ?? 'default']);
+			for (const [, name] of inner!.matchAll(/formaction="\?\/([A-Za-z]+)"/g)) actions.add(name!);
+			for (const name of actions) {
+				const key = `${page}?/${name}`;
+				byAction.set(key, [...new Set([...(byAction.get(key) ?? []), ...names])]);
+			}
+		}
+	}
+	const every = [...new Set([...byAction.values()].flat())];
+	return { byAction, every, queryNames: [...queryNames] };
+}
+
+describe('bad input to every form action and route', () => {
+	let fieldsOf: (actionPath: string) => string[];
+	let queryNames: string[];
+	beforeAll(async () => {
+		const found = await formFields();
+		fieldsOf = (actionPath) => {
+			const [page, name] = pageAndName(actionPath);
+			return found.byAction.get(`${page}?/${name}`) ?? found.every;
+		};
+		// The shared parameters of the reader, a return address and a token, and those of every
+		// filter and search form.
+		queryNames = [
+			...new Set([
+				...found.queryNames,
+				...['q', 'page', 'per_page', 'theme', 'kind', 'sdg', 'country', 'county', 'lang', 'format'],
+				...['status', 'to', 'notice', 'token', 'required', 'created', 'compare']
+			])
+		];
+	});
+
+	const actions = Object.values(actionTable).map((a) => a.path);
+
+	test.each(actors)('form actions: NUL, control characters, 1 MB and broken bodies, %s', async (actor) => {
+		const attempts: Attempt[] = [];
+		for (const path of actions) {
+			const names = fieldsOf(path);
+			const post = (what: string, headers: Record<string, string>, body: Buffer | string): Attempt => ({
+				actor,
+				what,
+				method: 'POST',
+				path,
+				headers,
+				body: typeof body === 'string' ? body : new Uint8Array(body)
+			});
+			attempts.push(post('NUL and control characters', form, urlencoded(names, text(nul + controls + nul))));
+			const size = Math.max(overLimit, Math.floor(megabyte / Math.max(1, names.length)));
+			attempts.push(post('1 MB', form, urlencoded(names, Buffer.from('x'.repeat(size)))));
+			const { body, type } = multipart(names);
+			attempts.push(post('multipart with NUL and a bad file name', { 'content-type': type }, body));
+			for (const [what, type, body] of malformed) attempts.push(post(what, { 'content-type': type }, body));
+			// Odd text reads as text: signed in, the form's first field is also too long, so that no
+			// form can be saved with it.
+			const [first = '', ...rest] = names;
+			const tooLong = Buffer.concat([allOdd, Buffer.from('x'.repeat(overLimit))]);
+			const odd =
+				actor === 'anonymous'
+					? urlencoded(names, allOdd)
+					: Buffer.concat([urlencoded([first], tooLong), Buffer.from('&'), urlencoded(rest, allOdd)]);
+			attempts.push(post('odd encodings', form, odd));
+		}
+		expect(await failures(attempts)).toEqual([]);
+	});
+
+	test.each(actors)('pages and API endpoints: bad query strings, %s', async (actor) => {
+		const paths = [
+			...new Set([...Object.values(table).map((r) => r.path), ...actions.map((a) => pageAndName(a)[0])])
+		];
+		const values: [string, string][] = [
+			['NUL', encodeURIComponent(nul)],
+			['control characters', encodeURIComponent(controls)],
+			// An address has room for about 8 KB: long values, not a refused request line.
+			['long values', 'x'.repeat(Math.floor(6000 / queryNames.length))],
+			...Object.entries(oddEncodings).map(([what, bytes]): [string, string] => [
+				what,
+				what === 'raw bytes that are not UTF-8' ? '%FF%FE%C0%AF%80' : bytes.toString()
+			])
+		];
+		const attempts: Attempt[] = [];
+		for (const path of paths) {
+			for (const [what, value] of values) {
+				const query = queryNames.map((n) => `${n}=${value}`).join('&');
+				attempts.push({ actor, what, path: `${path}${path.includes('?') ? '&' : '?'}${query}` });
+			}
+		}
+		expect(await failures(attempts)).toEqual([]);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// The inputs the security review found answered with a 500, each by name.
+
+test('a NUL byte in a reset token is the expired-link message, not a database error', async () => {
+	const res = await fetch(`${baseUrl()}/reset-password/new`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { ...form, origin: baseUrl(), accept: 'text/html' },
+		body: new URLSearchParams({ token: `abc${nul}def`, password: 'ett långt och gott lösenord 2026' })
+	});
+	expect(res.status).toBe(400);
+	expect(await res.text()).toContain('class="error-summary"');
+});
+
+test('a body that is not a form gets 400 and a message on the public forms, signed out', async () => {
+	const forms = ['/sign-in', '/reset-password', '/reset-password/new', '/sign-in/two-factor', '/en/sign-in'];
+	for (const path of forms) {
+		for (const [what, type, body] of malformed) {
+			const res = await fetch(baseUrl() + path, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { 'content-type': type, origin: baseUrl(), accept: 'text/html' },
+				body
+			});
+			expect(res.status, `${path} ${what}`).toBe(400);
+			const message = common(path.startsWith('/en/') ? 'en' : 'sv').errors.unreadableForm!;
+			expect(await res.text(), `${path} ${what}`).toContain(message);
+		}
+	}
+	// The answer page of an unknown link is not found, however the body is broken.
+	for (const [what, type, body] of malformed) {
+		const res = await fetch(`${baseUrl()}/find-a-partner/answer/${'a'.repeat(43)}?/answer`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': type, origin: baseUrl(), accept: 'text/html' },
+			body
+		});
+		expect([400, 404], what).toContain(res.status);
+	}
+});
+
+test('addresses the auth library refuses are refused by the forms with a message', async () => {
+	const message = common('sv').errors.invalidEmail!;
+	for (const email of [
+		'a@b',
+		'åäö@exempel.se',
+		'anna@räksmörgås.se',
+		'"anna andersson"@example.se',
+		`anna${nul}@example.se`
+	]) {
+		for (const path of ['/reset-password', '/sign-in']) {
+			const res = await fetch(baseUrl() + path, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { ...form, origin: baseUrl(), accept: 'text/html' },
+				body: new URLSearchParams({ email, password: 'inte rätt lösenord' })
+			});
+			expect(res.status, `${path} ${email}`).toBe(400);
+			if (path === '/reset-password') expect(await res.text(), email).toContain(message);
+		}
+	}
+});
+
+test('a return address with characters a header cannot carry sends a signed-in visitor on safely', async () => {
+	for (const to of ['/€', '/日本語', '/admin?q=ä€']) {
+		const res = await fetch(`${baseUrl()}/sign-in?to=${encodeURIComponent(to)}`, {
+			redirect: 'manual',
+			headers: { cookie: cookieOf('editor'), accept: 'text/html' }
+		});
+		expect(res.status, to).toBeLessThan(500);
+		if (res.status === 303) expect(res.headers.get('location'), to).toMatch(/^\/[\x21-\x7e]*$/);
+	}
+});
+
+test('the auth library’s own endpoints answer bad input without a 500', async () => {
+	const json = { 'content-type': 'application/json' };
+	const attempts: Attempt[] = [
+		{
+			actor: 'anonymous',
+			what: 'NUL token',
+			path: `/api/auth/reset-password/abc%00def?callbackURL=%2Freset-password%2Fnew`
+		},
+		{
+			actor: 'anonymous',
+			what: 'odd token',
+			path: `/api/auth/reset-password/%C0%AF%ED%A0%80?callbackURL=%2F`
+		},
+		{ actor: 'anonymous', what: 'NUL token', path: '/api/auth/verify-email?token=abc%00def' },
+		{ actor: 'anonymous', what: 'odd token', path: '/api/auth/verify-email?token=%E6%97%A5%ZZ' },
+		...['/api/auth/sign-in/email', '/api/auth/request-password-reset', '/api/auth/reset-password'].flatMap(
+			(path): Attempt[] => [
+				{
+					actor: 'anonymous',
+					what: 'NUL in JSON',
+					method: 'POST',
+					path,
+					headers: json,
+					body: JSON.stringify({ email: `a${nul}@b`, password: nul, token: nul, newPassword: nul })
+				},
+				{ actor: 'anonymous', what: 'broken JSON', method: 'POST', path, headers: json, body: '{"email":' },
+				{
+					actor: 'anonymous',
+					what: '1 MB of JSON',
+					method: 'POST',
+					path,
+					headers: json,
+					body: JSON.stringify({ email: 'x'.repeat(megabyte) })
+				},
+				...malformed.map(([what, type, body]): Attempt => ({
+					actor: 'anonymous',
+					what,
+					method: 'POST',
+					path,
+					headers: { 'content-type': type },
+					body
+				}))
+			]
+		)
+	];
+	expect(await failures(attempts)).toEqual([]);
 });

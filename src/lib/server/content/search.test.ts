@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
-import { highlight, searchArticles } from './search.ts';
+import { markedSnippet, plainSnippet, queryLexemes, searchArticles } from './search.ts';
 import { readQuery } from '../kernel/input.ts';
 import { findInspiration as find } from './listing.ts';
 import { inspirationQuery } from './input.ts';
@@ -162,7 +162,68 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 
 describe('search snippets', () => {
 	it('highlights search snippets without letting stored text become markup', () => {
-		expect(highlight('a <b> &amp; \uE000ord\uE001')).toBe('a &lt;b&gt; &amp; <mark>ord</mark>');
-		expect(highlight('&lt;script&gt;')).toBe('&lt;script&gt;');
+		const text = 'a <b> &amp; \uE000ord\uE001 </mark>';
+		const tokens: [number, string, string[] | null][] = [
+			[1, 'a', ['a']],
+			[12, ' <', null],
+			[1, 'b', ['b']],
+			[12, '> ', null],
+			[23, '&amp;', null],
+			[12, ' \uE000', null],
+			[1, 'ord', ['ord']],
+			[12, '\uE001 ', null],
+			[13, '</mark>', null]
+		];
+		expect(markedSnippet({ text, tokens }, new Set(['ord']))).toBe(
+			'a &lt;b&gt; &amp; \uE000<mark>ord</mark>\uE001 &lt;/mark&gt;'
+		);
+		expect(plainSnippet('&lt;script&gt;')).toBe('&lt;script&gt;');
+		// Tokens that do not add up to the passage: the passage without marks.
+		expect(markedSnippet({ text: 'ord <i>', tokens: [[1, 'ord', ['ord']]] }, new Set(['ord']))).toBe(
+			'ord &lt;i&gt;'
+		);
+		expect(queryLexemes("'medborgardialog' & 'o''neil' <-> 'rädd':*")).toEqual(
+			new Set(['medborgardialog', "o'neil", 'rädd'])
+		);
+	});
+});
+
+describe.each(testDatabases)('search snippets of stored text on $name', (database) => {
+	let h: DatabaseHandle;
+	beforeAll(async () => {
+		h = await database.open();
+	});
+	afterAll(() => h?.close());
+
+	it('marks only the matched words, whatever private-use characters the text holds', async () => {
+		await saveArticle(h.db, {
+			kind: 'news',
+			themes: ['transparency'],
+			goals: [],
+			targets: [],
+			countries: [],
+			organizationIds: [],
+			partnershipId: null,
+			slug: 'privata-tecken',
+			status: 'published',
+			publishedAt: new Date(),
+			translations: {
+				sv: {
+					title: 'Tecken i texten',
+					teaser: 'Ett test.',
+					body: '<p>Före \uE001 kommunerna \uE000 och \uE000\uE000 efter e-demokrati &amp; <b>mer</b> \uE001\uE001</p>'
+				}
+			}
+		});
+		const r = await searchArticles(h.db, 'sv', 'kommun e-demokrati');
+		const hit = r.hits.find((x) => x.slug === 'privata-tecken')!;
+		expect(hit.snippet).toContain('<mark>kommunerna</mark>');
+		expect(hit.snippet).toContain('<mark>e</mark>-<mark>demokrati</mark>');
+		// The stored characters are text, and every mark that opens closes.
+		expect(hit.snippet).toContain('\uE001 <mark>kommunerna</mark> \uE000');
+		expect(hit.snippet.match(/<mark>/g)).toHaveLength(3);
+		expect(hit.snippet.match(/<\/mark>/g)).toHaveLength(3);
+		expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+		expect(hit.snippet).toMatch(/^([^<]|<mark>[^<]*<\/mark>)*$/);
 	});
 });

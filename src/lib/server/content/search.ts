@@ -26,10 +26,6 @@ export interface SearchResult {
 	hits: SearchHit[];
 }
 
-// Private-use characters mark the highlights, so escaping the text cannot touch them.
-const start = '\uE000';
-const stop = '\uE001';
-
 const entities: Record<string, string> = {
 	'&amp;': '&',
 	'&lt;': '<',
@@ -46,13 +42,52 @@ const escapes: Record<string, string> = {
 	"'": '&#39;'
 };
 
-/** Stored text → safe HTML with <mark> around the highlighted words. */
-export function highlight(text: string): string {
+/** Stored text (a body without its tags keeps its entities) → safe HTML, without marks. */
+export function plainSnippet(text: string): string {
 	return text
 		.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (e) => entities[e] ?? e)
-		.replace(/[&<>"']/g, (c) => escapes[c]!)
-		.replaceAll(start, '<mark>')
-		.replaceAll(stop, '</mark>');
+		.replace(/[&<>"']/g, (c) => escapes[c]!);
+}
+
+/**
+ * A passage as the database chose it, and the same passage cut into the text search parser's
+ * tokens, each with the lexemes it stands for (null for spaces, punctuation, tags and entities).
+ * Which words to mark travels beside the text, never inside it: no stored character can open or
+ * close a mark.
+ */
+export interface SnippetParts {
+	text: string | null;
+	tokens: [type: number, token: string, lexemes: string[] | null][] | null;
+}
+
+// The parser gives a hyphenated word or an address whole and then again in parts (its type ids
+// in ts_token_type('default'): url 5, numhword 15, asciihword 16, hword 17); only the parts are kept.
+const wholes = new Set([5, 15, 16, 17]);
+
+/** The lexemes a query looks for, from `querytree`: "'medborgardialog' & 'rädd'" → both. */
+export function queryLexemes(tree: string | null): Set<string> {
+	const found = new Set<string>();
+	for (const [, quoted] of (tree ?? '').matchAll(/'((?:[^'\\]|''|\\.)*)'/g)) {
+		found.add(quoted!.replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+	}
+	return found;
+}
+
+/** Safe HTML of a passage with <mark> around each word that matched the query. */
+export function markedSnippet(parts: SnippetParts | null, lexemes: Set<string>): string {
+	const text = parts?.text ?? '';
+	const tokens = (parts?.tokens ?? []).filter(([type]) => !wholes.has(type));
+	// Should the parser ever cut differently, the passage is shown without marks rather than wrong.
+	if (tokens.map(([, token]) => token).join('') !== text) return plainSnippet(text);
+	let html = '';
+	let run = '';
+	for (const [, token, words] of tokens) {
+		if (words?.some((w) => lexemes.has(w))) {
+			html += `${plainSnippet(run)}<mark>${plainSnippet(token)}</mark>`;
+			run = '';
+		} else run += token;
+	}
+	return html + plainSnippet(run);
 }
 
 /**
@@ -109,9 +144,18 @@ export async function searchArticles(
 			title: best.title,
 			total: best.total,
 			themes: themesOf(best.id),
-			snippet: subquery<string>(
-				sql`ts_headline(${config}::regconfig, regexp_replace(${best.body}, '<[^>]*>', ' ', 'g'), ${query}, ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`
-			)
+			snippet: subquery<SnippetParts>(
+				// The passage without marks, then its tokens in order (both configurations use the
+				// default parser), each with its lexemes; spaces, tags, entities and protocols have none.
+				sql`select json_build_object('text', h.text, 'tokens', (
+						select json_agg(json_build_array(p.tokid, p.token,
+							case when p.tokid in (12, 13, 14, 23) then null
+							else tsvector_to_array(to_tsvector(${config}::regconfig, p.token)) end) order by p.n)
+						from ts_parse('default', h.text) with ordinality as p(tokid, token, n)))
+					from (select ts_headline(${config}::regconfig, regexp_replace(${best.body}, '<[^>]*>', ' ', 'g'), ${query},
+						'StartSel="", StopSel="", MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') as text) h`
+			),
+			lexemes: sql<string | null>`querytree(${query})`
 		})
 		.from(best)
 		.orderBy(desc(best.rank), desc(best.publishedAt), desc(best.id));
@@ -131,7 +175,7 @@ export async function searchArticles(
 			total,
 			page,
 			pages: Math.max(1, Math.ceil(total / perPage)),
-			hits: exact.map(toHit)
+			hits: exact.map((r) => toHit(r, markedSnippet(r.snippet, queryLexemes(r.lexemes))))
 		};
 	}
 
@@ -165,7 +209,13 @@ export async function searchArticles(
 		})
 		.from(near)
 		.orderBy(desc(near.score), desc(near.publishedAt));
-	return { mode: 'similar', total: similar.length, page: 1, pages: 1, hits: similar.map(toHit) };
+	return {
+		mode: 'similar',
+		total: similar.length,
+		page: 1,
+		pages: 1,
+		hits: similar.map((r) => toHit(r, plainSnippet(r.snippet)))
+	};
 }
 
 interface HitRow {
@@ -174,16 +224,15 @@ interface HitRow {
 	publishedAt: string | Date | null;
 	title: string;
 	themes: ThemeRef[];
-	snippet: string;
 }
 
-function toHit(r: HitRow): SearchHit {
+function toHit(r: HitRow, snippet: string): SearchHit {
 	return {
 		slug: r.slug,
 		kind: r.kind,
 		title: r.title,
 		publishedAt: new Date(r.publishedAt ?? 0).toISOString(),
 		themes: r.themes,
-		snippet: highlight(r.snippet)
+		snippet
 	};
 }

@@ -2,14 +2,26 @@ import { stringify } from 'csv-stringify/sync';
 
 /**
  * A CSV file as Excel opens it correctly: UTF-8 with a byte-order mark (so "Hörby" stays Hörby),
- * a header row, CRLF line ends, every field quoted where needed.
+ * a header row, CRLF line ends, every field quoted where needed (a text with a line break always).
+ * Every CSV answer is written here, so that none can carry a formula: a text cell that starts with
+ * =, +, -, @, a tab or a carriage return (or their full-width forms, which some spreadsheets read
+ * alike) is prefixed with ' (OWASP's rule), and Excel shows it as text. Numbers are passed as
+ * numbers and stay numbers: a coordinate of -33.93 is not text.
  */
 export function csvResponse(
 	fileName: string,
 	header: string[],
 	records: (string | number | null)[][]
 ): Response {
-	const body = '\uFEFF' + stringify([header, ...records], { record_delimiter: 'windows' });
+	const body =
+		'\uFEFF' +
+		stringify([header, ...records], {
+			record_delimiter: 'windows',
+			escape_formulas: true,
+			// A line break of either kind stays inside its cell: unquoted, a spreadsheet would start a
+			// new row there, and a formula after it would escape the prefix.
+			quoted_match: /[\r\n]/
+		});
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

@@ -1,5 +1,6 @@
+import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { defaultLocale, locales, type Locale } from '#lib/i18n/locales.ts';
+import { defaultLocale, locales, messages, splitLocale, type Locale } from '#lib/i18n/index.ts';
 import { isCountryCode } from './countries.ts';
 import { ValidationError, type FieldProblem, type Scope } from './errors.ts';
 
@@ -7,6 +8,8 @@ import { ValidationError, type FieldProblem, type Scope } from './errors.ts';
  * The one reader of what people send: query strings, forms and route parameters. A module
  * describes its inputs in its `input.ts` as a shape of field schemas (the shared ones are here);
  * the reader applies the same rules everywhere:
+ * - every value it reads, of every field, has its control characters other than tab and line
+ *   breaks replaced by a space (`withoutControls`), so NUL never reaches the database;
  * - a query parameter is trimmed; empty is absent; given twice it is an error (`repeated`), unless
  *   its schema is a list; unknown parameters are ignored, so links with tracking tags still work;
  * - a form field is taken as typed (a password is never trimmed); empty is absent; a list field
@@ -20,21 +23,31 @@ const fallbackCode = 'invalid';
 // ---------------------------------------------------------------------------------------------
 // Text
 
+// C0 controls but tab, line feed and carriage return, and DEL: nobody types them, PostgreSQL
+// refuses NUL and XML the other C0 controls; they come with text pasted from other programs, or
+// from someone trying what breaks.
+// eslint-disable-next-line no-control-regex
+const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
+
+/**
+ * A value as the reader passes it on, whatever the field: each run of control characters (but tab
+ * and line breaks, which a textarea needs) becomes one space. Replaced, not refused: they are
+ * invisible, so a form sent back for them could not be corrected, and in a free text they stood
+ * between words. Where a space is wrong (an address, a number, a slug, a token) the field's own
+ * check then refuses the value with its usual message; a password reads the same on the way in
+ * as when it was chosen.
+ */
+export function withoutControls(value: string): string {
+	return value.replace(controls, ' ');
+}
+
 /**
  * Text as it will be stored: well-formed Unicode (a lone surrogate cannot be stored as JSON),
  * no control characters but line breaks and tabs (PostgreSQL refuses NUL), composed (NFC) so
  * "ä" typed two ways is one text, trimmed.
  */
 export function cleanText(value: string): string {
-	return (
-		value
-			.toWellFormed()
-			// eslint-disable-next-line no-control-regex
-			.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g, ' ')
-			.replace(/\r\n?/g, '\n')
-			.normalize('NFC')
-			.trim()
-	);
+	return withoutControls(value.toWellFormed()).replace(/\r\n?/g, '\n').normalize('NFC').trim();
 }
 
 /** One line of text: runs of white space (line breaks too) become one space. */
@@ -194,7 +207,7 @@ function queryValues(params: URLSearchParams, shape: Shape) {
 		}
 		const values = params
 			.getAll(name)
-			.map((v) => v.trim())
+			.map((v) => withoutControls(v).trim())
 			.filter((v) => v !== '');
 		if (isList(schema)) raw[name] = values;
 		else if (values.length > 1) repeated.push({ field: name, code: 'repeated' });
@@ -213,16 +226,25 @@ export function readQuery<S extends Shape>(params: URLSearchParams, shape: S, sc
 	return parsed.data as Input<S>;
 }
 
+/** A file as sent, its name without control characters (the name is stored and shown). */
+function withCleanName(file: File): File {
+	const name = withoutControls(file.name);
+	return name === file.name
+		? file
+		: new File([file], name, { type: file.type, lastModified: file.lastModified });
+}
+
 /** What a form sent for a shape, as typed: strings (lists for list fields), files, or absent. */
 export function formValues(form: FormData, shape: Shape): Record<string, unknown> {
 	const raw: Record<string, unknown> = {};
 	for (const [name, schema] of Object.entries(shape)) {
 		const values = form.getAll(name);
-		if (isList(schema)) raw[name] = values.filter((v) => typeof v === 'string');
-		else {
+		if (isList(schema)) {
+			raw[name] = values.filter((v) => typeof v === 'string').map(withoutControls);
+		} else {
 			const value = values[0];
-			if (value instanceof File) raw[name] = value.size > 0 ? value : undefined;
-			else if (typeof value === 'string' && value !== '') raw[name] = value;
+			if (value instanceof File) raw[name] = value.size > 0 ? withCleanName(value) : undefined;
+			else if (typeof value === 'string' && value !== '') raw[name] = withoutControls(value);
 		}
 	}
 	return raw;
@@ -245,19 +267,31 @@ export function typedValues(form: FormData): Record<string, string | string[]> {
 	const typed: Record<string, string | string[]> = {};
 	for (const name of new Set(form.keys())) {
 		if (/password|token|secret|code/i.test(name)) continue;
-		const values = form.getAll(name).filter((v): v is string => typeof v === 'string');
+		const values = form
+			.getAll(name)
+			.filter((v): v is string => typeof v === 'string')
+			.map(withoutControls);
 		if (!values.length) continue;
 		typed[name] = values.length === 1 ? values[0]! : values;
 	}
 	return typed;
 }
 
-/** The request's form, or null when it could not be read (too large, cut off on the way). */
+/**
+ * The request's form, or null when its body could not be read (larger than the body limit, or
+ * cut off on the way): the caller says what that means (an upload is then too large). A body that
+ * is not a form (a multipart body without its boundary, cut short or empty; another content type)
+ * is answered here with a 400 and a message, in the language of the address.
+ */
 export async function requestForm(request: Request): Promise<FormData | null> {
 	try {
 		return await request.formData();
-	} catch {
-		return null;
+	} catch (e) {
+		// The body's own stream fails with the adapter's error (413, or the connection's); parsing
+		// what arrived fails with a TypeError.
+		if (!(e instanceof TypeError)) return null;
+		const [locale] = splitLocale(new URL(request.url).pathname);
+		error(400, messages(locale).errors.unreadableForm);
 	}
 }
 
@@ -268,5 +302,5 @@ export function readParam<T extends z.ZodType>(
 	field: string,
 	scope?: Scope
 ): z.output<T> {
-	return parseInput({ [field]: schema }, { [field]: value }, scope)[field] as z.output<T>;
+	return parseInput({ [field]: schema }, { [field]: withoutControls(value) }, scope)[field] as z.output<T>;
 }
