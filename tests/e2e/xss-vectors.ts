@@ -283,7 +283,130 @@ export const xssVectors: readonly XssVector[] = [
 		html: `<a href="https://example.org/&quot; onfocus=&quot;alert(XSSN)&quot; autofocus=&quot;">t</a>`
 	},
 	{ name: 'attribute-context break-out text', html: `"><svg onload=alert(XSSN)>` },
-	{ name: 'backtick-delimited attribute', html: `<a href=\`javascript:alert(XSSN)\`>t</a>` }
+	{ name: 'backtick-delimited attribute', html: `<a href=\`javascript:alert(XSSN)\`>t</a>` },
+
+	// Namespace confusion between HTML, SVG and MathML: what a sanitiser parses as text inside one
+	// namespace, the browser may parse as markup after leaving it.
+	{
+		name: 'svg style letting an img break out of foreign content',
+		html: `<svg><style><img src=x onerror=alert(XSSN)></style></svg>`
+	},
+	{
+		name: 'math mglyph, svg and textarea in a table',
+		html: `<math><mtext><table><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=alert(XSSN) src=1>"></path></textarea></mtext></svg></mglyph></table></mtext></math>`
+	},
+	{
+		name: 'a form closed inside math, reopened around mglyph and style',
+		html: `<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(XSSN)></style>`
+	},
+	{
+		name: 'math annotation-xml as an html integration point',
+		html: `<math><annotation-xml encoding="text/html"><style><img src=x onerror=alert(XSSN)></style></annotation-xml></math>`
+	},
+	{
+		name: 'svg title closing over an attribute',
+		html: `<svg></p><title><a href="</title><img src=x onerror=alert(XSSN)>"></a></title></svg>`
+	},
+	{
+		name: 'math element with a javascript: href',
+		html: `<math href="javascript:alert(XSSN)"><mtext>m</mtext></math>`
+	},
+
+	// Raw-text elements whose end tag hides inside an attribute once the sanitiser sees text.
+	{
+		name: 'noscript style mutation',
+		html: `<noscript><style></noscript><img src=x onerror=alert(XSSN)></style></noscript>`
+	},
+	{
+		name: 'template holding a noscript image',
+		html: `<template><noscript><img src=x onerror=alert(XSSN)></noscript></template>`
+	},
+	{ name: 'xmp title mutation', html: `<xmp><p title="</xmp><img src=x onerror=alert(XSSN)>"></xmp>` },
+	{
+		name: 'noembed title mutation',
+		html: `<noembed><p title="</noembed><img src=x onerror=alert(XSSN)>"></noembed>`
+	},
+	{
+		name: 'iframe content mutation',
+		html: `<iframe><p title="</iframe><img src=x onerror=alert(XSSN)>"></iframe>`
+	},
+
+	// srcdoc, formaction and base in other spellings.
+	{
+		name: 'iframe srcdoc with a numeric-entity image',
+		html: `<iframe srcdoc="&#60;img src=x onerror=parent.alert(XSSN)&#62;"></iframe>`
+	},
+	{
+		name: 'button outside its form with a javascript: formaction',
+		html: `<form id="xssform"></form><button form="xssform" formaction="javascript:alert(XSSN)" autofocus>go</button>`
+	},
+	{
+		name: 'base href with a javascript: scheme under a relative link',
+		html: `<base href="javascript:/a/-alert(XSSN)///////"><a href="../x">b</a>`
+	},
+
+	// Styles that load or run something.
+	{
+		name: 'style element with @font-face from the listener',
+		html: `<style>@font-face{font-family:xss;src:url(LISTENER)}p{font-family:xss}</style>`
+	},
+	{
+		name: 'css custom property carrying a remote url',
+		html: `<p style="--x:url(LISTENER);background-image:var(--x)">v</p>`
+	},
+	{
+		name: 'link stylesheet from a data: url with expression()',
+		html: `<link rel="stylesheet" href="data:,*%7bx:expression(alert(XSSN))%7D">`
+	},
+	{ name: 'style attribute with behavior', html: `<p style="behavior:url(LISTENER)">h</p>` },
+
+	// javascript: spelled with named entities, and other schemes.
+	{ name: 'javascript: split by a named &Tab;', html: `<a href="java&Tab;script:alert(XSSN)">a</a>` },
+	{
+		name: 'javascript: split by &NewLine; with &colon;',
+		html: `<a href="javas&NewLine;cript&colon;alert(XSSN)">a</a>`
+	},
+	{
+		name: 'javascript: with hex entities for single letters',
+		html: `<a href="jav&#x61;script&#x3a;confirm(XSSN)">a</a>`
+	},
+	{
+		name: 'data:text/html href, percent-encoded',
+		html: `<a href="data:text/html;charset=utf-8,%3Cscript%3Ealert(XSSN)%3C%2Fscript%3E">d</a>`
+	},
+	{
+		name: 'data:application/xhtml+xml href',
+		html: `<a href="data:application/xhtml+xml,<x:script xmlns:x='http://www.w3.org/1999/xhtml'>alert(XSSN)</x:script>">d</a>`
+	},
+	{ name: 'vbscript: href', html: `<a href="vbscript:msgbox(XSSN)">v</a>` },
+
+	// DOM clobbering: names and ids the kit's start-up script reads (document.currentScript and its
+	// parentElement) or that scripts commonly call.
+	{
+		name: 'clobbering document.currentScript with a named form',
+		html: `<form name="currentScript"><input name="parentElement" value="XSSN"></form>`
+	},
+	{
+		name: 'clobbering document.getElementById and querySelector',
+		html: `<form name="getElementById"></form><form name="querySelector" id="querySelector"></form><a id="XSSN" name="cookie" href="LISTENER">c</a>`
+	},
+	{
+		name: 'clobbering a global by id with a javascript: link',
+		html: `<a id="__sveltekit_dev" href="javascript:alert(XSSN)">k</a><a id="__sveltekit_dev" name="base" href="LISTENER">k</a>`
+	},
+
+	// Elements and spellings the lists above do not try.
+	{ name: 'svg discard onbegin', html: `<svg><discard onbegin="alert(XSSN)"></discard></svg>` },
+	{ name: 'body onpageshow', html: `<body onpageshow="alert(XSSN)">` },
+	{ name: 'portal from the listener', html: `<portal src="LISTENER"></portal>` },
+	{
+		name: 'long s in the tag name (case folding)',
+		html: `<ſcript>alert(XSSN)</ſcript><ſvg onload=alert(XSSN)>`
+	},
+	{
+		name: 'utf-7 charset switch',
+		html: `<meta charset="utf-7">+ADw-script+AD4-alert(XSSN)+ADw-/script+AD4-`
+	}
 ];
 
 /** The placeholders filled in; `url` is the listener's address for this vector. */
