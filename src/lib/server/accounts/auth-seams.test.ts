@@ -12,7 +12,7 @@ import { confirmTwoFactor, setDisabled, setRole, startTwoFactor } from './comman
 import { currentUser, mustSetUpSecondFactor } from './sessions.ts';
 import { choosePassword, requestPasswordReset, signIn, verifySecondFactor } from './sign-in.ts';
 import { createSignInThrottle, forgetExpired, type SignInThrottle } from './throttle.ts';
-import { signInThrottle, user, verification } from './schema.ts';
+import { signInThrottle, twoFactor, user, verification } from './schema.ts';
 
 /**
  * The seams between the app's own ways in and the auth library's (issue 14): what the app's forms
@@ -181,6 +181,20 @@ describe.each(testDatabases)('the seams of signing in on $name', (database) => {
 		const next = await totp();
 		await verifySecondFactor(auth, { code: next }, await secondStep());
 		await expect(verifySecondFactor(auth, { code: next }, await secondStep())).rejects.toMatchObject(badCode);
+		// A used code is refused before the library checks it, so it does not reset the count of
+		// failed codes that locks the second step.
+		const failures = async () =>
+			(
+				await h.db
+					.select({ n: twoFactor.failedVerificationCount })
+					.from(twoFactor)
+					.where(eq(twoFactor.userId, me.id))
+			)[0]!.n;
+		const pending = await secondStep();
+		await expect(verifySecondFactor(auth, { code: '000000' }, pending)).rejects.toMatchObject(badCode);
+		expect(await failures()).toBe(1);
+		await expect(verifySecondFactor(auth, { code: next }, pending)).rejects.toMatchObject(badCode);
+		expect(await failures()).toBe(1);
 	});
 
 	it('keeps only a hash of a password-reset token, and the mailed link still works', async () => {

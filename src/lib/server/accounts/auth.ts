@@ -150,13 +150,30 @@ function auditSignIns(db: Database): BetterAuthPlugin {
 /**
  * A code from the authenticator app works once per person (RFC 6238 §5.2): the code that turned
  * two-step verification on, or signed someone in, is refused if it comes again within its window.
- * better-auth checks the code; this runs after it, and undoes the session a reused code made.
+ * At the second step of a sign-in a used code is refused before better-auth checks it: accepted,
+ * it would reset the library's count of failed codes. The check after the library catches the
+ * rest (two requests with one code at once; the code that turns verification on) and undoes the
+ * session a reused code made.
  */
 function codesWorkOnce(db: Database): BetterAuthPlugin {
 	const usedCodes = createUsedCodes(db);
+	const refuse = () => new APIError('UNAUTHORIZED', { code: 'INVALID_CODE', message: 'Invalid code' });
 	return {
 		id: 'totp-once',
 		hooks: {
+			before: [
+				{
+					matcher: (ctx) => ctx.path === '/two-factor/verify-totp',
+					handler: createAuthMiddleware(async (ctx) => {
+						const pending = ctx.context.createAuthCookie('two_factor');
+						const signed = await ctx.getSignedCookie(pending.name, ctx.context.secret);
+						if (!signed) return;
+						const waiting = await ctx.context.internalAdapter.findVerificationValue(signed);
+						const code = typeof ctx.body?.code === 'string' ? ctx.body.code : '';
+						if (waiting && (await usedCodes.seen(waiting.value, code))) throw refuse();
+					})
+				}
+			],
 			after: [
 				{
 					matcher: (ctx) => ctx.path === '/two-factor/verify-totp',
@@ -168,7 +185,7 @@ function codesWorkOnce(db: Database): BetterAuthPlugin {
 						if (userId && (await usedCodes.firstUse(userId, code))) return;
 						if (made) await ctx.context.internalAdapter.deleteSession(made.session.token);
 						ctx.context.responseHeaders?.delete('set-cookie');
-						throw new APIError('UNAUTHORIZED', { code: 'INVALID_CODE', message: 'Invalid code' });
+						throw refuse();
 					})
 				}
 			]

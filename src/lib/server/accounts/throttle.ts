@@ -71,6 +71,10 @@ export function createUsedCodes(db: Database) {
 		clearExpiredByTimeout: false
 	});
 	return {
+		/** Whether this person has used this code already (without using it). */
+		async seen(userId: string, code: string): Promise<boolean> {
+			return ((await used.get(`${userId}:${code}`))?.consumedPoints ?? 0) > 0;
+		},
 		/** True the first time this person uses this code, false every time after. */
 		firstUse(userId: string, code: string): Promise<boolean> {
 			return used.consume(`${userId}:${code}`).then(
