@@ -42,7 +42,7 @@ async function startServer(env, port) {
 	});
 	for (let i = 0; i < 240; i++) {
 		try {
-			if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+			if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
 		} catch {
 			/* not yet */
 		}

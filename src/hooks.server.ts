@@ -18,6 +18,8 @@ import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
 import { config, startupProblem } from '#lib/server/kernel/config.ts';
+import { databaseUnavailable } from '#lib/server/kernel/database.ts';
+import { retryAfterSeconds } from '#lib/server/kernel/http.ts';
 
 if (!building) {
 	// scripts/serve.js says the same before it listens; this covers any other way of starting the build.
@@ -26,11 +28,19 @@ if (!building) {
 		logger.fatal(problem);
 		process.exit(1);
 	}
-	// Open (and migrate) at start, not on the first visitor's request.
-	appDatabase().catch((error) => {
-		logger.fatal({ err: error }, 'Could not open the database');
-		process.exit(1);
-	});
+	// Open (and migrate) at start, not on the first visitor's request. A database that is not
+	// reachable yet is tried again with growing pauses (requests meanwhile answer 503); any other
+	// failure (a broken migration, a wrong password) ends the process with the reason.
+	const openAtStart = (pauseMs: number) =>
+		appDatabase().catch((error) => {
+			if (!databaseUnavailable(error)) {
+				logger.fatal({ err: error }, 'Could not open the database');
+				process.exit(1);
+			}
+			logger.warn({ err: error, retryInMs: pauseMs }, 'The database is not reachable yet; trying again');
+			setTimeout(() => void openAtStart(Math.min(pauseMs * 2, 30_000)), pauseMs).unref();
+		});
+	void openAtStart(1000);
 	process.once('sveltekit:shutdown', () => void closeAppDatabase());
 }
 
@@ -42,7 +52,7 @@ const securityHeaders: [string, string][] = [
 ];
 
 /** Paths (without the language prefix) that must always run: they report live state. */
-const live = /^\/(healthz|metrics)(\/|$)/;
+const live = /^\/(healthz|readyz|metrics)(\/|$)/;
 /** Media files (up to 10 MB, immutable, with their own ETag): streamed as they are, never kept here. */
 const mediaFiles = /^\/media\//;
 
@@ -74,6 +84,8 @@ const cacheAndCompress: Handle = async ({ event, resolve }) => {
 		transformPageChunk: ({ html }) => html.replace('%lang%', locale)
 	});
 	const headers = new Headers(response.headers);
+	if (response.status === 503 && !headers.has('retry-after'))
+		headers.set('retry-after', String(retryAfterSeconds));
 	// A route may choose a stricter policy (the one-time answer page sends no referrer at all).
 	for (const [name, value] of securityHeaders) if (!headers.has(name)) headers.set(name, value);
 	if (event.url.protocol === 'https:') {
@@ -182,6 +194,11 @@ function fromStore(
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;
+	// The database is gone or silent: say so and ask to come back (Retry-After is set below).
+	if (databaseUnavailable(error)) {
+		logger.warn({ err: error, route: event.route.id }, 'The database is unavailable');
+		return { status: 503, message: messages(event.locals.locale ?? 'sv').errors.unavailable };
+	}
 	const id = crypto.randomUUID().slice(0, 8);
 	// The route, not the address: addresses can carry one-time tokens, which never reach the log.
 	logger.error({ err: error, id, route: event.route.id }, 'Unexpected error');

@@ -76,7 +76,10 @@ test('feeds per language and theme, the sitemap, robots.txt and the health check
 	expect(await (await get('/robots.txt')).text()).toContain(`Sitemap: ${baseUrl()}/sitemap.xml`);
 	const health = await get('/healthz');
 	expect(health.status).toBe(200);
-	expect(await health.json()).toEqual({ status: 'ok', database: 'pglite' });
+	expect(await health.json()).toEqual({ status: 'ok' });
+	const ready = await get('/readyz');
+	expect(ready.status).toBe(200);
+	expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
 });
 
 test('pages are sent compressed, with security headers, and the cache never changes what is shown', async () => {
@@ -134,6 +137,7 @@ test('a forged Host header cannot put its links into what other visitors get', a
 test('live answers are never cached, and a refused encoding is not used', async () => {
 	const health = await get('/en/healthz');
 	expect(health.headers.get('cache-control')).toBe('no-store');
+	expect((await get('/en/readyz')).headers.get('cache-control')).toBe('no-store');
 	const refused = await get('/inspiration', { 'accept-encoding': 'br;q=0, gzip' });
 	expect(refused.headers.get('content-encoding')).toBe('gzip');
 	const none = await get('/inspiration', { 'accept-encoding': 'identity' });

@@ -338,7 +338,7 @@ describe('the client’s address', () => {
 			for (let tries = 0; ; tries++) {
 				if (proxied.exitCode !== null) throw new Error(`The proxied server exited with ${proxied.exitCode}`);
 				if (
-					await fetch(`${origin}/healthz`).then(
+					await fetch(`${origin}/readyz`).then(
 						(r) => r.ok,
 						() => false
 					)

@@ -127,7 +127,7 @@ export async function setup(project: TestProject) {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
 		try {
-			const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
+			const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
 			if (res.ok) break;
 		} catch {
 			// not listening yet

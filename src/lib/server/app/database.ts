@@ -15,9 +15,15 @@ let opening: Promise<DatabaseHandle> | undefined;
  * other instances changed.
  */
 export function appDatabase(): Promise<DatabaseHandle> {
-	opening ??= (async () => {
+	if (opening) return opening;
+	const attempt = (async () => {
 		const handle = await openConfiguredDatabase();
-		setSharedVersion(await readRevision(handle.db));
+		try {
+			setSharedVersion(await readRevision(handle.db));
+		} catch (error) {
+			await handle.close();
+			throw error;
+		}
 		poller = setInterval(() => {
 			runTicks(handle.db)
 				.then(() => readRevision(handle.db))
@@ -27,7 +33,13 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		logger.info({ database: handle.kind }, 'Database ready');
 		return handle;
 	})();
-	return opening;
+	opening = attempt;
+	// A database that is away at start is asked again by the next request, not given up on.
+	attempt.catch((error) => {
+		logger.warn({ err: error }, 'Could not open the database; the next request tries again');
+		if (opening === attempt) opening = undefined;
+	});
+	return attempt;
 }
 
 export async function db(): Promise<Database> {

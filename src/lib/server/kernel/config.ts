@@ -40,6 +40,8 @@ const environment = z.object({
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
 	DATABASE_POOL_SIZE: count(10, 1),
+	DATABASE_CONNECT_TIMEOUT_MS: count(5000, 100),
+	DATABASE_STATEMENT_TIMEOUT_MS: count(15000, 100),
 	DATA_DIR: z.string().default('data/db'),
 	MIGRATIONS_DIR: z.string().default('drizzle'),
 	REFERENCE_DATA_DIR: z.string().default('data'),
@@ -102,6 +104,8 @@ export function readConfig(env: Environment) {
 		production: e.NODE_ENV === 'production' || e.TRUST_PROXY > 0,
 		databaseUrl: e.DATABASE_URL,
 		databasePoolSize: e.DATABASE_POOL_SIZE,
+		/** A database that does not answer within these is unavailable (503), not a hang. */
+		databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
 		dataDir,
 		migrationsDir: path.resolve(e.MIGRATIONS_DIR),
 		referenceDataDir: path.resolve(e.REFERENCE_DATA_DIR),

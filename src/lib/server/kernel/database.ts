@@ -50,7 +50,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		const pool = new pg.Pool({
 			connectionString: options.url,
 			max: config().databasePoolSize,
-			keepAlive: true
+			keepAlive: true,
+			// A database that is gone or stuck answers with an error in seconds, never a hang.
+			connectionTimeoutMillis: config().databaseTimeouts.connectMs,
+			statement_timeout: config().databaseTimeouts.statementMs,
+			query_timeout: config().databaseTimeouts.statementMs + 1000
 		});
 		// An idle connection that the server or the network drops emits here; unhandled, it would
 		// end the process. The pool replaces the connection on the next query.
@@ -58,13 +62,19 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		const db = drizzle(pool) as unknown as Database;
 		try {
 			// Instances that start together wait here while the first migrates and seeds. The lock
-			// has a connection of its own, outside the pool, so that a pool of one still migrates.
-			const lock = new pg.Client({ connectionString: options.url });
+			// has a connection of its own, outside the pool.
+			const lock = new pg.Client({
+				connectionString: options.url,
+				connectionTimeoutMillis: config().databaseTimeouts.connectMs
+			});
 			await lock.connect();
 			try {
 				await lock.query('select pg_advisory_lock($1)', [startUpLock]);
-				await migrate(db as never, { migrationsFolder });
-				await options.prepare?.(db);
+				// Migrations and seeding run on the lock's connection, without the pool's statement
+				// timeout: building an index on a large table may take longer than a request may.
+				const once = drizzle(lock) as unknown as Database;
+				await migrate(once as never, { migrationsFolder });
+				await options.prepare?.(once);
 			} finally {
 				// Ending the session also releases its lock.
 				await lock.end().catch(() => {});
@@ -136,4 +146,25 @@ function isAlive(pid: number): boolean {
 	} catch {
 		return false;
 	}
+}
+
+// Node's network errors, PostgreSQL's connection exceptions (class 08), shutdowns (57P01–57P03),
+// a statement cancelled by its timeout (57014) and too many connections (53300).
+const unavailableCodes =
+	/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|08\w{3}|57P0[123]|57014|53300)$/;
+const unavailableMessages =
+	/timeout exceeded when trying to connect|timeout expired|Connection terminated|Query read timeout|connection timeout/i;
+
+/**
+ * Whether an error means the database is gone or not answering in time (the request may be tried
+ * again later: 503), rather than a fault in the request or the code. Drizzle wraps the driver's
+ * error, so the causes are followed.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+	for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string' && unavailableCodes.test(code)) return true;
+		if (unavailableMessages.test(e.message)) return true;
+	}
+	return false;
 }

@@ -1,3 +1,4 @@
+import { databaseUnavailable } from './database.ts';
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { messages, type Locale } from '#lib/i18n/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
@@ -66,6 +67,12 @@ export async function forApi(locale: Locale, run: () => Promise<Response>): Prom
 				{ status: 404 }
 			);
 		}
+		if (databaseUnavailable(e)) {
+			return Response.json(
+				{ error: { message: messages(locale).errors.unavailable, field: null } },
+				{ status: 503, headers: { 'retry-after': String(retryAfterSeconds) } }
+			);
+		}
 		if (e instanceof ForbiddenError) {
 			const m = messages(locale).admin;
 			return Response.json(
@@ -96,3 +103,6 @@ export async function forAction<T, V extends Record<string, unknown>>(
 		});
 	}
 }
+
+/** How long a client is asked to wait when the database is unavailable. */
+export const retryAfterSeconds = 5;
