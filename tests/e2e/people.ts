@@ -100,6 +100,17 @@ export const people = {
 		email: 'somsadmin@example.se',
 		password: 'sömmarnas administratör har ett långt lösen',
 		role: 'admin'
+	},
+	/**
+	 * The XSS journey: staff of an organization whose display name is a break-out vector (it shows
+	 * to whoever answers their contact request).
+	 */
+	xssSender: {
+		email: 'xss-avsandare@example.se',
+		password: 'avsändaren med det farliga namnet',
+		role: 'reader',
+		organization: 'kalmar-lans-museum',
+		name: `"><img src=x onerror=alert('visningsnamn')><script>alert('visningsnamn')</script>`
 	}
 } as const;
 

@@ -49,7 +49,9 @@ async function waitForOtherRuns(root: string) {
 			} catch {
 				alive = false;
 			}
-			const abandoned = owner === 0 && Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
+			const abandoned =
+				owner === 0 &&
+				Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
 			if ((!alive && owner > 0) || abandoned) rmSync(lock, { recursive: true, force: true });
 			else await new Promise((r) => setTimeout(r, 1000));
 		}
@@ -78,7 +80,8 @@ export async function setup(project: TestProject) {
 		JSON.stringify(
 			Object.entries(people).map(([name, p]) => ({
 				email: p.email,
-				name,
+				// The key, unless the person has a display name of their own.
+				name: 'name' in p ? p.name : name,
 				role: p.role,
 				password: p.password,
 				organizations: 'organization' in p ? [p.organization] : []

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launch, open, sessionOf } from './browser.ts';
+import { baseUrl, lastMail, launch, mailTo, open, sessionOf } from './browser.ts';
+import { people } from './people.ts';
+import { signInOverHttp } from './sessions.ts';
 import { materialise, xssVectors, type XssVector } from './xss-vectors.ts';
 import { FieldPlan, materialiseText, textVectors } from './xss-text-vectors.ts';
 import {
@@ -556,6 +558,29 @@ test(
 		expect(describeHits(problems)).toEqual([]);
 	}
 );
+
+test('a display name with a break-out vector runs nothing on the answer page of a contact request, and the mail carries it as plain text', async () => {
+	const sender = people.xssSender;
+	const cookie = await signInOverHttp(baseUrl(), sender.email, sender.password);
+	// Ale kommun's profile (from the demo): its contact address is a mailbox no other journey reads.
+	const listing = await (await fetch(`${baseUrl()}/find-a-partner`)).text();
+	const profile = [...listing.matchAll(/href="(\/find-a-partner\/(\d+))"[^>]*>\s*Ale kommun\s*</g)][0]?.[2];
+	expect(profile, 'Ale kommun has a profile').toBeTruthy();
+	const before = lastMail();
+	const message = 'Hej Ale! Vi på museet vill gärna höra hur ni arbetar med medborgardialog i byarna.';
+	const sent = await post(`/find-a-partner/${profile}?/contact`, [['message', message]], cookie);
+	expect(sent.status).toBeLessThan(400);
+	const mail = await mailTo('ale-kommun@example.org', before);
+	// Mails are plain text: the name is there as typed, with nothing to run.
+	expect(mail.text).toContain(sender.name);
+	const link = mail.text.match(/https?:\/\/\S+\/find-a-partner\/answer\/[A-Za-z0-9_-]{43}/)?.[0];
+	expect(link, 'the mail has the answer link').toBeTruthy();
+	const path = new URL(link!).pathname;
+	const visits = await Promise.all(
+		[false, true].map((bypassCsp) => visit(browser, listener, { path, bypassCsp, expected: [sender.name] }))
+	);
+	expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
+});
 
 test('the feeds stay well-formed XML, the JSON carries plain strings, and no CSV cell starts a formula', async () => {
 	const partnershipMarkers = { sv: bodyTexts('sv', numbered), en: bodyTexts('en', numbered) };
