@@ -582,6 +582,27 @@ test('a display name with a break-out vector runs nothing on the answer page of 
 	expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
 });
 
+test('a name given with an invitation to a partnership runs nothing on the page where editors see the space', async () => {
+	// What a coordinator could type for the person they invite (a name that could carry a link is
+	// refused; markup is not, so it must show as text).
+	const name = `"><img src=x onerror=alert('inbjuden')><svg onload=alert('inbjuden')>`;
+	const cookie = sessionOf('xssEditor').cookie;
+	const path = '/partnerships/vasterbotten-yogyakarta/edit';
+	const invited = await post(
+		`${path}?/invite`,
+		[
+			['email', 'xss-inbjuden@example.se'],
+			['name', name]
+		],
+		cookie
+	);
+	expect(invited.status).toBeLessThan(400);
+	const visits = await Promise.all(
+		[false, true].map((bypassCsp) => visit(browser, listener, { path, bypassCsp, cookie, expected: [name] }))
+	);
+	expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
+});
+
 test('the feeds stay well-formed XML, the JSON carries plain strings, and no CSV cell starts a formula', async () => {
 	const partnershipMarkers = { sv: bodyTexts('sv', numbered), en: bodyTexts('en', numbered) };
 	const problems = {
