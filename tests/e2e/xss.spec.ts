@@ -559,7 +559,7 @@ test(
 	}
 );
 
-test('a display name with a break-out vector runs nothing on the answer page of a contact request, and the mail carries it as plain text', async () => {
+test('a display name and a report’s reason with break-out vectors run nothing on the answer page and the editors’ moderation page; the mail carries the name as plain text', async () => {
 	const sender = people.xssSender;
 	const cookie = await signInOverHttp(baseUrl(), sender.email, sender.password);
 	// Ale kommun's profile (from the demo): its contact address is a mailbox no other journey reads.
@@ -580,6 +580,23 @@ test('a display name with a break-out vector runs nothing on the answer page of 
 		[false, true].map((bypassCsp) => visit(browser, listener, { path, bypassCsp, expected: [sender.name] }))
 	);
 	expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
+
+	// Whoever holds the link may report the message with a reason, which the editors read.
+	const reason = `"><img src=x onerror=alert('anmälan')><script>alert('anmälan')</script> reklam`;
+	const reported = await post(`${path}?/report`, [['reason', reason]], '');
+	expect(reported.status).toBeLessThan(400);
+	const editor = sessionOf('xssEditor').cookie;
+	const moderation = await Promise.all(
+		[false, true].map((bypassCsp) =>
+			visit(browser, listener, {
+				path: '/admin/partner-search',
+				bypassCsp,
+				cookie: editor,
+				expected: [reason]
+			})
+		)
+	);
+	expect(moderation.flatMap((v) => visitProblems(v, listener))).toEqual([]);
 });
 
 test('a name given with an invitation to a partnership runs nothing on the page where editors see the space', async () => {
@@ -601,6 +618,32 @@ test('a name given with an invitation to a partnership runs nothing on the page 
 		[false, true].map((bypassCsp) => visit(browser, listener, { path, bypassCsp, cookie, expected: [name] }))
 	);
 	expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
+});
+
+test('an editor’s note when hiding a profile runs nothing on the moderation page', async () => {
+	const cookie = sessionOf('xssEditor').cookie;
+	const note = `"><img src=x onerror=alert('notering')><script>alert('notering')</script> dold`;
+	const profile = stored.profile.id;
+	const hidden = await post(
+		'/admin/partner-search?/hide',
+		[
+			['profile', profile],
+			['note', note]
+		],
+		cookie
+	);
+	expect(hidden.status).toBeLessThan(400);
+	try {
+		const visits = await Promise.all(
+			[false, true].map((bypassCsp) =>
+				visit(browser, listener, { path: '/admin/partner-search', bypassCsp, cookie, expected: [note] })
+			)
+		);
+		expect(visits.flatMap((v) => visitProblems(v, listener))).toEqual([]);
+	} finally {
+		// Shown again, as the journey's clean-up expects to find it.
+		await post('/admin/partner-search?/show', [['profile', profile]], cookie);
+	}
 });
 
 test('the feeds stay well-formed XML, the JSON carries plain strings, and no CSV cell starts a formula', async () => {
