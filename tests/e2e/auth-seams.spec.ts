@@ -1,11 +1,12 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
 import { baseUrl, sessionOf } from './browser.ts';
 import { people, type Person } from './people.ts';
 import { signInOverHttp, withCookies } from './sessions.ts';
+import { actionIds } from './permission-table.ts';
 import { createOTP } from '@better-auth/utils/otp';
 import { base32 } from '@better-auth/utils/base32';
 
@@ -37,28 +38,8 @@ const get = (url: string, cookie: string, headers: Record<string, string> = {}) 
 
 /** Every form action in src/routes, as `/route?/name` with the route's parameters filled in. */
 function everyFormAction(): string[] {
-	const base = path.join(root, 'src/routes');
 	const params: Record<string, string> = { 'id=id': '1', 'slug=slug': 'horby-peja', token: 'a'.repeat(43) };
-	const found: string[] = [];
-	const walk = (dir: string) => {
-		for (const entry of readdirSync(dir)) {
-			const full = path.join(dir, entry);
-			if (statSync(full).isDirectory()) walk(full);
-			else if (entry === '+page.server.ts') {
-				const source = readFileSync(full, 'utf8');
-				const start = source.indexOf('export const actions');
-				if (start < 0) continue;
-				const route = ('/' + path.relative(base, dir).split(path.sep).join('/')).replace(
-					/\[([^\]]+)\]/g,
-					(_, p: string) => params[p] ?? '1'
-				);
-				for (const [, name] of source.slice(start).matchAll(/^\t([A-Za-z]+)(?::|\()/gm)) {
-					found.push(`${route === '/' ? '' : route}?/${name}`);
-				}
-			}
-		}
-	};
-	walk(base);
+	const found = actionIds().map((id) => id.replace(/\[([^\]]+)\]/g, (_, p: string) => params[p] ?? '1'));
 	// Signing out last: it ends the session the others are sent with.
 	return found.sort(
 		(a, b) => Number(a.startsWith('/sign-out')) - Number(b.startsWith('/sign-out')) || a.localeCompare(b)

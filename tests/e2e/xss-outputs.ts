@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { baseUrl } from './browser.ts';
 import { inspect, proseProblems, squash } from './xss-pages.ts';
@@ -290,24 +291,7 @@ export async function feedProblems(
 
 /** RFC 4180 CSV (quoted fields, CRLF between records), as Excel reads it. */
 export function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let cell = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-			else if (c === '"') quoted = false;
-			else cell += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') (row.push(cell), (cell = ''));
-		else if (c === '\r' && text[i + 1] === '\n') {
-			(row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
-		} else cell += c;
-	}
-	if (cell || row.length) (row.push(cell), rows.push(row));
-	return rows;
+	return parse(text, { relax_column_count: true });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
 import { anOrganization } from '../test/factories/organizations.ts';
@@ -18,24 +19,7 @@ import { partnershipCsvHeader, partnershipCsvRecord } from '../partnerships/view
 
 /** The cells of a CSV file as a spreadsheet reads them (RFC 4180: quotes, doubled quotes, CRLF). */
 function cells(csv: string): string[][] {
-	const rows: string[][] = [[]];
-	let cell = '';
-	let quoted = false;
-	const text = csv.replace(/^\uFEFF/, '');
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-			else if (c === '"') quoted = false;
-			else cell += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') (rows.at(-1)!.push(cell), (cell = ''));
-		else if (c === '\r' && text[i + 1] === '\n') (rows.at(-1)!.push(cell), (cell = ''), rows.push([]), i++);
-		else cell += c;
-	}
-	if (cell || rows.at(-1)!.length) rows.at(-1)!.push(cell);
-	else rows.pop();
-	return rows;
+	return parse(csv, { bom: true, relax_column_count: true });
 }
 
 /** What a spreadsheet would take as a formula: a cell that starts with one of these. */
