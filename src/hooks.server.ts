@@ -20,6 +20,7 @@ import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/session
 import { config, startupProblem } from '#lib/server/kernel/config.ts';
 import { databaseUnavailable } from '#lib/server/kernel/database.ts';
 import { retryAfterSeconds } from '#lib/server/kernel/http.ts';
+import { appBridge } from '#lib/server/kernel/bridge.ts';
 
 if (!building) {
 	// scripts/serve.js says the same before it listens; this covers any other way of starting the build.
@@ -32,7 +33,7 @@ if (!building) {
 	// reachable yet is tried again with growing pauses (requests meanwhile answer 503); any other
 	// failure (a broken migration, a wrong password) ends the process with the reason.
 	const openAtStart = (pauseMs: number) =>
-		appDatabase().catch((error) => {
+		appDatabase().then(appBridge().markReady, (error) => {
 			if (!databaseUnavailable(error)) {
 				logger.fatal({ err: error }, 'Could not open the database');
 				process.exit(1);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -52,6 +53,21 @@ const environment = z.object({
 	REVISION_POLL_MS: count(2000, 100),
 	RENDER_CACHE_TTL_SECONDS: count(300),
 	RENDER_CACHE_ENTRIES: count(1000),
+	RENDER_CACHE_MEGABYTES: count(64, 1),
+	/** Server processes; unset: one per core on PostgreSQL, one on PGlite (its folder has one owner). */
+	WEB_CONCURRENCY: z
+		.string()
+		.trim()
+		.regex(/^\d+$/, 'a whole number')
+		.optional()
+		.transform((v) => (v === undefined ? undefined : Number(v)))
+		.pipe(z.number().int().min(1).max(64).optional()),
+	SHUTDOWN_TIMEOUT_SECONDS: count(10, 1),
+	REQUEST_HEADERS_TIMEOUT_SECONDS: count(20, 1),
+	REQUEST_TIMEOUT_SECONDS: count(120, 1),
+	/** Bearer token for /metrics; unset, /metrics answers 404. */
+	METRICS_TOKEN: z.string().trim().min(32, 'at least 32 characters').optional(),
+	MEDIA_MAX_MEGAPIXELS: count(100, 1),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 	CONTACT_EMAIL: z.email().default('tillganglighet@example.org'),
 	SMTP_URL: z
@@ -111,7 +127,20 @@ export function readConfig(env: Environment) {
 		referenceDataDir: path.resolve(e.REFERENCE_DATA_DIR),
 		seedDemo: e.SEED_DEMO,
 		revisionPollMs: e.REVISION_POLL_MS,
-		renderCache: { ttlMs: e.RENDER_CACHE_TTL_SECONDS * 1000, entries: e.RENDER_CACHE_ENTRIES },
+		renderCache: {
+			ttlMs: e.RENDER_CACHE_TTL_SECONDS * 1000,
+			entries: e.RENDER_CACHE_ENTRIES,
+			maxBytes: e.RENDER_CACHE_MEGABYTES * 1024 * 1024
+		},
+		/** Server processes (scripts/serve.js forks this many workers when above 1). */
+		webConcurrency: e.WEB_CONCURRENCY ?? (e.DATABASE_URL ? availableParallelism() : 1),
+		/** Slow or stuck clients cannot hold a socket longer than these. */
+		server: {
+			shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+			headersTimeoutMs: e.REQUEST_HEADERS_TIMEOUT_SECONDS * 1000,
+			requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000
+		},
+		metricsToken: e.METRICS_TOKEN,
 		logLevel: e.LOG_LEVEL ?? (e.VITEST ? 'silent' : 'info'),
 		contactEmail: e.CONTACT_EMAIL,
 		mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.resolve(e.OUTBOX_DIR) },
@@ -123,6 +152,8 @@ export function readConfig(env: Environment) {
 		},
 		media: {
 			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */
+			/** Images above this many pixels are refused before they are decoded. */
+			maxPixels: e.MEDIA_MAX_MEGAPIXELS * 1_000_000,
 			dir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(path.dirname(dataDir), 'media'),
 			s3: e.MEDIA_S3_BUCKET
 				? {
@@ -149,6 +180,9 @@ export type Config = ReturnType<typeof readConfig>;
  * server's start asks: building, tests and the command-line tools run without ORIGIN.
  */
 export function startupProblem(c: Config): string | null {
+	if (c.webConcurrency > 1 && !c.databaseUrl) {
+		return 'WEB_CONCURRENCY above 1 needs DATABASE_URL: a PGlite folder can be opened by one process only';
+	}
 	if (c.production && !c.origin) {
 		return 'ORIGIN must be set in production (NODE_ENV=production or TRUST_PROXY set): the public address, such as ORIGIN=https://partnerskap.example.se';
 	}
