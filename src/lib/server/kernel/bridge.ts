@@ -3,6 +3,8 @@
  * separate bundle, so the two share no module instances: they meet on one object kept on
  * globalThis under a registered symbol.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+
 export interface CachedAnswer {
 	status: number;
 	headers: [string, string][];
@@ -25,7 +27,14 @@ export interface AppBridge {
 	 * A stored public page for an anonymous GET or HEAD, answered without entering SvelteKit; undefined
 	 * when the request must go through the app.
 	 */
-	cachedAnswer?: (method: string, url: URL, headers: Headers) => CachedAnswer | undefined;
+	cachedAnswer?: (
+		method: string,
+		/** The request's origin as the app sees it (ORIGIN, or the protocol and Host). */
+		origin: string,
+		/** req.url: the path and query as the client sent them. */
+		target: string,
+		headers: IncomingHttpHeaders
+	) => CachedAnswer | undefined;
 	stats?: () => Promise<AppStats>;
 }
 
