@@ -25,6 +25,17 @@ describe('configuration', () => {
 		expect(() => readConfig({ BETTER_AUTH_SECRET: 'short' })).toThrow(/BETTER_AUTH_SECRET/);
 	});
 
+	it('runs one process per core on PostgreSQL and refuses more than one on a PGlite folder', () => {
+		expect(readConfig({}).webConcurrency).toBe(1);
+		expect(readConfig({ DATABASE_URL: 'postgres://db/x' }).webConcurrency).toBeGreaterThanOrEqual(1);
+		expect(readConfig({ DATABASE_URL: 'postgres://db/x', WEB_CONCURRENCY: '3' }).webConcurrency).toBe(3);
+		expect(() => readConfig({ WEB_CONCURRENCY: '0' })).toThrow(/WEB_CONCURRENCY/);
+		expect(startupProblem(readConfig({ WEB_CONCURRENCY: '2' }))).toMatch(/WEB_CONCURRENCY.*DATABASE_URL/);
+		expect(startupProblem(readConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://db/x' }))).toBeNull();
+		expect(() => readConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+		expect(readConfig({ RENDER_CACHE_MEGABYTES: '8' }).renderCache.maxBytes).toBe(8 * 1024 * 1024);
+	});
+
 	it('takes the client address from X-Forwarded-For only behind TRUST_PROXY hops, from the right', () => {
 		expect(readConfig({}).trustProxy).toBe(0);
 		expect(readConfig({ TRUST_PROXY: '' }).trustProxy).toBe(0);
