@@ -2,25 +2,24 @@ import { redirect } from '@sveltejs/kit';
 import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
 import { building } from '$app/env';
 import { localizePath, splitLocale, messages } from '#lib/i18n/index.ts';
-import { canonicalSearch, onlyPublicParams } from '#lib/query-params.ts';
 import { logger } from '#lib/server/kernel/logger.ts';
+import { chooseEncoding, lookup } from '#lib/server/kernel/render-cache.ts';
 import {
-	chooseEncoding,
-	encoded,
-	etagOf,
-	isCompressible,
-	lookup,
-	store,
-	type StoredResponse
-} from '#lib/server/kernel/render-cache.ts';
+	answerFrom,
+	cacheKey,
+	cachedAnswer,
+	finishResponse,
+	isCacheable,
+	toResponse
+} from '#lib/server/kernel/cached-answer.ts';
 import { contentVersion } from '#lib/server/kernel/content-version.ts';
 import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
 import { config, startupProblem } from '#lib/server/kernel/config.ts';
 import { databaseUnavailable } from '#lib/server/kernel/database.ts';
-import { retryAfterSeconds } from '#lib/server/kernel/http.ts';
 import { appBridge } from '#lib/server/kernel/bridge.ts';
+import { registerStats } from '#lib/server/app/stats.ts';
 
 if (!building) {
 	// scripts/serve.js says the same before it listens; this covers any other way of starting the build.
@@ -43,85 +42,35 @@ if (!building) {
 		});
 	void openAtStart(1000);
 	process.once('sveltekit:shutdown', () => void closeAppDatabase());
+	registerStats();
 }
 
-const securityHeaders: [string, string][] = [
-	['x-content-type-options', 'nosniff'],
-	['referrer-policy', 'strict-origin-when-cross-origin'],
-	['x-frame-options', 'DENY'],
-	['permissions-policy', 'camera=(), microphone=(), geolocation=()']
-];
-
-/** Paths (without the language prefix) that must always run: they report live state. */
-const live = /^\/(healthz|readyz|metrics)(\/|$)/;
-/** Media files (up to 10 MB, immutable, with their own ETag): streamed as they are, never kept here. */
-const mediaFiles = /^\/media\//;
+// Cached anonymous pages are usually answered before SvelteKit by scripts/serve.js through this.
+if (!building) appBridge().cachedAnswer = cachedAnswer;
 
 const cacheAndCompress: Handle = async ({ event, resolve }) => {
-	const [locale, path] = splitLocale(event.url.pathname);
+	const [locale] = splitLocale(event.url.pathname);
 	event.locals.locale = locale;
 	event.locals.user = null;
 	const method = event.request.method;
 	const request = event.request.headers;
-	const cacheable =
-		(method === 'GET' || method === 'HEAD') &&
-		!request.has('cookie') &&
-		!request.has('authorization') &&
-		!live.test(path) &&
-		// A parameter the key does not know of (?notice=, ?to=, ?utm_source=) may change the page.
-		onlyPublicParams(event.url.searchParams);
-	const encoding = chooseEncoding(request.get('accept-encoding'));
-	// The origin is part of the key: pages carry absolute links built from it (hreflang, feeds),
-	// so a request with a forged Host header can only ever be answered to itself.
-	const key = event.url.origin + event.url.pathname + canonicalSearch(event.url.searchParams);
+	// The address as sent (event.url has /__data.json and kit's parameters taken off).
+	const url = new URL(event.request.url);
+	const cacheable = isCacheable(method, url, request.has('cookie'), request.has('authorization'));
+	const key = cacheKey(url);
+	const acceptEncoding = request.get('accept-encoding');
+	const ifNoneMatch = request.get('if-none-match');
 
 	if (cacheable) {
 		const hit = lookup(key);
-		if (hit) return fromStore(hit, encoding, method === 'HEAD', request.get('if-none-match'));
+		if (hit) return toResponse(answerFrom(hit, chooseEncoding(acceptEncoding), method === 'HEAD', ifNoneMatch));
 	}
 
 	const version = contentVersion();
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', locale)
 	});
-	const headers = new Headers(response.headers);
-	if (response.status === 503 && !headers.has('retry-after'))
-		headers.set('retry-after', String(retryAfterSeconds));
-	// A route may choose a stricter policy (the one-time answer page sends no referrer at all).
-	for (const [name, value] of securityHeaders) if (!headers.has(name)) headers.set(name, value);
-	if (event.url.protocol === 'https:') {
-		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-	}
-
-	const type = headers.get('content-type');
-	if (
-		!response.body ||
-		headers.has('content-encoding') ||
-		!type ||
-		!/^(text|application)\//.test(type) ||
-		(mediaFiles.test(event.url.pathname) && response.status === 200)
-	) {
-		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-	}
-	const identity = new Uint8Array(await response.arrayBuffer());
-	headers.set('vary', 'Accept-Encoding');
-	const cacheControl = headers.get('cache-control') ?? '';
-	if (!cacheControl)
-		headers.set('cache-control', cacheable ? 'public, max-age=0, must-revalidate' : 'no-store');
-	const entry: StoredResponse = {
-		status: response.status,
-		headers: [...headers],
-		identity,
-		etag: etagOf(identity),
-		compressible: isCompressible(type, identity.byteLength),
-		version,
-		storedAt: Date.now()
-	};
-	// Only what the response itself allows to be shared is kept.
-	const shareable =
-		response.status === 200 && !headers.has('set-cookie') && !/no-store|private/.test(cacheControl);
-	if (cacheable && shareable && method === 'GET') store(key, entry);
-	return fromStore(entry, encoding, method === 'HEAD', request.get('if-none-match'));
+	return finishResponse({ method, url, cacheable, key, version, acceptEncoding, ifNoneMatch }, response);
 };
 
 /**
@@ -168,30 +117,6 @@ const accounts: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(cacheAndCompress, accounts);
-
-function fromStore(
-	entry: StoredResponse,
-	encoding: 'br' | 'gzip' | 'identity',
-	head: boolean,
-	ifNoneMatch: string | null
-): Response {
-	const headers = new Headers(entry.headers);
-	if (entry.status === 200) {
-		headers.set('etag', entry.etag);
-		// A revisit on a slow network costs a few hundred bytes when nothing changed.
-		if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).includes(entry.etag)) {
-			headers.delete('content-length');
-			return new Response(null, { status: 304, headers });
-		}
-	}
-	let body = entry.identity;
-	if (encoding !== 'identity' && entry.compressible) {
-		body = encoded(entry, encoding);
-		headers.set('content-encoding', encoding);
-	}
-	headers.set('content-length', String(body.byteLength));
-	return new Response(head ? null : (body as Uint8Array<ArrayBuffer>), { status: entry.status, headers });
-}
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;
