@@ -1,11 +1,12 @@
 import type { Database, DatabaseHandle } from '../kernel/database.ts';
 import { config } from '../kernel/config.ts';
 import { logger } from '../kernel/logger.ts';
-import { readRevision } from '../kernel/revision.ts';
+import { listenForRevisions, readRevision, type RevisionListener } from '../kernel/revision.ts';
 import { setSharedVersion } from '../kernel/content-version.ts';
 import { openConfiguredDatabase, runTicks } from './startup.ts';
 
 let poller: ReturnType<typeof setInterval> | undefined;
+let listener: RevisionListener | undefined;
 let opening: Promise<DatabaseHandle> | undefined;
 
 /**
@@ -24,12 +25,33 @@ export function appDatabase(): Promise<DatabaseHandle> {
 			await handle.close();
 			throw error;
 		}
+		// A revision announced while a read was under way is newer than what that read returns:
+		// a read is applied only if nothing was heard meanwhile (else the older revision, and the
+		// pages cached under it, would come back until the next tick).
+		let heard = 0;
+		const readShared = async () => {
+			const before = heard;
+			const revision = await readRevision(handle.db);
+			if (heard === before) setSharedVersion(revision);
+		};
 		poller = setInterval(() => {
 			runTicks(handle.db)
-				.then(() => readRevision(handle.db))
-				.then(setSharedVersion, (error) => logger.warn({ err: error }, 'Could not poll the revision'));
+				.then(readShared)
+				.catch((error) => logger.warn({ err: error }, 'Could not poll the revision'));
 		}, config().revisionPollMs);
 		poller.unref();
+		// On PostgreSQL other instances' writes arrive at once; the poll stays as the fallback.
+		const url = config().databaseUrl;
+		if (handle.kind === 'postgres' && url) {
+			const announced = (revision: string) => {
+				heard++;
+				setSharedVersion(revision);
+			};
+			// After a reconnection, what was announced while the listener was away is read.
+			const missed = () =>
+				void readShared().catch((error) => logger.warn({ err: error }, 'Could not read the revision'));
+			listener = listenForRevisions(url, announced, missed);
+		}
 		logger.info({ database: handle.kind }, 'Database ready');
 		return handle;
 	})();
@@ -50,6 +72,8 @@ export async function db(): Promise<Database> {
 export async function closeAppDatabase(): Promise<void> {
 	if (!opening) return;
 	clearInterval(poller);
+	await listener?.close();
+	listener = undefined;
 	const handle = await opening;
 	opening = undefined;
 	await handle.close();

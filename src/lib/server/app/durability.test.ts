@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../kernel/database.ts';
+import { openDatabase, startTime } from '../kernel/database.ts';
 import { getArticle } from '../content/queries.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pglite-durability-'));
@@ -41,10 +41,28 @@ it('a second process cannot open a PGlite folder that is in use', async () => {
 	const first = await openDatabase({ dataDir });
 	try {
 		// Same process: the lock names our own pid, so pretend to be another one.
-		const { writeFileSync } = await import('node:fs');
 		writeFileSync(`${dataDir}.lock`, String(process.ppid));
 		await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process/);
 	} finally {
 		await first.close();
+	}
+});
+
+it('a lock naming a live process that started at another time (its pid reused) is stale: the folder opens', async () => {
+	const dataDir = path.join(dir, 'reused');
+	// Any unrelated live program: its pid is alive, but it is not the process that took the lock.
+	const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+	try {
+		await new Promise((r) => other.once('spawn', r));
+		const started = startTime(other.pid!);
+		expect(started).toMatch(/^\d+$/);
+		writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: other.pid, start: String(Number(started) + 1) }));
+		const handle = await openDatabase({ dataDir });
+		await handle.close();
+		// The same pid with its true start time is the holder: refused.
+		writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: other.pid, start: started }));
+		await expect(openDatabase({ dataDir })).rejects.toThrow(`in use by process ${other.pid}`);
+	} finally {
+		other.kill('SIGKILL');
 	}
 });

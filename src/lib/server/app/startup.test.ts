@@ -75,4 +75,29 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			await handle.close();
 		}
 	});
+
+	test('a read whose connection the server just ended is tried again and answers', async () => {
+		const handle = await openDatabase({ url: adminUrl! });
+		const admin = new pg.Client({ connectionString: adminUrl });
+		await admin.connect();
+		try {
+			const pid = async () =>
+				(await handle.db.select({ pid: sql<number>`pg_backend_pid()` }).from(sql`(select 1) as one`))[0]!.pid;
+			const seen = new Set<number>();
+			// No pause after the termination: the pool still holds the dead connection and hands it out.
+			for (let round = 0; round < 5; round++) {
+				const before = await pid();
+				seen.add(before);
+				await admin.query('select pg_terminate_backend($1)', [before]);
+				const after = await pid();
+				expect(after).not.toBe(before);
+			}
+			expect(seen.size).toBe(5);
+			expect(handle.poolStats!()).toMatchObject({ waiting: 0 });
+			expect(handle.poolStats!().total).toBeGreaterThanOrEqual(1);
+		} finally {
+			await admin.end();
+			await handle.close();
+		}
+	});
 });

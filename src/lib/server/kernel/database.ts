@@ -19,6 +19,8 @@ export interface DatabaseHandle {
 	close(): Promise<void>;
 	/** PGlite only: its files, to start another instance from (tests prepare one and copy it). */
 	dump?(): Promise<Blob>;
+	/** PostgreSQL only: the pool's connections, for /metrics. */
+	poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface OpenOptions {
@@ -59,6 +61,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		// An idle connection that the server or the network drops emits here; unhandled, it would
 		// end the process. The pool replaces the connection on the next query.
 		pool.on('error', (error) => logger.warn({ err: error }, 'A database connection was lost'));
+		retryWhereSafe(pool);
 		const db = drizzle(pool) as unknown as Database;
 		try {
 			// Instances that start together wait here while the first migrates and seeds. The lock
@@ -83,7 +86,12 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			await pool.end();
 			throw error;
 		}
-		return { db, kind: 'postgres', close: () => pool.end() };
+		return {
+			db,
+			kind: 'postgres',
+			close: () => pool.end(),
+			poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
+		};
 	}
 
 	const { PGlite } = await import('@electric-sql/pglite');
@@ -122,31 +130,117 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 
 /**
  * PGlite has no lock of its own: two processes on one folder can lose committed rows.
- * A lock file with our pid refuses a second opener while the first is alive.
+ * A lock file names our pid and when the process started: a second opener is refused while that
+ * process is alive. A pid alive but started at another time is another program that was given
+ * the number after ours ended (a reboot, a container restart), so its lock is stale.
  */
 function lockFolder(dataDir: string): () => void {
 	mkdirSync(dataDir, { recursive: true });
 	const lock = path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.lock`);
 	if (existsSync(lock)) {
-		const pid = Number(readFileSync(lock, 'utf8'));
-		if (pid && pid !== process.pid && isAlive(pid)) {
-			throw new Error(
-				`The database folder ${dataDir} is in use by process ${pid}. Stop it first, or use DATABASE_URL.`
+		const holder = readLock(readFileSync(lock, 'utf8'));
+		if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+			const started = startTime(holder.pid);
+			// Without a recorded or readable start time (no /proc, an older lock), the pid decides.
+			if (holder.start === undefined || started === undefined || started === holder.start) {
+				throw new Error(
+					`The database folder ${dataDir} is in use by process ${holder.pid}. Stop it first, or use DATABASE_URL.`
+				);
+			}
+			logger.warn(
+				{ pid: holder.pid },
+				'A stale database lock names a process id now used by another program'
 			);
 		}
 	}
-	writeFileSync(lock, String(process.pid));
+	writeFileSync(lock, JSON.stringify({ pid: process.pid, start: startTime(process.pid) }));
 	return () => rmSync(lock, { force: true });
+}
+
+/** The lock's holder: `{"pid":…,"start":"…"}`, or a bare pid as earlier versions wrote it. */
+function readLock(text: string): { pid: number; start?: string } | undefined {
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		if (typeof parsed === 'number') return parsed > 0 ? { pid: parsed } : undefined;
+		const { pid, start } = parsed as { pid?: unknown; start?: unknown };
+		if (typeof pid !== 'number' || pid <= 0) return undefined;
+		return { pid, start: typeof start === 'string' ? start : undefined };
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * When a process started, in clock ticks since boot (field 22 of /proc/<pid>/stat, Linux);
+ * undefined where there is no /proc. The name in field 2 may hold spaces and parentheses, so the
+ * fields are counted from its closing parenthesis.
+ */
+export function startTime(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+	} catch {
+		return undefined;
+	}
 }
 
 function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
-	} catch {
-		return false;
+	} catch (error) {
+		// EPERM: alive, but another user's.
+		return (error as { code?: string }).code === 'EPERM';
 	}
 }
+
+/**
+ * Tries a statement again once where that cannot do harm: any statement whose connection could
+ * not be had (nothing was sent), and a read outside a transaction whose connection dropped (the
+ * pool's idle connection that a restart, failover or administrator ended). Writes that may have
+ * reached the server are not repeated. A timeout is not tried again: the wait would double.
+ */
+function retryWhereSafe(pool: import('pg').Pool): void {
+	const connect = pool.connect.bind(pool);
+	const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+	const connectOnce = async () => {
+		try {
+			return await connect();
+		} catch (error) {
+			if (!worthRetrying(error)) throw error;
+			logger.debug({ err: error }, 'No database connection; trying once more');
+			return connect();
+		}
+	};
+	// Transactions (drizzle's `db.transaction`) take their connection here.
+	pool.connect = ((callback?: unknown) =>
+		typeof callback === 'function' ? connect(callback as never) : connectOnce()) as typeof pool.connect;
+	// Statements outside a transaction come here.
+	pool.query = (async (config: string | { text: string }, values?: unknown, callback?: unknown) => {
+		if (typeof values === 'function' || typeof callback === 'function')
+			return query(config, values, callback);
+		const read = isRead(typeof config === 'string' ? config : config.text);
+		for (let attempt = 1; ; attempt++) {
+			const client = await connectOnce();
+			try {
+				const result = await client.query(config as never, values as never);
+				client.release();
+				return result;
+			} catch (error) {
+				// As the pool's own query does: a connection that failed a statement is not reused.
+				client.release(error as Error);
+				if (attempt > 1 || !read || !worthRetrying(error)) throw error;
+				logger.debug({ err: error }, 'A read lost its database connection; trying once more');
+			}
+		}
+	}) as never;
+}
+
+const isRead = (text: string) => /^\s*(select|show)\b/i.test(text);
+const timedOut = (error: unknown) =>
+	error instanceof Error &&
+	((error as { code?: unknown }).code === '57014' || /timeout/i.test(error.message));
+const worthRetrying = (error: unknown) => databaseUnavailable(error) && !timedOut(error);
 
 // Node's network errors, PostgreSQL's connection exceptions (class 08), shutdowns (57P01–57P03),
 // a statement cancelled by its timeout (57014) and too many connections (53300).

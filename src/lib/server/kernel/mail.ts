@@ -29,8 +29,9 @@ export async function sendMail(mail: Mail): Promise<void> {
 			transport?.connection.close();
 			transport = { url, connection: nodemailer.createTransport(url) };
 		}
-		await transport.connection.sendMail({ from: mailFrom(), ...mail });
-		logger.info({ to: mail.to, subject: mail.subject }, 'Mail sent');
+		const sent = await transport.connection.sendMail({ from: mailFrom(), ...mail });
+		// The message id traces it in the mail server's log; the recipient stays out of ours.
+		logger.info({ messageId: sent.messageId, subject: mail.subject }, 'Mail sent');
 		return;
 	}
 	const dir = config().mail.outboxDir;
@@ -44,7 +45,7 @@ export async function sendMail(mail: Mail): Promise<void> {
 		`${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID().slice(0, 8)}.eml`
 	);
 	await writeFile(file, built.message as Buffer);
-	logger.info({ to: mail.to, subject: mail.subject, file }, 'Mail written to the outbox');
+	logger.info({ subject: mail.subject, file }, 'Mail written to the outbox');
 }
 
 /** Forgets the SMTP connection (tests change SMTP_URL between files). */

@@ -4,6 +4,7 @@ import { audit, type AuditEntry } from './audit.ts';
 import { bumpRevision } from './revision.ts';
 import { contentChanged } from './content-version.ts';
 import { authorize, type Actor, type Rule } from './policy.ts';
+import { ValidationError } from './errors.ts';
 
 /**
  * The one write path. Every change a person makes goes:
@@ -33,6 +34,12 @@ export interface CommandSpec<P, R> {
 	check?: (tx: Transaction, input: P, actor: NonNullable<Actor>) => Promise<void>;
 	/** The work, in the transaction. */
 	work: (tx: Transaction, input: P, actor: NonNullable<Actor>) => Promise<Change<R>>;
+	/**
+	 * What a unique constraint the work can break means on the form, by the constraint's name
+	 * (`partnership_slug_unique`): the check found no such row, but another change saved one in
+	 * the meantime. A constraint not named here gets the form-level `savedMeanwhile`.
+	 */
+	unique?: Record<string, ValidationError>;
 }
 
 /** Transactions opened by a command, and whether a change in them is public. */
@@ -69,12 +76,28 @@ export async function runCommand<P, R>(
 ): Promise<R> {
 	authorize(actor, spec.rule);
 	const input = spec.parse();
-	return inTransaction(db, async (tx) => {
-		if (spec.check) await spec.check(tx, input, actor);
-		const change = await spec.work(tx, input, actor);
-		for (const entry of [change.audit].flat()) await audit(tx, { ...entry, actorId: actor.id });
-		return { result: change.result, public: change.public };
-	});
+	try {
+		return await inTransaction(db, async (tx) => {
+			if (spec.check) await spec.check(tx, input, actor);
+			const change = await spec.work(tx, input, actor);
+			for (const entry of [change.audit].flat()) await audit(tx, { ...entry, actorId: actor.id });
+			return { result: change.result, public: change.public };
+		});
+	} catch (error) {
+		const constraint = uniqueViolation(error);
+		if (constraint === undefined) throw error;
+		// A race the check could not see: answered like the check's own finding, never a 500.
+		throw spec.unique?.[constraint] ?? new ValidationError([{ field: 'form', code: 'savedMeanwhile' }]);
+	}
+}
+
+/** The constraint a unique violation (PostgreSQL 23505) broke, following Drizzle's wrapping. */
+export function uniqueViolation(error: unknown): string | undefined {
+	for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+		const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+		if (code === '23505') return typeof constraint === 'string' ? constraint : '';
+	}
+	return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '#lib/i18n/index.ts';
 import { eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
 import { anActor, anonymous, everyRole, type TestActor } from '../test/actors.ts';
@@ -99,6 +100,21 @@ describe.each(testDatabases)('editing partnerships on $name', (database) => {
 		await expect(savePartnership(h.db, coordinator, ours.slug, stale)).rejects.toMatchObject({
 			problems: [{ field: 'version', code: 'staleEdit' }]
 		});
+		// A form without its version (an old page, a hand-made request) is not saved blind.
+		const before = (await getPartnership(h.db, 'sv', ours.slug))!.summary;
+		const error = await savePartnership(h.db, people.editor, ours.slug, {
+			...(await opened(people.editor)),
+			summary: { sv: 'Skrivet utan version.', en: '' },
+			version: ''
+		}).catch((e: unknown) => e);
+		expect(error).toMatchObject({ problems: [{ field: 'version', code: 'versionMissing' }] });
+		expect((await getPartnership(h.db, 'sv', ours.slug))!.summary).toBe(before);
+		// Both conflict messages speak of the partnership, in both languages.
+		for (const locale of ['sv', 'en'] as const) {
+			const texts = messages(locale).partnerships.errors;
+			expect(texts.staleEdit).toMatch(locale === 'sv' ? /partnerskapet/ : /the partnership/);
+			expect(texts.versionMissing).toMatch(locale === 'sv' ? /partnerskapet/ : /the partnership/);
+		}
 		const other = await anOrganization(h.db, { country: 'SE' });
 		expect((await partnershipForEditing(h.db, coordinator, ours.slug)).canChangeMembers).toBe(false);
 		expect((await partnershipForEditing(h.db, people.editor, ours.slug)).canChangeMembers).toBe(true);

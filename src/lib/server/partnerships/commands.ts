@@ -140,7 +140,12 @@ export async function savePartnership(
 				.from(partnership)
 				.where(eq(partnership.id, id))
 				.for('update');
-			if (form.version && current!.updatedAt.toISOString() !== form.version) {
+			// A form without the version it was opened at cannot show that nobody saved meanwhile:
+			// refused rather than saved blind over someone else's changes.
+			if (!form.version) {
+				throw new ValidationError([{ field: 'version', code: 'versionMissing' }], 'partnerships');
+			}
+			if (current!.updatedAt.toISOString() !== form.version) {
 				throw new ValidationError([{ field: 'version', code: 'staleEdit' }], 'partnerships');
 			}
 			const goalOf = await checkReferences(tx, form);
@@ -179,6 +184,13 @@ export async function createPartnership(
 	return runCommand(db, actor, {
 		rule: partnershipsPolicy.create,
 		parse: () => parsePartnershipForm(values),
+		// Two editors creating the same members' partnership at once get the same address.
+		unique: {
+			partnership_slug_unique: new ValidationError(
+				[{ field: 'members', code: 'createdMeanwhile' }],
+				'partnerships'
+			)
+		},
 		check: async (tx, form) => {
 			goalOf = await checkReferences(tx, form);
 		},
