@@ -22,25 +22,106 @@ export interface StoredResponse {
 	storedAt: number;
 }
 
-const { entries: maxEntries, ttlMs } = config().renderCache;
-const cache = new Map<string, StoredResponse>();
+export interface RenderCacheStats {
+	entries: number;
+	/** Bytes of the bodies kept: identity plus the brotli and gzip forms made so far. */
+	bytes: number;
+	hits: number;
+	misses: number;
+}
 
-export function lookup(key: string): StoredResponse | undefined {
-	const hit = cache.get(key);
-	if (!hit) return undefined;
-	if (hit.version !== contentVersion() || Date.now() - hit.storedAt > ttlMs) {
+export interface RenderCacheLimits {
+	maxEntries: number;
+	maxBytes: number;
+	ttlMs: number;
+}
+
+function sizeOf(entry: StoredResponse): number {
+	return entry.identity.byteLength + (entry.br?.byteLength ?? 0) + (entry.gzip?.byteLength ?? 0);
+}
+
+/**
+ * A cache bounded in entries and in bytes: the least recently used entries go first (the Map's
+ * order is the eviction order). One response larger than a quarter of the budget is not kept, or
+ * a few large pages would push out every small one.
+ */
+export function createRenderCache({ maxEntries, maxBytes, ttlMs }: RenderCacheLimits) {
+	const cache = new Map<string, StoredResponse>();
+	/** What each kept entry was counted as, so an entry compressed later adds only what it grew. */
+	const counted = new WeakMap<StoredResponse, { key: string; bytes: number }>();
+	let bytes = 0;
+	let hits = 0;
+	let misses = 0;
+
+	function remove(key: string): void {
+		const entry = cache.get(key);
+		if (!entry) return;
 		cache.delete(key);
-		return undefined;
+		bytes -= counted.get(entry)?.bytes ?? 0;
+		counted.delete(entry);
 	}
-	// Refresh its place: the Map's order is the eviction order.
-	cache.delete(key);
-	cache.set(key, hit);
-	return hit;
+
+	function evict(): void {
+		while (cache.size > maxEntries || (bytes > maxBytes && cache.size > 0))
+			remove(cache.keys().next().value!);
+	}
+
+	return {
+		lookup(key: string): StoredResponse | undefined {
+			const hit = cache.get(key);
+			if (!hit || hit.version !== contentVersion() || Date.now() - hit.storedAt > ttlMs) {
+				if (hit) remove(key);
+				misses++;
+				return undefined;
+			}
+			hits++;
+			// Refresh its place: the Map's order is the eviction order.
+			cache.delete(key);
+			cache.set(key, hit);
+			return hit;
+		},
+
+		store(key: string, entry: StoredResponse): void {
+			remove(key);
+			const size = sizeOf(entry);
+			if (size > maxBytes / 4) return;
+			cache.set(key, entry);
+			counted.set(entry, { key, bytes: size });
+			bytes += size;
+			evict();
+		},
+
+		/** Counts what `encoded` added to an entry; an entry no longer kept counts nothing. */
+		grew(entry: StoredResponse): void {
+			const seen = counted.get(entry);
+			if (!seen || cache.get(seen.key) !== entry) return;
+			const size = sizeOf(entry);
+			bytes += size - seen.bytes;
+			seen.bytes = size;
+			evict();
+		},
+
+		stats(): RenderCacheStats {
+			return { entries: cache.size, bytes, hits, misses };
+		}
+	};
+}
+
+const { entries, maxBytes, ttlMs } = config().renderCache;
+const pages = createRenderCache({ maxEntries: entries, maxBytes, ttlMs });
+
+/** The stored page for a key, or undefined (gone, stale, or from before the content changed). */
+export function lookup(key: string): StoredResponse | undefined {
+	return pages.lookup(key);
 }
 
 export function store(key: string, entry: StoredResponse): void {
-	cache.set(key, entry);
-	while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+	pages.store(key, entry);
+}
+
+/** How full the page cache is and how often it answered, for /metrics. */
+export function renderCacheStats(): RenderCacheStats {
+	return pages.stats();
 }
 
 const compressible = /^(text\/|application\/(json|xml|atom\+xml|javascript))/;
@@ -55,8 +136,13 @@ export function isCompressible(contentType: string | null, size: number): boolea
  * The body in the asked encoding, compressed on first need and kept with the entry, so a miss
  * costs one compression, not two. Brotli at a fast level: pages are small.
  */
-export function encoded(entry: StoredResponse, encoding: 'br' | 'gzip'): Uint8Array {
-	entry[encoding] ??=
+export function encoded(
+	entry: StoredResponse,
+	encoding: 'br' | 'gzip',
+	cache: Pick<ReturnType<typeof createRenderCache>, 'grew'> = pages
+): Uint8Array {
+	if (entry[encoding]) return entry[encoding];
+	entry[encoding] =
 		encoding === 'br'
 			? brotliCompressSync(entry.identity, {
 					params: {
@@ -65,6 +151,7 @@ export function encoded(entry: StoredResponse, encoding: 'br' | 'gzip'): Uint8Ar
 					}
 				})
 			: gzipSync(entry.identity, { level: 6 });
+	cache.grew(entry);
 	return entry[encoding];
 }
 

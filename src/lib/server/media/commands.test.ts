@@ -17,7 +17,7 @@ import { findServedFile, listMedia } from './queries.ts';
 import { readAll, type MediaStore } from './store.ts';
 import { media } from './schema.ts';
 import { mediaPolicy } from './policy.ts';
-import { jpegWithGps, png, textNamedJpg, tinyPdf } from './test-files.ts';
+import { blackAndWhitePng, jpegWithGps, png, textNamedJpg, tinyPdf } from './test-files.ts';
 
 /** The upload form as a browser sends it: the file and the alt text fields. */
 function uploadForm(
@@ -158,6 +158,17 @@ describe.each(testDatabases)('changing the media library on $name', (database) =
 		).toEqual(['alt_sv:tooLong']);
 		// A body the server could not read (over its size limit) is "too large", not an error page.
 		expect(await problems(uploadMedia(h.db, store, people.author, null))).toEqual(['file:fileTooLarge']);
+		// 120 megapixels in 64 KB: refused from its header, before decoding, over MEDIA_MAX_MEGAPIXELS.
+		expect(
+			await problems(
+				uploadMedia(
+					h.db,
+					store,
+					people.author,
+					uploadForm(blackAndWhitePng(12000, 10000), 'x.png', { sv: 'Karta' })
+				)
+			)
+		).toEqual(['file:imageTooLarge']);
 		// Every bad field at once: no file, and alt text too long.
 		const form = uploadForm(null, '', { en: 'y'.repeat(400) });
 		expect(await problems(uploadMedia(h.db, store, people.author, form))).toEqual([

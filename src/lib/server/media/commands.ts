@@ -48,11 +48,12 @@ interface StoredUpload {
  */
 async function storeUpload(
 	store: MediaStore,
-	bytes: Uint8Array | null,
+	bytes: Uint8Array | Blob | null,
 	fileName: string,
 	alt: LocalizedText
 ): Promise<StoredUpload> {
-	if (!bytes?.byteLength) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
+	const size = bytes instanceof Blob ? bytes.size : (bytes?.byteLength ?? 0);
+	if (!bytes || !size) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
 	const processed = await processUpload(bytes);
 	if (processed.kind === 'image' && Object.keys(alt).length === 0) {
 		throw new ValidationError([{ field: 'alt', code: 'altRequired' }], 'media');
@@ -81,7 +82,7 @@ async function storeUpload(
 			kind: processed.kind,
 			storageKey,
 			mime: processed.mime,
-			bytes: bytes.byteLength,
+			bytes: size,
 			width: processed.kind === 'image' ? processed.width : null,
 			height: processed.kind === 'image' ? processed.height : null,
 			variants: processed.kind === 'image' ? processed.variants.map((v) => v.width) : [],
@@ -152,8 +153,8 @@ export async function uploadMedia(
 	authorize(actor, mediaPolicy.upload);
 	if (!raw) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
 	const input = readForm(raw, uploadForm, 'media');
-	const bytes = new Uint8Array(await input.file.arrayBuffer());
-	const upload = await storeUpload(store, bytes, input.file.name, altOf(input));
+	// The File itself: its bytes are read when the decoder's turn comes (process.ts).
+	const upload = await storeUpload(store, input.file, input.file.name, altOf(input));
 	return saveUpload(db, store, actor, mediaPolicy.upload, upload);
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { ValidationError } from '../kernel/errors.ts';
-import { maxUploadBytes, processUpload, safeFileName } from './process.ts';
-import { gif, jpegWithGps, png, textNamedJpg, tinyPdf, webp } from './test-files.ts';
+import { format, messages } from '#lib/i18n/index.ts';
+import { imagesInQueue, maxInputPixels, maxUploadBytes, processUpload, safeFileName } from './process.ts';
+import { blackAndWhitePng, gif, jpegWithGps, png, textNamedJpg, tinyPdf, webp } from './test-files.ts';
 
 async function refusal(bytes: Uint8Array): Promise<string> {
 	try {
@@ -98,12 +99,63 @@ describe('processing an upload', () => {
 		expect(await refusal(pdf.subarray(0, pdf.length - 40))).toBe('fileUnreadable');
 	});
 
-	it('refuses a decompression bomb: a small file with too many pixels', async () => {
-		const bomb = await sharp({ create: { width: 9000, height: 9000, channels: 3, background: '#000' } })
-			.png({ compressionLevel: 9 })
-			.toBuffer();
+	it('refuses an image with more pixels than the limit from its header, naming its size and the limit', async () => {
+		// 120 megapixels in 64 KB: a decompression bomb.
+		const bomb = blackAndWhitePng(12000, 10000);
 		expect(bomb.length).toBeLessThan(maxUploadBytes);
-		expect(await refusal(bomb)).toBe('fileUnreadable');
+		expect(maxInputPixels).toBe(100_000_000);
+		const started = performance.now();
+		const error = await processUpload(bomb).then(
+			() => null,
+			(e: unknown) => e
+		);
+		// Refused from the header: decoding 120 million pixels would take seconds and 360 MB.
+		expect(performance.now() - started).toBeLessThan(500);
+		expect(error).toBeInstanceOf(ValidationError);
+		const [problem] = (error as ValidationError).problems as {
+			field: string;
+			code: string;
+			params?: object;
+		}[];
+		expect(problem).toEqual({
+			field: 'file',
+			code: 'imageTooLarge',
+			params: { width: 12000, height: 10000, megapixels: 120, limit: 100 }
+		});
+		expect(format(messages('en').media.errors.imageTooLarge, problem!.params as Record<string, number>)).toBe(
+			'The image is 12000 × 10000 pixels (120 megapixels); the limit is 100 megapixels. Make it smaller and upload it again.'
+		);
+		expect(format(messages('sv').media.errors.imageTooLarge, problem!.params as Record<string, number>)).toBe(
+			'Bilden är 12000 × 10000 pixlar (120 megapixlar); gränsen är 100 megapixlar. Gör den mindre och ladda upp den igen.'
+		);
+	});
+
+	it('decodes one image at a time: a small upload waits for the large one before it', async () => {
+		// 12 megapixels (a PNG is decoded whole: hundreds of milliseconds), and a thumbnail.
+		const large = blackAndWhitePng(4000, 3000);
+		const small = await png(200, 100);
+		const alone = performance.now();
+		await processUpload(small);
+		const smallAlone = performance.now() - alone;
+
+		const done: string[] = [];
+		const start = performance.now();
+		const first = processUpload(large).then(() => done.push('large'));
+		// The large one has read its header and holds the turn before the small one arrives.
+		while (imagesInQueue() === 0) await new Promise((r) => setTimeout(r, 1));
+		const second = processUpload(small).then(() => {
+			done.push('small');
+			return performance.now() - start;
+		});
+		await first;
+		const largeTook = performance.now() - start;
+		const smallFinishedAt = await second;
+		expect(done).toEqual(['large', 'small']);
+		// On its own the small one takes a few milliseconds; here it waited for the whole large one.
+		expect(smallFinishedAt).toBeGreaterThanOrEqual(largeTook);
+		// Without the queue the small one would have finished first: it is far quicker on its own.
+		expect(largeTook).toBeGreaterThan(3 * smallAlone);
+		expect(imagesInQueue()).toBe(0);
 	});
 });
 

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { crc32, deflateSync } from 'node:zlib';
 
 /** Bytes the tests upload, made for real: images by sharp itself, a PDF written by hand. */
 
@@ -65,3 +66,31 @@ export function tinyPdf(text = 'Arsrapport 2024'): Buffer {
 
 /** Plain text that someone named "semester.jpg". */
 export const textNamedJpg = Buffer.from('Det här är ingen bild, bara text med fel filändelse.\n'.repeat(20));
+
+/**
+ * A whole, valid black-and-white PNG of any size, written by hand: one bit a pixel compresses to
+ * almost nothing, so a 120-megapixel "decompression bomb" is made in milliseconds (sharp takes
+ * seconds to encode one).
+ */
+export function blackAndWhitePng(width: number, height: number): Buffer {
+	const chunk = (type: string, data: Buffer) => {
+		const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(typed));
+		return Buffer.concat([length, typed, crc]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter method, no interlace
+	// Each row: filter byte 0, then the bits (all zero: black).
+	const rows = Buffer.alloc((1 + Math.ceil(width / 8)) * height);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(rows, { level: 1 })),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}
