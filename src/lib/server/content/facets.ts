@@ -71,10 +71,45 @@ async function load(db: Database): Promise<FacetEntry[]> {
 	return found;
 }
 
-/** Published articles visible now in a language. */
+/**
+ * Published articles visible now in a language, the same array until content changes or the next
+ * scheduled article's time comes: what pages derive from it (counts, related articles) can be
+ * kept with it (see `derived`).
+ */
 export async function visibleArticles(db: Database, locale: string): Promise<FacetEntry[]> {
+	const all = await facetIndex(db);
 	const now = Date.now();
-	return (await facetIndex(db)).filter((e) => e.time <= now && e.langs.includes(locale));
+	let byLocale = visible.get(all);
+	if (!byLocale) visible.set(all, (byLocale = new Map()));
+	const held = byLocale.get(locale);
+	if (held && now < held.until) return held.entries;
+	let until = Infinity;
+	const entries: FacetEntry[] = [];
+	for (const e of all) {
+		if (e.time > now) until = Math.min(until, e.time);
+		else if (e.langs.includes(locale)) entries.push(e);
+	}
+	byLocale.set(locale, { entries, until });
+	return entries;
+}
+
+const visible = new WeakMap<FacetEntry[], Map<string, { entries: FacetEntry[]; until: number }>>();
+const derivations = new WeakMap<FacetEntry[], Map<string, unknown>>();
+/** Above this many kept results per list, the oldest goes (every filter combination is a key). */
+const maxDerived = 500;
+
+/**
+ * A result computed from one visible list (`entries`) and a key, kept as long as that list is the
+ * current one: per content version, not per request.
+ */
+export function derived<T>(entries: FacetEntry[], key: string, compute: () => T): T {
+	let held = derivations.get(entries);
+	if (!held) derivations.set(entries, (held = new Map()));
+	if (held.has(key)) return held.get(key) as T;
+	const value = compute();
+	held.set(key, value);
+	if (held.size > maxDerived) held.delete(held.keys().next().value!);
+	return value;
 }
 
 /** How many of `entries` carry each value of one tag. */

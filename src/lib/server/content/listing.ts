@@ -4,7 +4,7 @@ import { checkFilterTags } from '../taxonomy/known.ts';
 import { goalOfTarget } from '../taxonomy/goals.ts';
 import { cardsByIds, searchConfig, type ArticleCard } from './queries.ts';
 import { pageSize, type InspirationFilter } from './input.ts';
-import { countBy, visibleArticles, type FacetEntry } from './facets.ts';
+import { derived, visibleArticles, type FacetEntry } from './facets.ts';
 import { articleTranslation } from './schema.ts';
 
 /** The inspiration listing and its filters' counts, over the index in memory (facets.ts). */
@@ -43,6 +43,33 @@ export async function listInspiration(
 ): Promise<InspirationPage> {
 	const entries = await visibleArticles(db, locale);
 	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
+	// Without free text the counts depend only on the filters: one pass per content version.
+	const { matches, facets } = rank
+		? countFacets(entries, filter, rank)
+		: derived(entries, `listing:${filter.theme}:${filter.kind}:${filter.sdg?.goal}:${filter.sdg?.target}:${filter.country}`, () =>
+				countFacets(entries, filter, undefined)
+			);
+	const offset = (filter.page - 1) * perPage;
+	return {
+		items: await cardsByIds(
+			db,
+			locale,
+			matches.slice(offset, offset + perPage).map((e) => e.id)
+		),
+		total: matches.length,
+		page: filter.page,
+		perPage,
+		pages: Math.max(1, Math.ceil(matches.length / perPage)),
+		facets
+	};
+}
+
+/** The articles that pass every filter, and for each filter the counts of its values with the others kept. */
+function countFacets(
+	entries: FacetEntry[],
+	filter: InspirationFilter,
+	rank: Map<number, number> | undefined
+): { matches: FacetEntry[]; facets: InspirationPage['facets'] } {
 	const { goal, target } = filter.sdg ?? {};
 	const scope = goal ?? (target ? goalOfTarget(target) : undefined);
 	const counts = {
@@ -74,25 +101,15 @@ export async function listInspiration(
 
 	const facet = <T extends string | number>(map: Map<T, number>): FacetValue[] =>
 		[...map].map(([value, count]) => ({ value: String(value), count }));
-	const facets: InspirationPage['facets'] = {
-		theme: facet(counts.theme),
-		kind: facet(counts.kind),
-		goal: facet(counts.goal).sort((a, b) => Number(a.value) - Number(b.value)),
-		target: facet(counts.target).sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true })),
-		country: facet(counts.country).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-	};
-	const offset = (filter.page - 1) * perPage;
 	return {
-		items: await cardsByIds(
-			db,
-			locale,
-			matches.slice(offset, offset + perPage).map((e) => e.id)
-		),
-		total: matches.length,
-		page: filter.page,
-		perPage,
-		pages: Math.max(1, Math.ceil(matches.length / perPage)),
-		facets
+		matches,
+		facets: {
+			theme: facet(counts.theme),
+			kind: facet(counts.kind),
+			goal: facet(counts.goal).sort((a, b) => Number(a.value) - Number(b.value)),
+			target: facet(counts.target).sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true })),
+			country: facet(counts.country).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+		}
 	};
 }
 

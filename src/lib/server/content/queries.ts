@@ -17,7 +17,7 @@ import {
 	type ArticleKind
 } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
-import { visibleArticles } from './facets.ts';
+import { derived, visibleArticles } from './facets.ts';
 
 export type { ThemeRef };
 
@@ -292,22 +292,23 @@ function toDetail(r: DetailRow | undefined, locale: string): (Omit<ArticleDetail
 /** Articles sharing the most themes and targets with this one (targets weigh double). */
 async function relatedArticles(db: Database, locale: string, id: number): Promise<ArticleCard[]> {
 	const entries = await visibleArticles(db, locale);
-	const self = entries.find((e) => e.id === id);
-	if (!self) return [];
-	const scored: { id: number; score: number; time: number }[] = [];
-	for (const e of entries) {
-		if (e.id === id) continue;
-		let score = 0;
-		for (const t of e.themes) if (self.themes.includes(t)) score += 1;
-		for (const t of e.targets) if (self.targets.includes(t)) score += 2;
-		if (score) scored.push({ id: e.id, score, time: e.time });
-	}
-	scored.sort((a, b) => b.score - a.score || b.time - a.time);
-	return cardsByIds(
-		db,
-		locale,
-		scored.slice(0, 4).map((x) => x.id)
-	);
+	// Which articles are related changes only with content: worked out once per article and version.
+	const ids = derived(entries, `related:${id}`, () => {
+		const self = entries.find((e) => e.id === id);
+		if (!self) return [];
+		const scored: { id: number; score: number; time: number }[] = [];
+		for (const e of entries) {
+			if (e.id === id) continue;
+			let score = 0;
+			for (const t of e.themes) if (self.themes.includes(t)) score += 1;
+			for (const t of e.targets) if (self.targets.includes(t)) score += 2;
+			if (score) scored.push({ id: e.id, score, time: e.time });
+		}
+		scored.sort((a, b) => b.score - a.score || b.time - a.time);
+		return scored.slice(0, 4).map((x) => x.id);
+	});
+	if (!ids.length) return [];
+	return cardsByIds(db, locale, ids);
 }
 
 /** Every published article's slug and languages, for the sitemap. */
