@@ -9,6 +9,8 @@
 // before, the peak, and the time until the last upload was answered.
 // BENCH_BUILD=0 uses the existing build; BENCH_APP_DIR measures another checkout's build (an
 // older version, for a before/after figure); BENCH_LABEL names the run in the results file.
+// The server inherits this environment: NODE_OPTIONS and glibc's MALLOC_* settings set here apply
+// to it, and are written with the results.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,6 +214,9 @@ try {
 		answeredAtMs: finished,
 		sampleMs,
 		database,
+		environment: Object.fromEntries(
+			Object.entries(process.env).filter(([k]) => k === 'NODE_OPTIONS' || k.startsWith('MALLOC_'))
+		),
 		node: process.version,
 		cores: (await import('node:os')).availableParallelism()
 	};

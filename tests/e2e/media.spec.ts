@@ -3,7 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { axeViolations, baseUrl, launch, open, openAs } from './browser.ts';
 import { people } from './people.ts';
-import { jpegWithGps, png, textNamedJpg, tinyPdf } from '../../src/lib/server/media/test-files.ts';
+import {
+	blackAndWhitePng,
+	jpegWithGps,
+	png,
+	textNamedJpg,
+	tinyPdf
+} from '../../src/lib/server/media/test-files.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -195,6 +201,31 @@ test('an image with Swedish alt text only is shown as missing English until some
 	);
 	expect(await item(page, 'karta-ghanzi.png').locator('.error-summary').textContent()).toContain(
 		'Skriv en alternativtext som beskriver bilden.'
+	);
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+});
+
+test('an image over the pixel limit is refused with its size and the limit, as each language writes numbers', async () => {
+	const { page, context } = await openAs(browser, 'mediaEditor');
+	page.setDefaultTimeout(15_000);
+	// 120 megapixels in a 64 KB file; the limit is MEDIA_MAX_MEGAPIXELS (100 by default).
+	const bomb = { name: 'Flygfoto.png', mimeType: 'image/png', buffer: blackAndWhitePng(12000, 10000) };
+	await page.goto('/admin/media');
+	await upload(page, bomb, { sv: 'Flygfoto över Peja' });
+	expect(await page.locator('#upload-file-error').textContent()).toBe(
+		'Fil: Bilden är 12\u00a0000 × 10\u00a0000 pixlar (120 megapixlar); gränsen är 100 megapixlar. Gör den mindre och ladda upp den igen.'
+	);
+	expect(await page.locator('#upload-alt-sv').inputValue()).toBe('Flygfoto över Peja');
+	expect(await item(page, 'flygfoto.png').count()).toBe(0);
+
+	await page.goto('/en/admin/media');
+	await page.getByLabel('File', { exact: true }).setInputFiles(bomb);
+	await page.getByLabel('Alternative text in English').first().fill('Aerial photo of Peja');
+	await page.getByRole('button', { name: 'Upload', exact: true }).click();
+	await page.waitForLoadState();
+	expect(await page.locator('#upload-file-error').textContent()).toBe(
+		'File: The image is 12,000 × 10,000 pixels (120 megapixels); the limit is 100 megapixels. Make it smaller and upload it again.'
 	);
 	expect(await axeViolations(page)).toEqual([]);
 	await context.close();

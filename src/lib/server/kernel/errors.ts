@@ -37,6 +37,8 @@ type ModuleCode<S> = S extends Scope ? keyof Messages[S]['errors'] : never;
 export interface FieldProblem<S extends Scope = never> {
 	field: string;
 	code: ErrorCode<S>;
+	/** Values for the message's `{placeholders}` (an image's size and the limit it is over). */
+	params?: Record<string, string | number>;
 }
 
 /** Bad input: one problem per field, shown at the field and in the form's summary. */

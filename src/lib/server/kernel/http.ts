@@ -1,6 +1,6 @@
 import { databaseUnavailable } from './database.ts';
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
-import { messages, type Locale } from '#lib/i18n/index.ts';
+import { format, messages, type Locale } from '#lib/i18n/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 
 /** A problem as the page shows it: the field's name (for the link to it) and a sentence. */
@@ -23,7 +23,15 @@ export function problemsIn(e: ValidationError, locale: Locale): ShownProblem[] {
 	return e.problems.map((p) => {
 		const code = String(p.code);
 		const label = own?.fields[p.field] ?? fields[p.field] ?? p.field;
-		return { field: p.field, message: `${label}: ${own?.errors[code] ?? errors[code] ?? code}` };
+		// Numbers as the reader writes them: "12 000" in Swedish, "12,000" in English.
+		const params = Object.fromEntries(
+			Object.entries(p.params ?? {}).map(([k, v]) => [
+				k,
+				typeof v === 'number' ? v.toLocaleString(locale) : v
+			])
+		);
+		const text = format(own?.errors[code] ?? errors[code] ?? code, params);
+		return { field: p.field, message: `${label}: ${text}` };
 	});
 }
 

@@ -59,7 +59,7 @@ const fileProblem = (code: ErrorCode<'media'>) => new ValidationError([{ field: 
 
 /** Too many pixels: the message names the image's size and the limit (`{width}`, `{megapixels}` …). */
 function tooManyPixels(width: number, height: number): ValidationError<'media'> {
-	const problem: FieldProblem<'media'> & { params: Record<string, number> } = {
+	const problem: FieldProblem<'media'> = {
 		field: 'file',
 		code: 'imageTooLarge',
 		params: {
@@ -80,7 +80,8 @@ function tooManyPixels(width: number, height: number): ValidationError<'media'> 
 let queueTail: Promise<void> = Promise.resolve();
 let queued = 0;
 
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work` when the decoder's turn comes, after everything queued before it has settled. */
+export function inDecoderTurn<T>(work: () => Promise<T>): Promise<T> {
 	queued++;
 	const run = queueTail.then(work);
 	const settled = run.then(
@@ -148,7 +149,7 @@ async function reencode(file: Blob): Promise<{ width: number; height: number; va
 	try {
 		const early = await header(await bytesOf(file.slice(0, headerBytes))).catch(() => null);
 		if (early) checkSize(early);
-		return await oneAtATime(async () => {
+		return await inDecoderTurn(async () => {
 			const bytes = await bytesOf(file);
 			if (!early) checkSize(await header(bytes));
 			// Decoded once, upright and at most as wide as the widest variant (JPEG shrinks while

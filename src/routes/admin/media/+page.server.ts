@@ -5,6 +5,7 @@ import { can } from '#lib/server/kernel/policy.ts';
 import { db } from '#lib/server/app/database.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
 import { deleteMedia, setAltText, uploadMedia } from '#lib/server/media/commands.ts';
+import { inUploadTurn, uploadsBusy } from '#lib/server/media/admission.ts';
 import { listMedia } from '#lib/server/media/queries.ts';
 import { libraryQuery } from '#lib/server/media/input.ts';
 import { mediaPolicy } from '#lib/server/media/policy.ts';
@@ -23,15 +24,21 @@ export const load: PageServerLoad = async ({ locals, url }) =>
 // Each failure returns what was typed, tagged with the form it came from (`form`, and `id` for
 // the one item it concerns), so the page fills in and marks the right one again.
 export const actions: Actions = {
-	upload: async ({ request, locals }) => {
-		// Null when the body could not be read: larger than BODY_SIZE_LIMIT (adapter-node stops
-		// reading at 11 MB by default, see scripts/serve.js) or cut off on the way.
-		const form = await requestForm(request);
-		return forAction(locals.locale, { form: 'upload', ...(form ? typedValues(form) : {}) }, async () => {
-			const item = await uploadMedia(await db(), mediaStore(), locals.user, form);
-			return { uploaded: item.fileName };
-		});
-	},
+	// A few uploads at a time: the others wait with their bodies unread (media/admission.ts).
+	upload: async ({ request, locals }) =>
+		inUploadTurn(
+			request,
+			async () => {
+				// Null when the body could not be read: larger than BODY_SIZE_LIMIT (adapter-node stops
+				// reading at 11 MB by default, see scripts/serve.js) or cut off on the way.
+				const form = await requestForm(request);
+				return forAction(locals.locale, { form: 'upload', ...(form ? typedValues(form) : {}) }, async () => {
+					const item = await uploadMedia(await db(), mediaStore(), locals.user, form);
+					return { uploaded: item.fileName };
+				});
+			},
+			() => forAction(locals.locale, { form: 'upload' }, () => Promise.reject(uploadsBusy()))
+		),
 	alt: async ({ request, locals }) => {
 		const form = (await requestForm(request)) ?? new FormData();
 		return forAction(locals.locale, { form: 'alt', ...typedValues(form) }, async () => {

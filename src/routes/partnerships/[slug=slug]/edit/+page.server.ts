@@ -8,6 +8,7 @@ import { appAccounts, publicOrigin } from '#lib/server/app/accounts.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
 import { inviteToPartnership } from '#lib/server/app/partnership-invitations.ts';
 import { uploadPartnershipDocument } from '#lib/server/app/partnership-documents.ts';
+import { inUploadTurn, uploadsBusy } from '#lib/server/media/admission.ts';
 import { tagOptions } from '#lib/server/taxonomy/pickers.ts';
 import { partnershipFormValues } from '#lib/server/partnerships/input.ts';
 import { organizationOptions } from '#lib/server/partnerships/pickers.ts';
@@ -83,15 +84,22 @@ export const actions: Actions = {
 			return { attached: true };
 		});
 	},
-	upload: async ({ request, locals, params }) => {
-		const form = await requestForm(request);
-		return forAction(locals.locale, { upload: form ? typedValues(form) : {} }, async () => {
-			// A body too large to read is a file too large: the upload is the big one.
-			if (!form) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
-			await uploadPartnershipDocument(await db(), mediaStore(), locals.user, params.slug, form);
-			return { attached: true };
-		});
-	},
+	// A few uploads at a time: the others wait with their bodies unread (media/admission.ts).
+	upload: async ({ request, locals, params }) =>
+		inUploadTurn(
+			request,
+			async () => {
+				const form = await requestForm(request);
+				return forAction(locals.locale, { upload: form ? typedValues(form) : {} }, async () => {
+					// A body too large to read is a file too large: the upload is the big one.
+					if (!form) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
+					await uploadPartnershipDocument(await db(), mediaStore(), locals.user, params.slug, form);
+					return { attached: true };
+				});
+			},
+			() =>
+				forAction(locals.locale, { upload: typedValues(new FormData()) }, () => Promise.reject(uploadsBusy()))
+		),
 	detach: async ({ request, locals, params }) => {
 		const form = (await requestForm(request)) ?? new FormData();
 		return forAction(locals.locale, { documents: true }, async () => {
