@@ -1,12 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { freshPostgres, startInstance, type FreshPostgres, type Instance } from './instances.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const adminUrl = process.env.TEST_DATABASE_URL;
 
 /**
@@ -45,114 +41,90 @@ async function cuttableProxy(target: { host: string; port: number }) {
 	};
 }
 
-async function freePort(): Promise<number> {
-	const s = net.createServer();
-	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-	const { port } = s.address() as net.AddressInfo;
-	await new Promise((r) => s.close(r));
-	return port;
+/** One request with its time; a hang or a dropped socket is an answer too (status 0). */
+async function timed(origin: string, address: string, limitMs = 8000) {
+	const started = Date.now();
+	try {
+		const res = await fetch(`${origin}${address}`, { signal: AbortSignal.timeout(limitMs) });
+		return { status: res.status, res, body: await res.text(), ms: Date.now() - started };
+	} catch (error) {
+		return { status: 0, res: undefined, body: String(error), ms: Date.now() - started };
+	}
 }
+
+/** Asks until the address answers `status`; fails when the process exits or the time runs out. */
+async function until(instance: Instance, address: string, status: number, limitMs: number) {
+	const started = Date.now();
+	for (;;) {
+		if (instance.child.exitCode !== null) throw new Error(`The server exited:\n${instance.log()}`);
+		if ((await timed(instance.url, address, 4000)).status === status) return Date.now() - started;
+		if (Date.now() - started > limitMs)
+			throw new Error(`${address} did not answer ${status} in ${limitMs} ms`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+// Short timeouts, so that an outage shows within the test's seconds.
+const quick = { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '2000' };
 
 // The outage is PostgreSQL's: PGlite lives in the process and cannot go away on its own.
 describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)', () => {
-	let server: ChildProcess | undefined;
+	const instances: Instance[] = [];
+	const databases: FreshPostgres[] = [];
 	let proxy: Awaited<ReturnType<typeof cuttableProxy>> | undefined;
-	let dir: string | undefined;
-	const name = `outage_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
 	afterAll(async () => {
-		if (server && server.exitCode === null) {
-			const exited = new Promise((r) => server!.once('exit', r));
-			server.kill('SIGTERM');
-			await exited;
-		}
+		await Promise.all(instances.map((i) => i.stop()));
 		await proxy?.close();
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`drop database if exists ${name} with (force)`);
-		await admin.end();
-		if (dir) rmSync(dir, { recursive: true, force: true });
+		await Promise.all(databases.map((d) => d.drop()));
 	});
 
 	test(
 		'started while the database is away it waits; then cached pages are still served, the rest answers 503 with Retry-After in seconds, and it recovers',
 		{ timeout: 120_000 },
 		async () => {
-			const admin = new pg.Client({ connectionString: adminUrl });
-			await admin.connect();
-			await admin.query(`create database ${name}`);
-			await admin.end();
+			const database = await freshPostgres('outage');
+			databases.push(database);
 			const target = new URL(adminUrl!);
 			proxy = await cuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
-			const viaProxy = new URL(adminUrl!);
+			const viaProxy = new URL(database.url);
 			viaProxy.hostname = '127.0.0.1';
 			viaProxy.port = String(proxy.port);
-			viaProxy.pathname = `/${name}`;
-			dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-outage-'));
-			const port = await freePort();
-			const origin = `http://127.0.0.1:${port}`;
-			server = spawn(process.execPath, ['scripts/serve.js'], {
-				cwd: root,
-				env: {
-					...process.env,
-					DATABASE_URL: viaProxy.toString(),
-					DATA_DIR: path.join(dir, 'db'),
-					MEDIA_DIR: path.join(dir, 'media'),
-					OUTBOX_DIR: path.join(dir, 'outbox'),
-					AUTH_SECRET_FILE: path.join(dir, 'auth-secret'),
-					PORT: String(port),
-					HOST: '127.0.0.1',
-					ORIGIN: origin,
-					SMTP_URL: '',
-					LOG_LEVEL: 'fatal',
-					DATABASE_CONNECT_TIMEOUT_MS: '1000',
-					DATABASE_STATEMENT_TIMEOUT_MS: '2000'
-				},
-				stdio: ['ignore', 'inherit', 'inherit']
-			});
-			const ready = async () =>
-				fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(4000) }).then(
-					(r) => r.status,
-					() => 0
-				);
-			// It starts while the database is away: it stays up, says it is not ready, and waits.
+
+			// It starts while the database is away: it stays up and waits with its port closed, so a
+			// client (or the proxy in front) is refused at once instead of waiting on it.
 			proxy.cut();
-			for (let tries = 0; (await ready()) !== 503; tries++) {
-				if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
-				if (tries > 480) throw new Error('The server did not answer');
-				await new Promise((r) => setTimeout(r, 250));
-			}
-			await new Promise((r) => setTimeout(r, 1500));
-			expect(await ready()).toBe(503);
-			expect(server.exitCode).toBeNull();
+			const server = await startInstance(
+				{ DATABASE_URL: viaProxy.toString(), ...quick },
+				{ waitReady: false }
+			);
+			instances.push(server);
+			await new Promise((r) => setTimeout(r, 4000));
+			const refused = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(4000) }).then(
+				() => 'answered',
+				(error: Error) => (error.cause as { code?: string } | undefined)?.code
+			);
+			expect(refused).toBe('ECONNREFUSED');
+			expect(server.child.exitCode).toBeNull();
 			proxy.mend();
-			for (let tries = 0; (await ready()) !== 200; tries++) {
-				if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
-				if (tries > 480) throw new Error('The server did not become ready');
-				await new Promise((r) => setTimeout(r, 250));
-			}
+			await until(server, '/readyz', 200, 120_000);
 			// Visited once, so the render cache holds it.
-			expect((await fetch(`${origin}/inspiration`)).status).toBe(200);
+			expect((await timed(server.url, '/inspiration')).status).toBe(200);
 
 			proxy.cut();
-			const timed = async (address: string, headers: Record<string, string> = {}) => {
-				const started = Date.now();
-				const res = await fetch(`${origin}${address}`, { headers });
-				return { res, ms: Date.now() - started, body: await res.text() };
-			};
-			const cached = await timed('/inspiration');
-			expect(cached.res.status).toBe(200);
+			const cached = await timed(server.url, '/inspiration');
+			expect(cached.status).toBe(200);
 			expect(cached.body).toContain('<h1>Inspiration</h1>');
 
-			const page = await timed('/search?q=medborgardialog');
-			expect(page.res.status).toBe(503);
-			expect(page.res.headers.get('retry-after')).toBe('5');
+			const page = await timed(server.url, '/search?q=medborgardialog');
+			expect(page.status).toBe(503);
+			expect(page.res!.headers.get('retry-after')).toBe('5');
 			expect(page.body).toContain('Tjänsten kan inte nå sin databas just nu.');
 			expect(page.ms).toBeLessThan(5000);
 
-			const api = await timed('/api/v1/articles?lang=en');
-			expect(api.res.status).toBe(503);
-			expect(api.res.headers.get('retry-after')).toBe('5');
+			const api = await timed(server.url, '/api/v1/articles?lang=en');
+			expect(api.status).toBe(503);
+			expect(api.res!.headers.get('retry-after')).toBe('5');
 			expect(JSON.parse(api.body)).toEqual({
 				error: {
 					message: 'The service cannot reach its database just now. Please try again in a moment.',
@@ -161,19 +133,86 @@ describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)',
 			});
 			expect(api.ms).toBeLessThan(5000);
 
-			expect((await timed('/readyz')).res.status).toBe(503);
-			expect((await timed('/healthz')).res.status).toBe(200);
-			expect(server.exitCode).toBeNull();
+			expect((await timed(server.url, '/readyz')).status).toBe(503);
+			expect((await timed(server.url, '/healthz')).status).toBe(200);
+			expect(server.child.exitCode).toBeNull();
 
 			// Back again: the same process answers within a few seconds, with no restart.
 			proxy.mend();
-			const mended = Date.now();
-			while ((await timed('/search?q=medborgardialog')).res.status !== 200) {
-				if (Date.now() - mended > 5000) throw new Error('Not recovered within 5 s');
-				await new Promise((r) => setTimeout(r, 100));
+			await until(server, '/search?q=medborgardialog', 200, 5000);
+			expect((await timed(server.url, '/readyz')).status).toBe(200);
+			expect(server.child.exitCode).toBeNull();
+		}
+	);
+
+	test(
+		'an administrator ending every session of the app (pool and listener) neither stops nor hangs it: it answers 200 again within 5 s',
+		{ timeout: 120_000 },
+		async () => {
+			const database = await freshPostgres('terminated');
+			databases.push(database);
+			const server = await startInstance({ DATABASE_URL: database.url, ...quick });
+			instances.push(server);
+			const admin = new pg.Client({ connectionString: adminUrl });
+			await admin.connect();
+			try {
+				/** The app's sessions on its database, and whether one of them is the revision listener. */
+				const sessions = async () => {
+					const { rows } = await admin.query<{ query: string }>(
+						'select query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+						[database.name]
+					);
+					return { count: rows.length, listening: rows.some((r) => /^\s*listen\b/i.test(r.query)) };
+				};
+				// Pages that ask the database every time (each search word is a new cache key).
+				let word = 0;
+				const uncached = () => `/search?q=dialog${word++}`;
+				const recoveries: number[] = [];
+				const answers: number[][] = [];
+				for (let round = 0; round < 3; round++) {
+					// Several requests at once, so that the pool holds more than one connection.
+					const warm = await Promise.all(Array.from({ length: 4 }, () => timed(server.url, uncached())));
+					expect(warm.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+					const before = await sessions();
+					expect(before.listening).toBe(true);
+					expect(before.count).toBeGreaterThanOrEqual(2);
+
+					const { rows } = await admin.query<{ ended: boolean }>(
+						'select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+						[database.name]
+					);
+					expect(rows.length).toBeGreaterThanOrEqual(2);
+					const ended = Date.now();
+					// Every answer meanwhile is a page or a 503, each within the statement timeout: no
+					// crash, no hang, no 500.
+					let answer = await timed(server.url, uncached(), 5000);
+					answers.push([]);
+					for (;;) {
+						answers.at(-1)!.push(answer.status);
+						expect([200, 503]).toContain(answer.status);
+						expect(answer.ms).toBeLessThan(5000);
+						if (answer.status === 200) break;
+						expect(Date.now() - ended).toBeLessThan(5000);
+						await new Promise((r) => setTimeout(r, 50));
+						answer = await timed(server.url, uncached(), 5000);
+					}
+					recoveries.push(Date.now() - ended);
+					expect(server.child.exitCode).toBeNull();
+					expect((await timed(server.url, '/readyz')).status).toBe(200);
+					// The listener reconnects by itself (its back-off starts at a quarter of a second).
+					const relisten = Date.now();
+					while (!(await sessions()).listening) {
+						expect(Date.now() - relisten).toBeLessThan(5000);
+						await new Promise((r) => setTimeout(r, 50));
+					}
+				}
+				console.log(
+					`Back to 200 after pg_terminate_backend (ms, 3 rounds): ${recoveries.join(', ')}; answers: ${answers.map((a) => a.join(' ')).join(' | ')}`
+				);
+				expect(Math.max(...recoveries)).toBeLessThan(5000);
+			} finally {
+				await admin.end();
 			}
-			expect(await ready()).toBe(200);
-			expect(server.exitCode).toBeNull();
 		}
 	);
 });

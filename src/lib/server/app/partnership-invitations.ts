@@ -44,6 +44,10 @@ export async function inviteToPartnership(
 	const { email, send } = await runCommand(db, actor, {
 		rule: partnershipsPolicy.workInSpace,
 		parse: () => readForm(raw, invitationForm, 'partnerships'),
+		// Two people inviting one new address at once: both find no account, one makes it.
+		unique: {
+			user_email_unique: new ValidationError([{ field: 'email', code: 'invitedMeanwhile' }], 'partnerships')
+		},
 		check: async (tx, _input, who) => {
 			partnershipId = await partnershipToEdit(tx, who, slug);
 			if (can(who, partnershipsPolicy.appointCoordinator)) return;

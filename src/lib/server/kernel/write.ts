@@ -76,6 +76,9 @@ export async function runCommand<P, R>(
 ): Promise<R> {
 	authorize(actor, spec.rule);
 	const input = spec.parse();
+	// Inside another command's transaction, a violation this command does not name is the outer
+	// command's to answer: it knows what its form shows (an invitation making an account).
+	const joined = db instanceof PgTransaction && open.has(db);
 	try {
 		return await inTransaction(db, async (tx) => {
 			if (spec.check) await spec.check(tx, input, actor);
@@ -87,7 +90,10 @@ export async function runCommand<P, R>(
 		const constraint = uniqueViolation(error);
 		if (constraint === undefined) throw error;
 		// A race the check could not see: answered like the check's own finding, never a 500.
-		throw spec.unique?.[constraint] ?? new ValidationError([{ field: 'form', code: 'savedMeanwhile' }]);
+		const declared = spec.unique?.[constraint];
+		if (declared) throw declared;
+		if (joined) throw error;
+		throw new ValidationError([{ field: 'form', code: 'savedMeanwhile' }]);
 	}
 }
 

@@ -142,6 +142,8 @@ export async function createArticle(db: Database, actor: Actor, form: Raw): Prom
 	return runCommand(db, actor, {
 		rule: contentPolicy.write,
 		parse: () => readArticleForm(form),
+		// A slug another save took after this check (the same in the saves below): the check's answer.
+		unique: { article_slug_unique: slugTaken() },
 		check: async (tx, content) => {
 			const [taken] = await tx.select({ id: article.id }).from(article).where(eq(article.slug, content.slug));
 			if (taken) throw slugTaken();
@@ -169,6 +171,7 @@ export async function saveArticleContent(db: Database, actor: Actor, id: number,
 	return runCommand(db, actor, {
 		rule: contentPolicy.write,
 		parse: () => readArticleForm(form, { version: true }),
+		unique: { article_slug_unique: slugTaken() },
 		check: async (tx, input, actor) => {
 			current = await lockArticle(tx, id);
 			await authorizeOn(actor, contentPolicy.edit, { db: tx, id });
@@ -198,6 +201,7 @@ export async function restoreRevision(
 	return runCommand(db, actor, {
 		rule: contentPolicy.write,
 		parse: () => readForm(form, restoreForm, 'content'),
+		unique: { article_slug_unique: slugTaken() },
 		check: async (tx, { revision }, actor) => {
 			current = await lockArticle(tx, articleId);
 			await authorizeOn(actor, contentPolicy.edit, { db: tx, id: articleId });
