@@ -4,17 +4,22 @@
 // Prints requests/s, p50 and p99 latency, each cached page's ratio to its ceiling (target 0.5 or
 // more), the uncached p99 of the listing, search and an article at 10 connections (target under
 // 100 ms), and on PostgreSQL 200 connections for 20 s with WEB_CONCURRENCY=2 against one process;
-// writes bench/results.json. Each page gets 2 s of warm-up load first.
+// writes bench/results.json. Each page is warmed up first by a number of answered requests (not a
+// time: on a loaded machine the first answers of a new process may take seconds). Every run reports
+// the CPU time per request of the server's processes (and of the PostgreSQL backends serving them),
+// which load on the machine hardly changes, and the load average while it ran.
 // Options: BENCH_COUNT (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_DATABASE_URL
 // (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres).
 // To iterate on one part: BENCH_ONLY=postgres|pglite, BENCH_MODES=cached,uncached,uncached-1,
 // BENCH_PAGES=listing,search,…, BENCH_CLUSTER=0 (skip the 200-connection runs),
+// BENCH_WORKERS (WEB_CONCURRENCY of the uncached runs; default as in production: the cores on
+// PostgreSQL, 1 on PGlite),
 // BENCH_BUILD=0 (use the existing build), BENCH_POSTGRES_URL / BENCH_DATA_DIR (a database that
 // already holds the corpus: not loaded, not dropped). A partial run writes bench/results-partial.json.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -57,16 +62,20 @@ async function startServer(env, port) {
 		env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
-	for (let i = 0; i < 240; i++) {
+	let exited = null;
+	child.once('exit', (code, signal) => (exited = signal ?? code));
+	// It listens once its database is open (seconds on PGlite, longer on a loaded machine).
+	for (let i = 0; i < 720 && exited === null; i++) {
 		try {
 			if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
 		} catch {
-			/* not yet */
+			/* not listening yet */
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}
+	if (exited !== null) throw new Error(`the server exited before it was ready (${exited})`);
 	child.kill();
-	throw new Error('server did not start');
+	throw new Error('the server was not ready within 3 minutes');
 }
 
 async function stop(child) {
@@ -75,25 +84,82 @@ async function stop(child) {
 	await exited;
 }
 
-function load(url, conns = connections, duration = seconds) {
-	return new Promise((resolve, reject) => {
-		autocannon({ url, connections: conns, duration, headers }, (err, r) => {
-			if (err) return reject(err);
-			resolve({
-				requestsPerSecond: Math.round(r.requests.average),
-				p50: r.latency.p50,
-				p99: r.latency.p99,
-				errors: r.errors + r.non2xx,
-				timeouts: r.timeouts,
-				bytesPerRequest: Math.round(r.throughput.average / Math.max(1, r.requests.average))
-			});
-		});
-	});
+/** CPU time (ms) of a process and its descendants, from /proc (Linux); 0 where unreadable. */
+function treeCpuMs(pid) {
+	try {
+		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// utime and stime (fields 14 and 15), in clock ticks of 10 ms; the name may hold spaces.
+		const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
+		let ms = (Number(stat[11]) + Number(stat[12])) * 10;
+		for (const task of readdirSync(`/proc/${pid}/task`)) {
+			let children = '';
+			try {
+				children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+			} catch {
+				// A thread that ended meanwhile (the thread pool's come and go) has no children.
+			}
+			for (const child of children ? children.split(' ') : []) ms += treeCpuMs(Number(child));
+		}
+		return ms;
+	} catch {
+		return 0;
+	}
 }
 
+/** The PostgreSQL backends of a database (on this machine), to count their CPU time too. */
+async function backendPids(url) {
+	if (!url) return [];
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		const { rows } = await client.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+		return rows.map((r) => r.pid).filter((pid) => existsSync(`/proc/${pid}`));
+	} finally {
+		await client.end();
+	}
+}
+
+/**
+ * One measured run. `server` ({ pid, databaseUrl }) adds the CPU time per answered request: the
+ * server's processes, and the PostgreSQL backends of its database when that runs on this machine.
+ */
+async function load(url, conns = connections, duration = seconds, server) {
+	const pids = server ? await backendPids(server.databaseUrl) : [];
+	const cpu = () => (server ? treeCpuMs(server.pid) : 0) + pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+	const before = cpu();
+	const serverBefore = server ? treeCpuMs(server.pid) : 0;
+	const r = await new Promise((resolve, reject) =>
+		autocannon({ url, connections: conns, duration, headers }, (err, result) => (err ? reject(err) : resolve(result)))
+	);
+	const answered = Math.max(1, r.requests.total);
+	const serverMs = server ? treeCpuMs(server.pid) - serverBefore : 0;
+	return {
+		requestsPerSecond: Math.round(r.requests.average),
+		answers: r.requests.total,
+		p50: r.latency.p50,
+		p99: r.latency.p99,
+		errors: r.errors + r.non2xx,
+		timeouts: r.timeouts,
+		bytesPerRequest: Math.round(r.throughput.average / Math.max(1, r.requests.average)),
+		...(server && {
+			cpuMsPerRequest: Number(((cpu() - before) / answered).toFixed(2)),
+			serverCpuMsPerRequest: Number((serverMs / answered).toFixed(2))
+		}),
+		// The 1-minute load average as the run ended (the machine's other work skews latency, not CPU).
+		loadAverage: Number(loadavg()[0].toFixed(2))
+	};
+}
+
+/**
+ * Warm-up by answers, not by time: a new process's first answers (the filter index, the JIT) can
+ * take seconds on a loaded machine, and a timed warm-up would leave them to the measured run (or
+ * leave the measured run with nothing answered at all). autocannon waits for every answer here.
+ */
 const warmUp = (url, conns = connections) =>
 	new Promise((resolve, reject) =>
-		autocannon({ url, connections: conns, duration: 2, headers }, (err) => (err ? reject(err) : resolve(null)))
+		autocannon({ url, connections: conns, amount: Math.max(50, conns * 3), timeout: 120, headers }, (err) =>
+			err ? reject(err) : resolve(null)
+		)
 	);
 
 /** A port nothing listens on now. */
@@ -207,13 +273,16 @@ for (const kind of kinds) {
 	// once with the same concurrency and once with one connection (the latency of a lone visitor).
 	for (const cache of modes) {
 		const port = await freePort();
-		const server = await startServer({ ...env, WEB_CONCURRENCY: '1', RENDER_CACHE_ENTRIES: cache === 'cached' ? '1000' : '0' }, port);
+		// Cached pages are compared with a one-process ceiling; uncached ones run as deployed
+		// (WEB_CONCURRENCY's default: the cores on PostgreSQL, one process on PGlite).
+		const workers = cache === 'cached' ? '1' : (process.env.BENCH_WORKERS ?? (kind === 'postgres' ? String(availableParallelism()) : '1'));
+		const server = await startServer({ ...env, WEB_CONCURRENCY: workers, RENDER_CACHE_ENTRIES: cache === 'cached' ? '1000' : '0' }, port);
 		const base = `http://127.0.0.1:${port}`;
 		const row = {};
 		for (const [name, pathname] of Object.entries(pages)) {
 			// Warm up (fill the cache, let the JIT compile the hot path) before measuring.
 			await warmUp(base + pathname);
-			row[name] = await load(base + pathname, cache === 'uncached-1' ? 1 : connections);
+			row[name] = { workers: Number(workers), ...(await load(base + pathname, cache === 'uncached-1' ? 1 : connections, seconds, { pid: server.pid, databaseUrl: env.DATABASE_URL })) };
 			console.log(`${kind} ${cache} ${name}: ${JSON.stringify(row[name])}`);
 			if (cache === 'cached' && !bodies[name]) bodies[name] = await wireBody(base + pathname);
 		}
@@ -234,7 +303,7 @@ for (const kind of kinds) {
 			const row = {};
 			for (const [name, pathname] of Object.entries(clusterPages)) {
 				await warmUp(base + pathname, clusterRun.connections);
-				row[name] = await load(base + pathname, clusterRun.connections, clusterRun.seconds);
+				row[name] = await load(base + pathname, clusterRun.connections, clusterRun.seconds, { pid: server.pid, databaseUrl: env.DATABASE_URL });
 				console.log(`${kind} WEB_CONCURRENCY=${workers} ${name}: ${JSON.stringify(row[name])}`);
 			}
 			results.workers[workers === '1' ? 'oneProcess' : 'twoWorkers'] = row;
@@ -251,7 +320,7 @@ for (const [name, { body, encoding }] of Object.entries(bodies)) {
 }
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\n${pad('database', 10)}${pad('cache', 12)}${pad('page', 20)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}target`);
+console.log(`\n${pad('database', 10)}${pad('cache', 12)}${pad('page', 20)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('CPU ms/req', 12)}${pad('load', 7)}target`);
 const verdicts = [];
 for (const [kind, byCache] of Object.entries(results.databases)) {
 	for (const [cache, row] of Object.entries(byCache)) {
@@ -264,21 +333,21 @@ for (const [kind, byCache] of Object.entries(results.databases)) {
 			}
 			if (cache === 'uncached' && uncachedTarget.pages.includes(name)) {
 				// A run that answered nothing, or with errors, meets nothing.
-				r.meetsTarget = r.requestsPerSecond > 0 && r.errors + r.timeouts === 0 && r.p99 < uncachedTarget.p99Ms;
-				target = `p99 under ${uncachedTarget.p99Ms} ms: ${r.meetsTarget ? 'met' : 'NOT met'}`;
+				r.meetsTarget = r.answers > 0 && r.errors + r.timeouts === 0 && r.p99 < uncachedTarget.p99Ms;
+				target = `p99 under ${uncachedTarget.p99Ms} ms: ${r.meetsTarget ? 'met' : 'NOT met'}${r.answers ? '' : ' (nothing answered within the run)'}`;
 			}
 			if ('meetsTarget' in r) verdicts.push(r.meetsTarget);
-			console.log(`${pad(kind, 10)}${pad(cache, 12)}${pad(name, 20)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.timeouts, 8)}${target}`);
+			console.log(`${pad(kind, 10)}${pad(cache, 12)}${pad(name, 20)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.timeouts, 8)}${pad(r.cpuMsPerRequest ?? '', 12)}${pad(r.loadAverage, 7)}${target}`);
 		}
 	}
 }
 for (const [name, c] of Object.entries(results.ceilings)) console.log(`${pad('ceiling', 22)}${pad(name, 20)}${pad(c.requestsPerSecond, 9)}${pad(c.p50, 8)}${pad(c.p99, 8)}`);
 if (results.workers) {
 	console.log(`\nPostgreSQL, ${clusterRun.connections} connections for ${clusterRun.seconds} s (render cache on):`);
-	console.log(`${pad('page', 14)}${pad('1 process req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('2 workers req/s', 17)}${pad('p99 ms', 8)}errors/timeouts`);
+	console.log(`${pad('page', 14)}${pad('1 process req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}${pad('2 workers req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}load`);
 	for (const name of Object.keys(clusterPages)) {
 		const [a, b] = [results.workers.oneProcess[name], results.workers.twoWorkers[name]];
-		console.log(`${pad(name, 14)}${pad(a.requestsPerSecond, 17)}${pad(a.p99, 8)}${pad(`${a.errors}/${a.timeouts}`, 17)}${pad(b.requestsPerSecond, 17)}${pad(b.p99, 8)}${b.errors}/${b.timeouts}`);
+		console.log(`${pad(name, 14)}${pad(a.requestsPerSecond, 17)}${pad(a.p99, 8)}${pad(`${a.errors}/${a.timeouts}`, 17)}${pad(a.cpuMsPerRequest, 12)}${pad(b.requestsPerSecond, 17)}${pad(b.p99, 8)}${pad(`${b.errors}/${b.timeouts}`, 17)}${pad(b.cpuMsPerRequest, 12)}${a.loadAverage}/${b.loadAverage}`);
 	}
 }
 if (results.partnershipsWeight) console.log(`\n/partnerships (${registry.partnerships} partnerships, ${registry.organizations} organizations, with its maps) weighs ${results.partnershipsWeight.total} bytes compressed in all (${results.partnershipsWeight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);

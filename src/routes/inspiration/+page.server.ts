@@ -5,9 +5,8 @@ import { db } from '#lib/server/app/database.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
 import { readQuery } from '#lib/server/kernel/input.ts';
 import { inspirationQuery } from '#lib/server/content/input.ts';
-import { findInspiration } from '#lib/server/content/listing.ts';
-import { listThemes } from '#lib/server/taxonomy/themes.ts';
-import { goalOfTarget, listGoals } from '#lib/server/taxonomy/goals.ts';
+import { findInspiration, listingVocabulary } from '#lib/server/content/listing.ts';
+import { goalOfTarget } from '#lib/server/taxonomy/goals.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const database = await db();
@@ -17,10 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	});
 	// A page past the end does not exist (rather than a page saying "8 hits" and showing none).
 	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
-	const [themes, goals] = await Promise.all([
-		listThemes(database, locals.locale),
-		listGoals(database, locals.locale)
-	]);
+	const { themes, goals } = await listingVocabulary(database, locals.locale);
 	const { sdg, ...chosen } = filter;
 	return {
 		filter: { ...chosen, goal: sdg?.goal, target: sdg?.target },

@@ -10,6 +10,9 @@ import {
 	articleTranslation
 } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
+import { sdgTarget } from '../taxonomy/schema.ts';
+import { listGoals, type GoalSummary } from '../taxonomy/goals.ts';
+import { listThemes, type ThemeSummary } from '../taxonomy/themes.ts';
 
 /**
  * What the inspiration filters need of every published article, held in memory. Counting hits per
@@ -55,14 +58,16 @@ async function load(db: Database): Promise<FacetEntry[]> {
 			themes: subquery<string[]>(
 				sql`coalesce((select json_agg(${articleTheme.themeKey} order by ${articleTheme.position}) from ${articleTheme} where ${articleTheme.articleId} = ${article.id}), '[]')`
 			),
+			// In the order a card shows them, so that cards take their tags from here.
 			goals: subquery<number[]>(
-				sql`coalesce((select json_agg(${articleGoal.goal}) from ${articleGoal} where ${articleGoal.articleId} = ${article.id}), '[]')`
+				sql`coalesce((select json_agg(${articleGoal.goal} order by ${articleGoal.goal}) from ${articleGoal} where ${articleGoal.articleId} = ${article.id}), '[]')`
 			),
 			targets: subquery<string[]>(
-				sql`coalesce((select json_agg(${articleTarget.target}) from ${articleTarget} where ${articleTarget.articleId} = ${article.id}), '[]')`
+				sql`coalesce((select json_agg(${articleTarget.target} order by ${sdgTarget.goal}, ${sdgTarget.position})
+					from ${articleTarget} join ${sdgTarget} on ${sdgTarget.code} = ${articleTarget.target} where ${articleTarget.articleId} = ${article.id}), '[]')`
 			),
 			countries: subquery<string[]>(
-				sql`coalesce((select json_agg(${articleCountry.country}) from ${articleCountry} where ${articleCountry.articleId} = ${article.id}), '[]')`
+				sql`coalesce((select json_agg(${articleCountry.country} order by ${articleCountry.country}) from ${articleCountry} where ${articleCountry.articleId} = ${article.id}), '[]')`
 			)
 		})
 		.from(article)
@@ -110,6 +115,36 @@ export function derived<T>(entries: FacetEntry[], key: string, compute: () => T)
 	held.set(key, value);
 	if (held.size > maxDerived) held.delete(held.keys().next().value!);
 	return value;
+}
+
+/** The themes and goals in a language, as filters and cards name them. */
+export interface Vocabulary {
+	themes: ThemeSummary[];
+	goals: GoalSummary[];
+	themeNames: Map<string, string>;
+}
+
+const vocabularies = new WeakMap<FacetEntry[], Promise<Vocabulary>>();
+
+/**
+ * The themes and goals in the language, read once per content version (a theme's change is public,
+ * so it makes a new version; goals are reference data), not on every page.
+ */
+export async function vocabulary(db: Database, locale: string): Promise<Vocabulary> {
+	// The visible list is one array per language and version: what is kept with it lives as long.
+	const entries = await visibleArticles(db, locale);
+	let held = vocabularies.get(entries);
+	if (!held) {
+		held = Promise.all([listThemes(db, locale), listGoals(db, locale)]).then(([themes, goals]) => ({
+			themes,
+			goals,
+			themeNames: new Map(themes.map((t) => [t.key, t.name]))
+		}));
+		vocabularies.set(entries, held);
+		// A failed read must not stick.
+		held.catch(() => vocabularies.delete(entries));
+	}
+	return held;
 }
 
 /** How many of `entries` carry each value of one tag. */

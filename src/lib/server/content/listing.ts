@@ -1,11 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { checkFilterTags } from '../taxonomy/known.ts';
 import { goalOfTarget } from '../taxonomy/goals.ts';
-import { cardsByIds, searchConfig, type ArticleCard } from './queries.ts';
+import { cardsOf, type ArticleCard } from './queries.ts';
 import { pageSize, type InspirationFilter } from './input.ts';
-import { derived, visibleArticles, type FacetEntry } from './facets.ts';
-import { articleTranslation } from './schema.ts';
+import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
+import { textMatches } from './search.ts';
 
 /** The inspiration listing and its filters' counts, over the index in memory (facets.ts). */
 
@@ -46,16 +45,14 @@ export async function listInspiration(
 	// Without free text the counts depend only on the filters: one pass per content version.
 	const { matches, facets } = rank
 		? countFacets(entries, filter, rank)
-		: derived(entries, `listing:${filter.theme}:${filter.kind}:${filter.sdg?.goal}:${filter.sdg?.target}:${filter.country}`, () =>
-				countFacets(entries, filter, undefined)
+		: derived(
+				entries,
+				`listing:${filter.theme}:${filter.kind}:${filter.sdg?.goal}:${filter.sdg?.target}:${filter.country}`,
+				() => countFacets(entries, filter, undefined)
 			);
 	const offset = (filter.page - 1) * perPage;
 	return {
-		items: await cardsByIds(
-			db,
-			locale,
-			matches.slice(offset, offset + perPage).map((e) => e.id)
-		),
+		items: await cardsOf(db, locale, matches.slice(offset, offset + perPage)),
 		total: matches.length,
 		page: filter.page,
 		perPage,
@@ -127,15 +124,5 @@ export async function findInspiration(
 	return listInspiration(db, locale, filter, perPage);
 }
 
-/** Articles whose text in the language matches a free-text query, with their rank. */
-async function textMatches(db: Database, locale: string, q: string): Promise<Map<number, number>> {
-	const query = sql`websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${q})`;
-	const found = await db
-		.select({
-			id: articleTranslation.articleId,
-			rank: sql<number>`ts_rank(${articleTranslation.searchHead}, ${query})`
-		})
-		.from(articleTranslation)
-		.where(and(eq(articleTranslation.lang, locale), sql`${articleTranslation.search} @@ ${query}`));
-	return new Map(found.map((x) => [x.id, Number(x.rank)]));
-}
+/** The themes and goals the listing's filters name (kept per content version). */
+export const listingVocabulary = vocabulary;

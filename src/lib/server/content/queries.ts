@@ -1,4 +1,16 @@
-import { and, count, desc, eq, exists, inArray, lte, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import {
+	and,
+	count,
+	desc,
+	eq,
+	exists,
+	inArray,
+	lte,
+	sql,
+	type Placeholder,
+	type SQL,
+	type SQLWrapper
+} from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { sanitizeRichText } from '../kernel/sanitize.ts';
@@ -17,7 +29,7 @@ import {
 	type ArticleKind
 } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
-import { derived, visibleArticles } from './facets.ts';
+import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
 
 export type { ThemeRef };
 
@@ -124,6 +136,37 @@ export async function cardsByIds(db: Database, locale: string, ids: number[]): P
 		.from(p);
 	const byId = new Map(found.map((x) => [x.id, toCard(x)]));
 	return ids.map((id) => byId.get(id)).filter((c): c is ArticleCard => !!c);
+}
+
+/**
+ * Cards for articles of the visible list, in the given order: their texts in one query by key,
+ * their tags from the list itself (held per content version) and the theme names kept with it.
+ */
+export async function cardsOf(db: Database, locale: string, entries: FacetEntry[]): Promise<ArticleCard[]> {
+	if (!entries.length) return [];
+	const [found, { themeNames }] = await Promise.all([
+		inLanguage(db, locale).where(
+			inArray(
+				article.id,
+				entries.map((e) => e.id)
+			)
+		),
+		vocabulary(db, locale)
+	]);
+	const byId = new Map(found.map((x) => [x.id, x]));
+	return entries.flatMap((e) => {
+		const x = byId.get(e.id);
+		if (!x) return [];
+		return [
+			toCard({
+				...x,
+				themes: e.themes.map((key) => ({ key, name: themeNames.get(key) ?? key })),
+				goals: e.goals,
+				targets: e.targets,
+				countries: e.countries
+			})
+		];
+	});
 }
 
 /** The newest published articles in a language (home page, feed), of one theme or all. */
@@ -270,7 +313,10 @@ function prepareBySlug(db: Database) {
 
 type DetailRow = Awaited<ReturnType<typeof articleDetailQuery>>[number];
 
-function toDetail(r: DetailRow | undefined, locale: string): (Omit<ArticleDetail, 'related'> & { id: number }) | null {
+function toDetail(
+	r: DetailRow | undefined,
+	locale: string
+): (Omit<ArticleDetail, 'related'> & { id: number }) | null {
 	if (!r) return null;
 	return {
 		id: r.id,
@@ -293,22 +339,21 @@ function toDetail(r: DetailRow | undefined, locale: string): (Omit<ArticleDetail
 async function relatedArticles(db: Database, locale: string, id: number): Promise<ArticleCard[]> {
 	const entries = await visibleArticles(db, locale);
 	// Which articles are related changes only with content: worked out once per article and version.
-	const ids = derived(entries, `related:${id}`, () => {
+	const related = derived(entries, `related:${id}`, () => {
 		const self = entries.find((e) => e.id === id);
 		if (!self) return [];
-		const scored: { id: number; score: number; time: number }[] = [];
+		const scored: { entry: FacetEntry; score: number; time: number }[] = [];
 		for (const e of entries) {
 			if (e.id === id) continue;
 			let score = 0;
 			for (const t of e.themes) if (self.themes.includes(t)) score += 1;
 			for (const t of e.targets) if (self.targets.includes(t)) score += 2;
-			if (score) scored.push({ id: e.id, score, time: e.time });
+			if (score) scored.push({ entry: e, score, time: e.time });
 		}
 		scored.sort((a, b) => b.score - a.score || b.time - a.time);
-		return scored.slice(0, 4).map((x) => x.id);
+		return scored.slice(0, 4).map((x) => x.entry);
 	});
-	if (!ids.length) return [];
-	return cardsByIds(db, locale, ids);
+	return cardsOf(db, locale, related);
 }
 
 /** Every published article's slug and languages, for the sitemap. */

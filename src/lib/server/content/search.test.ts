@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { testDatabases } from '../test/databases.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
-import { markedSnippet, plainSnippet, queryLexemes, searchArticles } from './search.ts';
+import { markedSnippet, newMarkers, plainSnippet, searchArticles } from './search.ts';
 import { readQuery } from '../kernel/input.ts';
 import { findInspiration as find } from './listing.ts';
 import { inspirationQuery } from './input.ts';
@@ -162,29 +162,19 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 
 describe('search snippets', () => {
 	it('highlights search snippets without letting stored text become markup', () => {
-		const text = 'a <b> &amp; \uE000ord\uE001 </mark>';
-		const tokens: [number, string, string[] | null][] = [
-			[1, 'a', ['a']],
-			[12, ' <', null],
-			[1, 'b', ['b']],
-			[12, '> ', null],
-			[23, '&amp;', null],
-			[12, ' \uE000', null],
-			[1, 'ord', ['ord']],
-			[12, '\uE001 ', null],
-			[13, '</mark>', null]
-		];
-		expect(markedSnippet({ text, tokens }, new Set(['ord']))).toBe(
-			'a &lt;b&gt; &amp; \uE000<mark>ord</mark>\uE001 &lt;/mark&gt;'
+		const markers = newMarkers();
+		const { open, close } = markers;
+		// Markers of another search, look-alikes and tags in the stored text stay text.
+		const other = newMarkers();
+		expect(other.open).not.toBe(open);
+		const text = `a <b> &amp; ${other.open}x${other.close} S${open.slice(1, 8)} ${open}ord${close} </mark>`;
+		expect(markedSnippet(text, markers)).toBe(
+			`a &lt;b&gt; &amp; ${other.open}x${other.close} S${open.slice(1, 8)} <mark>ord</mark> &lt;/mark&gt;`
 		);
 		expect(plainSnippet('&lt;script&gt;')).toBe('&lt;script&gt;');
-		// Tokens that do not add up to the passage: the passage without marks.
-		expect(markedSnippet({ text: 'ord <i>', tokens: [[1, 'ord', ['ord']]] }, new Set(['ord']))).toBe(
-			'ord &lt;i&gt;'
-		);
-		expect(queryLexemes("'medborgardialog' & 'o''neil' <-> 'rädd':*")).toEqual(
-			new Set(['medborgardialog', "o'neil", 'rädd'])
-		);
+		// A marker that opens and never closes marks nothing, and is not shown.
+		expect(markedSnippet(`ord ${open}<i>`, markers)).toBe('ord &lt;i&gt;');
+		expect(markedSnippet(null, markers)).toBe('');
 	});
 });
 
@@ -194,6 +184,44 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 		h = await database.open();
 	});
 	afterAll(() => h?.close());
+
+	it('shows the whole teaser when the match is there, else a passage of the body, marked', async () => {
+		const article = (slug: string, teaser: string, body: string) =>
+			saveArticle(h.db, {
+				kind: 'news',
+				themes: ['transparency'],
+				goals: [],
+				targets: [],
+				countries: [],
+				organizationIds: [],
+				partnershipId: null,
+				slug,
+				status: 'published',
+				publishedAt: new Date(),
+				translations: { sv: { title: 'Ett test', teaser, body } }
+			});
+		await article(
+			'i-ingressen',
+			'Kommunen byggde ett nytt vattenverk för "alla" & ingen annan.',
+			'<p>Inget mer.</p>'
+		);
+		await article(
+			'i-texten',
+			'Något annat.',
+			`<p>${'Ord '.repeat(40)}</p><p>Ett <b>vattenverk</b> till.</p>`
+		);
+		const r = await searchArticles(h.db, 'sv', 'vattenverk');
+		const slugs = r.hits.map((x) => x.slug);
+		// A match in the teaser ranks before one in the body only, and its whole teaser is shown.
+		expect(slugs.indexOf('i-ingressen')).toBeGreaterThanOrEqual(0);
+		expect(slugs.indexOf('i-ingressen')).toBeLessThan(slugs.indexOf('i-texten'));
+		const snippet = (slug: string) => r.hits.find((x) => x.slug === slug)!.snippet;
+		expect(snippet('i-ingressen')).toBe(
+			'Kommunen byggde ett nytt <mark>vattenverk</mark> för &quot;alla&quot; &amp; ingen annan.'
+		);
+		expect(snippet('i-texten')).toMatch(/<mark>vattenverk<\/mark>\s+till/);
+		expect(snippet('i-texten')).not.toMatch(/<(?!\/?mark>)/);
+	});
 
 	it('marks only the matched words, whatever private-use characters the text holds', async () => {
 		await saveArticle(h.db, {
