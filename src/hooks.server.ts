@@ -14,6 +14,7 @@ import {
 } from '#lib/server/kernel/cached-answer.ts';
 import { contentVersion } from '#lib/server/kernel/content-version.ts';
 import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
+import { warmUp } from '#lib/server/app/startup.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
 import { config, startupProblem } from '#lib/server/kernel/config.ts';
@@ -29,17 +30,24 @@ if (!building) {
 		process.exit(1);
 	}
 	// Open (and migrate) at start, not on the first visitor's request. A database that is not
-	// reachable yet is tried again with growing pauses (requests meanwhile answer 503); any other
-	// failure (a broken migration, a wrong password) ends the process with the reason.
+	// reachable yet is tried again with growing pauses (scripts/serve.js listens only once this
+	// marks the app ready; started any other way, requests meanwhile answer 503); any other failure
+	// (a broken migration, a wrong password) ends the process with the reason.
 	const openAtStart = (pauseMs: number) =>
-		appDatabase().then(appBridge().markReady, (error) => {
-			if (!databaseUnavailable(error)) {
-				logger.fatal({ err: error }, 'Could not open the database');
-				process.exit(1);
+		appDatabase().then(
+			async (handle) => {
+				await warmUp(handle.db);
+				appBridge().markReady();
+			},
+			(error) => {
+				if (!databaseUnavailable(error)) {
+					logger.fatal({ err: error }, 'Could not open the database');
+					process.exit(1);
+				}
+				logger.warn({ err: error, retryInMs: pauseMs }, 'The database is not reachable yet; trying again');
+				setTimeout(() => void openAtStart(Math.min(pauseMs * 2, 30_000)), pauseMs).unref();
 			}
-			logger.warn({ err: error, retryInMs: pauseMs }, 'The database is not reachable yet; trying again');
-			setTimeout(() => void openAtStart(Math.min(pauseMs * 2, 30_000)), pauseMs).unref();
-		});
+		);
 	void openAtStart(1000);
 	process.once('sveltekit:shutdown', () => void closeAppDatabase());
 	registerStats();
@@ -63,7 +71,8 @@ const cacheAndCompress: Handle = async ({ event, resolve }) => {
 
 	if (cacheable) {
 		const hit = lookup(key);
-		if (hit) return toResponse(answerFrom(hit, chooseEncoding(acceptEncoding), method === 'HEAD', ifNoneMatch));
+		if (hit)
+			return toResponse(answerFrom(hit, chooseEncoding(acceptEncoding), method === 'HEAD', ifNoneMatch));
 	}
 
 	const version = contentVersion();

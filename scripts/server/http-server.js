@@ -97,12 +97,17 @@ export function createServer({ settings, handler, bridge, record, metricsText })
 	function stop(deadlineMs) {
 		stopping = true;
 		return new Promise((resolve) => {
+			// A connection accepted just before the port closed may not have sent its request yet;
+			// it counts as idle, so asking again lets it go instead of holding the exit to the deadline.
+			const sweep = setInterval(() => server.closeIdleConnections(), 250);
 			const timer = setTimeout(() => {
+				clearInterval(sweep);
 				server.closeAllConnections();
 				resolve(false);
 			}, deadlineMs);
 			server.close(() => {
 				clearTimeout(timer);
+				clearInterval(sweep);
 				resolve(true);
 			});
 			for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');

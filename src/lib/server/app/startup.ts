@@ -7,6 +7,8 @@ import { modules } from './modules.ts';
 import { addDemoDocuments } from './demo.ts';
 import { mediaStore } from './media.ts';
 import type { MediaStore } from '../media/store.ts';
+import { visibleArticles } from '../content/facets.ts';
+import { locales } from '#lib/i18n/locales.ts';
 
 /**
  * Brings a migrated database up to date: the taxonomy and every module's reference data, then,
@@ -44,5 +46,18 @@ export async function runTicks(db: Database, list: readonly Module[] = modules):
 		} catch (error) {
 			logger.warn({ err: error, module: m.name }, 'Periodic work failed');
 		}
+	}
+}
+
+/**
+ * Builds the in-memory filter index for every language before the server takes requests, so the
+ * first visitor does not wait the second or two it takes over a large bank. A failure here is
+ * only logged: the first request builds it instead.
+ */
+export async function warmUp(db: Database): Promise<void> {
+	try {
+		for (const locale of locales) await visibleArticles(db, locale);
+	} catch (error) {
+		logger.warn({ err: error }, 'Could not prepare the filter index at start');
 	}
 }
