@@ -10,6 +10,10 @@ import svMedia from '../../../messages/sv/media.json' with { type: 'json' };
 import svOrganizations from '../../../messages/sv/organizations.json' with { type: 'json' };
 import svPartnerships from '../../../messages/sv/partnerships.json' with { type: 'json' };
 import svPartnerSearch from '../../../messages/sv/partnerSearch.json' with { type: 'json' };
+import svDialogue from '../../../messages/sv/dialogue.json' with { type: 'json' };
+import svDialogueSpaces from '../../../messages/sv/dialogue/spaces.json' with { type: 'json' };
+import svDialogueProposals from '../../../messages/sv/dialogue/proposals.json' with { type: 'json' };
+import svDialogueComments from '../../../messages/sv/dialogue/comments.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -18,6 +22,30 @@ import enMedia from '../../../messages/en/media.json' with { type: 'json' };
 import enOrganizations from '../../../messages/en/organizations.json' with { type: 'json' };
 import enPartnerships from '../../../messages/en/partnerships.json' with { type: 'json' };
 import enPartnerSearch from '../../../messages/en/partnerSearch.json' with { type: 'json' };
+import enDialogue from '../../../messages/en/dialogue.json' with { type: 'json' };
+import enDialogueSpaces from '../../../messages/en/dialogue/spaces.json' with { type: 'json' };
+import enDialogueProposals from '../../../messages/en/dialogue/proposals.json' with { type: 'json' };
+import enDialogueComments from '../../../messages/en/dialogue/comments.json' with { type: 'json' };
+
+/**
+ * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
+ * under its own key, and every part's error codes and field names joined under the module's.
+ */
+function withParts<
+	B extends { errors: object; fields: object },
+	P extends Record<string, { errors: object; fields: object }>
+>(base: B, parts: P) {
+	const all = Object.values(parts);
+	return {
+		...base,
+		...parts,
+		errors: Object.assign({}, base.errors, ...all.map((p) => p.errors)) as B['errors'] &
+			UnionToIntersection<P[keyof P]['errors']>,
+		fields: Object.assign({}, base.fields, ...all.map((p) => p.fields)) as B['fields'] &
+			UnionToIntersection<P[keyof P]['fields']>
+	};
+}
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 export const sv = {
 	...svCommon,
@@ -27,7 +55,12 @@ export const sv = {
 	media: svMedia,
 	organizations: svOrganizations,
 	partnerships: svPartnerships,
-	partnerSearch: svPartnerSearch
+	partnerSearch: svPartnerSearch,
+	dialogue: withParts(svDialogue, {
+		spaces: svDialogueSpaces,
+		proposals: svDialogueProposals,
+		comments: svDialogueComments
+	})
 };
 
 /** The shape every catalogue must have: Swedish is the source. */
@@ -42,5 +75,10 @@ export const en: Messages = {
 	media: enMedia,
 	organizations: enOrganizations,
 	partnerships: enPartnerships,
-	partnerSearch: enPartnerSearch
+	partnerSearch: enPartnerSearch,
+	dialogue: withParts(enDialogue, {
+		spaces: enDialogueSpaces,
+		proposals: enDialogueProposals,
+		comments: enDialogueComments
+	})
 };

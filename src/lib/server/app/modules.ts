@@ -5,6 +5,7 @@ import { contentModule } from '../content/module.ts';
 import { mediaModule } from '../media/module.ts';
 import { partnerSearchModule } from '../partner-search/module.ts';
 import { accountsModule } from '../accounts/module.ts';
+import { dialogueModule } from '../dialogue/module.ts';
 
 /**
  * The platform's modules, in the order their reference data and demos load (a module's demo may
@@ -17,7 +18,8 @@ export const modules: readonly Module[] = [
 	organizationsModule,
 	partnershipsModule,
 	contentModule,
-	partnerSearchModule
+	partnerSearchModule,
+	dialogueModule
 ];
 
 /** The modules that keep links to themes, for a topic merge (taxonomy/topics.ts). */

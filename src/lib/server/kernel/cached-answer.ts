@@ -19,8 +19,12 @@ import {
  * a page stored by one is found by the other with the same key and answered with the same headers.
  */
 
-/** Paths (without the language prefix) that must always run: they report live state. */
-const live = /^\/(healthz|readyz|metrics)(\/|$)/;
+/**
+ * Paths (without the language prefix) that must always run: they report live state. Dialogue
+ * pages count supports and comments that change by the second without raising the content
+ * revision (that would empty every page's cache on each support): they are fast uncached instead.
+ */
+const live = /^\/(healthz|readyz|metrics|dialogue)(\/|$)|^\/api\/v1\/(dialogues|proposals|comments)(\/|\.|$)/;
 /** Media files (up to 10 MB, immutable, with their own ETag): streamed as they are, never kept here. */
 const mediaFiles = /^\/media\//;
 

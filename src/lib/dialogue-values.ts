@@ -1,0 +1,73 @@
+// The fixed values of citizen dialogue, shared by server and pages (no server code here).
+
+/** What residents' input can change, shown on every space (the participation ladder). */
+export const participationLevels = ['information', 'consultation', 'involvement', 'co-decision'] as const;
+export type ParticipationLevel = (typeof participationLevels)[number];
+
+export const spaceStatuses = ['draft', 'open', 'closed', 'archived'] as const;
+export type SpaceStatus = (typeof spaceStatuses)[number];
+
+export const phaseKinds = ['information', 'input', 'deliberation', 'decision', 'feedback'] as const;
+export type PhaseKind = (typeof phaseKinds)[number];
+
+/** The kinds of input a phase can open. */
+export const inputKinds = ['proposals', 'supports', 'comments'] as const;
+export type InputKind = (typeof inputKinds)[number];
+
+/** Who may give a kind of input: anyone with a verified address, or verified residents only. */
+export const participantRequirements = ['verified-email', 'verified-resident'] as const;
+export type ParticipantRequirement = (typeof participantRequirements)[number];
+
+/** Screened before it is public, or public at once and moderated afterwards. */
+export const moderationModes = ['pre', 'post'] as const;
+export type ModerationMode = (typeof moderationModes)[number];
+
+export const spaceTeamRoles = ['moderator', 'answerer'] as const;
+export type SpaceTeamRole = (typeof spaceTeamRoles)[number];
+
+/**
+ * Where a proposal is on its way: screening (pre-moderation) → collecting supports → to be
+ * answered (threshold reached) or did not reach the threshold; answered once an answer is public;
+ * the author may withdraw it; a moderator may refuse it in screening.
+ */
+export const proposalStatuses = [
+	'screening',
+	'collecting',
+	'to-answer',
+	'answered',
+	'not-reached',
+	'withdrawn',
+	'refused'
+] as const;
+export type ProposalStatus = (typeof proposalStatuses)[number];
+
+/** The official answer's state. */
+export const answerStates = ['evaluating', 'accepted', 'rejected', 'done'] as const;
+export type AnswerState = (typeof answerStates)[number];
+
+export const stances = ['for', 'against', 'neutral'] as const;
+export type Stance = (typeof stances)[number];
+
+export const flagReasons = ['spam', 'offensive', 'personal-data', 'off-topic'] as const;
+export type FlagReason = (typeof flagReasons)[number];
+
+/** What happened to a proposal, in order: its public history. */
+export const proposalEventKinds = [
+	'submitted',
+	'published',
+	'refused',
+	'edited',
+	'threshold-reached',
+	'not-reached',
+	'answer-published',
+	'hidden',
+	'restored',
+	'withdrawn'
+] as const;
+export type ProposalEventKind = (typeof proposalEventKinds)[number];
+
+/** Comments nest three levels deep: a comment, a reply, a reply to the reply. */
+export const maxCommentDepth = 2;
+export const commentMaxLength = 1000;
+/** The author may edit a proposal or comment this long after writing it. */
+export const editWindowMinutes = 15;
