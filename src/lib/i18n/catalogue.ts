@@ -14,6 +14,8 @@ import svDialogue from '../../../messages/sv/dialogue.json' with { type: 'json' 
 import svDialogueSpaces from '../../../messages/sv/dialogue/spaces.json' with { type: 'json' };
 import svDialogueProposals from '../../../messages/sv/dialogue/proposals.json' with { type: 'json' };
 import svDialogueComments from '../../../messages/sv/dialogue/comments.json' with { type: 'json' };
+import svDialogueAnswers from '../../../messages/sv/dialogue/answers.json' with { type: 'json' };
+import svDialogueModeration from '../../../messages/sv/dialogue/moderation.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -26,6 +28,8 @@ import enDialogue from '../../../messages/en/dialogue.json' with { type: 'json' 
 import enDialogueSpaces from '../../../messages/en/dialogue/spaces.json' with { type: 'json' };
 import enDialogueProposals from '../../../messages/en/dialogue/proposals.json' with { type: 'json' };
 import enDialogueComments from '../../../messages/en/dialogue/comments.json' with { type: 'json' };
+import enDialogueAnswers from '../../../messages/en/dialogue/answers.json' with { type: 'json' };
+import enDialogueModeration from '../../../messages/en/dialogue/moderation.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -45,7 +49,9 @@ function withParts<
 			UnionToIntersection<P[keyof P]['fields']>
 	};
 }
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+	? I
+	: never;
 
 export const sv = {
 	...svCommon,
@@ -59,7 +65,9 @@ export const sv = {
 	dialogue: withParts(svDialogue, {
 		spaces: svDialogueSpaces,
 		proposals: svDialogueProposals,
-		comments: svDialogueComments
+		comments: svDialogueComments,
+		answers: svDialogueAnswers,
+		moderation: svDialogueModeration
 	})
 };
 
@@ -79,6 +87,8 @@ export const en: Messages = {
 	dialogue: withParts(enDialogue, {
 		spaces: enDialogueSpaces,
 		proposals: enDialogueProposals,
-		comments: enDialogueComments
+		comments: enDialogueComments,
+		answers: enDialogueAnswers,
+		moderation: enDialogueModeration
 	})
 };

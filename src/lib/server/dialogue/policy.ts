@@ -25,20 +25,20 @@ export const dialoguePolicy = rules({
 	createSpace: {
 		allow: signedIn,
 		why:
-			"the first, role-only step: whoever runs a partnership or works for an organization may open a space for it; " +
+			'the first, role-only step: whoever runs a partnership or works for an organization may open a space for it; ' +
 			'the owner is then checked with `runSpace`'
 	},
 	runSpace: {
 		allow: editors,
 		also: {
-			who: "a coordinator of the owning partnership or staff of the owning organization",
+			who: 'a coordinator of the owning partnership or staff of the owning organization',
 			when: runs
 		},
 		why: "a space speaks for its owner: its own people set it up, choose moderators and answerers; the programme's editors help any"
 	},
 	moderate: {
 		allow: editors,
-		also: { who: "a moderator of this space (or whoever runs it)", when: inTeam('moderator') },
+		also: { who: 'a moderator of this space (or whoever runs it)', when: inTeam('moderator') },
 		why: 'hiding and restoring input and blocking a participant are moderators’ decisions, each with a public reason'
 	},
 	moderatePlatform: {
@@ -47,7 +47,7 @@ export const dialoguePolicy = rules({
 	},
 	answer: {
 		allow: editors,
-		also: { who: "an answerer of this space (or whoever runs it)", when: inTeam('answerer') },
+		also: { who: 'an answerer of this space (or whoever runs it)', when: inTeam('answerer') },
 		why: 'the official answer speaks for the body that decided: only the answerers its owner chose draft and publish it'
 	},
 	participate: {

@@ -75,10 +75,7 @@ export const dialogueSpace = pgTable(
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
-		check(
-			'dialogue_space_one_owner',
-			sql`(${t.organizationId} is null) <> (${t.partnershipId} is null)`
-		),
+		check('dialogue_space_one_owner', sql`(${t.organizationId} is null) <> (${t.partnershipId} is null)`),
 		index('dialogue_space_status_idx').on(t.status),
 		index('dialogue_space_organization_idx').on(t.organizationId),
 		index('dialogue_space_partnership_idx').on(t.partnershipId)
@@ -143,10 +140,7 @@ export const dialogueGoal = pgTable(
 			.notNull()
 			.references(() => sdgGoal.number)
 	},
-	(t) => [
-		primaryKey({ columns: [t.spaceId, t.goal] }),
-		index('dialogue_goal_goal_idx').on(t.goal, t.spaceId)
-	]
+	(t) => [primaryKey({ columns: [t.spaceId, t.goal] }), index('dialogue_goal_goal_idx').on(t.goal, t.spaceId)]
 );
 
 export const dialogueTarget = pgTable(
@@ -210,8 +204,12 @@ export const proposal = pgTable(
 		index('proposal_space_supports_idx').on(t.spaceId, t.supportCount),
 		index('proposal_author_idx').on(t.authorId),
 		// The threshold tick and the overdue figures read these.
-		index('proposal_collecting_idx').on(t.collectUntil).where(sql`${t.status} = 'collecting'`),
-		index('proposal_due_idx').on(t.answerDue).where(sql`${t.answerDue} is not null`)
+		index('proposal_collecting_idx')
+			.on(t.collectUntil)
+			.where(sql`${t.status} = 'collecting'`),
+		index('proposal_due_idx')
+			.on(t.answerDue)
+			.where(sql`${t.answerDue} is not null`)
 	]
 );
 
@@ -227,10 +225,7 @@ export const proposalSupport = pgTable(
 			.references(() => user.id, { onDelete: 'cascade' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [
-		primaryKey({ columns: [t.proposalId, t.userId] }),
-		index('proposal_support_user_idx').on(t.userId)
-	]
+	(t) => [primaryKey({ columns: [t.proposalId, t.userId] }), index('proposal_support_user_idx').on(t.userId)]
 );
 
 /** The public history of a proposal ("what happened"), one row per step. */
@@ -346,7 +341,9 @@ export const dialogueFlag = pgTable(
 		check('dialogue_flag_one_target', sql`(${t.proposalId} is null) <> (${t.commentId} is null)`),
 		uniqueIndex('dialogue_flag_proposal_unique').on(t.proposalId, t.userId),
 		uniqueIndex('dialogue_flag_comment_unique').on(t.commentId, t.userId),
-		index('dialogue_flag_open_idx').on(t.spaceId, t.createdAt).where(sql`${t.resolvedAt} is null`)
+		index('dialogue_flag_open_idx')
+			.on(t.spaceId, t.createdAt)
+			.where(sql`${t.resolvedAt} is null`)
 	]
 );
 

@@ -109,7 +109,12 @@ export function cachedAnswer(
 	if (!url || !isCacheable(method, url, false, false)) return undefined;
 	const hit = lookup(cacheKey(url));
 	if (!hit) return undefined;
-	return answerFrom(hit, chooseEncoding(headers['accept-encoding'] ?? null), method === 'HEAD', headers['if-none-match']);
+	return answerFrom(
+		hit,
+		chooseEncoding(headers['accept-encoding'] ?? null),
+		method === 'HEAD',
+		headers['if-none-match']
+	);
 }
 
 /** What the handle hook knows of a request when the app's response comes back. */
@@ -166,7 +171,9 @@ export async function finishResponse(request: Rendered, response: Response): Pro
 	const shareable =
 		response.status === 200 && !headers.has('set-cookie') && !/no-store|private/.test(cacheControl);
 	if (request.cacheable && shareable && request.method === 'GET') store(request.key, entry);
-	return toResponse(answerFrom(entry, chooseEncoding(request.acceptEncoding), request.method === 'HEAD', request.ifNoneMatch));
+	return toResponse(
+		answerFrom(entry, chooseEncoding(request.acceptEncoding), request.method === 'HEAD', request.ifNoneMatch)
+	);
 }
 
 export function toResponse(answer: CachedAnswer): Response {
