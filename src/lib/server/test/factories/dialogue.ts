@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../kernel/database.ts';
+import {
+	dialogueComment,
+	dialoguePhase,
+	dialogueSpace,
+	dialogueTeam,
+	proposal,
+	type InputKind,
+	type ModerationMode,
+	type ProposalStatus,
+	type Requirements,
+	type SpaceStatus,
+	type SpaceTeamRole
+} from '../../dialogue/schema.ts';
+import { anOrganization } from './organizations.ts';
+
+export interface TestSpace {
+	id: number;
+	slug: string;
+	organizationId: number | null;
+	partnershipId: number | null;
+}
+
+const day = 24 * 60 * 60 * 1000;
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * An open dialogue space of its own for a test, owned by a new organization unless given one (or
+ * a partnership), with one input phase around today that opens `opens` (all kinds by default),
+ * and a team if asked (`team`: user id → role).
+ */
+export async function aSpace(
+	db: Database,
+	options: {
+		slug?: string;
+		organizationId?: number;
+		partnershipId?: number;
+		status?: SpaceStatus;
+		moderation?: ModerationMode;
+		requirements?: Partial<Requirements>;
+		supportThreshold?: number;
+		supportWindowDays?: number;
+		answerDays?: number;
+		flagsToHide?: number;
+		opens?: InputKind[];
+		team?: Record<string, SpaceTeamRole>;
+		title?: string;
+	} = {}
+): Promise<TestSpace> {
+	const organizationId =
+		options.partnershipId === undefined
+			? (options.organizationId ?? (await anOrganization(db, { country: 'SE' })).id)
+			: null;
+	const partnershipId = options.partnershipId ?? null;
+	const slug = options.slug ?? `test-space-${randomUUID().slice(0, 8)}`;
+	const [row] = await db
+		.insert(dialogueSpace)
+		.values({
+			slug,
+			organizationId,
+			partnershipId,
+			title: { sv: options.title ?? 'Ett samtal för ett test', en: options.title ?? 'A dialogue for a test' },
+			description: { sv: '<p>Vad tycker du?</p>', en: '<p>What do you think?</p>' },
+			languages: ['sv', 'en'],
+			participationLevel: 'consultation',
+			status: options.status ?? 'open',
+			moderation: options.moderation ?? 'post',
+			requirements: {
+				proposals: 'verified-email',
+				supports: 'verified-email',
+				comments: 'verified-email',
+				...options.requirements
+			},
+			supportThreshold: options.supportThreshold ?? 50,
+			supportWindowDays: options.supportWindowDays ?? 90,
+			answerDays: options.answerDays ?? 183,
+			flagsToHide: options.flagsToHide ?? 3
+		})
+		.returning({ id: dialogueSpace.id });
+	const id = row!.id;
+	const now = Date.now();
+	await db.insert(dialoguePhase).values({
+		spaceId: id,
+		position: 0,
+		kind: 'input',
+		startsOn: isoDate(new Date(now - 30 * day)),
+		endsOn: isoDate(new Date(now + 60 * day)),
+		opens: options.opens ?? ['proposals', 'supports', 'comments']
+	});
+	const team = Object.entries(options.team ?? {});
+	if (team.length) {
+		await db.insert(dialogueTeam).values(team.map(([userId, role]) => ({ spaceId: id, userId, role })));
+	}
+	return { id, slug, organizationId, partnershipId };
+}
+
+/** A proposal in a space, written by `authorId`, collecting supports unless told otherwise. */
+export async function aProposal(
+	db: Database,
+	spaceId: number,
+	authorId: string | null,
+	options: {
+		title?: string;
+		body?: string;
+		status?: ProposalStatus;
+		createdAt?: Date;
+		collectUntil?: Date;
+	} = {}
+): Promise<{ id: number }> {
+	const createdAt = options.createdAt ?? new Date();
+	const [row] = await db
+		.insert(proposal)
+		.values({
+			spaceId,
+			authorId,
+			title: options.title ?? `Ett förslag ${randomUUID().slice(0, 6)}`,
+			body: options.body ?? 'Texten i ett förslag för ett test.',
+			language: 'sv',
+			status: options.status ?? 'collecting',
+			createdAt,
+			collectUntil: options.collectUntil ?? new Date(createdAt.getTime() + 90 * day)
+		})
+		.returning({ id: proposal.id });
+	return row!;
+}
+
+/** A top-level comment (or a reply to `parent`) in a space, on a proposal if given. */
+export async function aComment(
+	db: Database,
+	spaceId: number,
+	authorId: string | null,
+	options: {
+		proposalId?: number;
+		parent?: { id: number; rootId: number | null; depth: number };
+		body?: string;
+	} = {}
+): Promise<{ id: number; rootId: number | null; depth: number }> {
+	const parent = options.parent;
+	const [row] = await db
+		.insert(dialogueComment)
+		.values({
+			spaceId,
+			proposalId: options.proposalId ?? null,
+			parentId: parent?.id ?? null,
+			rootId: parent ? (parent.rootId ?? parent.id) : null,
+			depth: parent ? parent.depth + 1 : 0,
+			authorId,
+			body: options.body ?? 'En kommentar för ett test.'
+		})
+		.returning({ id: dialogueComment.id, rootId: dialogueComment.rootId, depth: dialogueComment.depth });
+	return row!;
+}
