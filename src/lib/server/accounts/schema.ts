@@ -25,7 +25,12 @@ export const user = pgTable('user', {
 	banReason: text('ban_reason'),
 	banExpires: timestamp('ban_expires'),
 	/** Interface language for mail and pages. */
-	locale: text('locale').default('sv')
+	locale: text('locale').default('sv'),
+	/** How notifications come: each as its own mail, or gathered in a daily or weekly digest. */
+	notificationMail: text('notification_mail')
+		.$type<'single' | 'daily' | 'weekly'>()
+		.notNull()
+		.default('daily')
 });
 
 export const session = pgTable(

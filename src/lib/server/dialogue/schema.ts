@@ -361,3 +361,23 @@ export const dialogueBlock = pgTable(
 	},
 	(t) => [index('dialogue_block_user_idx').on(t.userId)]
 );
+
+/** A participant follows a space or a proposal (exactly one): they hear of answers and changes. */
+export const dialogueFollow = pgTable(
+	'dialogue_follow',
+	{
+		id: serial('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		spaceId: integer('space_id').references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		proposalId: integer('proposal_id').references(() => proposal.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check('dialogue_follow_one_target', sql`(${t.spaceId} is null) <> (${t.proposalId} is null)`),
+		uniqueIndex('dialogue_follow_space_unique').on(t.spaceId, t.userId),
+		uniqueIndex('dialogue_follow_proposal_unique').on(t.proposalId, t.userId),
+		index('dialogue_follow_user_idx').on(t.userId)
+	]
+);

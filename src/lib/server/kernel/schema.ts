@@ -1,4 +1,15 @@
-import { bigint, bigserial, index, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	bigserial,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	smallint,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
 
 /**
  * One row whose number every content write raises in its own transaction. Each app instance
@@ -31,4 +42,39 @@ export const auditLog = pgTable(
 		ip: text('ip')
 	},
 	(t) => [index('audit_log_at_idx').on(t.at.desc()), index('audit_log_actor_idx').on(t.actorId, t.at.desc())]
+);
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * Mail waiting to go, written in the transaction of the change it tells about, so that a change
+ * never commits without its mail and a rollback never leaves one. A worker in every process sends
+ * due rows (several instances at once: each row is taken with a lock that skips taken rows) and
+ * retries with back-off. `key` names the notification (`proposal:7:answer:3:user:ab`): enqueuing
+ * it twice keeps one row.
+ */
+export const mailOutbox = pgTable(
+	'mail_outbox',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		key: text('key').notNull().unique(),
+		recipient: text('recipient').notNull(),
+		subject: text('subject').notNull(),
+		text: text('text').notNull(),
+		html: text('html'),
+		/** Extra headers (List-Unsubscribe, List-Unsubscribe-Post). */
+		headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+		status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+		lastError: text('last_error'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		sentAt: timestamp('sent_at', { withTimezone: true })
+	},
+	(t) => [
+		index('mail_outbox_due_idx')
+			.on(t.nextAttemptAt)
+			.where(sql`${t.status} = 'pending'`),
+		index('mail_outbox_status_idx').on(t.status, t.createdAt)
+	]
 );
