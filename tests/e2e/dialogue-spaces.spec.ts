@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, baseUrl, launch, open, openAs } from './browser.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+const ale = 'unga-i-ale-vara-med-och-paverka';
+const debate = 'torget-i-horby-och-peja';
+
+const titles = (page: Page) => page.locator('.dialogue-list h2').allTextContents();
+/** The support counts the proposal list shows, in its order. */
+const supportCounts = async (page: Page) =>
+	(await page.locator('.proposal-list .small').allTextContents()).map((t) =>
+		Number(/(\d+) stöd/.exec(t)?.[1])
+	);
+
+for (const javaScriptEnabled of [false, true]) {
+	test(`a visitor filters the dialogues and opens one, ${javaScriptEnabled ? 'with' : 'without'} JavaScript`, async () => {
+		const { page, context } = await open(browser, { javaScriptEnabled });
+		page.setDefaultTimeout(10_000);
+		await page.goto('/dialogue');
+		expect(await titles(page)).toEqual(
+			expect.arrayContaining([
+				'Unga i Ale: hur vill du vara med och påverka?',
+				'Torget: parkering eller mötesplats?'
+			])
+		);
+		expect(await page.locator('.count').textContent()).toMatch(/\d+ dialog/);
+
+		// By the partner's country: Kosovo is Peja's, not Ale's.
+		await page.getByLabel('Land', { exact: true }).selectOption('XK');
+		await page.getByRole('button', { name: 'Filtrera' }).click();
+		await page.waitForURL(/country=XK/);
+		expect(await titles(page)).toContain('Torget: parkering eller mötesplats?');
+		expect(await titles(page)).not.toContain('Unga i Ale: hur vill du vara med och påverka?');
+
+		await page.getByLabel('Land', { exact: true }).selectOption('');
+		await page.getByLabel('Globalt mål', { exact: true }).selectOption('16');
+		await page.getByRole('button', { name: 'Filtrera' }).click();
+		await page.waitForURL(/sdg=16/);
+		expect(await titles(page)).toContain('Unga i Ale: hur vill du vara med och påverka?');
+		expect(await titles(page)).not.toContain('Torget: parkering eller mötesplats?');
+
+		// The space: its level with what input can change, its phases, what is open now.
+		await page.getByRole('link', { name: 'Unga i Ale: hur vill du vara med och påverka?' }).click();
+		await page.waitForURL(new RegExp(`/dialogue/${ale}$`));
+		const main = page.locator('main');
+		expect(await main.textContent()).toContain(
+			'Dina synpunkter samlas in och vägs in innan beslutet fattas.'
+		);
+		expect(await page.locator('.timeline li').count()).toBe(5);
+		expect(await page.locator('.timeline li[aria-current="step"]').textContent()).toContain(
+			'Förslag och synpunkter'
+		);
+		expect(await page.getByRole('link', { name: 'Skriv ett förslag' }).getAttribute('href')).toBe(
+			`/dialogue/${ale}/proposals/new`
+		);
+		expect(
+			await page.getByRole('link', { name: 'Ett ungdomsråd med egen budget' }).getAttribute('href')
+		).toMatch(new RegExp(`^/dialogue/${ale}/proposals/\\d+$`));
+
+		// Most supported first, then only the answered ones.
+		await page.getByLabel('Sortera').selectOption('supported');
+		await page.getByRole('button', { name: 'Visa' }).click();
+		await page.waitForURL(/sort=supported/);
+		const counts = await supportCounts(page);
+		expect(counts.length).toBeGreaterThanOrEqual(5);
+		expect(counts).toEqual([...counts].sort((a, b) => b - a));
+		await page.getByLabel('Status', { exact: true }).selectOption('answered');
+		await page.getByRole('button', { name: 'Visa' }).click();
+		await page.waitForURL(/status=answered/);
+		expect(await page.locator('.proposal-list a').allTextContents()).toContain(
+			'Ett ungdomsråd med egen budget'
+		);
+		expect(await page.locator('.proposal-list').textContent()).not.toContain('Fler kvällsbussar');
+
+		// The debate opens comments only.
+		await page.goto(`/en/dialogue/${debate}`);
+		expect(await page.locator('h1').textContent()).toBe('The square: car park or meeting place?');
+		expect(await page.getByRole('link', { name: 'Join the debate' }).getAttribute('href')).toBe(
+			`/en/dialogue/${debate}/debate`
+		);
+		expect(await page.getByRole('link', { name: 'Write a proposal' }).count()).toBe(0);
+		await context.close();
+	});
+}
+
+test('the list and a space pass axe in both languages, at 320 px too, and fit the screen', async () => {
+	for (const width of [1280, 320]) {
+		// axe runs in the page: with JavaScript on (the pages send none of their own either way).
+		const { page, context } = await open(browser, { width });
+		page.setDefaultTimeout(10_000);
+		for (const path of ['/dialogue', '/en/dialogue', `/dialogue/${ale}`, `/en/dialogue/${debate}`]) {
+			await page.goto(path);
+			expect(await axeViolations(page), `${path} at ${width}`).toEqual([]);
+			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+			expect(overflow, `${path} at ${width}`).toBeLessThanOrEqual(0);
+			const levels = await page.$$eval('h1, h2, h3, h4', (hs) => hs.map((h) => Number(h.tagName[1])));
+			expect(
+				levels.filter((l) => l === 1),
+				path
+			).toHaveLength(1);
+			for (let i = 1; i < levels.length; i++)
+				expect(levels[i]! - levels[i - 1]!, path).toBeLessThanOrEqual(1);
+		}
+		await context.close();
+	}
+});
+
+test('the list comes as CSV with a BOM and as JSON with the same filters; bad filters are named', async () => {
+	const csv = await fetch(`${baseUrl()}/api/v1/dialogues?format=csv&partnership=horby-peja`);
+	expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+	const bytes = new Uint8Array(await csv.arrayBuffer());
+	expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
+	expect(lines[0]).toMatch(/^\uFEFF?slug,title,status,participation_level,/);
+	expect(lines.slice(1).some((l) => l.startsWith(`${debate},`) && l.includes('Hörby kommun'))).toBe(true);
+
+	const json = await (await fetch(`${baseUrl()}/api/v1/dialogues?sdg=16.7&lang=en`)).json();
+	const found = json.items.find((i: { slug: string }) => i.slug === ale);
+	expect(found).toMatchObject({ owner: { name: 'Ale Municipality', countries: ['SE'] }, status: 'open' });
+	const one = await (await fetch(`${baseUrl()}/api/v1/dialogues/${debate}?lang=en`)).json();
+	expect(one.owner.kind).toBe('partnership');
+	expect((await fetch(`${baseUrl()}/api/v1/dialogues/no-such-dialogue`)).status).toBe(404);
+
+	const bad = await fetch(`${baseUrl()}/api/v1/dialogues?status=draft&country=Sweden`);
+	expect(bad.status).toBe(400);
+	const fields = (await bad.json()).error.problems.map((p: { field: string }) => p.field);
+	expect(fields).toEqual(['country', 'status']);
+	const page = await fetch(`${baseUrl()}/dialogue?sdg=99`);
+	expect(page.status).toBe(400);
+	expect(await page.text()).toContain('Ange ett globalt mål');
+});
+
+test('an editor creates a space without JavaScript (bad input sent back as typed), then sets its team with it', async () => {
+	const { page, context } = await openAs(browser, 'partnerEditor', { javaScriptEnabled: false });
+	page.setDefaultTimeout(10_000);
+	await page.goto('/dialogue');
+	await page.getByRole('link', { name: 'Ny dialog' }).click();
+	await page.waitForURL(/\/dialogue\/new$/);
+	const hörby = await page
+		.locator('#owner option', { hasText: 'Hörby kommun' })
+		.first()
+		.getAttribute('value');
+	await page.locator('#owner').selectOption(hörby!);
+	await page.locator('#description_sv').fill('<p>Var ska nya cykelvägar dras?</p>');
+	await page.locator('#support_threshold').fill('femtio');
+	await page.locator('#phase_kind_0').selectOption('input');
+	await page.locator('#phase_from_0').fill('2026-06-01');
+	await page.locator('#phase_to_0').fill('2026-05-01');
+	await page.locator('input[name="phase_opens_0"][value="proposals"]').check();
+	await page.getByRole('button', { name: 'Skapa dialogen' }).click();
+	await page.waitForLoadState();
+	const summary = page.locator('.error-summary');
+	expect(await summary.textContent()).toContain('Rubrik på svenska: Måste fyllas i.');
+	expect(await summary.textContent()).toContain('Stöd som krävs för svar: Ange ett heltal inom gränserna.');
+	expect(await summary.textContent()).toContain('Fas 1: Slutdatumet får inte vara före startdatumet.');
+	// What was typed is still there.
+	expect(await page.locator('#owner').inputValue()).toBe(hörby);
+	expect(await page.locator('#description_sv').inputValue()).toBe('<p>Var ska nya cykelvägar dras?</p>');
+	expect(await page.locator('#support_threshold').inputValue()).toBe('femtio');
+	expect(await page.locator('#phase_to_0').inputValue()).toBe('2026-05-01');
+	expect(await page.locator('input[name="phase_opens_0"][value="proposals"]').isChecked()).toBe(true);
+
+	const title = `Cykelvägar i Hörby ${Date.now()}`;
+	await page.locator('#title_sv').fill(title);
+	await page.locator('#support_threshold').fill('30');
+	await page.locator('#phase_to_0').fill('2026-08-31');
+	await page.getByRole('button', { name: 'Skapa dialogen' }).click();
+	await page.waitForURL(/\/dialogue\/cykelvagar-i-horby-\d+$/);
+	const slug = new URL(page.url()).pathname.split('/').pop()!;
+	expect(await page.locator('h1').textContent()).toBe(title);
+	expect(await page.getByRole('status').first().textContent()).toContain('utkast');
+	// A draft is not listed, and others do not see it.
+	expect((await fetch(`${baseUrl()}/dialogue/${slug}`)).status).toBe(404);
+	await context.close();
+
+	// The team, chosen from Hörby's people, with JavaScript (the form is sent without a reload).
+	const js = await openAs(browser, 'partnerEditor');
+	js.page.setDefaultTimeout(10_000);
+	// The form passes axe in both languages, and when sent back with its messages.
+	for (const path of ['/dialogue/new', '/en/dialogue/new']) {
+		await js.page.goto(path);
+		expect(await axeViolations(js.page), path).toEqual([]);
+	}
+	await js.page.locator('#support_threshold').fill('');
+	await js.page.getByRole('button', { name: 'Create the dialogue' }).click();
+	await js.page.locator('.error-summary').waitFor();
+	expect(await js.page.locator('.error-summary').textContent()).toContain('Choose who runs the dialogue.');
+	expect(await axeViolations(js.page)).toEqual([]);
+	await js.page.goto(`/dialogue/${slug}/edit`);
+	expect(await axeViolations(js.page)).toEqual([]);
+	await js.page.locator('#moderators').getByLabel('partnerHorby').check();
+	await js.page.locator('#status').selectOption('open');
+	await js.page.getByRole('button', { name: 'Spara' }).click();
+	await js.page.getByRole('status').filter({ hasText: 'Dialogen är sparad.' }).waitFor();
+	await js.page.goto(`/en/dialogue/${slug}/edit`);
+	expect(await axeViolations(js.page)).toEqual([]);
+	expect(await js.page.locator('#moderators').getByLabel('partnerHorby').isChecked()).toBe(true);
+	await js.context.close();
+	expect((await fetch(`${baseUrl()}/dialogue/${slug}`)).status).toBe(200);
+});
