@@ -1,0 +1,353 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { authorize, type Actor } from '../../kernel/policy.ts';
+import { readForm } from '../../kernel/input.ts';
+import { runCommand, runSystemChange } from '../../kernel/write.ts';
+import {
+	proposal,
+	proposalEvent,
+	proposalSupport,
+	type InputKind,
+	type ProposalEventKind
+} from '../schema.ts';
+import { dialoguePolicy } from '../policy.ts';
+import { proposalShape, submitShape, withdrawShape } from './input.ts';
+import { takeAllowance } from './limits.ts';
+import {
+	editWindowOpen,
+	inputSpace,
+	participationRefusal,
+	similarProposals,
+	supportableStatuses,
+	withdrawable,
+	type InputSpace,
+	type Refusal,
+	type SimilarProposal
+} from './queries.ts';
+
+// Proposals (e-förslag): a participant writes one (screened first or public at once, as the space
+// says), others support it (each exactly once), the threshold within the window sends it to be
+// answered, the periodic work closes those that did not reach it. Every step writes a row of its
+// public history (proposal_event). Nothing here raises the content revision: dialogue pages are
+// never in the render cache.
+
+const day = 24 * 60 * 60 * 1000;
+
+/** A refusal as the form shows it (signed out is the sign-in page's matter). */
+function refuse(refusal: Refusal | 'notCollecting', kind: InputKind): never {
+	if (refusal === 'signIn') throw new ForbiddenError(true);
+	const code = (
+		{
+			spaceClosed: 'proposalSpaceClosed',
+			notOpen: kind === 'supports' ? 'supportsNotOpen' : 'proposalsNotOpen',
+			residentsOnly: 'proposalResidentsOnly',
+			blocked: 'proposalBlocked',
+			notCollecting: 'proposalNotCollecting'
+		} as const
+	)[refusal];
+	throw new ValidationError([{ field: 'form', code }], 'dialogue');
+}
+
+async function mayGive(db: Database, actor: Actor, space: InputSpace, kind: InputKind): Promise<void> {
+	const refusal = await participationRefusal(db, actor, space, kind);
+	if (refusal) refuse(refusal, kind);
+}
+
+const event = (
+	tx: Transaction,
+	proposalId: number,
+	kind: ProposalEventKind,
+	detail: Record<string, string> = {}
+) => tx.insert(proposalEvent).values({ proposalId, kind, detail });
+
+/** What sending the proposal form led to: saved, or similar proposals to look at first. */
+export type SubmitResult = { created: number } | { similar: SimilarProposal[] };
+
+/**
+ * A participant writes a proposal in a space. Unless `anyway` is sent, similar public proposals
+ * in the space are returned first (nothing is saved) so the writer can support one of them
+ * instead. Pre-moderated spaces keep it in screening; the others publish it at once.
+ */
+export async function submitProposal(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	form: FormData | Record<string, unknown>,
+	options: { ip?: string | null; locale: string }
+): Promise<SubmitResult> {
+	authorize(actor, dialoguePolicy.participate);
+	const input = readForm(form, submitShape, 'dialogue');
+	const space = await inputSpace(db, slug, options.locale);
+	await mayGive(db, actor, space, 'proposals');
+	if (!input.anyway) {
+		const similar = await similarProposals(db, space.id, input.proposalTitle);
+		if (similar.length) return { similar };
+	}
+	// Counted outside the transaction, in the limiter's table: a refused proposal writes nothing.
+	await takeAllowance(db, 'proposals', actor.id, options.ip);
+	const id = await runCommand(db, actor, {
+		rule: dialoguePolicy.participate,
+		parse: () => input,
+		work: async (tx, { proposalTitle, proposalBody, proposalPlace }) => {
+			const now = new Date();
+			const screened = space.moderation === 'pre';
+			const [row] = await tx
+				.insert(proposal)
+				.values({
+					spaceId: space.id,
+					authorId: actor.id,
+					title: proposalTitle,
+					body: proposalBody,
+					placeName: proposalPlace ?? null,
+					language: options.locale,
+					status: screened ? 'screening' : 'collecting',
+					createdAt: now,
+					collectUntil: new Date(now.getTime() + space.supportWindowDays * day)
+				})
+				.returning({ id: proposal.id });
+			await event(tx, row!.id, 'submitted');
+			if (!screened) await event(tx, row!.id, 'published');
+			return {
+				result: row!.id,
+				audit: {
+					action: 'proposal.submit',
+					subject: `proposal:${row!.id}`,
+					after: { spaceId: space.id, status: screened ? 'screening' : 'collecting' },
+					ip: options.ip ?? null
+				},
+				public: false
+			};
+		}
+	});
+	return { created: id };
+}
+
+/** What supporting led to: whether this support was new, the count, and whether it crossed the threshold. */
+export interface SupportResult {
+	added: boolean;
+	supportCount: number;
+	thresholdReached: boolean;
+}
+
+/**
+ * A participant supports a proposal: exactly once however often (or however concurrently) they
+ * ask — the primary key and ON CONFLICT DO NOTHING, the counter raised only when a row went in,
+ * in the same transaction. The support that reaches the space's threshold within the window
+ * sends the proposal to be answered, with its deadline; under concurrency that happens once
+ * (the proposal's row is locked for the change).
+ */
+export async function supportProposal(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	proposalId: number,
+	options: { ip?: string | null } = {}
+): Promise<SupportResult> {
+	authorize(actor, dialoguePolicy.participate);
+	const space = await inputSpace(db, slug, 'sv');
+	await mayGive(db, actor, space, 'supports');
+	await takeAllowance(db, 'supports', actor.id, options.ip);
+	return runCommand<object, SupportResult>(db, actor, {
+		rule: dialoguePolicy.participate,
+		parse: () => ({}),
+		work: async (tx) => {
+			const [p] = await tx
+				.select({
+					status: proposal.status,
+					hidden: proposal.hidden,
+					collectUntil: proposal.collectUntil,
+					supportCount: proposal.supportCount
+				})
+				.from(proposal)
+				.where(and(eq(proposal.id, proposalId), eq(proposal.spaceId, space.id)))
+				.for('update');
+			if (!p) throw new NotFoundError('Proposal');
+			const now = new Date();
+			if (!supportableStatuses.includes(p.status) || p.hidden || p.collectUntil <= now) {
+				refuse('notCollecting', 'supports');
+			}
+			const inserted = await tx
+				.insert(proposalSupport)
+				.values({ proposalId, userId: actor.id })
+				.onConflictDoNothing()
+				.returning({ userId: proposalSupport.userId });
+			if (!inserted.length) {
+				return {
+					result: { added: false, supportCount: p.supportCount, thresholdReached: false },
+					audit: [],
+					public: false
+				};
+			}
+			const [after] = await tx
+				.update(proposal)
+				.set({ supportCount: sql`${proposal.supportCount} + 1` })
+				.where(eq(proposal.id, proposalId))
+				.returning({ supportCount: proposal.supportCount });
+			const supportCount = after!.supportCount;
+			let thresholdReached = false;
+			if (p.status === 'collecting' && supportCount >= space.supportThreshold) {
+				const answerDue = new Date(now.getTime() + space.answerDays * day);
+				const reached = await tx
+					.update(proposal)
+					.set({ status: 'to-answer', thresholdReachedAt: now, answerDue })
+					.where(and(eq(proposal.id, proposalId), eq(proposal.status, 'collecting')))
+					.returning({ id: proposal.id });
+				if (reached.length) {
+					thresholdReached = true;
+					await event(tx, proposalId, 'threshold-reached', {
+						supports: String(supportCount),
+						answerDue: answerDue.toISOString()
+					});
+				}
+			}
+			return {
+				result: { added: true, supportCount, thresholdReached },
+				audit: [
+					{ action: 'proposal.support', subject: `proposal:${proposalId}`, ip: options.ip ?? null },
+					...(thresholdReached
+						? [
+								{
+									action: 'proposal.threshold-reached',
+									subject: `proposal:${proposalId}`,
+									after: { supportCount }
+								}
+							]
+						: [])
+				],
+				public: false
+			};
+		}
+	});
+}
+
+/** The proposal an author changes, locked, in the space of the address; 403 for anyone else's. */
+async function authorsProposal(tx: Transaction, actor: NonNullable<Actor>, slug: string, id: number) {
+	const space = await inputSpace(tx, slug, 'sv');
+	const [p] = await tx
+		.select({
+			authorId: proposal.authorId,
+			title: proposal.title,
+			body: proposal.body,
+			placeName: proposal.placeName,
+			status: proposal.status,
+			hidden: proposal.hidden,
+			createdAt: proposal.createdAt,
+			supportCount: proposal.supportCount,
+			commentCount: proposal.commentCount
+		})
+		.from(proposal)
+		.where(and(eq(proposal.id, id), eq(proposal.spaceId, space.id)))
+		.for('update');
+	if (!p) throw new NotFoundError('Proposal');
+	if (p.authorId !== actor.id) throw new ForbiddenError();
+	return p;
+}
+
+/**
+ * The author corrects the proposal: within the edit window, and only before the first support
+ * or comment (after that others have taken a stand on what it says).
+ */
+export async function editProposal(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	id: number,
+	form: FormData | Record<string, unknown>
+): Promise<void> {
+	await runCommand(db, actor, {
+		rule: dialoguePolicy.participate,
+		parse: () => readForm(form, proposalShape, 'dialogue'),
+		work: async (tx, input, actor) => {
+			const p = await authorsProposal(tx, actor, slug, id);
+			if (p.hidden || !editWindowOpen(p)) {
+				throw new ValidationError([{ field: 'form', code: 'proposalEditClosed' }], 'dialogue');
+			}
+			const after = {
+				title: input.proposalTitle,
+				body: input.proposalBody,
+				placeName: input.proposalPlace ?? null
+			};
+			await tx
+				.update(proposal)
+				.set({ ...after, editedAt: new Date() })
+				.where(eq(proposal.id, id));
+			await event(tx, id, 'edited');
+			return {
+				result: undefined,
+				audit: {
+					action: 'proposal.edit',
+					subject: `proposal:${id}`,
+					before: { title: p.title, body: p.body, placeName: p.placeName },
+					after
+				},
+				public: false
+			};
+		}
+	});
+}
+
+/** The author withdraws the proposal (a tick in a box confirms it): it stays readable, marked withdrawn. */
+export async function withdrawProposal(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	id: number,
+	form: FormData | Record<string, unknown>
+): Promise<void> {
+	await runCommand(db, actor, {
+		rule: dialoguePolicy.participate,
+		parse: () => readForm(form, withdrawShape, 'dialogue'),
+		work: async (tx, _input, actor) => {
+			const p = await authorsProposal(tx, actor, slug, id);
+			if (!withdrawable(p.status)) {
+				throw new ValidationError([{ field: 'form', code: 'proposalCannotWithdraw' }], 'dialogue');
+			}
+			// A withdrawn proposal owes no answer: its deadline goes (the history keeps the step).
+			await tx.update(proposal).set({ status: 'withdrawn', answerDue: null }).where(eq(proposal.id, id));
+			await event(tx, id, 'withdrawn', { from: p.status });
+			return {
+				result: undefined,
+				audit: { action: 'proposal.withdraw', subject: `proposal:${id}`, before: { status: p.status } },
+				public: false
+			};
+		}
+	});
+}
+
+/**
+ * Periodic work: proposals still collecting when their window ends close as not reached (still
+ * readable), each with its history row. Safe on several instances at once: rows another instance
+ * is closing are skipped, and the status is checked again under the lock, so each closes once.
+ * At most `batch` a tick; the rest wait for the next.
+ */
+export async function closeExpiredProposals(db: Database, now = new Date(), batch = 500): Promise<number> {
+	return runSystemChange(db, async (tx) => {
+		const due = tx
+			.select({ id: proposal.id })
+			.from(proposal)
+			.where(and(eq(proposal.status, 'collecting'), lt(proposal.collectUntil, now)))
+			.limit(batch)
+			.for('update', { skipLocked: true });
+		const closed = await tx
+			.update(proposal)
+			.set({ status: 'not-reached' })
+			.where(and(inArray(proposal.id, due), eq(proposal.status, 'collecting')))
+			.returning({ id: proposal.id, supportCount: proposal.supportCount });
+		if (closed.length) {
+			await tx.insert(proposalEvent).values(
+				closed.map((c) => ({
+					proposalId: c.id,
+					kind: 'not-reached' as const,
+					detail: { supports: String(c.supportCount) },
+					at: now
+				}))
+			);
+		}
+		return {
+			result: closed.length,
+			audit: closed.map((c) => ({ action: 'proposal.not-reached', subject: `proposal:${c.id}` })),
+			public: false
+		};
+	});
+}

@@ -1,0 +1,94 @@
+import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Database } from '../../kernel/database.ts';
+import { signInThrottle } from '../../accounts/schema.ts';
+import { messages, plural, type Locale } from '#lib/i18n/index.ts';
+
+// How many proposals and supports one participant, and one client address, may give: counted in
+// the database (the sign-in throttle's table, keys of our own), so every instance counts alike.
+
+/** Allowances, per participant and per client address (an office or a library shares one). */
+export const limits = {
+	proposals: { perParticipant: 5, perAddress: 20, seconds: 24 * 60 * 60 },
+	supports: { perParticipant: 100, perAddress: 500, seconds: 60 * 60 }
+} as const;
+
+/** Too many proposals or supports: the page says when the next one may go. */
+export class ParticipationLimitError extends Error {
+	readonly kind: 'proposals' | 'supports';
+	readonly retryAfterSeconds: number;
+	constructor(kind: 'proposals' | 'supports', retryAfterSeconds: number) {
+		super(`${kind} limit reached`);
+		this.name = 'ParticipationLimitError';
+		this.kind = kind;
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+}
+
+/** What the page says when an allowance is used up: what, and when to try again. */
+export function limitMessage(e: ParticipationLimitError, locale: Locale): string {
+	const t = messages(locale).dialogue.proposals;
+	const minutes = Math.max(1, Math.ceil(e.retryAfterSeconds / 60));
+	const retry =
+		minutes < 90
+			? plural(locale, t.retryMinutes, minutes)
+			: plural(locale, t.retryHours, Math.ceil(minutes / 60));
+	return `${t.limited[e.kind]} ${retry}`;
+}
+
+type Limiters = Record<
+	'proposals' | 'supports',
+	{ byParticipant: RateLimiterDrizzle; byAddress: RateLimiterDrizzle }
+>;
+const limiters = new WeakMap<Database, Limiters>();
+
+function limitersOf(db: Database): Limiters {
+	let found = limiters.get(db);
+	if (!found) {
+		// The sign-in throttle's table with keys of our own: every instance counts the same way.
+		const make = (kind: 'proposals' | 'supports') => {
+			const l = limits[kind];
+			const options = {
+				storeClient: db,
+				schema: signInThrottle,
+				duration: l.seconds,
+				clearExpiredByTimeout: false
+			};
+			return {
+				byParticipant: new RateLimiterDrizzle({
+					...options,
+					keyPrefix: `dialogue-${kind}-user`,
+					points: l.perParticipant
+				}),
+				byAddress: new RateLimiterDrizzle({
+					...options,
+					keyPrefix: `dialogue-${kind}-ip`,
+					points: l.perAddress
+				})
+			};
+		};
+		found = { proposals: make('proposals'), supports: make('supports') };
+		limiters.set(db, found);
+	}
+	return found;
+}
+
+/** Takes one from the participant's and the address's allowance, or throws ParticipationLimitError. */
+export async function takeAllowance(
+	db: Database,
+	kind: 'proposals' | 'supports',
+	userId: string,
+	ip: string | null | undefined
+): Promise<void> {
+	const { byParticipant, byAddress } = limitersOf(db)[kind];
+	const refused = (r: unknown) =>
+		r instanceof RateLimiterRes ? new ParticipationLimitError(kind, Math.ceil(r.msBeforeNext / 1000)) : r;
+	await byParticipant.consume(userId).catch((r) => {
+		throw refused(r);
+	});
+	if (!ip) return;
+	await byAddress.consume(ip).catch(async (r) => {
+		// The participant's own allowance is given back: nothing was written.
+		await byParticipant.reward(userId, 1).catch(() => undefined);
+		throw refused(r);
+	});
+}

@@ -1,0 +1,370 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
+import { pick } from '../../kernel/localized.ts';
+import { can, mayOn, type Actor } from '../../kernel/policy.ts';
+import { user } from '../../accounts/schema.ts';
+import {
+	dialogueBlock,
+	dialoguePhase,
+	dialogueSpace,
+	editWindowMinutes,
+	proposal,
+	proposalAnswer,
+	proposalEvent,
+	proposalSupport,
+	type AnswerState,
+	type InputKind,
+	type ModerationMode,
+	type ProposalEventKind,
+	type ProposalStatus,
+	type Requirements,
+	type SpaceStatus
+} from '../schema.ts';
+import { dialoguePolicy } from '../policy.ts';
+import { spaceActors } from '../spaces/queries.ts';
+
+// Reads of proposals: the space a proposal is written in (and whether the reader may take part
+// there now), similar titles while writing, and the proposal's own page in a handful of queries.
+
+type Reader = Database | Transaction;
+
+/** What writing or supporting in a space depends on. */
+export interface InputSpace {
+	id: number;
+	slug: string;
+	title: string;
+	status: SpaceStatus;
+	moderation: ModerationMode;
+	requirements: Requirements;
+	supportThreshold: number;
+	supportWindowDays: number;
+	answerDays: number;
+	/** The input the phases running today open. */
+	opens: InputKind[];
+}
+
+/** Statuses the public sees; a proposal in screening or refused is its author's and moderators'. */
+export const publicStatuses: ProposalStatus[] = [
+	'collecting',
+	'to-answer',
+	'answered',
+	'not-reached',
+	'withdrawn'
+];
+/** Supports count while a proposal is in one of these (and before `collect_until`). */
+export const supportableStatuses: ProposalStatus[] = ['collecting', 'to-answer'];
+
+/** A space open to the public (not a draft), by its address, with what today's phases open. */
+export async function inputSpace(db: Reader, slug: string, locale: string): Promise<InputSpace> {
+	// Phases are dates on the platform's calendar (Swedish time, as pages show dates).
+	const today = sql`(now() at time zone 'Europe/Stockholm')::date`;
+	const [row] = await db
+		.select({
+			id: dialogueSpace.id,
+			slug: dialogueSpace.slug,
+			title: dialogueSpace.title,
+			status: dialogueSpace.status,
+			moderation: dialogueSpace.moderation,
+			requirements: dialogueSpace.requirements,
+			supportThreshold: dialogueSpace.supportThreshold,
+			supportWindowDays: dialogueSpace.supportWindowDays,
+			answerDays: dialogueSpace.answerDays,
+			opens: sql<InputKind[] | null>`(select jsonb_agg(distinct o) from ${dialoguePhase},
+				jsonb_array_elements_text(${dialoguePhase.opens}) o
+				where ${dialoguePhase.spaceId} = ${dialogueSpace.id}
+				and ${dialoguePhase.startsOn} <= ${today} and ${dialoguePhase.endsOn} >= ${today})`
+		})
+		.from(dialogueSpace)
+		.where(and(eq(dialogueSpace.slug, slug), ne(dialogueSpace.status, 'draft')));
+	if (!row) throw new NotFoundError('Dialogue space');
+	return { ...row, title: pick(row.title, locale), opens: row.opens ?? [] };
+}
+
+/**
+ * Why the actor may not give this kind of input in the space now, or null when they may:
+ * signed out, the space is not open, no phase running today opens it, it is for verified
+ * residents only (nobody can be verified yet), or the participant is blocked here or everywhere.
+ */
+export type Refusal = 'signIn' | 'spaceClosed' | 'notOpen' | 'residentsOnly' | 'blocked';
+
+export async function participationRefusal(
+	db: Reader,
+	actor: Actor,
+	space: InputSpace,
+	kind: InputKind
+): Promise<Refusal | null> {
+	if (!actor || !can(actor, dialoguePolicy.participate)) return 'signIn';
+	if (space.status !== 'open') return 'spaceClosed';
+	if (!space.opens.includes(kind)) return 'notOpen';
+	if (space.requirements[kind] === 'verified-resident') return 'residentsOnly';
+	const [blocked] = await db
+		.select({ id: dialogueBlock.id })
+		.from(dialogueBlock)
+		.where(
+			and(
+				eq(dialogueBlock.userId, actor.id),
+				or(isNull(dialogueBlock.spaceId), eq(dialogueBlock.spaceId, space.id))
+			)
+		)
+		.limit(1);
+	return blocked ? 'blocked' : null;
+}
+
+export interface SimilarProposal {
+	id: number;
+	title: string;
+	status: ProposalStatus;
+	supportCount: number;
+}
+
+/** How alike two titles must be (pg_trgm's similarity, 0–1) to be shown as a possible duplicate. */
+export const similarityThreshold = 0.3;
+
+/**
+ * Public proposals in the space whose titles are like this one (trigram similarity), most alike
+ * first, at most `limit`. Read among the space's proposals only (its index), not the platform's.
+ */
+export async function similarProposals(
+	db: Reader,
+	spaceId: number,
+	title: string,
+	limit = 5
+): Promise<SimilarProposal[]> {
+	const score = sql<number>`similarity(${proposal.title}, ${title})`;
+	return db
+		.select({
+			id: proposal.id,
+			title: proposal.title,
+			status: proposal.status,
+			supportCount: proposal.supportCount
+		})
+		.from(proposal)
+		.where(
+			and(
+				eq(proposal.spaceId, spaceId),
+				inArray(proposal.status, publicStatuses),
+				ne(proposal.status, 'withdrawn'),
+				eq(proposal.hidden, false),
+				sql`${score} >= ${similarityThreshold}`
+			)
+		)
+		.orderBy(desc(score), desc(proposal.supportCount))
+		.limit(limit);
+}
+
+/** Whether the author may still edit: within the window, before any support or comment. */
+export function editWindowOpen(
+	p: { status: ProposalStatus; createdAt: Date; supportCount: number; commentCount: number },
+	now = new Date()
+): boolean {
+	return (
+		(p.status === 'screening' || p.status === 'collecting') &&
+		p.supportCount === 0 &&
+		p.commentCount === 0 &&
+		now.getTime() - p.createdAt.getTime() <= editWindowMinutes * 60_000
+	);
+}
+
+/** Whether the author may withdraw it: while it waits for screening, supports or an answer. */
+export const withdrawable = (status: ProposalStatus) =>
+	status === 'screening' || status === 'collecting' || status === 'to-answer';
+
+/**
+ * A moderator of this space (the policy's `moderate`: editors, its moderators, whoever runs it):
+ * they see what is not yet public, to screen it.
+ */
+export async function moderatesSpace(db: Reader, actor: Actor, spaceId: number): Promise<boolean> {
+	if (!actor) return false;
+	if (can(actor, dialoguePolicy.moderate)) return true;
+	return mayOn(actor, dialoguePolicy.moderate, await spaceActors(db, spaceId));
+}
+
+export interface ProposalView {
+	id: number;
+	space: { slug: string; title: string };
+	/** Null when hidden: the public reason stands instead. */
+	title: string | null;
+	body: string | null;
+	placeName: string | null;
+	language: string;
+	/** The author's display name; null for a former participant. */
+	author: string | null;
+	status: ProposalStatus;
+	answerState: AnswerState | null;
+	supportCount: number;
+	supportThreshold: number;
+	collectUntil: string;
+	answerDue: string | null;
+	createdAt: string;
+	editedAt: string | null;
+	hidden: boolean;
+	hiddenReason: string | null;
+	history: { kind: ProposalEventKind; at: string; detail: Record<string, string> }[];
+	answers: {
+		id: number;
+		state: AnswerState;
+		text: string;
+		decidedBy: string;
+		decisionUrl: string | null;
+		publishedAt: string;
+	}[];
+	/** What the reader may do here. */
+	reader: {
+		isAuthor: boolean;
+		supported: boolean;
+		/** Why they cannot support it now, or null when they can (or already did). */
+		supportRefusal: Refusal | 'notCollecting' | null;
+		canEdit: boolean;
+		canWithdraw: boolean;
+	};
+}
+
+/**
+ * A proposal's page: the proposal in its space (by the space's address: another space's id is
+ * not found), its history, its published answers newest first, and what the reader may do.
+ * Not yet public (screening, refused): only its author and the space's moderators see it.
+ * Five reads whatever the proposal's size.
+ */
+export async function proposalPage(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	id: number,
+	locale: string
+): Promise<ProposalView> {
+	const [space, [row]] = await Promise.all([
+		inputSpace(db, slug, locale),
+		db
+			.select({
+				id: proposal.id,
+				spaceSlug: dialogueSpace.slug,
+				authorId: proposal.authorId,
+				author: user.name,
+				title: proposal.title,
+				body: proposal.body,
+				placeName: proposal.placeName,
+				language: proposal.language,
+				status: proposal.status,
+				answerState: proposal.answerState,
+				supportCount: proposal.supportCount,
+				commentCount: proposal.commentCount,
+				collectUntil: proposal.collectUntil,
+				answerDue: proposal.answerDue,
+				createdAt: proposal.createdAt,
+				editedAt: proposal.editedAt,
+				hidden: proposal.hidden,
+				hiddenReason: proposal.hiddenReason
+			})
+			.from(proposal)
+			.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
+			.leftJoin(user, eq(user.id, proposal.authorId))
+			.where(and(eq(proposal.id, id), eq(dialogueSpace.slug, slug)))
+	]);
+	if (!row) throw new NotFoundError('Proposal');
+	const isAuthor = !!actor && row.authorId === actor.id;
+	if (!publicStatuses.includes(row.status) && !isAuthor && !(await moderatesSpace(db, actor, space.id))) {
+		throw new NotFoundError('Proposal');
+	}
+	const [history, answers, supported, refusal] = await Promise.all([
+		db
+			.select({ kind: proposalEvent.kind, at: proposalEvent.at, detail: proposalEvent.detail })
+			.from(proposalEvent)
+			.where(eq(proposalEvent.proposalId, id))
+			.orderBy(asc(proposalEvent.at), asc(proposalEvent.id)),
+		db
+			.select({
+				id: proposalAnswer.id,
+				state: proposalAnswer.state,
+				text: proposalAnswer.text,
+				decidedBy: proposalAnswer.decidedBy,
+				decisionUrl: proposalAnswer.decisionUrl,
+				publishedAt: proposalAnswer.publishedAt
+			})
+			.from(proposalAnswer)
+			.where(and(eq(proposalAnswer.proposalId, id), isNotNull(proposalAnswer.publishedAt)))
+			.orderBy(desc(proposalAnswer.publishedAt), desc(proposalAnswer.id)),
+		actor
+			? db
+					.select({ userId: proposalSupport.userId })
+					.from(proposalSupport)
+					.where(and(eq(proposalSupport.proposalId, id), eq(proposalSupport.userId, actor.id)))
+					.then((rows) => rows.length > 0)
+			: Promise.resolve(false),
+		participationRefusal(db, actor, space, 'supports')
+	]);
+	const collecting =
+		supportableStatuses.includes(row.status) && !row.hidden && row.collectUntil.getTime() > Date.now();
+	return {
+		id: row.id,
+		space: { slug: space.slug, title: space.title },
+		title: row.hidden ? null : row.title,
+		body: row.hidden ? null : row.body,
+		placeName: row.hidden ? null : row.placeName,
+		language: row.language,
+		author: row.author,
+		status: row.status,
+		answerState: row.answerState,
+		supportCount: row.supportCount,
+		supportThreshold: space.supportThreshold,
+		collectUntil: row.collectUntil.toISOString(),
+		answerDue: row.answerDue?.toISOString() ?? null,
+		createdAt: row.createdAt.toISOString(),
+		editedAt: row.editedAt?.toISOString() ?? null,
+		hidden: row.hidden,
+		hiddenReason: row.hidden ? row.hiddenReason : null,
+		history: history.map((e) => ({ kind: e.kind, at: e.at.toISOString(), detail: e.detail })),
+		answers: answers.map((a) => ({
+			id: a.id,
+			state: a.state,
+			text: pick(a.text, locale),
+			decidedBy: pick(a.decidedBy, locale),
+			decisionUrl: a.decisionUrl,
+			publishedAt: a.publishedAt!.toISOString()
+		})),
+		reader: {
+			isAuthor,
+			supported,
+			supportRefusal: supported ? null : collecting ? refusal : 'notCollecting',
+			canEdit: isAuthor && !row.hidden && editWindowOpen(row),
+			canWithdraw: isAuthor && withdrawable(row.status)
+		}
+	};
+}
+
+/** The author's own proposal as the edit form starts from it (401 signed out, 403 for anyone else). */
+export async function proposalForEdit(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	id: number
+): Promise<{
+	id: number;
+	spaceSlug: string;
+	title: string;
+	body: string;
+	placeName: string | null;
+	open: boolean;
+}> {
+	const [row] = await db
+		.select({
+			id: proposal.id,
+			spaceSlug: dialogueSpace.slug,
+			authorId: proposal.authorId,
+			title: proposal.title,
+			body: proposal.body,
+			placeName: proposal.placeName,
+			status: proposal.status,
+			createdAt: proposal.createdAt,
+			supportCount: proposal.supportCount,
+			commentCount: proposal.commentCount,
+			hidden: proposal.hidden
+		})
+		.from(proposal)
+		.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
+		.where(and(eq(proposal.id, id), eq(dialogueSpace.slug, slug)));
+	if (!actor) throw new ForbiddenError(true);
+	if (!row) throw new NotFoundError('Proposal');
+	if (row.authorId !== actor.id) throw new ForbiddenError();
+	return { ...row, open: !row.hidden && editWindowOpen(row) };
+}

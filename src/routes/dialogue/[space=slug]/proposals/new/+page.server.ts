@@ -1,0 +1,56 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { localizePath } from '#lib/i18n/index.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm } from '#lib/server/kernel/input.ts';
+import { db } from '#lib/server/app/database.ts';
+import { proposalFormValues } from '#lib/server/dialogue/proposals/input.ts';
+import { inputSpace, participationRefusal } from '#lib/server/dialogue/proposals/queries.ts';
+import { submitProposal } from '#lib/server/dialogue/proposals/commands.ts';
+import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
+
+// Writing a proposal. The first submit may come back with similar proposals in the space and a
+// "send anyway" button (the same form again, with `anyway`): the near-duplicate step works
+// without JavaScript.
+
+export const load: PageServerLoad = async ({ locals, params }) =>
+	forPage(locals.locale, async () => {
+		const database = await db();
+		const space = await inputSpace(database, params.space, locals.locale);
+		const refusal = await participationRefusal(database, locals.user, space, 'proposals');
+		return {
+			space: {
+				slug: space.slug,
+				title: space.title,
+				moderation: space.moderation,
+				supportThreshold: space.supportThreshold,
+				supportWindowDays: space.supportWindowDays,
+				answerDays: space.answerDays
+			},
+			refusal
+		};
+	});
+
+export const actions: Actions = {
+	default: async ({ request, locals, params, getClientAddress }) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		const values = proposalFormValues(form);
+		try {
+			const result = await forAction(locals.locale, { values }, async () =>
+				submitProposal(await db(), locals.user, params.space, form, {
+					locale: locals.locale,
+					ip: getClientAddress()
+				})
+			);
+			if ('created' in result) {
+				redirect(303, localizePath(locals.locale, `/dialogue/${params.space}/proposals/${result.created}`));
+			}
+			if ('similar' in result) return { values, similar: result.similar };
+			return result;
+		} catch (e) {
+			if (!(e instanceof ParticipationLimitError)) throw e;
+			// Too many: the form says when to try again and keeps the text (429, not an error page).
+			return fail(429, { values, problems: [{ field: 'form', message: limitMessage(e, locals.locale) }] });
+		}
+	}
+};
