@@ -1,0 +1,291 @@
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { subquery } from '../../kernel/sql.ts';
+import type { LocalizedText } from '../../kernel/localized.ts';
+import type { Actor } from '../../kernel/policy.ts';
+import { user } from '../../accounts/schema.ts';
+import {
+	dialogueBlock,
+	dialogueComment,
+	dialoguePhase,
+	dialogueSpace,
+	proposal,
+	type ParticipantRequirement,
+	type ProposalStatus,
+	type SpaceStatus,
+	type Stance
+} from '../schema.ts';
+import { editWindowMinutes, maxCommentDepth } from '#lib/dialogue-values.ts';
+import type {
+	CommentMode,
+	CommentOrder,
+	CommentView,
+	ThreadPage
+} from '#lib/components/comment-thread/thread.ts';
+
+// Reading comments: where a thread is (a space's debate or a proposal) with what the viewer may
+// do there, and a page of it: 20 top-level comments and all their replies, in two index reads
+// however many comments the thread has (dialogue_comment_top_idx, dialogue_comment_root_idx).
+
+/** Top-level comments a page. */
+export const threadsPerPage = 20;
+
+/** Proposals one may comment on: public and not withdrawn. */
+const commentableStatuses: readonly ProposalStatus[] = ['collecting', 'to-answer', 'answered', 'not-reached'];
+
+/** The date today where the platform's programme is run: phases are dated in it. */
+export function today(now = new Date()): string {
+	return now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+}
+
+/** Where a thread is and what decides who may write in it, read in one query. */
+export interface CommentTarget {
+	spaceId: number;
+	slug: string;
+	title: LocalizedText;
+	/** Null for the space's own debate. */
+	proposalId: number | null;
+	spaceStatus: SpaceStatus;
+	requirement: ParticipantRequirement;
+	/** A phase around today opens comments. */
+	phaseOpen: boolean;
+	/** The proposal (if any) is public (not in screening, not refused), not withdrawn, not hidden. */
+	proposalOpen: boolean;
+	/** The viewer (if signed in) is blocked in this space or on the whole platform. */
+	blocked: boolean;
+	/** The viewer's address is verified. */
+	verified: boolean;
+}
+
+/**
+ * The space (by its address part) and, when given, one of its proposals, with what decides who
+ * may comment: NotFoundError when the space does not exist or has no such proposal. Whether the
+ * page itself may be seen (a draft space, a proposal in screening) is its own page's question:
+ * comments there are simply closed.
+ */
+export async function commentTarget(
+	db: Database | Transaction,
+	slug: string,
+	proposalId: number | null,
+	actor: Actor,
+	now = new Date()
+): Promise<CommentTarget> {
+	const day = today(now);
+	const actorId = actor?.id ?? '';
+	const [row] = await db
+		.select({
+			spaceId: dialogueSpace.id,
+			slug: dialogueSpace.slug,
+			title: dialogueSpace.title,
+			spaceStatus: dialogueSpace.status,
+			requirements: dialogueSpace.requirements,
+			proposalId: proposal.id,
+			proposalStatus: proposal.status,
+			proposalHidden: proposal.hidden,
+			phaseOpen: subquery<boolean>(
+				sql`select exists (select 1 from ${dialoguePhase} where ${dialoguePhase.spaceId} = ${dialogueSpace.id}
+					and ${dialoguePhase.startsOn} <= ${day} and ${dialoguePhase.endsOn} >= ${day}
+					and ${dialoguePhase.opens} @> '["comments"]'::jsonb)`
+			),
+			blocked: subquery<boolean>(
+				sql`select exists (select 1 from ${dialogueBlock} where ${dialogueBlock.userId} = ${actorId}
+					and (${dialogueBlock.spaceId} = ${dialogueSpace.id} or ${dialogueBlock.spaceId} is null))`
+			),
+			verified: subquery<boolean>(
+				sql`select coalesce((select ${user.emailVerified} from ${user} where ${user.id} = ${actorId}), false)`
+			)
+		})
+		.from(dialogueSpace)
+		.leftJoin(proposal, and(eq(proposal.spaceId, dialogueSpace.id), eq(proposal.id, proposalId ?? 0)))
+		.where(eq(dialogueSpace.slug, slug));
+	if (!row) throw new NotFoundError('Dialogue space');
+	if (proposalId !== null && row.proposalId === null) throw new NotFoundError('Proposal');
+	return {
+		spaceId: row.spaceId,
+		slug: row.slug,
+		title: row.title,
+		proposalId: row.proposalId,
+		spaceStatus: row.spaceStatus,
+		requirement: row.requirements.comments,
+		phaseOpen: Boolean(row.phaseOpen),
+		proposalOpen:
+			row.proposalId === null ||
+			(!row.proposalHidden && commentableStatuses.includes(row.proposalStatus as ProposalStatus)),
+		blocked: Boolean(row.blocked),
+		verified: Boolean(row.verified)
+	};
+}
+
+/** What the viewer may do in the thread: write, or the reason they may not. */
+export function commentMode(target: CommentTarget, actor: Actor): CommentMode {
+	if (!actor) return 'signIn';
+	if (target.spaceStatus !== 'open' || !target.phaseOpen || !target.proposalOpen) return 'closed';
+	if (target.blocked) return 'blocked';
+	if (target.requirement === 'verified-resident') return 'residentsOnly';
+	if (!target.verified) return 'unverified';
+	return 'write';
+}
+
+/** The thread's rows: a space's debate has no proposal. */
+export function inThread(target: { spaceId: number; proposalId: number | null }): SQL {
+	return and(
+		eq(dialogueComment.spaceId, target.spaceId),
+		target.proposalId === null
+			? isNull(dialogueComment.proposalId)
+			: eq(dialogueComment.proposalId, target.proposalId)
+	)!;
+}
+
+const columns = {
+	id: dialogueComment.id,
+	parentId: dialogueComment.parentId,
+	rootId: dialogueComment.rootId,
+	depth: dialogueComment.depth,
+	authorId: dialogueComment.authorId,
+	author: user.name,
+	body: dialogueComment.body,
+	stance: dialogueComment.stance,
+	createdAt: dialogueComment.createdAt,
+	editedAt: dialogueComment.editedAt,
+	deletedAt: dialogueComment.deletedAt,
+	hidden: dialogueComment.hidden,
+	hiddenReason: dialogueComment.hiddenReason
+};
+type Row = {
+	id: number;
+	parentId: number | null;
+	rootId: number | null;
+	depth: number;
+	authorId: string | null;
+	author: string | null;
+	body: string;
+	stance: Stance | null;
+	createdAt: Date;
+	editedAt: Date | null;
+	deletedAt: Date | null;
+	hidden: boolean;
+	hiddenReason: string | null;
+};
+
+/**
+ * One page of a thread: `threadsPerPage` top-level comments (newest or oldest first) with every
+ * reply to them, nested, oldest first. Two queries whatever the thread's size: the page of
+ * top-level comments (with their count), then the replies of exactly those by `root_id`.
+ */
+export async function threadPage(
+	db: Database,
+	target: CommentTarget,
+	actor: Actor,
+	options: { page: number; order: CommentOrder },
+	now = new Date()
+): Promise<ThreadPage> {
+	const mode = commentMode(target, actor);
+	const newest = options.order === 'newest';
+	const topLevel = and(inThread(target), isNull(dialogueComment.parentId));
+	// The count is a subquery of its own (run once), so the join to names is for the page's rows only.
+	const top = await db
+		.select({
+			...columns,
+			threads: subquery<number>(sql`select count(*) from ${dialogueComment} where ${topLevel}`).mapWith(
+				Number
+			)
+		})
+		.from(dialogueComment)
+		.leftJoin(user, eq(user.id, dialogueComment.authorId))
+		.where(topLevel)
+		.orderBy(
+			newest ? desc(dialogueComment.createdAt) : asc(dialogueComment.createdAt),
+			newest ? desc(dialogueComment.id) : asc(dialogueComment.id)
+		)
+		.limit(threadsPerPage)
+		.offset((options.page - 1) * threadsPerPage);
+	let threads = top[0]?.threads ?? 0;
+	if (!top.length && options.page > 1) {
+		// Past the end (or the thread shrank): how many there are, for the way back.
+		const [counted] = await db
+			.select({ n: sql<number>`count(*)`.mapWith(Number) })
+			.from(dialogueComment)
+			.where(topLevel);
+		threads = counted?.n ?? 0;
+	}
+	const replies = top.length
+		? await db
+				.select(columns)
+				.from(dialogueComment)
+				.leftJoin(user, eq(user.id, dialogueComment.authorId))
+				.where(
+					inArray(
+						dialogueComment.rootId,
+						top.map((c) => c.id)
+					)
+				)
+				.orderBy(asc(dialogueComment.rootId), asc(dialogueComment.createdAt), asc(dialogueComment.id))
+		: [];
+
+	const view = (r: Row): CommentView => {
+		const mine = actor !== null && r.authorId === actor.id;
+		const state = r.deletedAt ? 'deleted' : r.hidden ? 'hidden' : 'shown';
+		const until = new Date(r.createdAt.getTime() + editWindowMinutes * 60_000);
+		return {
+			id: r.id,
+			depth: r.depth,
+			// A deleted comment keeps no name on the page.
+			author: r.authorId && state !== 'deleted' ? r.author : null,
+			at: r.createdAt.toISOString(),
+			editedAt: r.editedAt?.toISOString() ?? null,
+			stance: state === 'shown' ? r.stance : null,
+			state,
+			body: state === 'shown' ? r.body : null,
+			hiddenReason: state === 'hidden' ? r.hiddenReason : null,
+			mine,
+			editableUntil:
+				mine && state === 'shown' && mode === 'write' && until > now ? until.toISOString() : null,
+			canDelete: mine && state !== 'deleted',
+			canReply: mode === 'write' && state === 'shown' && r.depth < maxCommentDepth,
+			replies: []
+		};
+	};
+	const byId = new Map<number, CommentView>();
+	const comments = top.map((r) => {
+		const v = view(r);
+		byId.set(r.id, v);
+		return v;
+	});
+	for (const r of replies) {
+		const v = view(r);
+		byId.set(r.id, v);
+		byId.get(r.parentId ?? -1)?.replies.push(v);
+	}
+	return {
+		space: target.slug,
+		comments,
+		page: options.page,
+		pages: Math.max(1, Math.ceil(threads / threadsPerPage)),
+		threads,
+		order: options.order,
+		mode
+	};
+}
+
+/** A comment as a change needs it, locked for the change; NotFoundError when it is not in the thread. */
+export async function commentForChange(
+	tx: Transaction,
+	target: { spaceId: number; proposalId: number | null },
+	id: number
+) {
+	const [row] = await tx
+		.select({
+			id: dialogueComment.id,
+			rootId: dialogueComment.rootId,
+			depth: dialogueComment.depth,
+			authorId: dialogueComment.authorId,
+			createdAt: dialogueComment.createdAt,
+			deletedAt: dialogueComment.deletedAt,
+			hidden: dialogueComment.hidden
+		})
+		.from(dialogueComment)
+		.where(and(inThread(target), eq(dialogueComment.id, id)))
+		.for('update');
+	return row;
+}
