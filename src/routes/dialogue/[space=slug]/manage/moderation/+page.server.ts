@@ -1,0 +1,72 @@
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { requestForm } from '#lib/server/kernel/input.ts';
+import { pick } from '#lib/server/kernel/localized.ts';
+import { db } from '#lib/server/app/database.ts';
+import { workRights } from '#lib/server/dialogue/answers/queries.ts';
+import { spaceModeration } from '#lib/server/dialogue/moderation/queries.ts';
+import {
+	blockAuthor,
+	hide,
+	restore,
+	screen,
+	unblock,
+	type Where
+} from '#lib/server/dialogue/moderation/commands.ts';
+import type { Database } from '#lib/server/kernel/database.ts';
+import type { Actor } from '#lib/server/kernel/policy.ts';
+import { signInFirst } from '../work.ts';
+
+// A space's moderation: flagged input (hide / restore with a public reason, block the author in
+// this space), the screening queue (publish / refuse) and the space's blocks.
+export const csr = false;
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	signInFirst(locals.user, locals.locale, url);
+	return forPage(locals.locale, async () => {
+		const database = await db();
+		const page = await spaceModeration(database, locals.user, params.space, locals.locale);
+		return {
+			...page,
+			space: {
+				slug: page.space.slug,
+				title: pick(page.space.title, locals.locale),
+				moderation: page.space.moderation
+			},
+			rights: await workRights(locals.user, page.space)
+		};
+	});
+};
+
+type Run = (db: Database, actor: Actor, form: FormData, where: Where) => Promise<unknown>;
+
+/**
+ * Runs one decision in this space; a form sent back says which item it was for (`for`) and keeps
+ * the typed reason.
+ */
+function act(done: string, run: Run) {
+	return async ({ request, locals, params }: RequestEvent) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		const text = (name: string) => {
+			const v = form.get(name);
+			return typeof v === 'string' ? v : '';
+		};
+		return forAction(locals.locale, { for: text('for'), reason: text('reason') }, async () => {
+			await run(await db(), locals.user, form, { space: params.space });
+			return { done };
+		});
+	};
+}
+
+export const actions: Actions = {
+	hide: act('hidden', hide),
+	restore: act('restored', restore),
+	block: act('blocked', blockAuthor),
+	unblock: act('unblocked', unblock),
+	publish: act('published', (db, actor, form, where) =>
+		screen(db, actor, (where as { space: string }).space, form, 'publish')
+	),
+	refuse: act('refused', (db, actor, form, where) =>
+		screen(db, actor, (where as { space: string }).space, form, 'refuse')
+	)
+};
