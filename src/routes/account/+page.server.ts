@@ -2,23 +2,53 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
-import { deleteOwnAccount, endOtherSessions, endSession } from '#lib/server/accounts/commands.ts';
+import {
+	deleteOwnAccount,
+	endOtherSessions,
+	endSession,
+	saveSettings
+} from '#lib/server/accounts/own-account/commands.ts';
+import { ownSettings } from '#lib/server/accounts/own-account/queries.ts';
 import { listOwnSessions } from '#lib/server/accounts/queries.ts';
+import { notificationMails } from '#lib/server/accounts/input.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { requestForm } from '#lib/server/kernel/input.ts';
+import { fields, readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user)
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname)}`);
 	const me = locals.user;
-	return {
-		me: { name: me.name, email: me.email, role: me.role },
-		sessions: await forPage(locals.locale, async () => listOwnSessions(await db(), me, me.sessionId))
-	};
+	// `?welcome` after the confirmation link, `?saved` after the settings: a notice each.
+	const { welcome, saved } = readQuery(url.searchParams, { welcome: fields.present, saved: fields.present });
+	return forPage(locals.locale, async () => {
+		const database = await db();
+		return {
+			me: { name: me.name, email: me.email, role: me.role },
+			settings: await ownSettings(database, me),
+			notificationMails,
+			sessions: await listOwnSessions(database, me, me.sessionId),
+			welcome,
+			saved
+		};
+	});
 };
 
 // A failure names its form (`form`), so the page shows the message by the right one.
 export const actions: Actions = {
+	/**
+	 * Saves the name, the language and how notifications come; then the account page in the
+	 * language just chosen.
+	 */
+	settings: async ({ request, locals }) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		const failed = await forAction(locals.locale, { form: 'settings', ...typedValues(form) }, async () => {
+			await saveSettings(await db(), locals.user, form);
+			return null;
+		});
+		if (failed) return failed;
+		const chosen = form.get('lang') === 'en' ? 'en' : 'sv';
+		redirect(303, `${localizePath(chosen, '/account')}?saved`);
+	},
 	/** Ends one of the user's own sessions. */
 	end: async ({ request, locals }) => {
 		const form = (await requestForm(request)) ?? new FormData();

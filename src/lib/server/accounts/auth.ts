@@ -6,7 +6,8 @@ import { createAccessControl } from 'better-auth/plugins/access';
 import { defaultStatements } from 'better-auth/plugins/admin/access';
 import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
-import { messages, format, isLocale } from '#lib/i18n/index.ts';
+import { z } from 'zod';
+import { messages, format, isLocale, localizePath, locales } from '#lib/i18n/index.ts';
 import type { AuditEntry } from '../kernel/audit.ts';
 import type { Database } from '../kernel/database.ts';
 import type { Mail } from '../kernel/mail.ts';
@@ -86,12 +87,15 @@ const adminRoles = {
 	reader: ac.newRole({ user: [], session: [] })
 };
 
+/** The language a person's mail is written in: their account's, else Swedish. */
+const mailLocale = (user: { locale?: string | null }) => (isLocale(user.locale) ? user.locale : 'sv');
+
 function mailFor(
 	kind: 'verify' | 'reset' | 'invite',
 	user: { email: string; name: string; locale?: string | null },
 	url: string
 ): Mail {
-	const m = messages(isLocale(user.locale) ? user.locale : 'sv').accounts.mail;
+	const m = messages(mailLocale(user)).accounts.mail;
 	const params = { name: user.name, url };
 	const [subject, text] =
 		kind === 'verify'
@@ -101,6 +105,29 @@ function mailFor(
 				: [m.resetSubject, m.resetText];
 	return { to: user.email, subject, text: format(text, params) };
 }
+
+/**
+ * Someone tried to sign up with an address that has an account: its owner hears of it (the one
+ * who tried gets the same answer as for a new address, so the form tells nobody who has one),
+ * with the ways in they may have forgotten.
+ */
+function existingAccountMail(
+	user: { email: string; name: string; locale?: string | null },
+	origin: string
+): Mail {
+	const locale = mailLocale(user);
+	const m = messages(locale).accounts.mail;
+	const signInUrl = `${origin}${localizePath(locale, '/sign-in')}`;
+	const resetUrl = `${origin}${localizePath(locale, '/reset-password')}`;
+	return {
+		to: user.email,
+		subject: m.existingSubject,
+		text: format(m.existingText, { name: user.name || user.email, signInUrl, resetUrl })
+	};
+}
+
+/** The library's sign-up endpoint: the app's sign-up form calls it server-side (sign-up.ts). */
+const signUpPath = '/sign-up/email';
 
 /** Sign-ins, failed and successful, and sign-outs go to the audit log (after two-factor has had its say). */
 function auditSignIns(db: Database): BetterAuthPlugin {
@@ -227,7 +254,10 @@ function reachableOverHttp(request: Request): boolean {
 	);
 }
 
-/** The better-auth instance for one database: accounts by invitation, email and password, TOTP. */
+/**
+ * The better-auth instance for one database: staff by invitation, residents by signing up (as
+ * readers), email and password, TOTP.
+ */
 export function createAuth(options: AuthOptions) {
 	const secure = options.baseURL.startsWith('https:');
 	const auth = betterAuth({
@@ -241,19 +271,39 @@ export function createAuth(options: AuthOptions) {
 		verification: { storeIdentifier: 'hashed' },
 		databaseHooks: {
 			user: {
-				create: { before: async (data) => profileAsTheFormsTakeIt(data) },
+				create: {
+					before: async (data, ctx) => {
+						const checked = profileAsTheFormsTakeIt(data);
+						// Whoever signs themselves up is a reader with an unconfirmed address, whatever
+						// was sent: other roles come only by an admin's invitation.
+						if (ctx?.path === signUpPath)
+							return { data: { ...checked.data, role: 'reader', emailVerified: false } };
+						return checked;
+					}
+				},
 				update: { before: async (data) => profileAsTheFormsTakeIt(data) }
 			}
 		},
 		user: {
 			additionalFields: {
-				locale: { type: 'string', defaultValue: 'sv', input: false }
+				// Chosen when signing up (the language of the verification mail); changed on the
+				// account page. Only the app's server calls the library with it (see `reachableOverHttp`).
+				locale: {
+					type: 'string',
+					defaultValue: 'sv',
+					input: true,
+					validator: { input: z.enum(locales) }
+				}
 			}
 		},
 		emailAndPassword: {
 			enabled: true,
-			// Staff accounts come by invitation; there is no open sign-up.
-			disableSignUp: true,
+			// Staff accounts come by invitation; residents sign themselves up as readers through the
+			// app's own form (sign-up.ts), which calls the library server-side: over HTTP its sign-up
+			// endpoint answers 404 like every other (see `reachableOverHttp`).
+			disableSignUp: false,
+			// An address that has an account gets the same answer as a new one; its owner a mail.
+			onExistingUserSignUp: async ({ user }) => options.sendMail(existingAccountMail(user, options.baseURL)),
 			minPasswordLength,
 			maxPasswordLength,
 			requireEmailVerification: true,

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, eq, ne, or } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { isAPIError } from 'better-auth/api';
-import { verifyPassword } from 'better-auth/crypto';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
 import { authorize, can, type Actor } from '../kernel/policy.ts';
 import { runCommand, runSystemChange } from '../kernel/write.ts';
+// One's own account (settings, sessions, deleting it) is in own-account/commands.ts.
 import { recordAuthEvent, type Auth } from './auth.ts';
-import { account, session, twoFactor, user, verification, type Role } from './schema.ts';
+import { account, session, user, type Role } from './schema.ts';
 import { accountsPolicy } from './policy.ts';
 import {
 	confirmTwoFactorForm,
-	deleteAccountForm,
 	disableForm,
-	endSessionForm,
 	inviteForm,
 	roleForm,
 	staffForm,
@@ -235,104 +233,6 @@ export async function setDisabled(db: Database, actor: Actor, raw: Raw): Promise
 					subject: `user:${userId}`,
 					before: { disabled: !!current.banned },
 					after: { disabled }
-				},
-				public: false
-			};
-		}
-	});
-}
-
-/**
- * Deletes the actor's account after checking the password: sessions, password, second factor and
- * personal fields go in one transaction. The user row stays, nameless, so that what they wrote is
- * kept and shown as by a deleted user.
- */
-export async function deleteOwnAccount(db: Database, actor: Actor, raw: Raw): Promise<void> {
-	await runCommand(db, actor, {
-		rule: accountsPolicy.manageOwnAccount,
-		parse: () => readForm(raw, deleteAccountForm, 'accounts'),
-		check: async (tx, { password }, who) => {
-			const [credential] = await tx
-				.select({ hash: account.password })
-				.from(account)
-				.where(and(eq(account.userId, who.id), eq(account.providerId, 'credential')));
-			if (!credential?.hash || !(await verifyPassword({ hash: credential.hash, password }))) {
-				throw new ValidationError([{ field: 'password', code: 'wrongPassword' }], 'accounts');
-			}
-		},
-		work: async (tx, _input, who) => {
-			const [before] = await tx.select({ email: user.email }).from(user).where(eq(user.id, who.id));
-			await tx.delete(session).where(eq(session.userId, who.id));
-			await tx.delete(account).where(eq(account.userId, who.id));
-			await tx.delete(twoFactor).where(eq(twoFactor.userId, who.id));
-			// A pending reset link names the person by id (its token is stored hashed), other
-			// verifications by address: neither may outlive the account.
-			await tx
-				.delete(verification)
-				.where(or(eq(verification.value, who.id), eq(verification.identifier, before?.email ?? '')));
-			await tx
-				.update(user)
-				.set({
-					name: '',
-					email: `deleted-${who.id}@invalid`,
-					emailVerified: false,
-					image: null,
-					role: 'reader',
-					banned: true,
-					banReason: 'deleted',
-					twoFactorEnabled: false
-				})
-				.where(eq(user.id, who.id));
-			return {
-				result: undefined,
-				audit: { action: 'user.delete-own-account', subject: `user:${who.id}` },
-				public: false
-			};
-		}
-	});
-}
-
-/** Ends one of the actor's own sessions (a device they do not recognise). */
-export async function endSession(db: Database, actor: Actor, raw: Raw): Promise<void> {
-	await runCommand(db, actor, {
-		rule: accountsPolicy.manageOwnAccount,
-		parse: () => readForm(raw, endSessionForm, 'accounts'),
-		work: async (tx, input, who) => {
-			// Only one's own: someone else's session (or none) is not found, whoever asks.
-			const [ended] = await tx
-				.delete(session)
-				.where(and(eq(session.id, input.session), eq(session.userId, who.id)))
-				.returning({ id: session.id });
-			if (!ended) throw new NotFoundError('Session');
-			return {
-				result: undefined,
-				audit: { action: 'auth.session-end', subject: `user:${who.id}`, after: { session: ended.id } },
-				public: false
-			};
-		}
-	});
-}
-
-/** Ends every session of the actor's but the one they are using. Returns how many ended. */
-export async function endOtherSessions(
-	db: Database,
-	actor: Actor,
-	currentSessionId: string | undefined
-): Promise<number> {
-	return runCommand(db, actor, {
-		rule: accountsPolicy.manageOwnAccount,
-		parse: () => ({ keep: currentSessionId ?? '' }),
-		work: async (tx, { keep }, who) => {
-			const ended = await tx
-				.delete(session)
-				.where(and(eq(session.userId, who.id), ne(session.id, keep)))
-				.returning({ id: session.id });
-			return {
-				result: ended.length,
-				audit: {
-					action: 'auth.sessions-end-others',
-					subject: `user:${who.id}`,
-					after: { sessions: ended.map((s) => s.id) }
 				},
 				public: false
 			};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields, requiredLine } from '../kernel/input.ts';
-import { roles } from './schema.ts';
+import { roles, user } from './schema.ts';
 import { maxPasswordLength, passwordProblem } from './password-policy.ts';
 
 /**
@@ -81,6 +81,20 @@ export const newPasswordForm = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Signing up (residents: readers, by themselves)
+
+/**
+ * The sign-up form: a display name, the address, a new password (the policy) and the language of
+ * the mail and the account. Nothing else is read: a `role` or anything else sent is ignored.
+ */
+export const signUpForm = {
+	displayName: name,
+	email: fields.email,
+	password: newPassword,
+	lang: fields.lang
+};
+
+// ---------------------------------------------------------------------------------------------
 // Staff and roles (the admin's user list, the command line)
 
 /** A member of staff with a password (the first admin, from the command line). */
@@ -106,6 +120,21 @@ export const auditLogQuery = { page: fields.page.optional() };
 
 /** End one of one's own sessions. */
 export const endSessionForm = { session: sessionId };
+
+/** How notifications come: each as its own mail, or gathered once a day or once a week. */
+export const notificationMails = [
+	'single',
+	'daily',
+	'weekly'
+] as const satisfies readonly (typeof user.$inferSelect)['notificationMail'][];
+export type NotificationMail = (typeof notificationMails)[number];
+
+/** One's settings: the name others see, the language of pages and mail, how notifications come. */
+export const settingsForm = {
+	displayName: name,
+	lang: fields.lang,
+	notificationMail: z.enum(notificationMails, 'invalidNotificationMail')
+};
 
 /** Delete one's account: the password again. */
 export const deleteAccountForm = { password: currentPassword('wrongPassword') };

@@ -8,14 +8,10 @@ import type { DatabaseHandle } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import type { Auth } from './auth.ts';
-import {
-	confirmTwoFactor,
-	deleteOwnAccount,
-	endOtherSessions,
-	endSession,
-	startTwoFactor
-} from './commands.ts';
-import { exportUserData, listOwnSessions } from './queries.ts';
+import { confirmTwoFactor, startTwoFactor } from './commands.ts';
+import { deleteOwnAccount, endOtherSessions, endSession } from './own-account/commands.ts';
+import { exportUserData } from './own-account/queries.ts';
+import { listOwnSessions } from './queries.ts';
 import { userDataView } from './views.ts';
 import { account, session, user, verification } from './schema.ts';
 

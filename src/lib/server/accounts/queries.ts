@@ -2,11 +2,8 @@ import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { authorize, type Actor } from '../kernel/policy.ts';
-import { article } from '../content/schema.ts';
-import { media } from '../media/schema.ts';
-import { session, twoFactor, user, type Role } from './schema.ts';
+import { session, user, type Role } from './schema.ts';
 import { accountsPolicy } from './policy.ts';
-import { userDataOf, type UserData } from './views.ts';
 
 /** A person in the admin's user list. */
 export interface UserRow {
@@ -133,56 +130,4 @@ export async function listOwnSessions(
 		.sort((a, b) => Number(b.current) - Number(a.current));
 }
 
-/** Everything stored about the actor, as one JSON document (views.ts). Never secrets. */
-export async function exportUserData(db: Database, actor: Actor): Promise<UserData> {
-	authorize(actor, accountsPolicy.manageOwnAccount);
-	const [profile] = await db
-		.select({
-			id: user.id,
-			name: user.name,
-			email: user.email,
-			emailVerified: user.emailVerified,
-			role: user.role,
-			locale: user.locale,
-			twoFactorEnabled: user.twoFactorEnabled,
-			createdAt: user.createdAt,
-			updatedAt: user.updatedAt
-		})
-		.from(user)
-		.where(eq(user.id, actor.id));
-	const sessions = await db
-		.select({
-			createdAt: session.createdAt,
-			updatedAt: session.updatedAt,
-			expiresAt: session.expiresAt,
-			ipAddress: session.ipAddress,
-			userAgent: session.userAgent
-		})
-		.from(session)
-		.where(eq(session.userId, actor.id));
-	const activity = await db
-		.select({ at: auditLog.at, action: auditLog.action, subject: auditLog.subject, ip: auditLog.ip })
-		.from(auditLog)
-		.where(eq(auditLog.actorId, actor.id));
-	const articles = await db
-		.select({ slug: article.slug, status: article.status, createdAt: article.createdAt })
-		.from(article)
-		.where(eq(article.authorId, actor.id));
-	const uploads = await db
-		.select({ fileName: media.fileName, kind: media.kind, createdAt: media.createdAt })
-		.from(media)
-		.where(eq(media.createdBy, actor.id));
-	const enrolled = await db
-		.select({ id: twoFactor.id })
-		.from(twoFactor)
-		.where(eq(twoFactor.userId, actor.id))
-		.limit(1);
-	return userDataOf({
-		profile,
-		sessions,
-		twoFactorEnrolled: enrolled.length > 0,
-		activity,
-		articles,
-		uploads
-	});
-}
+// Settings and the data download: own-account/queries.ts.

@@ -4,6 +4,7 @@ import { ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
 import { recordAuthEvent, type Auth } from './auth.ts';
 import type { SignInThrottle } from './throttle.ts';
+import { staff as staffRoles } from '../kernel/policy.ts';
 import { newPasswordForm, resetRequestForm, secondFactorForm, signInForm } from './input.ts';
 
 /**
@@ -14,8 +15,10 @@ import { newPasswordForm, resetRequestForm, secondFactorForm, signInForm } from 
 
 type Raw = FormData | Record<string, unknown>;
 
+const isStaff = (role: unknown) => (staffRoles as readonly unknown[]).includes(role);
+
 export type SignInOutcome =
-	| { ok: true; headers: Headers; secondFactor: boolean }
+	| { ok: true; headers: Headers; secondFactor: boolean; staff: boolean }
 	| { ok: false; reason: 'invalid' | 'unverified' | 'locked'; waitSeconds?: number };
 
 /** Where a sign-in attempt comes from. */
@@ -63,7 +66,9 @@ export async function signIn(
 		return {
 			ok: true,
 			headers: result.headers,
-			secondFactor: 'twoFactorRedirect' in result.response && !!result.response.twoFactorRedirect
+			secondFactor: 'twoFactorRedirect' in result.response && !!result.response.twoFactorRedirect,
+			// Staff go on to the workspace, residents to their account.
+			staff: 'user' in result.response && isStaff(result.response.user.role)
 		};
 	} catch (error) {
 		if (!isAPIError(error)) throw error;

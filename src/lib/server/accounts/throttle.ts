@@ -8,6 +8,10 @@ export const accountAttempts = 5;
 /** Failed sign-ins allowed per client address in the window (several people may share one). */
 export const addressAttempts = 20;
 const windowSeconds = 15 * 60;
+/** Sign-ups allowed per client address, and mails per e-mail address, in an hour. */
+export const signUpsPerClient = 10;
+export const signUpsPerEmail = 3;
+const signUpWindowSeconds = 60 * 60;
 
 /**
  * Limits failed sign-ins per account and per address, stored in the database so that every app
@@ -23,6 +27,25 @@ export function createSignInThrottle(db: Database) {
 	const byAccount = new RateLimiterDrizzle({ ...options, keyPrefix: 'account', points: accountAttempts });
 	const byAddress = new RateLimiterDrizzle({ ...options, keyPrefix: 'address', points: addressAttempts });
 	const resets = new RateLimiterDrizzle({ ...options, keyPrefix: 'reset', points: 5 });
+	const signUpOptions = { ...options, duration: signUpWindowSeconds };
+	const signUpsFrom = new RateLimiterDrizzle({
+		...signUpOptions,
+		keyPrefix: 'sign-up-client',
+		points: signUpsPerClient
+	});
+	const signUpsTo = new RateLimiterDrizzle({
+		...signUpOptions,
+		keyPrefix: 'sign-up-email',
+		points: signUpsPerEmail
+	});
+	const allowed = (limiter: RateLimiterDrizzle, key: string) =>
+		limiter.consume(key).then(
+			() => true,
+			(r) => {
+				if (r instanceof RateLimiterRes) return false;
+				throw r;
+			}
+		);
 	const account = (email: string) => email.trim().toLowerCase().slice(0, 254);
 
 	return {
@@ -42,13 +65,18 @@ export function createSignInThrottle(db: Database) {
 		},
 		/** Password-reset mails: at most five per address in the window. */
 		async resetAllowed(ip: string): Promise<boolean> {
-			return resets.consume(ip).then(
-				() => true,
-				(r) => {
-					if (r instanceof RateLimiterRes) return false;
-					throw r;
-				}
-			);
+			return allowed(resets, ip);
+		},
+		/** Sign-ups from one client address: a few an hour (a household, a library's computer). */
+		async signUpAllowed(ip: string): Promise<boolean> {
+			return allowed(signUpsFrom, ip);
+		},
+		/**
+		 * Mails to one e-mail address from the sign-up form (a verification link, or "you already
+		 * have an account"): a few an hour, so that the form cannot be used to flood someone.
+		 */
+		async signUpMailAllowed(email: string): Promise<boolean> {
+			return allowed(signUpsTo, account(email));
 		}
 	};
 }

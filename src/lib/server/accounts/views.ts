@@ -2,6 +2,53 @@ import { z } from 'zod';
 import { mediaKinds } from '../media/schema.ts';
 import { roles, type Role } from './schema.ts';
 
+/** A person's input in the dialogues, each thing with the space it belongs to (its address). */
+const dialogueDataView = z.object({
+	proposals: z.array(
+		z.object({
+			id: z.number(),
+			space: z.string(),
+			title: z.string(),
+			body: z.string(),
+			language: z.string(),
+			placeName: z.string().nullable(),
+			status: z.string(),
+			supportCount: z.number(),
+			createdAt: z.iso.datetime(),
+			editedAt: z.iso.datetime().nullable()
+		})
+	),
+	supports: z.array(
+		z.object({ proposal: z.number(), space: z.string(), title: z.string(), createdAt: z.iso.datetime() })
+	),
+	comments: z.array(
+		z.object({
+			id: z.number(),
+			space: z.string(),
+			proposal: z.number().nullable(),
+			body: z.string(),
+			stance: z.string().nullable(),
+			createdAt: z.iso.datetime(),
+			editedAt: z.iso.datetime().nullable(),
+			deletedAt: z.iso.datetime().nullable()
+		})
+	),
+	flags: z.array(
+		z.object({
+			space: z.string(),
+			proposal: z.number().nullable(),
+			comment: z.number().nullable(),
+			reason: z.string(),
+			createdAt: z.iso.datetime()
+		})
+	),
+	follows: z.array(
+		z.object({ space: z.string().nullable(), proposal: z.number().nullable(), createdAt: z.iso.datetime() })
+	)
+});
+
+export type DialogueData = z.infer<typeof dialogueDataView>;
+
 /**
  * "Download my data" (GDPR art. 15 and 20): everything stored about a person, as one JSON
  * document. Never a secret: no password hash, no session token, no second-factor key.
@@ -16,6 +63,7 @@ export const userDataView = z.object({
 			emailVerified: z.boolean(),
 			role: z.enum(roles).nullable(),
 			locale: z.string().nullable(),
+			notificationMail: z.enum(['single', 'daily', 'weekly']),
 			twoFactorEnabled: z.boolean(),
 			createdAt: z.iso.datetime(),
 			updatedAt: z.iso.datetime()
@@ -43,7 +91,9 @@ export const userDataView = z.object({
 	),
 	/** What they wrote and uploaded: kept after a deletion, but theirs to see. */
 	articles: z.array(z.object({ slug: z.string(), status: z.string(), createdAt: z.iso.datetime() })),
-	uploads: z.array(z.object({ fileName: z.string(), kind: z.enum(mediaKinds), createdAt: z.iso.datetime() }))
+	uploads: z.array(z.object({ fileName: z.string(), kind: z.enum(mediaKinds), createdAt: z.iso.datetime() })),
+	/** Their part in the dialogues: what they proposed, supported, commented, flagged and follow. */
+	dialogue: dialogueDataView
 });
 
 export type UserData = z.infer<typeof userDataView>;
@@ -57,6 +107,7 @@ export function userDataOf(rows: {
 		emailVerified: boolean;
 		role: Role | null;
 		locale: string | null;
+		notificationMail: 'single' | 'daily' | 'weekly';
 		twoFactorEnabled: boolean | null;
 		createdAt: Date;
 		updatedAt: Date;
@@ -72,6 +123,8 @@ export function userDataOf(rows: {
 	activity: { at: Date; action: string; subject: string | null; ip: string | null }[];
 	articles: { slug: string; status: string; createdAt: Date }[];
 	uploads: { fileName: string; kind: UserData['uploads'][number]['kind']; createdAt: Date }[];
+	/** In the download's shape already (own-account/queries.ts). */
+	dialogue: DialogueData;
 }): UserData {
 	const iso = (d: Date) => d.toISOString();
 	const p = rows.profile;
@@ -84,6 +137,7 @@ export function userDataOf(rows: {
 			emailVerified: p.emailVerified,
 			role: p.role,
 			locale: p.locale,
+			notificationMail: p.notificationMail,
 			twoFactorEnabled: !!p.twoFactorEnabled,
 			createdAt: iso(p.createdAt),
 			updatedAt: iso(p.updatedAt)
@@ -98,6 +152,7 @@ export function userDataOf(rows: {
 		twoFactor: { enrolled: rows.twoFactorEnrolled },
 		activity: rows.activity.map((e) => ({ at: iso(e.at), action: e.action, subject: e.subject, ip: e.ip })),
 		articles: rows.articles.map((a) => ({ ...a, createdAt: iso(a.createdAt) })),
-		uploads: rows.uploads.map((u) => ({ ...u, createdAt: iso(u.createdAt) }))
+		uploads: rows.uploads.map((u) => ({ ...u, createdAt: iso(u.createdAt) })),
+		dialogue: rows.dialogue
 	};
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { exportUserData } from '#lib/server/accounts/queries.ts';
+import { exportUserData } from '#lib/server/accounts/own-account/queries.ts';
 import { forApi } from '#lib/server/kernel/http.ts';
 import { db } from '#lib/server/app/database.ts';
 
