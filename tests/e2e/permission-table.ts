@@ -54,6 +54,12 @@ const admins = {
 	admin: 'allow'
 } as const;
 
+/** The demo's dialogue spaces, and proposals in the Ale one: collecting supports, and to be answered. */
+const ale = 'unga-i-ale-vara-med-och-paverka';
+const debate = 'torget-i-horby-och-peja';
+const collecting = 3;
+const toAnswer = 2;
+
 /**
  * Every route under /admin, /account and /api, with who may use it. A route that is added
  * without a line here fails the first test: access is decided on purpose, not by accident.
@@ -118,7 +124,36 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/api/v1/articles/[slug=slug]': { path: '/api/v1/articles/tidsresemetodiken', expect: everyone },
 	'/api/v1/goals': { path: '/api/v1/goals', expect: everyone },
 	'/api/v1/goals/[n]': { path: '/api/v1/goals/16', expect: everyone },
-	'/api/v1/openapi.json': { path: '/api/v1/openapi.json', expect: everyone }
+	'/api/v1/openapi.json': { path: '/api/v1/openapi.json', expect: everyone },
+	// Citizen dialogue. The demo's Ale consultation and Hörby–Peja debate.
+	'/dialogue': { path: '/dialogue', expect: everyone },
+	'/dialogue/new': { path: '/dialogue/new', expect: signedIn },
+	'/dialogue/[space=slug]': { path: `/dialogue/${ale}`, expect: everyone },
+	// Whoever runs the space may too (its owner's people: the spaces journey covers them).
+	'/dialogue/[space=slug]/edit': { path: `/dialogue/${debate}/edit`, expect: editors },
+	'/dialogue/[space=slug]/debate': { path: `/dialogue/${debate}/debate`, expect: everyone },
+	'/dialogue/[space=slug]/proposals/new': { path: `/dialogue/${ale}/proposals/new`, expect: everyone },
+	'/dialogue/[space=slug]/proposals/[id=id]': {
+		path: `/dialogue/${ale}/proposals/${collecting}`,
+		expect: everyone
+	},
+	// Only its author, within the edit window: nobody here wrote it.
+	'/dialogue/[space=slug]/proposals/[id=id]/edit': {
+		path: `/dialogue/${ale}/proposals/${collecting}/edit`,
+		expect: { anonymous: 'sign-in', reader: 'deny', author: 'deny', editor: 'deny', admin: 'deny' }
+	},
+	'/dialogue/[space=slug]/flag': { path: `/dialogue/${ale}/flag?proposal=${collecting}`, expect: signedIn },
+	// The space's moderators and answerers may too (the answers and moderation tests cover them).
+	'/dialogue/[space=slug]/manage': { path: `/dialogue/${ale}/manage`, expect: editors },
+	'/dialogue/[space=slug]/manage/answer/[id=id]': {
+		path: `/dialogue/${ale}/manage/answer/${toAnswer}`,
+		expect: editors
+	},
+	'/dialogue/[space=slug]/manage/templates': { path: `/dialogue/${ale}/manage/templates`, expect: editors },
+	'/dialogue/[space=slug]/manage/moderation': { path: `/dialogue/${ale}/manage/moderation`, expect: editors },
+	'/admin/dialogue': { path: '/admin/dialogue', expect: editors },
+	'/api/v1/dialogues': { path: '/api/v1/dialogues?format=csv', expect: everyone },
+	'/api/v1/dialogues/[slug=slug]': { path: `/api/v1/dialogues/${ale}`, expect: everyone }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -203,7 +238,58 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	// Public forms: anyone may send them (and gets messages back for an empty one).
 	'/sign-in?/default': { path: '/sign-in', expect: everyone },
 	'/reset-password?/default': { path: '/reset-password', expect: everyone },
-	'/reset-password/new?/default': { path: '/reset-password/new', expect: everyone }
+	'/reset-password/new?/default': { path: '/reset-password/new', expect: everyone },
+	'/sign-up?/default': { path: '/sign-up', expect: everyone },
+	'/account?/settings': { path: '/account?/settings', expect: signedIn },
+	// Citizen dialogue: an empty form from anyone signed in comes back with messages.
+	'/dialogue/new?/create': { path: '/dialogue/new?/create', expect: signedIn },
+	'/dialogue/[space=slug]/edit?/save': { path: `/dialogue/${debate}/edit?/save`, expect: editors },
+	'/dialogue/[space=slug]/proposals/new?/default': {
+		path: `/dialogue/${ale}/proposals/new`,
+		expect: signedIn
+	},
+	...Object.fromEntries(
+		['support', 'withdraw', 'comment', 'reply', 'editComment', 'deleteComment'].map((action) => [
+			`/dialogue/[space=slug]/proposals/[id=id]?/${action}`,
+			{ path: `/dialogue/${ale}/proposals/${collecting}?/${action}`, expect: signedIn }
+		])
+	),
+	'/dialogue/[space=slug]/proposals/[id=id]/edit?/default': {
+		path: `/dialogue/${ale}/proposals/${collecting}/edit`,
+		expect: signedIn
+	},
+	...Object.fromEntries(
+		['comment', 'reply', 'editComment', 'deleteComment'].map((action) => [
+			`/dialogue/[space=slug]/debate?/${action}`,
+			{ path: `/dialogue/${debate}/debate?/${action}`, expect: signedIn }
+		])
+	),
+	'/dialogue/[space=slug]/flag?/default': {
+		path: `/dialogue/${ale}/flag?proposal=${collecting}`,
+		expect: signedIn
+	},
+	...Object.fromEntries(
+		[
+			['manage', ['publish', 'deleteDraft']],
+			[`manage/answer/[id=id]`, ['save', 'delete']],
+			['manage/templates', ['save', 'delete']],
+			['manage/moderation', ['hide', 'restore', 'block', 'unblock', 'publish', 'refuse']]
+		].flatMap(([route, names]) =>
+			(names as string[]).map((action) => [
+				`/dialogue/[space=slug]/${route}?/${action}`,
+				{
+					path: `/dialogue/${ale}/${(route as string).replace('[id=id]', String(toAnswer))}?/${action}`,
+					expect: editors
+				}
+			])
+		)
+	),
+	...Object.fromEntries(
+		['hide', 'restore', 'block', 'unblock'].map((action) => [
+			`/admin/dialogue?/${action}`,
+			{ path: `/admin/dialogue?/${action}`, expect: editors }
+		])
+	)
 };
 
 /** Every `actions` key of every +page.server.ts under src/routes, as "<route id>?/<name>". */

@@ -26,9 +26,18 @@ function outcomeOf(res: Response, posted = false): Outcome {
 	return `unexpected ${res.status} ${location}` as Outcome;
 }
 
-test('every route under /admin, /account, /api, /media, /partnerships and /organizations has a line in the permission table', () => {
+test('every route under /admin, /account, /api, /media, /partnerships, /organizations, /find-a-partner and /dialogue has a line in the permission table', () => {
 	expect(
-		routeIds('admin', 'account', 'api', 'media', 'partnerships', 'organizations', 'find-a-partner')
+		routeIds(
+			'admin',
+			'account',
+			'api',
+			'media',
+			'partnerships',
+			'organizations',
+			'find-a-partner',
+			'dialogue'
+		)
 	).toEqual(Object.keys(table).sort());
 });
 

@@ -99,14 +99,16 @@ test('an editor must set up two-step verification, then signs in with a code or 
 	await context.close();
 });
 
-test('a reader who signs in gets 403 in the workspace', async () => {
+test('a reader who signs in lands on their account, and gets 403 in the workspace', async () => {
 	const { page, context } = await open(browser);
 	await page.goto('/sign-in');
-	const [response] = await Promise.all([
-		page.waitForResponse((r) => new URL(r.url()).pathname === '/admin'),
+	const [landed] = await Promise.all([
+		page.waitForResponse((r) => new URL(r.url()).pathname === '/account'),
 		signIn(page, people.reader.email, people.reader.password)
 	]);
-	expect(response.status()).toBe(403);
+	expect(landed.status()).toBe(200);
+	const response = await page.goto('/admin');
+	expect(response!.status()).toBe(403);
 	expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Frågan kunde inte besvaras');
 	expect(await page.locator('main').textContent()).toContain('Du har inte behörighet till den här sidan.');
 	await context.close();

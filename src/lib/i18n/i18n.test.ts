@@ -10,9 +10,12 @@ const keys = (tree: Tree, prefix = ''): string[] =>
 
 describe('message catalogues', () => {
 	const dir = new URL('../../../messages/', import.meta.url);
-	// messages/<language>/<module>.json: every language has every file of Swedish (the source).
+	// messages/<language>/<module>.json, and <module>/<part>.json for a module split by concern:
+	// every language has every file of Swedish (the source).
 	const languages = readdirSync(dir).filter((f) => !f.includes('.'));
-	const modules = readdirSync(new URL('sv/', dir)).filter((f) => f.endsWith('.json'));
+	const modules = (readdirSync(new URL('sv/', dir), { recursive: true }) as string[]).filter((f) =>
+		f.endsWith('.json')
+	);
 	const read = (language: string, file: string) =>
 		JSON.parse(readFileSync(new URL(`${language}/${file}`, dir), 'utf8')) as Tree;
 	const files = languages.flatMap((language) => modules.map((file) => `${language}/${file}`));
@@ -20,12 +23,17 @@ describe('message catalogues', () => {
 	it('has a folder per language with the same files', () => {
 		expect(languages.sort()).toEqual(['en', 'sv']);
 		for (const language of languages) {
-			expect(readdirSync(new URL(`${language}/`, dir)).sort()).toEqual([...modules].sort());
+			expect(
+				(readdirSync(new URL(`${language}/`, dir), { recursive: true }) as string[])
+					.filter((f) => f.endsWith('.json'))
+					.sort()
+			).toEqual([...modules].sort());
 		}
 	});
 
 	it.each(files)('%s has exactly the keys of Swedish, none empty', (path) => {
-		const [language, file] = path.split('/') as [string, string];
+		const [language = '', ...rest] = path.split('/');
+		const file = rest.join('/');
 		const source = keys(read('sv', file));
 		const catalogue = read(language, file);
 		const own = keys(catalogue);

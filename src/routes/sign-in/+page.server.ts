@@ -8,6 +8,7 @@ import { signInQuery } from '#lib/server/accounts/input.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { localTarget } from '#lib/server/kernel/redirect.ts';
+import { staff } from '#lib/server/kernel/policy.ts';
 
 /**
  * Where to go on: a path on this site, with what is not printable ASCII percent-encoded (a
@@ -18,11 +19,14 @@ const onward = (to: string | undefined, fallback: string) =>
 		.toWellFormed()
 		.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
 
+/** Where a signed-in person goes by default: staff to the workspace, residents to their account. */
+const homeOf = (role: string) => ((staff as readonly string[]).includes(role) ? '/admin' : '/account');
+
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { to, notice } = await forPage(locals.locale, () =>
 		readQuery(url.searchParams, signInQuery, 'accounts')
 	);
-	if (locals.user) redirect(303, onward(to, localizePath(locals.locale, '/admin')));
+	if (locals.user) redirect(303, onward(to, localizePath(locals.locale, homeOf(locals.user.role))));
 	return { notice: notice ?? null };
 };
 
@@ -49,7 +53,7 @@ export const actions: Actions = {
 			if (outcome.reason === 'unverified') return failure(403, m.unverified);
 			return failure(400, m.invalid);
 		}
-		const target = onward(to, localizePath(locals.locale, '/admin'));
+		const target = onward(to, localizePath(locals.locale, outcome.staff ? '/admin' : '/account'));
 		if (outcome.secondFactor) {
 			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(target)}`);
 		}

@@ -6,6 +6,8 @@ import { partnershipApiQuery, partnershipListApiQuery } from '../partnerships/in
 import { partnershipListView, partnershipView } from '../partnerships/views.ts';
 import { organizationListApiQuery } from '../organizations/input.ts';
 import { organizationListView } from '../organizations/views.ts';
+import { spaceApiQuery, spaceListApiQuery } from '../dialogue/spaces/input.ts';
+import { dialogueListView, dialogueView } from '../dialogue/views.ts';
 
 /**
  * The public API, endpoint by endpoint, from the modules' own input shapes and answer schemas:
@@ -73,6 +75,25 @@ export const apiEndpoints: readonly Endpoint[] = [
 		response: organizationListView,
 		csv: true,
 		example: '/api/v1/organizations?county=14'
+	},
+	{
+		path: '/api/v1/dialogues',
+		summary:
+			'Dialogue spaces (open ones unless `status` says otherwise) with the list’s filters; `format=csv` gives the whole filtered list',
+		tags: ['dialogue'],
+		query: spaceListApiQuery,
+		response: dialogueListView,
+		csv: true,
+		example: '/api/v1/dialogues?country=XK&lang=en'
+	},
+	{
+		path: '/api/v1/dialogues/{slug}',
+		summary: 'One dialogue space: level, phases, what is open now, who may take part, its figures',
+		tags: ['dialogue'],
+		params: { slug: fields.slug },
+		query: spaceApiQuery,
+		response: dialogueView,
+		example: '/api/v1/dialogues/unga-i-ale-vara-med-och-paverka?lang=en'
 	}
 ];
 

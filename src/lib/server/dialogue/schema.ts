@@ -267,7 +267,13 @@ export const proposalAnswer = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		publishedAt: timestamp('published_at', { withTimezone: true })
 	},
-	(t) => [index('proposal_answer_proposal_idx').on(t.proposalId, t.publishedAt)]
+	(t) => [
+		index('proposal_answer_proposal_idx').on(t.proposalId, t.publishedAt),
+		// One draft at a time per proposal.
+		uniqueIndex('proposal_answer_one_draft')
+			.on(t.proposalId)
+			.where(sql`${t.publishedAt} is null`)
+	]
 );
 
 /** Texts an answerer can start from, per space. */
@@ -314,6 +320,10 @@ export const dialogueComment = pgTable(
 		index('dialogue_comment_top_idx')
 			.on(t.spaceId, t.proposalId, t.createdAt)
 			.where(sql`${t.parentId} is null`),
+		// A space's own debate (no proposal), read newest or oldest first.
+		index('dialogue_comment_debate_idx')
+			.on(t.spaceId, t.createdAt)
+			.where(sql`${t.parentId} is null and ${t.proposalId} is null`),
 		index('dialogue_comment_root_idx').on(t.rootId, t.createdAt),
 		index('dialogue_comment_author_idx').on(t.authorId)
 	]
@@ -341,6 +351,8 @@ export const dialogueFlag = pgTable(
 		check('dialogue_flag_one_target', sql`(${t.proposalId} is null) <> (${t.commentId} is null)`),
 		uniqueIndex('dialogue_flag_proposal_unique').on(t.proposalId, t.userId),
 		uniqueIndex('dialogue_flag_comment_unique').on(t.commentId, t.userId),
+		// A participant's own flags (their data download, their account's deletion).
+		index('dialogue_flag_user_idx').on(t.userId),
 		index('dialogue_flag_open_idx')
 			.on(t.spaceId, t.createdAt)
 			.where(sql`${t.resolvedAt} is null`)

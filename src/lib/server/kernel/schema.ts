@@ -75,6 +75,10 @@ export const mailOutbox = pgTable(
 		index('mail_outbox_due_idx')
 			.on(t.nextAttemptAt)
 			.where(sql`${t.status} = 'pending'`),
-		index('mail_outbox_status_idx').on(t.status, t.createdAt)
+		index('mail_outbox_status_idx').on(t.status, t.createdAt),
+		// A deleted account's mail still waiting is removed with it.
+		index('mail_outbox_recipient_idx')
+			.on(t.recipient)
+			.where(sql`${t.status} = 'pending'`)
 	]
 );

@@ -1,0 +1,4 @@
+CREATE INDEX "dialogue_comment_debate_idx" ON "dialogue_comment" USING btree ("space_id","created_at") WHERE "dialogue_comment"."parent_id" is null and "dialogue_comment"."proposal_id" is null;--> statement-breakpoint
+CREATE INDEX "dialogue_flag_user_idx" ON "dialogue_flag" USING btree ("user_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "proposal_answer_one_draft" ON "proposal_answer" USING btree ("proposal_id") WHERE "proposal_answer"."published_at" is null;--> statement-breakpoint
+CREATE INDEX "mail_outbox_recipient_idx" ON "mail_outbox" USING btree ("recipient") WHERE "mail_outbox"."status" = 'pending';
