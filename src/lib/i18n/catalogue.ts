@@ -16,6 +16,9 @@ import svDialogueProposals from '../../../messages/sv/dialogue/proposals.json' w
 import svDialogueComments from '../../../messages/sv/dialogue/comments.json' with { type: 'json' };
 import svDialogueAnswers from '../../../messages/sv/dialogue/answers.json' with { type: 'json' };
 import svDialogueModeration from '../../../messages/sv/dialogue/moderation.json' with { type: 'json' };
+import svDialogueOpendata from '../../../messages/sv/dialogue/opendata.json' with { type: 'json' };
+import svDialogueVerification from '../../../messages/sv/dialogue/verification.json' with { type: 'json' };
+import svDialogueNotifications from '../../../messages/sv/dialogue/notifications.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -30,6 +33,9 @@ import enDialogueProposals from '../../../messages/en/dialogue/proposals.json' w
 import enDialogueComments from '../../../messages/en/dialogue/comments.json' with { type: 'json' };
 import enDialogueAnswers from '../../../messages/en/dialogue/answers.json' with { type: 'json' };
 import enDialogueModeration from '../../../messages/en/dialogue/moderation.json' with { type: 'json' };
+import enDialogueOpendata from '../../../messages/en/dialogue/opendata.json' with { type: 'json' };
+import enDialogueVerification from '../../../messages/en/dialogue/verification.json' with { type: 'json' };
+import enDialogueNotifications from '../../../messages/en/dialogue/notifications.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -67,7 +73,10 @@ export const sv = {
 		proposals: svDialogueProposals,
 		comments: svDialogueComments,
 		answers: svDialogueAnswers,
-		moderation: svDialogueModeration
+		moderation: svDialogueModeration,
+		opendata: svDialogueOpendata,
+		verification: svDialogueVerification,
+		notifications: svDialogueNotifications
 	})
 };
 
@@ -89,6 +98,9 @@ export const en: Messages = {
 		proposals: enDialogueProposals,
 		comments: enDialogueComments,
 		answers: enDialogueAnswers,
-		moderation: enDialogueModeration
+		moderation: enDialogueModeration,
+		opendata: enDialogueOpendata,
+		verification: enDialogueVerification,
+		notifications: enDialogueNotifications
 	})
 };
