@@ -141,6 +141,25 @@ export function processMetrics({ worker, stats }) {
 		(s) => s.outbox,
 		'max'
 	);
+	// The outbox table is shared by every worker and instance: each reports the same figures.
+	appGauge(
+		'partnerskap_mail_queue_pending',
+		'Mail messages waiting in the outbox table (due now or waiting for a retry).',
+		(s) => s.mailQueue?.pending,
+		'max'
+	);
+	appGauge(
+		'partnerskap_mail_queue_failed',
+		'Mail messages given up after their attempts (an admin can send them again).',
+		(s) => s.mailQueue?.failed,
+		'max'
+	);
+	appGauge(
+		'partnerskap_mail_queue_oldest_pending_seconds',
+		'Age of the oldest message still waiting in the outbox table (0 when none waits).',
+		(s) => s.mailQueue?.oldestPendingSeconds,
+		'max'
+	);
 
 	return {
 		registry,

@@ -101,11 +101,7 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/api/v1/partnerships/[slug=slug]': { path: '/api/v1/partnerships/ale-ghanzi', expect: everyone },
 	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
-	// The journeys' server sends over SMTP, so the outbox page is a 404 even for admins there.
-	'/admin/outbox': {
-		path: '/admin/outbox',
-		expect: { anonymous: 'sign-in', reader: 'deny', author: 'deny', editor: 'deny', admin: 'not-found' }
-	},
+	'/admin/outbox': { path: '/admin/outbox', expect: admins },
 	'/account': { path: '/account', expect: signedIn },
 	'/account/two-factor': { path: '/account/two-factor', expect: signedIn },
 	'/account/data': { path: '/account/data', expect: signedIn },
@@ -240,6 +236,7 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/reset-password?/default': { path: '/reset-password', expect: everyone },
 	'/reset-password/new?/default': { path: '/reset-password/new', expect: everyone },
 	'/sign-up?/default': { path: '/sign-up', expect: everyone },
+	'/admin/outbox?/resend': { path: '/admin/outbox?/resend', expect: admins },
 	'/account?/settings': { path: '/account?/settings', expect: signedIn },
 	// Citizen dialogue: an empty form from anyone signed in comes back with messages.
 	'/dialogue/new?/create': { path: '/dialogue/new?/create', expect: signedIn },

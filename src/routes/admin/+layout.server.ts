@@ -2,7 +2,6 @@ import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
-import { config } from '#lib/server/kernel/config.ts';
 import { authorize, can } from '#lib/server/kernel/policy.ts';
 import { accountsPolicy } from '#lib/server/accounts/policy.ts';
 import { organizationsPolicy } from '#lib/server/organizations/policy.ts';
@@ -31,7 +30,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 			moderatePartnerSearch: can(locals.user, partnerSearchPolicy.moderate),
 			moderateDialogue: can(locals.user, dialoguePolicy.moderatePlatform),
 			readAuditLog: can(locals.user, accountsPolicy.readAuditLog),
-			readOutbox: can(locals.user, accountsPolicy.readOutbox) && !config().mail.smtpUrl
+			readOutbox: can(locals.user, accountsPolicy.readOutbox)
 		}
 	};
 };

@@ -15,6 +15,10 @@ export const accountsPolicy = rules({
 	},
 	readAuditLog: { allow: ['admin'], why: 'the log holds addresses and security events' },
 	readOutbox: { allow: ['admin'], why: 'unsent mail holds sign-in links for other people' },
+	resendMail: {
+		allow: ['admin'],
+		why: 'sending again mails another person; the queue holds their addresses and links'
+	},
 	manageOwnAccount: {
 		allow: signedIn,
 		why: 'everyone sees and ends their own sessions, downloads and deletes their data'

@@ -55,14 +55,15 @@ describe.runIf(adminUrl)('instances hear of each other’s writes at once (Postg
 		});
 		try {
 			await appDatabase();
-			// The app's listener is in place once its session shows LISTEN in pg_stat_activity.
+			// The app's listener is in place once its session shows LISTEN in pg_stat_activity (the
+			// mail outbox's worker listens on a connection of its own).
 			await expect
 				.poll(
 					async () =>
 						(
 							await admin.query(
-								`select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'listen%'`,
-								[name]
+								`select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike $2`,
+								[name, `listen ${revisionChannel}`]
 							)
 						).rows[0].n
 				)

@@ -3,17 +3,21 @@ import { config } from '../kernel/config.ts';
 import { logger } from '../kernel/logger.ts';
 import { listenForRevisions, readRevision, type RevisionListener } from '../kernel/revision.ts';
 import { setSharedVersion } from '../kernel/content-version.ts';
+import { resetMailTransport } from '../kernel/mail.ts';
+import { startMailWorker, type MailWorker } from '../kernel/outbox-worker.ts';
 import { openConfiguredDatabase, runTicks } from './startup.ts';
 
 let poller: ReturnType<typeof setInterval> | undefined;
 let listener: RevisionListener | undefined;
+let mailWorker: MailWorker | undefined;
 let opening: Promise<DatabaseHandle> | undefined;
 
 /**
  * The application's database, opened once per process on first use: PostgreSQL when DATABASE_URL
  * is set, otherwise PGlite under DATA_DIR (./data/db). Migrated, with reference data and (unless
  * SEED_DEMO=false) the demo; then each tick runs the modules' periodic work and picks up what
- * other instances changed.
+ * other instances changed. The mail outbox's worker runs in every process: woken by an enqueue
+ * (on PostgreSQL the NOTIFY of any instance), with each tick as the fallback.
  */
 export function appDatabase(): Promise<DatabaseHandle> {
 	if (opening) return opening;
@@ -34,14 +38,18 @@ export function appDatabase(): Promise<DatabaseHandle> {
 			const revision = await readRevision(handle.db);
 			if (heard === before) setSharedVersion(revision);
 		};
+		const url = config().databaseUrl;
+		mailWorker = startMailWorker(handle.db, {
+			listenUrl: handle.kind === 'postgres' ? url : undefined
+		});
 		poller = setInterval(() => {
+			mailWorker?.wake();
 			runTicks(handle.db)
 				.then(readShared)
 				.catch((error) => logger.warn({ err: error }, 'Could not poll the revision'));
 		}, config().revisionPollMs);
 		poller.unref();
 		// On PostgreSQL other instances' writes arrive at once; the poll stays as the fallback.
-		const url = config().databaseUrl;
 		if (handle.kind === 'postgres' && url) {
 			const announced = (revision: string) => {
 				heard++;
@@ -72,6 +80,10 @@ export async function db(): Promise<Database> {
 export async function closeAppDatabase(): Promise<void> {
 	if (!opening) return;
 	clearInterval(poller);
+	// The message being sent is finished (and marked) before the database closes.
+	await mailWorker?.stop();
+	mailWorker = undefined;
+	resetMailTransport();
 	await listener?.close();
 	listener = undefined;
 	const handle = await opening;

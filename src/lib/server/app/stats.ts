@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { appBridge, type AppStats } from '../kernel/bridge.ts';
 import { config } from '../kernel/config.ts';
+import { logger } from '../kernel/logger.ts';
+import { outboxFigures } from '../kernel/outbox.ts';
 import { renderCacheStats } from '../kernel/render-cache.ts';
 import { appDatabase } from './database.ts';
 
@@ -10,7 +12,12 @@ export async function appStats(): Promise<AppStats> {
 	return {
 		pool: handle.poolStats?.(),
 		renderCache: renderCacheStats(),
-		outbox: await outboxSize()
+		outbox: await outboxSize(),
+		// A database that does not answer leaves these out of the scrape, not the rest.
+		mailQueue: await outboxFigures(handle.db).catch((error) => {
+			logger.warn({ err: error }, 'Could not read the mail queue for /metrics');
+			return undefined;
+		})
 	};
 }
 

@@ -17,6 +17,8 @@ export interface AppStats {
 	renderCache: { entries: number; bytes: number; hits: number; misses: number };
 	/** Mail messages written to the outbox folder (no SMTP configured). */
 	outbox: number;
+	/** The mail outbox table (kernel/outbox.ts); absent when it could not be read. */
+	mailQueue?: { pending: number; failed: number; oldestPendingSeconds: number };
 }
 
 export interface AppBridge {

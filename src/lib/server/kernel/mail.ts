@@ -10,7 +10,21 @@ export interface Mail {
 	subject: string;
 	text: string;
 	html?: string;
+	/** Extra headers (List-Unsubscribe, List-Unsubscribe-Post, Auto-Submitted). */
+	headers?: Record<string, string>;
+	/**
+	 * The Message-ID header, `<…@…>`: the outbox gives each row its own, the same on every
+	 * attempt, so that a receiver can drop a repeat. Without it nodemailer makes a new one.
+	 */
+	messageId?: string;
 }
+
+/**
+ * How long a send may wait on the mail server. nodemailer's own defaults (2 min to connect, 10 min
+ * of silence) would hold the outbox worker, and on PostgreSQL the row lock it keeps while sending.
+ * SMTP_URL's query string can set other values (`?socketTimeout=60000`, `?pool=true`).
+ */
+const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /** The SMTP connection, kept for the address it was made for (a changed SMTP_URL makes a new one). */
 let transport: { url: string; connection: Transporter } | undefined;
@@ -27,7 +41,7 @@ export async function sendMail(mail: Mail): Promise<void> {
 	if (url) {
 		if (transport?.url !== url) {
 			transport?.connection.close();
-			transport = { url, connection: nodemailer.createTransport(url) };
+			transport = { url, connection: nodemailer.createTransport({ ...timeouts, url }) };
 		}
 		const sent = await transport.connection.sendMail({ from: mailFrom(), ...mail });
 		// The message id traces it in the mail server's log; the recipient stays out of ours.
