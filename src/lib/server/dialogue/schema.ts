@@ -436,3 +436,40 @@ export const residentVerification = pgTable(
 		uniqueIndex('resident_verification_subject_unique').on(t.organizationId, t.subject)
 	]
 );
+
+/**
+ * What a participant is to hear of (an answer, a state change, a reply to their comment), one row
+ * per person and happening: `key` (`event:<id>`, `reply:<comment id>`) makes it once. Rows are
+ * made from the history and the comments by the module's tick; a single mail or a digest then
+ * takes them (`mailedAt`), in the same transaction as the mail it enqueues.
+ */
+export const dialogueNotification = pgTable(
+	'dialogue_notification',
+	{
+		id: serial('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		key: text('key').notNull(),
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		proposalId: integer('proposal_id').references(() => proposal.id, { onDelete: 'cascade' }),
+		commentId: integer('comment_id').references(() => dialogueComment.id, { onDelete: 'cascade' }),
+		eventId: integer('event_id').references(() => proposalEvent.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		mailedAt: timestamp('mailed_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('dialogue_notification_once').on(t.userId, t.key),
+		index('dialogue_notification_unmailed_idx')
+			.on(t.userId, t.createdAt)
+			.where(sql`${t.mailedAt} is null`)
+	]
+);
+
+/** How far the notifier has read each stream (the history, the comments): the last id it took. */
+export const dialogueNotificationCursor = pgTable('dialogue_notification_cursor', {
+	stream: text('stream').primaryKey(),
+	lastId: integer('last_id').notNull().default(0)
+});
