@@ -251,9 +251,10 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 			{ path: `/dialogue/${ale}/proposals/${collecting}?/${action}`, expect: signedIn }
 		])
 	),
+	// Only its author, within the edit window: nobody here wrote it.
 	'/dialogue/[space=slug]/proposals/[id=id]/edit?/default': {
 		path: `/dialogue/${ale}/proposals/${collecting}/edit`,
-		expect: signedIn
+		expect: { anonymous: 'sign-in', reader: 'deny', author: 'deny', editor: 'deny', admin: 'deny' }
 	},
 	...Object.fromEntries(
 		['comment', 'reply', 'editComment', 'deleteComment'].map((action) => [

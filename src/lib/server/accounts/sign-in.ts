@@ -63,12 +63,14 @@ export async function signIn(
 			returnHeaders: true
 		});
 		await throttle.succeeded(input.email);
+		const secondFactor = 'twoFactorRedirect' in result.response && !!result.response.twoFactorRedirect;
 		return {
 			ok: true,
 			headers: result.headers,
-			secondFactor: 'twoFactorRedirect' in result.response && !!result.response.twoFactorRedirect,
-			// Staff go on to the workspace, residents to their account.
-			staff: 'user' in result.response && isStaff(result.response.user.role)
+			secondFactor,
+			// Staff go on to the workspace, residents to their account. Only staff have a second
+			// step, and before it better-auth does not say who signed in.
+			staff: secondFactor || ('user' in result.response && isStaff(result.response.user.role))
 		};
 	} catch (error) {
 		if (!isAPIError(error)) throw error;
