@@ -99,8 +99,8 @@ const aleProposals: DemoProposal[] = [
 			state: 'accepted',
 			age: 5,
 			text: {
-				sv: '<p>Kommunstyrelsen har beslutat att inrätta ett ungdomsråd från och med nästa läsår, med en egen budget för ungas idéer. Rådet redovisar sina beslut för kommunstyrelsen två gånger om året. (Exempel i demon.)</p>',
-				en: '<p>The municipal executive board has decided to set up a youth council from next school year, with a budget of its own for young people’s ideas. The council reports its decisions to the board twice a year. (An example in the demo.)</p>'
+				sv: 'Kommunstyrelsen har beslutat att inrätta ett ungdomsråd från och med nästa läsår, med en egen budget för ungas idéer. Rådet redovisar sina beslut för kommunstyrelsen två gånger om året. (Exempel i demon.)',
+				en: 'The municipal executive board has decided to set up a youth council from next school year, with a budget of its own for young people’s ideas. The council reports its decisions to the board twice a year. (An example in the demo.)'
 			}
 		}
 	},

@@ -79,8 +79,9 @@ export function readDraftForm(
 		answer: fields.id.optional(),
 		proposal: fields.id,
 		state,
-		decisionUrl: decisionUrl.optional(),
-		...textFields(languages, true)
+		...textFields(languages, true),
+		// After the texts: the error summary lists problems in the form's order.
+		decisionUrl: decisionUrl.optional()
 	};
 	const read = readForm(form, shape, 'dialogue') as Record<string, unknown>;
 	return {
