@@ -125,11 +125,12 @@ describe.each(testDatabases)('answers on $name', (database) => {
 				})
 			)
 		).toEqual([
+			// In the form's order, as the error summary lists them.
 			'state:invalidAnswerState',
-			'decisionUrl:invalidDecisionUrl',
 			'text_sv:required',
 			'decidedBy_sv:required',
-			'text_en:required'
+			'text_en:required',
+			'decisionUrl:invalidDecisionUrl'
 		]);
 		const first = await saveDraft(h.db, answerer, space.slug, draft(id));
 		const again = await saveDraft(h.db, answerer, space.slug, draft(id, { state: 'rejected' }));
