@@ -149,7 +149,12 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/dialogue/[space=slug]/manage/moderation': { path: `/dialogue/${ale}/manage/moderation`, expect: editors },
 	'/admin/dialogue': { path: '/admin/dialogue', expect: editors },
 	'/api/v1/dialogues': { path: '/api/v1/dialogues?format=csv', expect: everyone },
-	'/api/v1/dialogues/[slug=slug]': { path: `/api/v1/dialogues/${ale}`, expect: everyone }
+	'/api/v1/dialogues/[slug=slug]': { path: `/api/v1/dialogues/${ale}`, expect: everyone },
+	'/api/v1/proposals': { path: `/api/v1/proposals?space=${ale}&format=csv`, expect: everyone },
+	'/api/v1/proposals/[id=id]': { path: '/api/v1/proposals/1', expect: everyone },
+	'/api/v1/comments': { path: `/api/v1/comments?space=${debate}`, expect: everyone },
+	'/dialogue/[space=slug]/data.zip': { path: `/dialogue/${ale}/data.zip`, expect: everyone },
+	'/dialogue/[space=slug]/feed.xml': { path: `/dialogue/${ale}/feed.xml`, expect: everyone }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */

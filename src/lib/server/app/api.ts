@@ -8,6 +8,7 @@ import { organizationListApiQuery } from '../organizations/input.ts';
 import { organizationListView } from '../organizations/views.ts';
 import { spaceApiQuery, spaceListApiQuery } from '../dialogue/spaces/input.ts';
 import { dialogueListView, dialogueView } from '../dialogue/views.ts';
+import { openDataEndpoints } from '../dialogue/open-data/endpoints.ts';
 
 /**
  * The public API, endpoint by endpoint, from the modules' own input shapes and answer schemas:
@@ -94,7 +95,8 @@ export const apiEndpoints: readonly Endpoint[] = [
 		query: spaceApiQuery,
 		response: dialogueView,
 		example: '/api/v1/dialogues/unga-i-ale-vara-med-och-paverka?lang=en'
-	}
+	},
+	...openDataEndpoints
 ];
 
 let document: Record<string, unknown> | undefined;

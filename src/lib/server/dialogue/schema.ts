@@ -199,6 +199,8 @@ export const proposal = pgTable(
 		editedAt: timestamp('edited_at', { withTimezone: true })
 	},
 	(t) => [
+		// The open-data list across every space, newest first.
+		index('proposal_created_idx').on(t.createdAt, t.id),
 		index('proposal_space_created_idx').on(t.spaceId, t.createdAt),
 		index('proposal_space_status_idx').on(t.spaceId, t.status, t.createdAt),
 		index('proposal_space_supports_idx').on(t.spaceId, t.supportCount),
@@ -325,6 +327,9 @@ export const dialogueComment = pgTable(
 			.on(t.spaceId, t.createdAt)
 			.where(sql`${t.parentId} is null and ${t.proposalId} is null`),
 		index('dialogue_comment_root_idx').on(t.rootId, t.createdAt),
+		// Open data: a space's or a proposal's comments in order (and the cascade from a proposal).
+		index('dialogue_comment_space_idx').on(t.spaceId, t.id),
+		index('dialogue_comment_proposal_idx').on(t.proposalId, t.id),
 		index('dialogue_comment_author_idx').on(t.authorId)
 	]
 );
