@@ -154,7 +154,12 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/api/v1/proposals/[id=id]': { path: '/api/v1/proposals/1', expect: everyone },
 	'/api/v1/comments': { path: `/api/v1/comments?space=${debate}`, expect: everyone },
 	'/dialogue/[space=slug]/data.zip': { path: `/dialogue/${ale}/data.zip`, expect: everyone },
-	'/dialogue/[space=slug]/feed.xml': { path: `/dialogue/${ale}/feed.xml`, expect: everyone }
+	'/dialogue/[space=slug]/feed.xml': { path: `/dialogue/${ale}/feed.xml`, expect: everyone },
+	// Resident verification: a participant's own; census lists are their organization's staff's too.
+	'/dialogue/verify': { path: `/dialogue/verify?space=${ale}`, expect: signedIn },
+	// It always redirects: signed out to sign in, signed in back to the verify page.
+	'/dialogue/verify/oidc/callback': { path: '/dialogue/verify/oidc/callback', expect: signedIn },
+	'/dialogue/census/[organization=slug]': { path: '/dialogue/census/ale-kommun', expect: editors }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -245,6 +250,9 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/account?/settings': { path: '/account?/settings', expect: signedIn },
 	// Citizen dialogue: an empty form from anyone signed in comes back with messages.
 	'/dialogue/new?/create': { path: '/dialogue/new?/create', expect: signedIn },
+	'/dialogue/verify?/census': { path: `/dialogue/verify?/census&space=${ale}`, expect: signedIn },
+	'/dialogue/verify?/oidc': { path: `/dialogue/verify?/oidc&space=${ale}`, expect: signedIn },
+	'/dialogue/census/[organization=slug]?/default': { path: '/dialogue/census/ale-kommun', expect: editors },
 	'/dialogue/[space=slug]/edit?/save': { path: `/dialogue/${debate}/edit?/save`, expect: editors },
 	'/dialogue/[space=slug]/proposals/new?/default': {
 		path: `/dialogue/${ale}/proposals/new`,

@@ -23,6 +23,14 @@ describe('configuration', () => {
 		expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
 		expect(() => readConfig({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
 		expect(() => readConfig({ BETTER_AUTH_SECRET: 'short' })).toThrow(/BETTER_AUTH_SECRET/);
+		expect(() => readConfig({ VERIFICATION_SECRET: 'short' })).toThrow(/VERIFICATION_SECRET/);
+		expect(() => readConfig({ VERIFICATION_OIDC: '{"issuer":' })).toThrow(/VERIFICATION_OIDC/);
+		const oidc =
+			'{"issuer":"https://id.example.se","clientId":"p","clientSecret":"s","municipalityClaim":"kommun"}';
+		expect(readConfig({ VERIFICATION_OIDC: oidc }).verification.oidc).toMatchObject({
+			identifierClaim: 'sub',
+			municipalityClaim: 'kommun'
+		});
 	});
 
 	it('runs one process per core on PostgreSQL and refuses more than one on a PGlite folder', () => {

@@ -94,6 +94,33 @@ const environment = z.object({
 		.optional()
 		.transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
 	MEDIA_S3_PREFIX: text,
+	/** The key of resident verification's keyed hashes (census lists, verified identities). */
+	VERIFICATION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+	/** An OpenID Connect provider residents verify with (JSON: issuer, clientId, clientSecret, identifierClaim, municipalityClaim). */
+	VERIFICATION_OIDC: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (!v?.trim()) return undefined;
+			try {
+				return JSON.parse(v) as unknown;
+			} catch {
+				ctx.addIssue({ code: 'custom', message: 'JSON' });
+				return z.NEVER;
+			}
+		})
+		.pipe(
+			z
+				.object({
+					issuer: z.url({ protocol: /^https?$/ }),
+					clientId: z.string().min(1),
+					clientSecret: z.string().min(1),
+					identifierClaim: z.string().min(1).default('sub'),
+					municipalityClaim: z.string().min(1).optional(),
+					scope: z.string().default('openid')
+				})
+				.optional()
+		),
 	VITEST: z.string().optional()
 });
 
@@ -121,7 +148,10 @@ export function readConfig(env: Environment) {
 		databaseUrl: e.DATABASE_URL,
 		databasePoolSize: e.DATABASE_POOL_SIZE,
 		/** A database that does not answer within these is unavailable (503), not a hang. */
-		databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
+		databaseTimeouts: {
+			connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+			statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS
+		},
 		dataDir,
 		migrationsDir: path.resolve(e.MIGRATIONS_DIR),
 		referenceDataDir: path.resolve(e.REFERENCE_DATA_DIR),
@@ -150,6 +180,7 @@ export function readConfig(env: Environment) {
 			staffIdleMinutes: e.STAFF_IDLE_MINUTES,
 			sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS
 		},
+		verification: { secret: e.VERIFICATION_SECRET, oidc: e.VERIFICATION_OIDC },
 		media: {
 			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */
 			/** Images above this many pixels are refused before they are decoded. */

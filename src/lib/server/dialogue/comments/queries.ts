@@ -6,17 +6,16 @@ import type { LocalizedText } from '../../kernel/localized.ts';
 import type { Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import {
-	dialogueBlock,
 	dialogueComment,
 	dialoguePhase,
 	dialogueSpace,
 	proposal,
-	type ParticipantRequirement,
 	type ProposalStatus,
 	type SpaceStatus,
 	type Stance
 } from '../schema.ts';
 import { editWindowMinutes, maxCommentDepth } from '#lib/dialogue-values.ts';
+import { decide, standingFields, standingOf, type Gate, type Refusal } from '../participation.ts';
 import type {
 	CommentMode,
 	CommentOrder,
@@ -47,15 +46,12 @@ export interface CommentTarget {
 	/** Null for the space's own debate. */
 	proposalId: number | null;
 	spaceStatus: SpaceStatus;
-	requirement: ParticipantRequirement;
 	/** A phase around today opens comments. */
 	phaseOpen: boolean;
 	/** The proposal (if any) is public (not in screening, not refused), not withdrawn, not hidden. */
 	proposalOpen: boolean;
-	/** The viewer (if signed in) is blocked in this space or on the whole platform. */
-	blocked: boolean;
-	/** The viewer's address is verified. */
-	verified: boolean;
+	/** The dialogue's one gate (`participation.ts`) for the viewer and comments in this space. */
+	gate: Gate;
 }
 
 /**
@@ -72,7 +68,6 @@ export async function commentTarget(
 	now = new Date()
 ): Promise<CommentTarget> {
 	const day = today(now);
-	const actorId = actor?.id ?? '';
 	const [row] = await db
 		.select({
 			spaceId: dialogueSpace.id,
@@ -88,43 +83,55 @@ export async function commentTarget(
 					and ${dialoguePhase.startsOn} <= ${day} and ${dialoguePhase.endsOn} >= ${day}
 					and ${dialoguePhase.opens} @> '["comments"]'::jsonb)`
 			),
-			blocked: subquery<boolean>(
-				sql`select exists (select 1 from ${dialogueBlock} where ${dialogueBlock.userId} = ${actorId}
-					and (${dialogueBlock.spaceId} = ${dialogueSpace.id} or ${dialogueBlock.spaceId} is null))`
-			),
-			verified: subquery<boolean>(
-				sql`select coalesce((select ${user.emailVerified} from ${user} where ${user.id} = ${actorId}), false)`
-			)
+			...standingFields(actor?.id ?? '', sql`${dialogueSpace.id}`)
 		})
 		.from(dialogueSpace)
 		.leftJoin(proposal, and(eq(proposal.spaceId, dialogueSpace.id), eq(proposal.id, proposalId ?? 0)))
 		.where(eq(dialogueSpace.slug, slug));
 	if (!row) throw new NotFoundError('Dialogue space');
 	if (proposalId !== null && row.proposalId === null) throw new NotFoundError('Proposal');
+	const phaseOpen = Boolean(row.phaseOpen);
+	const gate = decide(
+		actor,
+		{
+			id: row.spaceId,
+			slug: row.slug,
+			status: row.spaceStatus,
+			requirements: row.requirements,
+			opens: phaseOpen ? ['comments'] : []
+		},
+		'comments',
+		actor ? standingOf(row) : null
+	);
 	return {
 		spaceId: row.spaceId,
 		slug: row.slug,
 		title: row.title,
 		proposalId: row.proposalId,
 		spaceStatus: row.spaceStatus,
-		requirement: row.requirements.comments,
-		phaseOpen: Boolean(row.phaseOpen),
+		phaseOpen,
 		proposalOpen:
 			row.proposalId === null ||
 			(!row.proposalHidden && commentableStatuses.includes(row.proposalStatus as ProposalStatus)),
-		blocked: Boolean(row.blocked),
-		verified: Boolean(row.verified)
+		gate
 	};
 }
 
 /** What the viewer may do in the thread: write, or the reason they may not. */
 export function commentMode(target: CommentTarget, actor: Actor): CommentMode {
 	if (!actor) return 'signIn';
-	if (target.spaceStatus !== 'open' || !target.phaseOpen || !target.proposalOpen) return 'closed';
-	if (target.blocked) return 'blocked';
-	if (target.requirement === 'verified-resident') return 'residentsOnly';
-	if (!target.verified) return 'unverified';
-	return 'write';
+	if (!target.proposalOpen) return 'closed';
+	if (target.gate.ok) return 'write';
+	return (
+		{
+			signIn: 'signIn',
+			spaceClosed: 'closed',
+			notOpen: 'closed',
+			blocked: 'blocked',
+			unverifiedEmail: 'unverified',
+			residentsOnly: 'residentsOnly'
+		} as const satisfies Record<Refusal, CommentMode>
+	)[target.gate.reason];
 }
 
 /** The thread's rows: a space's debate has no proposal. */

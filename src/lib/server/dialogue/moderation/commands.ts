@@ -17,7 +17,8 @@ import {
 	unblockShape,
 	type Target
 } from './input.ts';
-import { isBlocked, targetRow } from './queries.ts';
+import { targetRow } from './queries.ts';
+import { mayTakePart } from '../participation.ts';
 
 // Moderation: participants flag; enough flags from different participants hide a thing until a
 // moderator decides; moderators hide or restore with a public reason, screen proposals and block
@@ -129,7 +130,13 @@ export async function flag(
 	const found = await targetRow(db, target);
 	if (found.gone || (found.status !== null && ['screening', 'refused'].includes(found.status)))
 		throw refuse('flagNotPublic');
-	if (await isBlocked(db, actor.id, found.spaceId)) throw refuse('flagBlocked');
+	const gate = await mayTakePart(db, actor, { id: found.spaceId }, 'flags');
+	if (!gate.ok) {
+		if (gate.reason === 'unverifiedEmail') {
+			throw new ValidationError([{ field: 'form', code: 'commentEmailUnverified' }], 'dialogue');
+		}
+		throw refuse('flagBlocked');
+	}
 	const space = await spaceById(db, found.spaceId);
 	// Counted outside the transaction, in the limiter's own table: a refused flag writes nothing.
 	await takeFlagAllowance(db, actor.id, options.clientAddress);

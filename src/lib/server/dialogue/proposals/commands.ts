@@ -14,15 +14,14 @@ import {
 import { dialoguePolicy } from '../policy.ts';
 import { proposalShape, submitShape, withdrawShape } from './input.ts';
 import { takeAllowance } from './limits.ts';
+import { mayTakePart, type Refusal } from '../participation.ts';
 import {
 	editWindowOpen,
 	inputSpace,
-	participationRefusal,
 	similarProposals,
 	supportableStatuses,
 	withdrawable,
 	type InputSpace,
-	type Refusal,
 	type SimilarProposal
 } from './queries.ts';
 
@@ -43,15 +42,17 @@ function refuse(refusal: Refusal | 'notCollecting', kind: InputKind): never {
 			notOpen: kind === 'supports' ? 'supportsNotOpen' : 'proposalsNotOpen',
 			residentsOnly: 'proposalResidentsOnly',
 			blocked: 'proposalBlocked',
+			unverifiedEmail: 'commentEmailUnverified',
 			notCollecting: 'proposalNotCollecting'
 		} as const
 	)[refusal];
 	throw new ValidationError([{ field: 'form', code }], 'dialogue');
 }
 
+/** The dialogue's one gate (`participation.ts`), as this form refuses. */
 async function mayGive(db: Database, actor: Actor, space: InputSpace, kind: InputKind): Promise<void> {
-	const refusal = await participationRefusal(db, actor, space, kind);
-	if (refusal) refuse(refusal, kind);
+	const gate = await mayTakePart(db, actor, space, kind);
+	if (!gate.ok) refuse(gate.reason, kind);
 }
 
 const event = (

@@ -1,11 +1,10 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
 import { pick } from '../../kernel/localized.ts';
 import { can, mayOn, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import {
-	dialogueBlock,
 	dialoguePhase,
 	dialogueSpace,
 	editWindowMinutes,
@@ -23,6 +22,7 @@ import {
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { spaceActors } from '../spaces/queries.ts';
+import { refusalOf, type Refusal as GateRefusal } from '../participation.ts';
 
 // Reads of proposals: the space a proposal is written in (and whether the reader may take part
 // there now), similar titles while writing, and the proposal's own page in a handful of queries.
@@ -82,11 +82,12 @@ export async function inputSpace(db: Reader, slug: string, locale: string): Prom
 }
 
 /**
- * Why the actor may not give this kind of input in the space now, or null when they may:
- * signed out, the space is not open, no phase running today opens it, it is for verified
- * residents only (nobody can be verified yet), or the participant is blocked here or everywhere.
+ * Why the actor may not give this kind of input in the space now, or null when they may: the
+ * dialogue's one gate (`participation.ts`). Pages know one reason less: an account whose address
+ * is no longer verified is sent to sign in again (signing in asks for the address first), while
+ * the commands refuse it with its own message.
  */
-export type Refusal = 'signIn' | 'spaceClosed' | 'notOpen' | 'residentsOnly' | 'blocked';
+export type Refusal = Exclude<GateRefusal, 'unverifiedEmail'>;
 
 export async function participationRefusal(
 	db: Reader,
@@ -94,21 +95,8 @@ export async function participationRefusal(
 	space: InputSpace,
 	kind: InputKind
 ): Promise<Refusal | null> {
-	if (!actor || !can(actor, dialoguePolicy.participate)) return 'signIn';
-	if (space.status !== 'open') return 'spaceClosed';
-	if (!space.opens.includes(kind)) return 'notOpen';
-	if (space.requirements[kind] === 'verified-resident') return 'residentsOnly';
-	const [blocked] = await db
-		.select({ id: dialogueBlock.id })
-		.from(dialogueBlock)
-		.where(
-			and(
-				eq(dialogueBlock.userId, actor.id),
-				or(isNull(dialogueBlock.spaceId), eq(dialogueBlock.spaceId, space.id))
-			)
-		)
-		.limit(1);
-	return blocked ? 'blocked' : null;
+	const refusal = await refusalOf(db, actor, space, kind);
+	return refusal === 'unverifiedEmail' ? 'signIn' : refusal;
 }
 
 export interface SimilarProposal {
