@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { authorize, type Actor } from '../../kernel/policy.ts';
@@ -153,27 +153,28 @@ export async function supportProposal(
 		rule: dialoguePolicy.participate,
 		parse: () => ({}),
 		work: async (tx) => {
-			const [p] = await tx
-				.select({
-					status: proposal.status,
-					hidden: proposal.hidden,
-					collectUntil: proposal.collectUntil,
-					supportCount: proposal.supportCount
-				})
-				.from(proposal)
-				.where(and(eq(proposal.id, proposalId), eq(proposal.spaceId, space.id)))
-				.for('update');
-			if (!p) throw new NotFoundError('Proposal');
-			const now = new Date();
-			if (!supportableStatuses.includes(p.status) || p.hidden || p.collectUntil <= now) {
-				refuse('notCollecting', 'supports');
-			}
+			// No lock is taken before the insert: the support row's key makes it once, and the
+			// counter's single guarded update (the proposal still collecting) holds the row only
+			// from there to the commit, so a crowd of supporters queues as briefly as it can.
 			const inserted = await tx
 				.insert(proposalSupport)
 				.values({ proposalId, userId: actor.id })
 				.onConflictDoNothing()
 				.returning({ userId: proposalSupport.userId });
+			const now = new Date();
+			const supportable = and(
+				eq(proposal.id, proposalId),
+				eq(proposal.spaceId, space.id),
+				inArray(proposal.status, supportableStatuses),
+				eq(proposal.hidden, false),
+				gt(proposal.collectUntil, now)
+			);
 			if (!inserted.length) {
+				const [p] = await tx
+					.select({ supportCount: proposal.supportCount })
+					.from(proposal)
+					.where(and(eq(proposal.id, proposalId), eq(proposal.spaceId, space.id)));
+				if (!p) throw new NotFoundError('Proposal');
 				return {
 					result: { added: false, supportCount: p.supportCount, thresholdReached: false },
 					audit: [],
@@ -183,9 +184,19 @@ export async function supportProposal(
 			const [after] = await tx
 				.update(proposal)
 				.set({ supportCount: sql`${proposal.supportCount} + 1` })
-				.where(eq(proposal.id, proposalId))
-				.returning({ supportCount: proposal.supportCount });
-			const supportCount = after!.supportCount;
+				.where(supportable)
+				.returning({ supportCount: proposal.supportCount, status: proposal.status });
+			if (!after) {
+				// Not supportable (or not there): the insert is rolled back with the refusal.
+				const [exists] = await tx
+					.select({ id: proposal.id })
+					.from(proposal)
+					.where(and(eq(proposal.id, proposalId), eq(proposal.spaceId, space.id)));
+				if (!exists) throw new NotFoundError('Proposal');
+				refuse('notCollecting', 'supports');
+			}
+			const p = after!;
+			const supportCount = p.supportCount;
 			let thresholdReached = false;
 			if (p.status === 'collecting' && supportCount >= space.supportThreshold) {
 				const answerDue = new Date(now.getTime() + space.answerDays * day);
