@@ -2,6 +2,8 @@ import { defineModule } from '../kernel/module.ts';
 import { dialoguePolicy } from './policy.ts';
 import { addDemoDialogue } from './demo.ts';
 import { closeExpiredProposals } from './proposals/commands.ts';
+import { runNotifier } from './notifications/notifier.ts';
+import { sendDueDigests } from './notifications/digest.ts';
 
 /** Citizen dialogue: spaces, proposals with supports, comments, answers and moderation. */
 export const dialogueModule = defineModule({
@@ -11,7 +13,10 @@ export const dialogueModule = defineModule({
 		await addDemoDialogue(db);
 	},
 	// Proposals whose support window has run out without reaching the threshold close.
+	// Then the notifier tells followers and repliers (single mails at once), and due digests go out.
 	tick: async (db) => {
 		await closeExpiredProposals(db);
+		await runNotifier(db);
+		await sendDueDigests(db);
 	}
 });
