@@ -59,6 +59,14 @@ const ale = 'unga-i-ale-vara-med-och-paverka';
 const debate = 'torget-i-horby-och-peja';
 const collecting = 3;
 const toAnswer = 2;
+const badToken = `a.bm9ib2R5.${'x'.repeat(43)}`;
+const nobody = {
+	anonymous: 'not-found',
+	reader: 'not-found',
+	author: 'not-found',
+	editor: 'not-found',
+	admin: 'not-found'
+} as const;
 
 /**
  * Every route under /admin, /account and /api, with who may use it. A route that is added
@@ -159,7 +167,11 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/dialogue/verify': { path: `/dialogue/verify?space=${ale}`, expect: signedIn },
 	// It always redirects: signed out to sign in, signed in back to the verify page.
 	'/dialogue/verify/oidc/callback': { path: '/dialogue/verify/oidc/callback', expect: signedIn },
-	'/dialogue/census/[organization=slug]': { path: '/dialogue/census/ale-kommun', expect: editors }
+	'/dialogue/census/[organization=slug]': { path: '/dialogue/census/ale-kommun', expect: editors },
+	// A GET leads back to the page; the POST is walked with the actions.
+	'/dialogue/[space=slug]/follow': { path: `/dialogue/${ale}/follow`, expect: everyone },
+	// The signed token is the credential: an altered one is a 404 for everyone.
+	'/dialogue/unsubscribe/[token]': { path: `/dialogue/unsubscribe/${badToken}`, expect: nobody }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -250,6 +262,7 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/account?/settings': { path: '/account?/settings', expect: signedIn },
 	// Citizen dialogue: an empty form from anyone signed in comes back with messages.
 	'/dialogue/new?/create': { path: '/dialogue/new?/create', expect: signedIn },
+	'/dialogue/unsubscribe/[token]?/default': { path: `/dialogue/unsubscribe/${badToken}`, expect: nobody },
 	'/dialogue/verify?/census': { path: `/dialogue/verify?/census&space=${ale}`, expect: signedIn },
 	'/dialogue/verify?/oidc': { path: `/dialogue/verify?/oidc&space=${ale}`, expect: signedIn },
 	'/dialogue/census/[organization=slug]?/default': { path: '/dialogue/census/ale-kommun', expect: editors },

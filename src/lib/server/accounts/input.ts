@@ -121,11 +121,12 @@ export const auditLogQuery = { page: fields.page.optional() };
 /** End one of one's own sessions. */
 export const endSessionForm = { session: sessionId };
 
-/** How notifications come: each as its own mail, or gathered once a day or once a week. */
+/** How notifications come: each as its own mail, gathered once a day or once a week, or not at all. */
 export const notificationMails = [
 	'single',
 	'daily',
-	'weekly'
+	'weekly',
+	'none'
 ] as const satisfies readonly (typeof user.$inferSelect)['notificationMail'][];
 export type NotificationMail = (typeof notificationMails)[number];
 

@@ -28,7 +28,7 @@ export const user = pgTable('user', {
 	locale: text('locale').default('sv'),
 	/** How notifications come: each as its own mail, or gathered in a daily or weekly digest. */
 	notificationMail: text('notification_mail')
-		.$type<'single' | 'daily' | 'weekly'>()
+		.$type<'single' | 'daily' | 'weekly' | 'none'>()
 		.notNull()
 		.default('daily')
 });

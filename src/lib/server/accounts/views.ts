@@ -63,7 +63,7 @@ export const userDataView = z.object({
 			emailVerified: z.boolean(),
 			role: z.enum(roles).nullable(),
 			locale: z.string().nullable(),
-			notificationMail: z.enum(['single', 'daily', 'weekly']),
+			notificationMail: z.enum(['single', 'daily', 'weekly', 'none']),
 			twoFactorEnabled: z.boolean(),
 			createdAt: z.iso.datetime(),
 			updatedAt: z.iso.datetime()
@@ -107,7 +107,7 @@ export function userDataOf(rows: {
 		emailVerified: boolean;
 		role: Role | null;
 		locale: string | null;
-		notificationMail: 'single' | 'daily' | 'weekly';
+		notificationMail: 'single' | 'daily' | 'weekly' | 'none';
 		twoFactorEnabled: boolean | null;
 		createdAt: Date;
 		updatedAt: Date;

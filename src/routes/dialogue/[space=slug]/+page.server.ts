@@ -6,6 +6,7 @@ import { forPage } from '#lib/server/kernel/http.ts';
 import { readProposalListFilter } from '#lib/server/dialogue/spaces/input.ts';
 import { getSpace, spaceProposals } from '#lib/server/dialogue/spaces/queries.ts';
 import { spaceFigures } from '#lib/server/dialogue/figures.ts';
+import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
 
 // A public page: plain HTML and a GET form, no client code.
 export const csr = false;
@@ -19,5 +20,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	});
 	if (proposals.page > proposals.pages) error(404, messages(locals.locale).errors.notFound);
 	// The promise to answer, kept or not: public on every space.
-	return { space, filter, proposals, figures: await spaceFigures(database, space.id) };
+	return {
+		space,
+		filter,
+		proposals,
+		figures: await spaceFigures(database, space.id),
+		following: await isFollowing(database, locals.user, { space: params.space })
+	};
 };

@@ -147,7 +147,7 @@ export async function publishDrafts(
 					at: now
 				}))
 			);
-			// TODO(lead): the followers of these proposals hear of the answer here (the outbox).
+			// Followers hear of it from the 'answer-published' step (notifications/notifier.ts).
 			return {
 				result: { published: drafts.length },
 				audit: drafts.map((d) => ({

@@ -21,7 +21,6 @@ import { dialoguePolicy, type SpaceActors } from '../policy.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The space a team works in, with who runs and serves it (one query).
-// TODO(lead): `spaces/queries.ts` gets `spaceActors()`; merge this with it.
 
 export interface SpaceAtWork {
 	id: number;

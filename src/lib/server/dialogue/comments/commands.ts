@@ -112,8 +112,8 @@ const problem = (
 
 /**
  * Who should hear of a new reply: the author of the comment answered, unless that is the writer
- * or their account is gone. THE OUTBOX JOINS HERE: the mail outbox (built apart) will enqueue a
- * notification to each of these in the same transaction; for now nothing is sent.
+ * or their account is gone. The notifier (notifications/notifier.ts) mails them from the reply
+ * row itself, so this is what the command reports.
  */
 export function replyRecipients(parent: { authorId: string | null } | null, writerId: string): string[] {
 	return parent?.authorId && parent.authorId !== writerId ? [parent.authorId] : [];

@@ -6,6 +6,7 @@ import { aProposal, aSpace, type TestSpace } from '../../test/factories/dialogue
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
 import { auditLog } from '../../kernel/schema.ts';
+import { user } from '../../accounts/schema.ts';
 import { readRevision } from '../../kernel/revision.ts';
 import { dialogueFollow, dialogueNotification } from '../schema.ts';
 import { followsOf, isFollowing, setFollow } from './follows.ts';
@@ -102,7 +103,7 @@ describe.each(testDatabases)('following and unsubscribing on $name', (database) 
 		expect(row!.subject).toBe(`proposal:${p.id}`);
 	});
 
-	it('stops everything with the "all" link and drops what was waiting for a digest', async () => {
+	it('stops everything with the "all" link, replies included, and drops what was waiting for a digest', async () => {
 		const other = await anActor(h.db, 'reader');
 		const p = await aProposal(h.db, space.id, null);
 		await setFollow(h.db, other, { space: space.slug }, 'follow');
@@ -115,6 +116,12 @@ describe.each(testDatabases)('following and unsubscribing on $name', (database) 
 		expect(
 			await h.db.select().from(dialogueNotification).where(eq(dialogueNotification.userId, other.id))
 		).toHaveLength(0);
+		// Replies to their own comments need no follow: the account's setting stops them.
+		const [account] = await h.db
+			.select({ notificationMail: user.notificationMail })
+			.from(user)
+			.where(eq(user.id, other.id));
+		expect(account!.notificationMail).toBe('none');
 	});
 
 	it('refuses a link that was changed, cut short or made for someone else', async () => {

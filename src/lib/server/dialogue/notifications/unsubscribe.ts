@@ -77,6 +77,8 @@ export async function unsubscribe(db: Database, token: string, locale: string): 
 				await tx.delete(dialogueFollow).where(and(mine, eq(dialogueFollow.proposalId, t.proposalId)));
 			} else {
 				await tx.delete(dialogueFollow).where(mine);
+				// Replies to their own comments too: no dialogue mail at all (the account page turns it on again).
+				await tx.update(user).set({ notificationMail: 'none' }).where(eq(user.id, userId));
 				await tx
 					.delete(dialogueNotification)
 					.where(and(eq(dialogueNotification.userId, userId), isNull(dialogueNotification.mailedAt)));

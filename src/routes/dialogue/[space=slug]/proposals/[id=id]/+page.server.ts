@@ -8,6 +8,7 @@ import { proposalPage } from '#lib/server/dialogue/proposals/queries.ts';
 import { supportProposal, withdrawProposal } from '#lib/server/dialogue/proposals/commands.ts';
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 import { commentActions, loadThread } from '#lib/server/dialogue/comments/page.ts';
+import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
 
 // A proposal's page: what it says (or why it is hidden), its supports and a support button (a
 // plain form), its answers, its history; the author's edit link and withdrawal.
@@ -17,6 +18,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) =>
 		proposal: await proposalPage(await db(), locals.user, params.space, params.id, locals.locale),
 		// Back from the edit form (saved) or the flag page (flagged): the page says so.
 		...readQuery(url.searchParams, proposalPageShape, 'dialogue'),
+		following: await isFollowing(await db(), locals.user, { space: params.space, proposal: params.id }),
 		comments: await loadThread(await db(), {
 			space: params.space,
 			proposalId: params.id,
