@@ -6,7 +6,7 @@ import { readProposalListApiQuery } from '#lib/server/dialogue/open-data/input.t
 import { listProposals } from '#lib/server/dialogue/open-data/queries.ts';
 import { proposalListJson } from '#lib/server/dialogue/open-data/views.ts';
 import { proposalTable } from '#lib/server/dialogue/open-data/tables.ts';
-import { tableResponse } from '#lib/server/dialogue/open-data/csv.ts';
+import { csvResponse } from '#lib/server/kernel/csv.ts';
 
 /**
  * GET /api/v1/proposals: public proposals with the space page's filters (space, status, sort)
@@ -16,6 +16,9 @@ export const GET: RequestHandler = ({ url }) =>
 	forApi(answerLanguage(url.searchParams), async () => {
 		const { filter, lang, format } = readProposalListApiQuery(url.searchParams);
 		const page = await listProposals(await db(), filter);
-		if (format === 'csv') return tableResponse('proposals.csv', proposalTable(url.origin, lang), page.items);
+		if (format === 'csv') {
+			const table = proposalTable(url.origin, lang);
+			return csvResponse('proposals.csv', table.header, page.items.map(table.row));
+		}
 		return Response.json(proposalListJson(url.origin, lang, page));
 	});
