@@ -275,36 +275,43 @@ describe('bad input to every form action and route', () => {
 
 	const actions = Object.values(actionTable).map((a) => a.path);
 
-	test.each(actors)('form actions: NUL, control characters, 1 MB and broken bodies, %s', async (actor) => {
-		const attempts: Attempt[] = [];
-		for (const path of actions) {
-			const names = fieldsOf(path);
-			const post = (what: string, headers: Record<string, string>, body: Buffer | string): Attempt => ({
-				actor,
-				what,
-				method: 'POST',
-				path,
-				headers,
-				body: typeof body === 'string' ? body : new Uint8Array(body)
-			});
-			attempts.push(post('NUL and control characters', form, urlencoded(names, text(nul + controls + nul))));
-			const size = Math.max(overLimit, Math.floor(megabyte / Math.max(1, names.length)));
-			attempts.push(post('1 MB', form, urlencoded(names, Buffer.from('x'.repeat(size)))));
-			const { body, type } = multipart(names);
-			attempts.push(post('multipart with NUL and a bad file name', { 'content-type': type }, body));
-			for (const [what, type, body] of malformed) attempts.push(post(what, { 'content-type': type }, body));
-			// Odd text reads as text: signed in, the form's first field is also too long, so that no
-			// form can be saved with it.
-			const [first = '', ...rest] = names;
-			const tooLong = Buffer.concat([allOdd, Buffer.from('x'.repeat(overLimit))]);
-			const odd =
-				actor === 'anonymous'
-					? urlencoded(names, allOdd)
-					: Buffer.concat([urlencoded([first], tooLong), Buffer.from('&'), urlencoded(rest, allOdd)]);
-			attempts.push(post('odd encodings', form, odd));
-		}
-		expect(await failures(attempts)).toEqual([]);
-	});
+	test.each(actors)(
+		'form actions: NUL, control characters, 1 MB and broken bodies, %s',
+		async (actor) => {
+			const attempts: Attempt[] = [];
+			for (const path of actions) {
+				const names = fieldsOf(path);
+				const post = (what: string, headers: Record<string, string>, body: Buffer | string): Attempt => ({
+					actor,
+					what,
+					method: 'POST',
+					path,
+					headers,
+					body: typeof body === 'string' ? body : new Uint8Array(body)
+				});
+				attempts.push(
+					post('NUL and control characters', form, urlencoded(names, text(nul + controls + nul)))
+				);
+				const size = Math.max(overLimit, Math.floor(megabyte / Math.max(1, names.length)));
+				attempts.push(post('1 MB', form, urlencoded(names, Buffer.from('x'.repeat(size)))));
+				const { body, type } = multipart(names);
+				attempts.push(post('multipart with NUL and a bad file name', { 'content-type': type }, body));
+				for (const [what, type, body] of malformed) attempts.push(post(what, { 'content-type': type }, body));
+				// Odd text reads as text: signed in, the form's first field is also too long, so that no
+				// form can be saved with it.
+				const [first = '', ...rest] = names;
+				const tooLong = Buffer.concat([allOdd, Buffer.from('x'.repeat(overLimit))]);
+				const odd =
+					actor === 'anonymous'
+						? urlencoded(names, allOdd)
+						: Buffer.concat([urlencoded([first], tooLong), Buffer.from('&'), urlencoded(rest, allOdd)]);
+				attempts.push(post('odd encodings', form, odd));
+			}
+			expect(await failures(attempts)).toEqual([]);
+			// Eight bodies for each of some eighty actions: more than the default minute on a busy machine.
+		},
+		180_000
+	);
 
 	test.each(actors)('pages and API endpoints: bad query strings, %s', async (actor) => {
 		const paths = [
