@@ -6,9 +6,10 @@ export const mediaPolicy = rules({
 	keepUpload: {
 		allow: signedIn,
 		why:
-			'a file another module lets someone add (a coordinator’s PDF for their partnership) is kept ' +
-			'in the library under their name; the app asks that module’s rule first, and the bytes get ' +
-			'the same checks as any upload'
+			'a file another module lets someone add (a coordinator’s PDF for their partnership, a ' +
+			'participant’s photo with their proposal) is kept in the library under their name; the app ' +
+			'asks that module’s rule first (for a photo: the dialogue’s participation gate and its daily ' +
+			'allowance), and the bytes get the same checks as any upload'
 	},
 	delete: {
 		allow: editors,

@@ -12,8 +12,9 @@ import {
 	type ProposalEventKind
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
-import { proposalShape, submitShape, withdrawShape } from './input.ts';
-import { takeAllowance } from './limits.ts';
+import { editShape, readProposalForm, submitShape, withdrawShape } from './input.ts';
+import { photoOf, takePhotoAllowance, type PhotoAttacher } from './photos.ts';
+import { returnAllowance, takeAllowance } from './limits.ts';
 import { mayTakePart, type Refusal } from '../participation.ts';
 import {
 	editWindowOpen,
@@ -55,6 +56,8 @@ async function mayGive(db: Database, actor: Actor, space: InputSpace, kind: Inpu
 	if (!gate.ok) refuse(gate.reason, kind);
 }
 
+export type { PhotoAttacher };
+
 const event = (
 	tx: Transaction,
 	proposalId: number,
@@ -75,10 +78,10 @@ export async function submitProposal(
 	actor: Actor,
 	slug: string,
 	form: FormData | Record<string, unknown>,
-	options: { ip?: string | null; locale: string }
+	options: { ip?: string | null; locale: string; attachPhoto?: PhotoAttacher }
 ): Promise<SubmitResult> {
 	authorize(actor, dialoguePolicy.participate);
-	const input = readForm(form, submitShape, 'dialogue');
+	const input = readProposalForm(form, submitShape);
 	const space = await inputSpace(db, slug, options.locale);
 	await mayGive(db, actor, space, 'proposals');
 	if (!input.anyway) {
@@ -87,10 +90,14 @@ export async function submitProposal(
 	}
 	// Counted outside the transaction, in the limiter's table: a refused proposal writes nothing.
 	await takeAllowance(db, 'proposals', actor.id, options.ip);
+	await takePhotoAllowance(db, input, actor.id, options.ip, 'proposals');
 	const id = await runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
 		parse: () => input,
-		work: async (tx, { proposalTitle, proposalBody, proposalPlace }) => {
+		work: async (tx, input, who) => {
+			const { proposalTitle, proposalBody, proposalPlace } = input;
+			// The photo first (its row and audit entry), so the proposal's row can name it.
+			const mediaId = await photoOf(tx, who, input, options.locale, options.attachPhoto);
 			const now = new Date();
 			const screened = space.moderation === 'pre';
 			const [row] = await tx
@@ -101,6 +108,7 @@ export async function submitProposal(
 					title: proposalTitle,
 					body: proposalBody,
 					placeName: proposalPlace ?? null,
+					mediaId,
 					language: options.locale,
 					status: screened ? 'screening' : 'collecting',
 					createdAt: now,
@@ -114,12 +122,17 @@ export async function submitProposal(
 				audit: {
 					action: 'proposal.submit',
 					subject: `proposal:${row!.id}`,
-					after: { spaceId: space.id, status: screened ? 'screening' : 'collecting' },
+					after: { spaceId: space.id, status: screened ? 'screening' : 'collecting', mediaId },
 					ip: options.ip ?? null
 				},
 				public: false
 			};
 		}
+	}).catch(async (e: unknown) => {
+		// Bad input found in the transaction (a photo the pipeline refused): nothing was written,
+		// so the proposal does not count against the day's allowance.
+		if (e instanceof ValidationError) await returnAllowance(db, 'proposals', actor.id, options.ip);
+		throw e;
 	});
 	return { created: id };
 }
@@ -242,6 +255,8 @@ async function authorsProposal(tx: Transaction, actor: NonNullable<Actor>, slug:
 			title: proposal.title,
 			body: proposal.body,
 			placeName: proposal.placeName,
+			mediaId: proposal.mediaId,
+			language: proposal.language,
 			status: proposal.status,
 			hidden: proposal.hidden,
 			createdAt: proposal.createdAt,
@@ -258,27 +273,34 @@ async function authorsProposal(tx: Transaction, actor: NonNullable<Actor>, slug:
 
 /**
  * The author corrects the proposal: within the edit window, and only before the first support
- * or comment (after that others have taken a stand on what it says).
+ * or comment (after that others have taken a stand on what it says). A new photo takes the old
+ * one's place; `removePhoto` takes it away.
  */
 export async function editProposal(
 	db: Database,
 	actor: Actor,
 	slug: string,
 	id: number,
-	form: FormData | Record<string, unknown>
+	form: FormData | Record<string, unknown>,
+	options: { ip?: string | null; attachPhoto?: PhotoAttacher } = {}
 ): Promise<void> {
+	authorize(actor, dialoguePolicy.participate);
+	const input = readProposalForm(form, editShape);
+	await takePhotoAllowance(db, input, actor.id, options.ip);
 	await runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
-		parse: () => readForm(form, proposalShape, 'dialogue'),
+		parse: () => input,
 		work: async (tx, input, actor) => {
 			const p = await authorsProposal(tx, actor, slug, id);
 			if (p.hidden || !editWindowOpen(p)) {
 				throw new ValidationError([{ field: 'form', code: 'proposalEditClosed' }], 'dialogue');
 			}
+			const photo = await photoOf(tx, actor, input, p.language, options.attachPhoto);
 			const after = {
 				title: input.proposalTitle,
 				body: input.proposalBody,
-				placeName: input.proposalPlace ?? null
+				placeName: input.proposalPlace ?? null,
+				mediaId: photo ?? (input.removePhoto ? null : p.mediaId)
 			};
 			await tx
 				.update(proposal)
@@ -290,7 +312,7 @@ export async function editProposal(
 				audit: {
 					action: 'proposal.edit',
 					subject: `proposal:${id}`,
-					before: { title: p.title, body: p.body, placeName: p.placeName },
+					before: { title: p.title, body: p.body, placeName: p.placeName, mediaId: p.mediaId },
 					after
 				},
 				public: false

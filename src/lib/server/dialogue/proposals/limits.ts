@@ -9,14 +9,19 @@ import { messages, plural, type Locale } from '#lib/i18n/index.ts';
 /** Allowances, per participant and per client address (an office or a library shares one). */
 export const limits = {
 	proposals: { perParticipant: 5, perAddress: 20, seconds: 24 * 60 * 60 },
-	supports: { perParticipant: 100, perAddress: 500, seconds: 60 * 60 }
+	supports: { perParticipant: 100, perAddress: 500, seconds: 60 * 60 },
+	/** Photos with proposals and their edits: each is decoded and stored, the costliest input. */
+	photos: { perParticipant: 10, perAddress: 40, seconds: 24 * 60 * 60 }
 } as const;
+
+/** What an allowance counts. */
+export type AllowanceKind = keyof typeof limits;
 
 /** Too many proposals or supports: the page says when the next one may go. */
 export class ParticipationLimitError extends Error {
-	readonly kind: 'proposals' | 'supports';
+	readonly kind: AllowanceKind;
 	readonly retryAfterSeconds: number;
-	constructor(kind: 'proposals' | 'supports', retryAfterSeconds: number) {
+	constructor(kind: AllowanceKind, retryAfterSeconds: number) {
 		super(`${kind} limit reached`);
 		this.name = 'ParticipationLimitError';
 		this.kind = kind;
@@ -35,17 +40,14 @@ export function limitMessage(e: ParticipationLimitError, locale: Locale): string
 	return `${t.limited[e.kind]} ${retry}`;
 }
 
-type Limiters = Record<
-	'proposals' | 'supports',
-	{ byParticipant: RateLimiterDrizzle; byAddress: RateLimiterDrizzle }
->;
+type Limiters = Record<AllowanceKind, { byParticipant: RateLimiterDrizzle; byAddress: RateLimiterDrizzle }>;
 const limiters = new WeakMap<Database, Limiters>();
 
 function limitersOf(db: Database): Limiters {
 	let found = limiters.get(db);
 	if (!found) {
 		// The sign-in throttle's table with keys of our own: every instance counts the same way.
-		const make = (kind: 'proposals' | 'supports') => {
+		const make = (kind: AllowanceKind) => {
 			const l = limits[kind];
 			const options = {
 				storeClient: db,
@@ -66,7 +68,7 @@ function limitersOf(db: Database): Limiters {
 				})
 			};
 		};
-		found = { proposals: make('proposals'), supports: make('supports') };
+		found = { proposals: make('proposals'), supports: make('supports'), photos: make('photos') };
 		limiters.set(db, found);
 	}
 	return found;
@@ -75,7 +77,7 @@ function limitersOf(db: Database): Limiters {
 /** Takes one from the participant's and the address's allowance, or throws ParticipationLimitError. */
 export async function takeAllowance(
 	db: Database,
-	kind: 'proposals' | 'supports',
+	kind: AllowanceKind,
 	userId: string,
 	ip: string | null | undefined
 ): Promise<void> {
@@ -91,4 +93,16 @@ export async function takeAllowance(
 		await byParticipant.reward(userId, 1).catch(() => undefined);
 		throw refused(r);
 	});
+}
+
+/** Gives one back to the participant's and the address's allowance: what it was taken for was not written. */
+export async function returnAllowance(
+	db: Database,
+	kind: AllowanceKind,
+	userId: string,
+	ip: string | null | undefined
+): Promise<void> {
+	const { byParticipant, byAddress } = limitersOf(db)[kind];
+	await byParticipant.reward(userId, 1).catch(() => undefined);
+	if (ip) await byAddress.reward(ip, 1).catch(() => undefined);
 }

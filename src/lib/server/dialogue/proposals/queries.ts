@@ -4,6 +4,8 @@ import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
 import { pick } from '../../kernel/localized.ts';
 import { can, mayOn, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
+import { media } from '../../media/schema.ts';
+import { photoColumns, photoView, type ProposalPhoto } from './photos.ts';
 import {
 	dialoguePhase,
 	dialogueSpace,
@@ -175,6 +177,8 @@ export interface ProposalView {
 	title: string | null;
 	body: string | null;
 	placeName: string | null;
+	/** Null when it has none, or is hidden. */
+	photo: ProposalPhoto | null;
 	language: string;
 	/** The author's display name; null for a former participant. */
 	author: string | null;
@@ -242,11 +246,13 @@ export async function proposalPage(
 				createdAt: proposal.createdAt,
 				editedAt: proposal.editedAt,
 				hidden: proposal.hidden,
-				hiddenReason: proposal.hiddenReason
+				hiddenReason: proposal.hiddenReason,
+				...photoColumns
 			})
 			.from(proposal)
 			.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
 			.leftJoin(user, eq(user.id, proposal.authorId))
+			.leftJoin(media, eq(media.id, proposal.mediaId))
 			.where(and(eq(proposal.id, id), eq(dialogueSpace.slug, slug)))
 	]);
 	if (!row) throw new NotFoundError('Proposal');
@@ -289,6 +295,7 @@ export async function proposalPage(
 		title: row.hidden ? null : row.title,
 		body: row.hidden ? null : row.body,
 		placeName: row.hidden ? null : row.placeName,
+		photo: row.hidden ? null : photoView(row, row.language),
 		language: row.language,
 		author: row.author,
 		status: row.status,
@@ -332,6 +339,7 @@ export async function proposalForEdit(
 	title: string;
 	body: string;
 	placeName: string | null;
+	photo: ProposalPhoto | null;
 	open: boolean;
 }> {
 	const [row] = await db
@@ -346,13 +354,24 @@ export async function proposalForEdit(
 			createdAt: proposal.createdAt,
 			supportCount: proposal.supportCount,
 			commentCount: proposal.commentCount,
-			hidden: proposal.hidden
+			hidden: proposal.hidden,
+			language: proposal.language,
+			...photoColumns
 		})
 		.from(proposal)
 		.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
+		.leftJoin(media, eq(media.id, proposal.mediaId))
 		.where(and(eq(proposal.id, id), eq(dialogueSpace.slug, slug)));
 	if (!actor) throw new ForbiddenError(true);
 	if (!row) throw new NotFoundError('Proposal');
 	if (row.authorId !== actor.id) throw new ForbiddenError();
-	return { ...row, open: !row.hidden && editWindowOpen(row) };
+	return {
+		id: row.id,
+		spaceSlug: row.spaceSlug,
+		title: row.title,
+		body: row.body,
+		placeName: row.placeName,
+		photo: photoView(row, row.language),
+		open: !row.hidden && editWindowOpen(row)
+	};
 }

@@ -6,12 +6,16 @@ import { requestForm } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import { proposalFormValues } from '#lib/server/dialogue/proposals/input.ts';
 import { inputSpace, participationRefusal } from '#lib/server/dialogue/proposals/queries.ts';
-import { submitProposal } from '#lib/server/dialogue/proposals/commands.ts';
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
+import { photosBusy, photoTooLarge, submitProposalWithPhoto } from '#lib/server/app/proposal-photos.ts';
+import { inUploadTurn } from '#lib/server/media/admission.ts';
 
 // Writing a proposal. The first submit may come back with similar proposals in the space and a
 // "send anyway" button (the same form again, with `anyway`): the near-duplicate step works
-// without JavaScript.
+// without JavaScript. A chosen photo cannot be kept across that step (a browser sends a file once
+// and a file field cannot be filled in again), so the step keeps its alt text and asks clearly for
+// the photo again; an alt text without a photo is a problem, so it is never lost unnoticed.
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
@@ -32,25 +36,40 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 	});
 
 export const actions: Actions = {
-	default: async ({ request, locals, params, getClientAddress }) => {
-		const form = (await requestForm(request)) ?? new FormData();
-		const values = proposalFormValues(form);
-		try {
-			const result = await forAction(locals.locale, { values }, async () =>
-				submitProposal(await db(), locals.user, params.space, form, {
-					locale: locals.locale,
-					ip: getClientAddress()
-				})
-			);
-			if ('created' in result) {
-				redirect(303, localizePath(locals.locale, `/dialogue/${params.space}/proposals/${result.created}`));
-			}
-			if ('similar' in result) return { values, similar: result.similar };
-			return result;
-		} catch (e) {
-			if (!(e instanceof ParticipationLimitError)) throw e;
-			// Too many: the form says when to try again and keeps the text (429, not an error page).
-			return fail(429, { values, problems: [{ field: 'form', message: limitMessage(e, locals.locale) }] });
-		}
-	}
+	// A form with a photo is an upload: a few at a time, the others wait with their bodies unread.
+	default: async ({ request, locals, params, getClientAddress }) =>
+		inUploadTurn(
+			request,
+			async () => {
+				const form = await requestForm(request);
+				// A body too large to read: the photo is the large part (the text cannot be shown again).
+				if (!form)
+					return forAction(locals.locale, { values: undefined }, () => Promise.reject(photoTooLarge()));
+				const values = proposalFormValues(form);
+				try {
+					const result = await forAction(locals.locale, { values }, async () =>
+						submitProposalWithPhoto(await db(), mediaStore(), locals.user, params.space, form, {
+							locale: locals.locale,
+							ip: getClientAddress()
+						})
+					);
+					if ('created' in result) {
+						redirect(
+							303,
+							localizePath(locals.locale, `/dialogue/${params.space}/proposals/${result.created}`)
+						);
+					}
+					if ('similar' in result) return { values, similar: result.similar };
+					return result;
+				} catch (e) {
+					if (!(e instanceof ParticipationLimitError)) throw e;
+					// Too many: the form says when to try again and keeps the text (429, not an error page).
+					return fail(429, {
+						values,
+						problems: [{ field: 'form', message: limitMessage(e, locals.locale) }]
+					});
+				}
+			},
+			() => forAction(locals.locale, { values: undefined }, () => Promise.reject(photosBusy()))
+		)
 };

@@ -1,4 +1,4 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
@@ -6,30 +6,72 @@ import { requestForm } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import { proposalFormValues } from '#lib/server/dialogue/proposals/input.ts';
 import { proposalForEdit } from '#lib/server/dialogue/proposals/queries.ts';
-import { editProposal } from '#lib/server/dialogue/proposals/commands.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
+import { editProposalWithPhoto, photosBusy, photoTooLarge } from '#lib/server/app/proposal-photos.ts';
+import { inUploadTurn } from '#lib/server/media/admission.ts';
+import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 
-// The author corrects a proposal within the edit window (15 minutes, before any support or comment).
+// The author corrects a proposal within the edit window (15 minutes, before any support or comment):
+// its text, and its photo (a new one replaces it, a tick removes it).
 
 export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
 		const p = await proposalForEdit(await db(), locals.user, params.space, params.id);
 		return {
-			proposal: { id: p.id, spaceSlug: p.spaceSlug, open: p.open },
-			values: { proposalTitle: p.title, proposalBody: p.body, proposalPlace: p.placeName ?? '' }
+			proposal: { id: p.id, spaceSlug: p.spaceSlug, open: p.open, photo: p.photo },
+			values: {
+				proposalTitle: p.title,
+				proposalBody: p.body,
+				proposalPlace: p.placeName ?? '',
+				proposalPhotoAlt: '',
+				removePhoto: false,
+				photoSent: false
+			}
 		};
 	});
 
 export const actions: Actions = {
-	default: async ({ request, locals, params }) => {
-		const form = (await requestForm(request)) ?? new FormData();
-		const values = proposalFormValues(form);
-		const result = await forAction(locals.locale, { values }, async () => {
-			await editProposal(await db(), locals.user, params.space, params.id, form);
-			return { saved: true as const };
-		});
-		if ('saved' in result) {
-			redirect(303, localizePath(locals.locale, `/dialogue/${params.space}/proposals/${params.id}?saved`));
-		}
-		return result;
-	}
+	// A form with a photo is an upload: a few at a time, the others wait with their bodies unread.
+	default: async ({ request, locals, params, getClientAddress }) =>
+		inUploadTurn(
+			request,
+			async () => {
+				const form = await requestForm(request);
+				if (!form)
+					return forAction(locals.locale, { values: undefined }, () => Promise.reject(photoTooLarge()));
+				const values = proposalFormValues(form);
+				let result;
+				try {
+					result = await forAction(locals.locale, { values }, async () => {
+						await editProposalWithPhoto(
+							await db(),
+							mediaStore(),
+							locals.user,
+							params.space,
+							params.id,
+							form,
+							{
+								ip: getClientAddress()
+							}
+						);
+						return { saved: true as const };
+					});
+				} catch (e) {
+					if (!(e instanceof ParticipationLimitError)) throw e;
+					// Too many photos today: the form says when to try again and keeps the text.
+					return fail(429, {
+						values,
+						problems: [{ field: 'form', message: limitMessage(e, locals.locale) }]
+					});
+				}
+				if ('saved' in result) {
+					redirect(
+						303,
+						localizePath(locals.locale, `/dialogue/${params.space}/proposals/${params.id}?saved`)
+					);
+				}
+				return result;
+			},
+			() => forAction(locals.locale, { values: undefined }, () => Promise.reject(photosBusy()))
+		)
 };
