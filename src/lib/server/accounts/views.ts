@@ -44,6 +44,9 @@ const dialogueDataView = z.object({
 	),
 	follows: z.array(
 		z.object({ space: z.string().nullable(), proposal: z.number().nullable(), createdAt: z.iso.datetime() })
+	),
+	verifications: z.array(
+		z.object({ organization: z.string(), method: z.enum(['census', 'oidc']), verifiedAt: z.iso.datetime() })
 	)
 });
 

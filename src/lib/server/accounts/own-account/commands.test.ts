@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { testDatabases } from '../../test/databases.ts';
 import { aPerson, aTestAuth, type TestPerson } from '../../test/factories/accounts.ts';
-import { aComment, aProposal, aSpace } from '../../test/factories/dialogue.ts';
+import { aComment, aProposal, aSpace, type TestSpace } from '../../test/factories/dialogue.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { ForbiddenError, ValidationError } from '../../kernel/errors.ts';
 import { problemsIn } from '../../kernel/http.ts';
@@ -11,6 +11,7 @@ import {
 	dialogueComment,
 	dialogueFlag,
 	dialogueFollow,
+	residentVerification,
 	proposal,
 	proposalSupport
 } from '../../dialogue/schema.ts';
@@ -101,7 +102,7 @@ describe.each(testDatabases)('a participant’s own account on $name', (database
 	describe('with input in a dialogue', () => {
 		let me: TestPerson;
 		let other: TestPerson;
-		let space: { id: number; slug: string };
+		let space: TestSpace;
 		let mine: { id: number };
 		let theirs: { id: number };
 		let myComment: { id: number };
@@ -133,6 +134,13 @@ describe.each(testDatabases)('a participant’s own account on $name', (database
 				{ userId: me.id, proposalId: theirs.id },
 				{ userId: other.id, proposalId: mine.id }
 			]);
+			// Verified as a resident of the space's organization, under a keyed code of who she is.
+			await h.db.insert(residentVerification).values({
+				userId: me.id,
+				organizationId: space.organizationId!,
+				method: 'census',
+				subject: 'keyed-code-of-dana'
+			});
 			await h.db.insert(mailOutbox).values({
 				key: `test:${me.id}:digest`,
 				recipient: me.email,
@@ -173,6 +181,10 @@ describe.each(testDatabases)('a participant’s own account on $name', (database
 					[null, theirs.id]
 				].sort()
 			);
+			expect(data.dialogue.verifications).toEqual([
+				expect.objectContaining({ method: 'census', organization: expect.any(String) })
+			]);
+			expect(JSON.stringify(data)).not.toContain('keyed-code-of-dana');
 			// Someone else's input is not in it.
 			expect(JSON.stringify(data)).not.toContain('Olle');
 		});
@@ -196,6 +208,9 @@ describe.each(testDatabases)('a participant’s own account on $name', (database
 			expect(await h.db.select().from(proposalSupport).where(eq(proposalSupport.userId, me.id))).toEqual([]);
 			expect(await h.db.select().from(dialogueFlag).where(eq(dialogueFlag.userId, me.id))).toEqual([]);
 			expect(await h.db.select().from(dialogueFollow).where(eq(dialogueFollow.userId, me.id))).toEqual([]);
+			expect(
+				await h.db.select().from(residentVerification).where(eq(residentVerification.userId, me.id))
+			).toEqual([]);
 			expect(
 				await h.db.select().from(dialogueFollow).where(eq(dialogueFollow.userId, other.id))
 			).toHaveLength(1);

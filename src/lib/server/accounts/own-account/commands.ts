@@ -10,8 +10,10 @@ import {
 	dialogueComment,
 	dialogueFlag,
 	dialogueFollow,
+	dialogueNotification,
 	proposal,
-	proposalSupport
+	proposalSupport,
+	residentVerification
 } from '../../dialogue/schema.ts';
 import { account, session, twoFactor, user, verification } from '../schema.ts';
 import { accountsPolicy } from '../policy.ts';
@@ -89,6 +91,9 @@ async function leaveDialogues(tx: Transaction, userId: string): Promise<void> {
 	}
 	await tx.delete(dialogueFlag).where(eq(dialogueFlag.userId, userId));
 	await tx.delete(dialogueFollow).where(eq(dialogueFollow.userId, userId));
+	await tx.delete(dialogueNotification).where(eq(dialogueNotification.userId, userId));
+	// The keyed code of who they proved to be goes too: the same resident may verify a new account.
+	await tx.delete(residentVerification).where(eq(residentVerification.userId, userId));
 	await tx.update(proposal).set({ authorId: null }).where(eq(proposal.authorId, userId));
 	await tx.update(dialogueComment).set({ authorId: null }).where(eq(dialogueComment.authorId, userId));
 }

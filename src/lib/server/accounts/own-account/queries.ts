@@ -10,8 +10,10 @@ import {
 	dialogueFollow,
 	dialogueSpace,
 	proposal,
-	proposalSupport
+	proposalSupport,
+	residentVerification
 } from '../../dialogue/schema.ts';
+import { organization } from '../../organizations/schema.ts';
 import { session, twoFactor, user } from '../schema.ts';
 import { accountsPolicy } from '../policy.ts';
 import { isLocale, type Locale } from '#lib/i18n/index.ts';
@@ -50,7 +52,7 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
  * with the space's address joined in.
  */
 async function dialogueDataOf(db: Database, userId: string): Promise<DialogueData> {
-	const [proposals, supports, comments, flags, follows] = await Promise.all([
+	const [proposals, supports, comments, flags, follows, verifications] = await Promise.all([
 		db
 			.select({
 				id: proposal.id,
@@ -116,7 +118,18 @@ async function dialogueDataOf(db: Database, userId: string): Promise<DialogueDat
 			.from(dialogueFollow)
 			.leftJoin(dialogueSpace, eq(dialogueSpace.id, dialogueFollow.spaceId))
 			.where(eq(dialogueFollow.userId, userId))
-			.orderBy(dialogueFollow.createdAt)
+			.orderBy(dialogueFollow.createdAt),
+		// Where they are a verified resident, and how; never the keyed code of who they proved to be.
+		db
+			.select({
+				organization: organization.slug,
+				method: residentVerification.method,
+				verifiedAt: residentVerification.verifiedAt
+			})
+			.from(residentVerification)
+			.innerJoin(organization, eq(organization.id, residentVerification.organizationId))
+			.where(eq(residentVerification.userId, userId))
+			.orderBy(residentVerification.verifiedAt)
 	]);
 	return {
 		proposals: proposals.map((p) => ({ ...p, createdAt: iso(p.createdAt), editedAt: isoOrNull(p.editedAt) })),
@@ -129,7 +142,8 @@ async function dialogueDataOf(db: Database, userId: string): Promise<DialogueDat
 			deletedAt: isoOrNull(c.deletedAt)
 		})),
 		flags: flags.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
-		follows: follows.map((f) => ({ ...f, createdAt: iso(f.createdAt) }))
+		follows: follows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
+		verifications: verifications.map((v) => ({ ...v, verifiedAt: iso(v.verifiedAt) }))
 	};
 }
 
