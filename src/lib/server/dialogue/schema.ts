@@ -241,6 +241,8 @@ export const proposalEvent = pgTable(
 		kind: text('kind').$type<ProposalEventKind>().notNull(),
 		/** What the step carries: the answer's state, the moderator's public reason … */
 		detail: jsonb('detail').$type<Record<string, string>>().notNull().default({}),
+		/** Who took the step, where someone on the team did (never shown): they are not told of it. */
+		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [index('proposal_event_proposal_idx').on(t.proposalId, t.at)]

@@ -117,7 +117,7 @@ export async function publishDrafts(
 	return runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
 		parse: () => readForm(form, publishShape, 'dialogue'),
-		work: async (tx, input) => {
+		work: async (tx, input, by) => {
 			const ids = [...new Set(input.answer)];
 			const drafts = await draftsForPublishing(tx, ids);
 			if (
@@ -144,6 +144,7 @@ export async function publishDrafts(
 					proposalId: d.proposalId,
 					kind: 'answer-published' as const,
 					detail: { state: d.state },
+					actorId: by.id,
 					at: now
 				}))
 			);

@@ -37,8 +37,12 @@ describe.each(testDatabases)('dialogue notifications on $name', (database) => {
 	};
 	const follow = (p: TestActor, target: { spaceId: number } | { proposalId: number }) =>
 		h.db.insert(dialogueFollow).values({ userId: p.id, ...target });
-	const happen = (proposalId: number, kind: ProposalEventKind, detail: Record<string, string> = {}) =>
-		h.db.insert(proposalEvent).values({ proposalId, kind, detail });
+	const happen = (
+		proposalId: number,
+		kind: ProposalEventKind,
+		detail: Record<string, string> = {},
+		actorId?: string
+	) => h.db.insert(proposalEvent).values({ proposalId, kind, detail, actorId });
 	const notificationsOf = (p: TestActor) =>
 		h.db.select().from(dialogueNotification).where(eq(dialogueNotification.userId, p.id));
 	const outboxTo = (p: TestActor) => h.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, p.email));
@@ -153,6 +157,18 @@ describe.each(testDatabases)('dialogue notifications on $name', (database) => {
 			'Förslaget ”Lekplats vid skolan” nådde inte gränsen för stöd innan tiden gick ut.'
 		);
 		expect(await outboxTo(weekly)).toHaveLength(1);
+	});
+
+	it('does not tell an answerer who follows the proposal of their own answer', async () => {
+		const answerer = await person('Ada Svarare', 'sv', 'single');
+		const other = await person('Bo Följare', 'sv', 'single');
+		const p = await aProposal(h.db, space.id, null, { title: 'Bänkar vid ån' });
+		await follow(answerer, { proposalId: p.id });
+		await follow(other, { proposalId: p.id });
+		await happen(p.id, 'answer-published', { state: 'accepted' }, answerer.id);
+		await runNotifier(h.db);
+		expect(await notificationsOf(answerer)).toHaveLength(0);
+		expect(await notificationsOf(other)).toHaveLength(1);
 	});
 
 	it('lets the author follow their own proposal, and never tells anyone of their own act', async () => {

@@ -112,6 +112,7 @@ async function notifyEvents(db: Database): Promise<number> {
 				kind: proposalEvent.kind,
 				detail: proposalEvent.detail,
 				proposalId: proposalEvent.proposalId,
+				actorId: proposalEvent.actorId,
 				proposalTitle: proposal.title,
 				authorId: proposal.authorId,
 				spaceId: proposal.spaceId,
@@ -166,7 +167,9 @@ async function notifyEvents(db: Database): Promise<number> {
 						spaceKinds.includes(kind)
 							? or(eq(dialogueFollow.proposalId, e.proposalId), eq(dialogueFollow.spaceId, e.spaceId))
 							: eq(dialogueFollow.proposalId, e.proposalId),
-						actedByAuthor && e.authorId ? ne(dialogueFollow.userId, e.authorId) : undefined
+						actedByAuthor && e.authorId ? ne(dialogueFollow.userId, e.authorId) : undefined,
+						// An answerer who follows the proposal is not told of their own answer.
+						e.actorId ? ne(dialogueFollow.userId, e.actorId) : undefined
 					)
 				);
 			// One row per person: the proposal's follow before the space's (the narrower unsubscribe).

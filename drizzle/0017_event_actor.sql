@@ -1,0 +1,2 @@
+ALTER TABLE "proposal_event" ADD COLUMN "actor_id" text;--> statement-breakpoint
+ALTER TABLE "proposal_event" ADD CONSTRAINT "proposal_event_actor_id_user_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;
