@@ -173,7 +173,13 @@ describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)',
 					// Several requests at once, so that the pool holds more than one connection.
 					const warm = await Promise.all(Array.from({ length: 4 }, () => timed(server.url, uncached())));
 					expect(warm.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-					const before = await sessions();
+					// The listeners come back by themselves with back-off (0.25 s doubling): wait for them,
+					// up to 10 s, rather than racing their reconnect.
+					let before = await sessions();
+					for (const waitUntil = Date.now() + 10_000; !before.listening && Date.now() < waitUntil;) {
+						await new Promise((r) => setTimeout(r, 100));
+						before = await sessions();
+					}
 					expect(before.listening).toBe(true);
 					expect(before.count).toBeGreaterThanOrEqual(2);
 
