@@ -242,11 +242,15 @@ test('an editor answers it: bad input kept, a draft, published from the work pag
 test('the space editor sends bad input back with a message per field and everything as typed', async () => {
 	const { page, context } = await as('partnerEditor');
 	await page.goto(`/dialogue/${ale}/edit`);
+	// Type only once the page has hydrated (the description editor mounts), or hydration could put
+	// the old values back on a slow machine.
+	await page.locator('[contenteditable="true"]').first().waitFor();
 	const level = await page.locator('#level').inputValue();
 	// A title is needed in one language at least: both are emptied.
 	await page.locator('#title_sv').fill('');
 	await page.locator('#title_en').fill('');
 	await page.locator('#support_threshold').fill('många');
+	expect(await page.locator('#title_sv').inputValue()).toBe('');
 	await page.getByRole('button', { name: 'Spara' }).click();
 	await page.locator('.error-summary').waitFor();
 	expect(await summary(page)).toEqual(

@@ -187,12 +187,17 @@ test('an editor creates a space without JavaScript (bad input sent back as typed
 		await js.page.goto(path);
 		expect(await axeViolations(js.page), path).toEqual([]);
 	}
+	// Type only once the page has hydrated (the description editor mounts), or hydration could put
+	// the old values back on a slow machine.
+	const hydrated = () => js.page.locator('[contenteditable="true"]').first().waitFor();
+	await hydrated();
 	await js.page.locator('#support_threshold').fill('');
 	await js.page.getByRole('button', { name: 'Create the dialogue' }).click();
 	await js.page.locator('.error-summary').waitFor();
 	expect(await js.page.locator('.error-summary').textContent()).toContain('Choose who runs the dialogue.');
 	expect(await axeViolations(js.page)).toEqual([]);
 	await js.page.goto(`/dialogue/${slug}/edit`);
+	await hydrated();
 	expect(await axeViolations(js.page)).toEqual([]);
 	await js.page.locator('#moderators').getByLabel('partnerHorby').check();
 	await js.page.locator('#status').selectOption('open');
