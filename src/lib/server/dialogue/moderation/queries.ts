@@ -264,25 +264,6 @@ export async function platformModeration(db: Database, actor: Actor, locale: str
 	return { flagged: items, blocks: blocked };
 }
 
-/** Whether the participant is blocked in the space or on the whole platform. */
-export async function isBlocked(
-	db: Database | Transaction,
-	userId: string,
-	spaceId: number
-): Promise<boolean> {
-	const [row] = await db
-		.select({ id: dialogueBlock.id })
-		.from(dialogueBlock)
-		.where(
-			and(
-				eq(dialogueBlock.userId, userId),
-				sql`(${dialogueBlock.spaceId} = ${spaceId} or ${dialogueBlock.spaceId} is null)`
-			)
-		)
-		.limit(1);
-	return row !== undefined;
-}
-
 /** What the flag page shows about the thing: where it is, a few words of it, and the way back. */
 export interface FlagTarget {
 	spaceSlug: string;
