@@ -21,6 +21,7 @@ import { config, startupProblem } from '#lib/server/kernel/config.ts';
 import { databaseUnavailable } from '#lib/server/kernel/database.ts';
 import { appBridge } from '#lib/server/kernel/bridge.ts';
 import { registerStats } from '#lib/server/app/stats.ts';
+import { isCrossSiteForm } from '#lib/server/kernel/cross-site.ts';
 
 if (!building) {
 	// scripts/serve.js says the same before it listens; this covers any other way of starting the build.
@@ -125,7 +126,40 @@ const accounts: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(cacheAndCompress, accounts);
+/**
+ * Routes a form may reach from outside the site with no Origin: a mail program's one-click
+ * unsubscribe (RFC 8058), authorised by the signed token in its address alone.
+ */
+const openToOtherSites = new Set(['/dialogue/unsubscribe/[token]']);
+
+/** Another site's form submission is refused, on every route but those above (vite.config.ts). */
+const crossSite: Handle = async ({ event, resolve }) => {
+	if (
+		isCrossSiteForm(event.request, event.url.origin) &&
+		!(event.route.id !== null && openToOtherSites.has(event.route.id))
+	) {
+		// A security event (ASVS 16.3.3): the route, not the address (it may hold a token).
+		logger.warn(
+			{
+				event: 'security.cross-site-form',
+				route: event.route.id,
+				origin: event.request.headers.get('origin')
+			},
+			'Refused a form sent from another site'
+		);
+		const message = messages(event.locals.locale).errors.crossSite;
+		const headers = { 'cache-control': 'no-store' };
+		return event.request.headers.get('accept') === 'application/json'
+			? Response.json({ error: { message, field: null } }, { status: 403, headers })
+			: new Response(message, {
+					status: 403,
+					headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }
+				});
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(cacheAndCompress, crossSite, accounts);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;

@@ -73,15 +73,6 @@ export function createServer({ settings, handler, bridge, record, metricsText })
 			}
 
 			const at = fixedOrigin ?? originOf(req.headers);
-			// One-click unsubscribe (RFC 8058): mail programs POST without an Origin, which SvelteKit's
-			// cross-site check refuses; only the signed token in the address authorises this request.
-			if (
-				req.method === 'POST' &&
-				at &&
-				/^(\/en)?\/dialogue\/unsubscribe\/[A-Za-z0-9._-]+$/.test(url.split('?')[0] ?? '')
-			) {
-				req.headers.origin = at;
-			}
 			const answer = at ? bridge.cachedAnswer?.(req.method ?? 'GET', at, url, req.headers) : undefined;
 			if (answer) {
 				cached = true;

@@ -101,6 +101,46 @@ test('signing out ends the session that asked, and only that one', async () => {
 	expect(outcomeOf(prepared)).toBe('allow');
 });
 
+test('a form sent from another site is refused and changes nothing', async () => {
+	const cookie = await signInOverHttp(baseUrl(), people.tableReader.email, people.tableReader.password);
+	const forged = (headers: Record<string, string>) =>
+		fetch(`${baseUrl()}/sign-out`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+			body: ''
+		});
+	// From another site, from a page that hides where it is (Origin: null), and with no Origin.
+	for (const origin of ['https://evil.example', 'null', undefined]) {
+		const res = await forged({ accept: 'text/html', ...(origin ? { origin } : {}) });
+		expect(res.status).toBe(403);
+		expect(await res.text()).toBe(
+			'Formuläret skickades från en annan webbplats och togs därför inte emot. Öppna sidan på den här webbplatsen och skicka formuläret igen.'
+		);
+	}
+	// In English under /en, and as JSON to a client that asks for it.
+	const json = await fetch(`${baseUrl()}/en/sign-out`, {
+		method: 'POST',
+		headers: {
+			cookie,
+			accept: 'application/json',
+			origin: 'https://evil.example',
+			'content-type': 'text/plain'
+		},
+		body: ''
+	});
+	expect(json.status).toBe(403);
+	expect(((await json.json()) as { error: { message: string } }).error.message).toMatch(
+		/^This form was sent from another site, so it was not accepted\./
+	);
+	// Still signed in: none of them signed the reader out.
+	const after = await fetch(`${baseUrl()}/account`, {
+		redirect: 'manual',
+		headers: { cookie, accept: 'text/html' }
+	});
+	expect(outcomeOf(after)).toBe('allow');
+});
+
 test('the second sign-in step without a first step sends you to sign in', async () => {
 	const res = await fetch(`${baseUrl()}/sign-in/two-factor`, {
 		method: 'POST',
