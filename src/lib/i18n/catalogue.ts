@@ -19,6 +19,7 @@ import svDialogueModeration from '../../../messages/sv/dialogue/moderation.json'
 import svDialogueOpendata from '../../../messages/sv/dialogue/opendata.json' with { type: 'json' };
 import svDialogueVerification from '../../../messages/sv/dialogue/verification.json' with { type: 'json' };
 import svDialogueNotifications from '../../../messages/sv/dialogue/notifications.json' with { type: 'json' };
+import svResults from '../../../messages/sv/results.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -36,6 +37,7 @@ import enDialogueModeration from '../../../messages/en/dialogue/moderation.json'
 import enDialogueOpendata from '../../../messages/en/dialogue/opendata.json' with { type: 'json' };
 import enDialogueVerification from '../../../messages/en/dialogue/verification.json' with { type: 'json' };
 import enDialogueNotifications from '../../../messages/en/dialogue/notifications.json' with { type: 'json' };
+import enResults from '../../../messages/en/results.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -77,7 +79,8 @@ export const sv = {
 		opendata: svDialogueOpendata,
 		verification: svDialogueVerification,
 		notifications: svDialogueNotifications
-	})
+	}),
+	results: svResults
 };
 
 /** The shape every catalogue must have: Swedish is the source. */
@@ -102,5 +105,6 @@ export const en: Messages = {
 		opendata: enDialogueOpendata,
 		verification: enDialogueVerification,
 		notifications: enDialogueNotifications
-	})
+	}),
+	results: enResults
 };

@@ -6,6 +6,7 @@ import { mediaModule } from '../media/module.ts';
 import { partnerSearchModule } from '../partner-search/module.ts';
 import { accountsModule } from '../accounts/module.ts';
 import { dialogueModule } from '../dialogue/module.ts';
+import { resultsModule } from '../results/module.ts';
 
 /**
  * The platform's modules, in the order their reference data and demos load (a module's demo may
@@ -19,7 +20,8 @@ export const modules: readonly Module[] = [
 	partnershipsModule,
 	contentModule,
 	partnerSearchModule,
-	dialogueModule
+	dialogueModule,
+	resultsModule
 ];
 
 /** The modules that keep links to themes, for a topic merge (taxonomy/topics.ts). */
