@@ -198,3 +198,6 @@ export const resultActivity = pgTable(
 		check('result_activity_order', sql`${t.start} is null or ${t.start} <= ${t.end}`)
 	]
 );
+
+// The yearly reports' tables live beside their code; migrations are generated from this file.
+export * from './reports/schema.ts';
