@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localizePath, messages, format, locales, type Locale } from '#lib/i18n/index.ts';
+import { escapeXml } from '../kernel/xml.ts';
 import type { GoalSummary, TargetSummary } from '../taxonomy/goals.ts';
 import { articleKinds } from './schema.ts';
 import type { ArticleCard, ArticleDetail } from './queries.ts';
@@ -148,19 +149,6 @@ export function goalJson(goal: GoalSummary & { targets: TargetSummary[] }): z.in
 
 // ---------------------------------------------------------------------------------------------
 // The Atom feed
-
-// What XML 1.0 does not allow in a document at all, escaped or not (its production `Char`):
-// control characters but tab and line breaks, lone surrogates, U+FFFE and U+FFFF. One of them in
-// a title would make the whole feed unreadable to every subscriber, so they are left out.
-const notXml = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-const escapeXml = (s: string) =>
-	s
-		.replace(notXml, '')
-		.replace(
-			/[<>&'"]/g,
-			(c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!
-		);
 
 /** An Atom feed of articles in one language (optionally one theme's). */
 export function atomFeed(

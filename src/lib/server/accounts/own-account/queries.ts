@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { PgColumn, SelectedFields } from 'drizzle-orm/pg-core';
 import type { Database } from '../../kernel/database.ts';
 import { auditLog } from '../../kernel/schema.ts';
 import { authorize, type Actor } from '../../kernel/policy.ts';
@@ -44,8 +45,14 @@ export async function ownSettings(db: Database, actor: Actor): Promise<OwnSettin
 	return { ...row, locale: isLocale(row.locale) ? row.locale : 'sv' };
 }
 
-const iso = (d: Date) => d.toISOString();
-const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+/** A row with its dates as ISO 8601 texts, as the download gives them. */
+type WithIsoDates<T> = {
+	[K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
+const isoDates = <T extends object>(row: T) =>
+	Object.fromEntries(
+		Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])
+	) as WithIsoDates<T>;
 
 /**
  * The actor's input in the dialogues, each list one indexed read (by author or by participant),
@@ -82,6 +89,7 @@ async function dialogueDataOf(db: Database, userId: string): Promise<DialogueDat
 			.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
 			.where(eq(proposalSupport.userId, userId))
 			.orderBy(proposalSupport.createdAt),
+		// A comment deleted by its author keeps its row for the thread; its text is still theirs.
 		db
 			.select({
 				id: dialogueComment.id,
@@ -132,66 +140,56 @@ async function dialogueDataOf(db: Database, userId: string): Promise<DialogueDat
 			.orderBy(residentVerification.verifiedAt)
 	]);
 	return {
-		proposals: proposals.map((p) => ({ ...p, createdAt: iso(p.createdAt), editedAt: isoOrNull(p.editedAt) })),
-		supports: supports.map((s) => ({ ...s, createdAt: iso(s.createdAt) })),
-		comments: comments.map((c) => ({
-			...c,
-			// A comment deleted by its author keeps its row for the thread; its text is still theirs.
-			createdAt: iso(c.createdAt),
-			editedAt: isoOrNull(c.editedAt),
-			deletedAt: isoOrNull(c.deletedAt)
-		})),
-		flags: flags.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
-		follows: follows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
-		verifications: verifications.map((v) => ({ ...v, verifiedAt: iso(v.verifiedAt) }))
+		proposals: proposals.map(isoDates),
+		supports: supports.map(isoDates),
+		comments: comments.map(isoDates),
+		flags: flags.map(isoDates),
+		follows: follows.map(isoDates),
+		verifications: verifications.map(isoDates)
 	};
 }
 
 /** Everything stored about the actor, as one JSON document (views.ts). Never secrets. */
 export async function exportUserData(db: Database, actor: Actor): Promise<UserData> {
 	authorize(actor, accountsPolicy.manageOwnAccount);
-	const [profile] = await db
-		.select({
-			id: user.id,
-			name: user.name,
-			email: user.email,
-			emailVerified: user.emailVerified,
-			role: user.role,
-			locale: user.locale,
-			notificationMail: user.notificationMail,
-			twoFactorEnabled: user.twoFactorEnabled,
-			createdAt: user.createdAt,
-			updatedAt: user.updatedAt
-		})
-		.from(user)
-		.where(eq(user.id, actor.id));
-	const sessions = await db
-		.select({
-			createdAt: session.createdAt,
-			updatedAt: session.updatedAt,
-			expiresAt: session.expiresAt,
-			ipAddress: session.ipAddress,
-			userAgent: session.userAgent
-		})
-		.from(session)
-		.where(eq(session.userId, actor.id));
-	const activity = await db
-		.select({ at: auditLog.at, action: auditLog.action, subject: auditLog.subject, ip: auditLog.ip })
-		.from(auditLog)
-		.where(eq(auditLog.actorId, actor.id));
-	const articles = await db
-		.select({ slug: article.slug, status: article.status, createdAt: article.createdAt })
-		.from(article)
-		.where(eq(article.authorId, actor.id));
-	const uploads = await db
-		.select({ fileName: media.fileName, kind: media.kind, createdAt: media.createdAt })
-		.from(media)
-		.where(eq(media.createdBy, actor.id));
-	const enrolled = await db
-		.select({ id: twoFactor.id })
-		.from(twoFactor)
-		.where(eq(twoFactor.userId, actor.id))
-		.limit(1);
+	/** These fields of the rows whose `owner` column names the actor. */
+	const theirs = <F extends SelectedFields>(fields: F, owner: PgColumn) =>
+		db.select(fields).from(owner.table).where(eq(owner, actor.id));
+	const [[profile], sessions, activity, articles, uploads, enrolled, dialogue] = await Promise.all([
+		theirs(
+			{
+				id: user.id,
+				name: user.name,
+				email: user.email,
+				emailVerified: user.emailVerified,
+				role: user.role,
+				locale: user.locale,
+				notificationMail: user.notificationMail,
+				twoFactorEnabled: user.twoFactorEnabled,
+				createdAt: user.createdAt,
+				updatedAt: user.updatedAt
+			},
+			user.id
+		),
+		theirs(
+			{
+				createdAt: session.createdAt,
+				updatedAt: session.updatedAt,
+				expiresAt: session.expiresAt,
+				ipAddress: session.ipAddress,
+				userAgent: session.userAgent
+			},
+			session.userId
+		),
+		theirs(
+			{ at: auditLog.at, action: auditLog.action, subject: auditLog.subject, ip: auditLog.ip },
+			auditLog.actorId
+		),
+		theirs({ slug: article.slug, status: article.status, createdAt: article.createdAt }, article.authorId),
+		theirs({ fileName: media.fileName, kind: media.kind, createdAt: media.createdAt }, media.createdBy),
+		theirs({ id: twoFactor.id }, twoFactor.userId).limit(1),
+		dialogueDataOf(db, actor.id)
+	]);
 	return userDataOf({
 		profile,
 		sessions,
@@ -199,6 +197,6 @@ export async function exportUserData(db: Database, actor: Actor): Promise<UserDa
 		activity,
 		articles,
 		uploads,
-		dialogue: await dialogueDataOf(db, actor.id)
+		dialogue
 	});
 }

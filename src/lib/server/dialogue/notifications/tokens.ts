@@ -1,7 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { config } from '../../kernel/config.ts';
+import { serverSecret } from '../../kernel/secrets.ts';
 
 // Unsubscribe links: a signed token per person and follow (a space, a proposal) or for all of a
 // person's dialogue mail. No table: the token carries what it stops and an HMAC over it, keyed
@@ -20,24 +19,12 @@ export interface Unsubscribe {
 let cachedKey: { source: string; key: Buffer } | undefined;
 
 /**
- * The server's secret (BETTER_AUTH_SECRET, else the random one kept in AUTH_SECRET_FILE, made on
- * first use as app/accounts.ts does), and from it a key of this purpose only.
+ * The server's secret (BETTER_AUTH_SECRET or its file, as app/accounts.ts signs sessions with), and
+ * from it a key of this purpose only.
  */
 function key(): Buffer {
 	const { secret, secretFile } = config().auth;
-	let source = secret;
-	if (!source) {
-		if (!existsSync(secretFile)) {
-			mkdirSync(path.dirname(secretFile), { recursive: true });
-			try {
-				// 'wx': never overwrite a secret another process has just written.
-				writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-			} catch (e) {
-				if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-			}
-		}
-		source = readFileSync(secretFile, 'utf8').trim();
-	}
+	const source = serverSecret({ value: secret, file: secretFile });
 	if (cachedKey?.source !== source) {
 		cachedKey = { source, key: createHmac('sha256', source).update('dialogue-unsubscribe').digest() };
 	}

@@ -1,5 +1,6 @@
 import { format, localizePath, messages, type Locale } from '#lib/i18n/index.ts';
 import { pick } from '../../kernel/localized.ts';
+import { escapeXml } from '../../kernel/xml.ts';
 import type { FeedData } from './space.ts';
 import { pages } from './views.ts';
 
@@ -8,17 +9,6 @@ import { pages } from './views.ts';
  * first, in the reader's language (a proposal in the language it was written in, marked so).
  * Hidden proposals, and answers to them, are not in it.
  */
-
-// XML 1.0's `Char`: anything else makes the document not well-formed, and a reader drops the feed.
-const notXml = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-export const escapeXml = (s: string) =>
-	s
-		.replace(notXml, '')
-		.replace(
-			/[<>&'"]/g,
-			(c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!
-		);
 
 interface Entry {
 	id: string;

@@ -14,6 +14,7 @@ import {
 	attemptKey,
 	censusHash,
 	identityTaken,
+	loggedAttempt,
 	normalIdentifier,
 	normalPostNumber,
 	recordVerification,
@@ -146,7 +147,8 @@ export function censusVerifier(db: Database): Verifier<CensusProof> {
 /**
  * A participant verifies as a resident with the census form. Attempts are limited per account,
  * client address and identity number before anything is looked up; a match records the
- * verification (audited with the organization and the method, never the number).
+ * verification (audited with the organization and the method, never the number), a refusal is
+ * logged as a security event.
  */
 export async function verifyWithCensus(
 	db: Database,
@@ -155,21 +157,23 @@ export async function verifyWithCensus(
 	options: { ip?: string | null } = {}
 ): Promise<{ organizationIds: number[] }> {
 	authorize(actor, dialoguePolicy.participate);
-	const secret = verificationSecret();
-	const input = readForm(form, censusVerifyShape, 'dialogue');
-	const org = await organizationOf(db, input.organization).catch((e) => {
-		if (e instanceof NotFoundError) {
-			throw new ValidationError([{ field: 'organization', code: 'verifyOrganizationUnknown' }], 'dialogue');
-		}
-		throw e;
+	return loggedAttempt({ userId: actor.id, method: 'census', ip: options.ip }, async () => {
+		const secret = verificationSecret();
+		const input = readForm(form, censusVerifyShape, 'dialogue');
+		const org = await organizationOf(db, input.organization).catch((e) => {
+			if (e instanceof NotFoundError) {
+				throw new ValidationError([{ field: 'organization', code: 'verifyOrganizationUnknown' }], 'dialogue');
+			}
+			throw e;
+		});
+		await takeAttempt(db, {
+			userId: actor.id,
+			address: options.ip,
+			identifier: attemptKey(secret, input.identifier)
+		});
+		const proven = await censusVerifier(db).prove({ organizationId: org.id, ...input });
+		return recordProven(db, actor, 'census', proven, options);
 	});
-	await takeAttempt(db, {
-		userId: actor.id,
-		address: options.ip,
-		identifier: attemptKey(secret, input.identifier)
-	});
-	const proven = await censusVerifier(db).prove({ organizationId: org.id, ...input });
-	return recordProven(db, actor, 'census', proven, options);
 }
 
 /** Records what a verifier proved, as the participant's change (shared by every method). */

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import Provider from 'oidc-provider';
@@ -8,6 +10,7 @@ import { anActor } from '../../test/actors.ts';
 import { aSpace } from '../../test/factories/dialogue.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { ValidationError } from '../../kernel/errors.ts';
+import { logger } from '../../kernel/logger.ts';
 import { organization } from '../../organizations/schema.ts';
 import { anOrganization } from '../../test/factories/organizations.ts';
 import { residentVerification } from '../schema.ts';
@@ -99,6 +102,36 @@ async function problems(run: Promise<unknown>): Promise<string[]> {
 		throw e;
 	}
 	throw new Error('expected a ValidationError');
+}
+
+/**
+ * The lines the app's logger writes while `run` runs, as an operator would read them on stdout
+ * (the tests' logger is silent: here it logs at info into a string, then is as it was).
+ */
+async function logLines(
+	run: () => Promise<unknown>
+): Promise<{ lines: Record<string, unknown>[]; text: string }> {
+	const streamOf = logger as unknown as Record<symbol, unknown>;
+	const before = { level: logger.level, stream: streamOf[pino.symbols.streamSym] };
+	let text = '';
+	streamOf[pino.symbols.streamSym] = new Writable({
+		write(chunk, _encoding, done) {
+			text += String(chunk);
+			done();
+		}
+	});
+	logger.level = 'info';
+	try {
+		await run();
+	} finally {
+		logger.level = before.level;
+		streamOf[pino.symbols.streamSym] = before.stream;
+	}
+	const lines = text
+		.split('\n')
+		.filter(Boolean)
+		.map((l) => JSON.parse(l) as Record<string, unknown>);
+	return { lines, text };
 }
 
 describe.each(testDatabases)('e-identification (OpenID Connect) on $name', (database) => {
@@ -225,6 +258,47 @@ describe.each(testDatabases)('e-identification (OpenID Connect) on $name', (data
 			'form:verifyIdentityTaken'
 		]);
 		people.nils!.municipality_code = '9801';
+	});
+
+	it('a refused attempt, by census or e-identification, is logged as a security event without the identity number or postal code', async () => {
+		const staff = await anActor(h.db, 'author');
+		await employ(h.db, staff, municipalityId);
+		const slug = (await slugOf(municipalityId))!;
+		await uploadCensus(h.db, staff, slug, { censusFile: new File(['196503021111;99012'], 'lista.csv') });
+		const guesser = await anActor(h.db, 'reader');
+		const nils = await anActor(h.db, 'reader');
+		const { url, pending } = await startOidc(nils, { redirectUri });
+		const back = await signInAt(url, 'nils');
+		const { lines, text } = await logLines(async () => {
+			const census = { organization: slug, identifier: '19650302-1111', postNumber: '990 11' };
+			expect(await problems(verifyWithCensus(h.db, guesser, census, { ip: '192.0.2.30' }))).toEqual([
+				'form:verifyNoMatch'
+			]);
+			// Nils's municipality (9801) is not on the platform: the provider's claims prove nothing.
+			expect(
+				await problems(completeOidc(h.db, nils, back, pending, { redirectUri, ip: '192.0.2.31' }))
+			).toEqual(['form:verifyOidcNoMunicipality']);
+		});
+		expect(lines.filter((l) => l.security)).toEqual([
+			expect.objectContaining({
+				level: 40,
+				event: 'resident.verify.failed',
+				userId: guesser.id,
+				method: 'census',
+				reasons: ['verifyNoMatch'],
+				ip: '192.0.2.30'
+			}),
+			expect.objectContaining({
+				event: 'resident.verify.failed',
+				userId: nils.id,
+				method: 'oidc',
+				reasons: ['verifyOidcNoMunicipality'],
+				ip: '192.0.2.31'
+			})
+		]);
+		for (const personal of ['196503021111', '6503021111', '99011', '990 11', '197705054321', '7705054321']) {
+			expect(text).not.toContain(personal);
+		}
 	});
 
 	const slugOf = async (id: number) =>

@@ -9,6 +9,7 @@ import { dialoguePolicy } from '../policy.ts';
 import { recordProven } from './census.ts';
 import { takeAttempt } from './limits.ts';
 import {
+	loggedAttempt,
 	normalIdentifier,
 	subjectHash,
 	verificationConfigured,
@@ -155,7 +156,7 @@ export function oidcVerifier(db: Database): Verifier<Record<string, unknown>> {
 /**
  * The provider sent the participant back: the code is exchanged (PKCE, state and nonce checked),
  * the claims make the proof, the verification is recorded. Any failure on the way is one message
- * (the provider's details are not the participant's to read).
+ * (the provider's details are not the participant's to read), logged as a security event.
  */
 export async function completeOidc(
 	db: Database,
@@ -165,20 +166,22 @@ export async function completeOidc(
 	options: { ip?: string | null; redirectUri?: string } = {}
 ): Promise<{ organizationIds: number[] }> {
 	authorize(actor, dialoguePolicy.participate);
-	verificationSecret();
-	const settings = oidcSettings();
-	if (!settings) throw new ValidationError([{ field: 'form', code: 'verifyNotConfigured' }], 'dialogue');
-	if (!pending || pending.userId !== actor.id) throw failed();
-	await takeAttempt(db, { userId: actor.id, address: options.ip });
-	const provider = await providerOf(settings).catch(() => {
-		throw failed();
+	return loggedAttempt({ userId: actor.id, method: 'oidc', ip: options.ip }, async () => {
+		verificationSecret();
+		const settings = oidcSettings();
+		if (!settings) throw new ValidationError([{ field: 'form', code: 'verifyNotConfigured' }], 'dialogue');
+		if (!pending || pending.userId !== actor.id) throw failed();
+		await takeAttempt(db, { userId: actor.id, address: options.ip });
+		const provider = await providerOf(settings).catch(() => {
+			throw failed();
+		});
+		// The address the provider sent back to, as registered (behind a proxy the request's own may differ).
+		const redirect = new URL(options.redirectUri ?? oidcRedirectUri());
+		redirect.search = callback.search;
+		const claims = await claimsOf(provider, redirect, pending).catch(() => {
+			throw failed();
+		});
+		const proven = await oidcVerifier(db).prove(claims);
+		return recordProven(db, actor, 'oidc', proven, options);
 	});
-	// The address the provider sent back to, as registered (behind a proxy the request's own may differ).
-	const redirect = new URL(options.redirectUri ?? oidcRedirectUri());
-	redirect.search = callback.search;
-	const claims = await claimsOf(provider, redirect, pending).catch(() => {
-		throw failed();
-	});
-	const proven = await oidcVerifier(db).prove(claims);
-	return recordProven(db, actor, 'oidc', proven, options);
 }

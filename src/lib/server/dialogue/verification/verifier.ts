@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { config } from '../../kernel/config.ts';
 import { ValidationError } from '../../kernel/errors.ts';
+import { logger } from '../../kernel/logger.ts';
 import type { Transaction } from '../../kernel/database.ts';
 import { residentVerification, type VerificationMethod } from '../schema.ts';
 
@@ -100,3 +101,32 @@ export async function recordVerification(
 /** What the form says when the person is verified with another account. */
 export const identityTaken = () =>
 	new ValidationError([{ field: 'form', code: 'verifyIdentityTaken' }], 'dialogue');
+
+/**
+ * Runs a participant's attempt at verifying and logs a refusal as a security event (ASVS V7):
+ * who, by which method, why (the message codes) and from where; never what they typed or what
+ * the provider sent, so no identity number or postal code reaches the log.
+ */
+export async function loggedAttempt<T>(
+	who: { userId: string; method: VerificationMethod; ip?: string | null },
+	attempt: () => Promise<T>
+): Promise<T> {
+	try {
+		return await attempt();
+	} catch (e) {
+		if (e instanceof ValidationError) {
+			logger.warn(
+				{
+					security: true,
+					event: 'resident.verify.failed',
+					userId: who.userId,
+					method: who.method,
+					reasons: e.problems.map((p) => String(p.code)),
+					ip: who.ip ?? null
+				},
+				'A resident verification was refused'
+			);
+		}
+		throw e;
+	}
+}
