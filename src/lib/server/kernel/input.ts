@@ -75,6 +75,10 @@ export const paragraphs = (max: number, code = 'tooLong') =>
 		.transform(cleanText)
 		.pipe(z.string().max(max, code));
 
+/** One field per interface language, `<prefix>_<locale>` (title_sv, title_en …). */
+export const perLocale = <P extends string, T extends z.ZodType>(prefix: P, schema: T) =>
+	Object.fromEntries(locales.map((l) => [`${prefix}_${l}`, schema])) as Record<`${P}_${Locale}`, T>;
+
 /** The longest free-text search we accept; longer ones are refused with a message, not cut. */
 export const maxQueryLength = 200;
 

@@ -5,6 +5,7 @@ import {
 	formValues,
 	line,
 	paragraphs,
+	perLocale,
 	problemsOf,
 	readQuery,
 	requiredLine,
@@ -102,9 +103,6 @@ export function readPartnershipApiQuery(params: URLSearchParams): { lang: Locale
 
 const text = z.string();
 const list = z.array(z.string());
-const perLocale = <P extends string, T extends z.ZodType>(prefix: P, schema: T) =>
-	Object.fromEntries(locales.map((l) => [`${prefix}_${l}`, schema])) as Record<`${P}_${Locale}`, T>;
-
 /**
  * The fields the partnership form posts, read as typed with the kernel's `formValues` (lists for
  * the pickers and the team's rows); `parsePartnershipForm` checks them.

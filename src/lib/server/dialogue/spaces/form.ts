@@ -4,6 +4,7 @@ import {
 	fields,
 	formValues,
 	paragraphs,
+	perLocale,
 	problemsOf,
 	requiredLine,
 	type Input,
@@ -35,9 +36,6 @@ export const maxPhases = 8;
 
 const text = z.string();
 const list = z.array(z.string());
-const perLocale = <P extends string, T extends z.ZodType>(prefix: P, schema: T) =>
-	Object.fromEntries(locales.map((l) => [`${prefix}_${l}`, schema])) as Record<`${P}_${Locale}`, T>;
-
 /** The fields the space form posts, read as typed (lists for checkboxes, selects and phase rows). */
 export const spaceFormFields = {
 	owner: text,

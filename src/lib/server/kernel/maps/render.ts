@@ -1,5 +1,6 @@
 import { geoInterpolate } from 'd3-geo';
 import { swedenGeometry, worldGeometry, type MapFrame } from './geometry.ts';
+import { escapeXml } from '../xml.ts';
 
 /**
  * The partnership maps as server-rendered SVG: a world map with the partners abroad joined to
@@ -66,13 +67,6 @@ export interface PartnershipMap {
 	world: string;
 	sweden: string;
 	legend: LegendItem[];
-}
-
-/** Escapes text for XML/HTML content and attribute values; drops characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
-	return text
-		.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-		.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Ids go into id and aria-labelledby attributes unquoted by meaning: keep them plain. */
