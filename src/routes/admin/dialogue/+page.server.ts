@@ -1,6 +1,9 @@
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { messages } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { requestForm } from '#lib/server/kernel/input.ts';
+import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
+import { workPageShape } from '#lib/server/dialogue/answers/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import type { Database } from '#lib/server/kernel/database.ts';
 import type { Actor } from '#lib/server/kernel/policy.ts';
@@ -11,8 +14,14 @@ import { blockAuthor, hide, restore, unblock } from '#lib/server/dialogue/modera
 // blocks that apply to the whole platform.
 export const csr = false;
 
-export const load: PageServerLoad = async ({ locals }) =>
-	forPage(locals.locale, async () => platformModeration(await db(), locals.user, locals.locale));
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const loaded = await forPage(locals.locale, async () => {
+		const { page } = readQuery(url.searchParams, workPageShape, 'dialogue');
+		return platformModeration(await db(), locals.user, locals.locale, page);
+	});
+	if (loaded.flagged.page > loaded.flagged.pages) error(404, messages(locals.locale).errors.notFound);
+	return loaded;
+};
 
 type Run = (db: Database, actor: Actor, form: FormData, where: 'platform') => Promise<unknown>;
 

@@ -10,7 +10,8 @@ import { auditLog } from '../../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { proposal, proposalAnswer, proposalEvent } from '../schema.ts';
 import { deleteDraft, deleteTemplate, publishDrafts, saveDraft, saveTemplate } from './commands.ts';
-import { answerPage, answerWork, spaceBySlug, templateWork } from './queries.ts';
+import { answerPage, answerWork, templateWork } from './queries.ts';
+import { readSpace } from '../spaces/queries.ts';
 
 /** The domain error's problems as "field:code". */
 async function problems(run: Promise<unknown>): Promise<string[]> {
@@ -85,7 +86,7 @@ describe.each(testDatabases)('answers on $name', (database) => {
 			signInRequired: true
 		});
 		for (const who of [answerer, staff, editor]) {
-			expect((await answerWork(h.db, who, space.slug, 'sv')).toAnswer.map((p) => p.id)).toContain(id);
+			expect((await answerWork(h.db, who, space.slug, 'sv')).toAnswer.rows.map((p) => p.id)).toContain(id);
 		}
 		await expect(answerWork(h.db, editor, 'no-such-space', 'sv')).rejects.toThrow(NotFoundError);
 	});
@@ -107,7 +108,7 @@ describe.each(testDatabases)('answers on $name', (database) => {
 		const later = await dueProposal(40, 'Senare');
 		const overdue = await dueProposal(-2, 'Försenat');
 		const sooner = await dueProposal(5, 'Snart');
-		const { toAnswer } = await answerWork(h.db, answerer, space.slug, 'sv');
+		const toAnswer = (await answerWork(h.db, answerer, space.slug, 'sv')).toAnswer.rows;
 		const order = toAnswer.map((p) => p.id).filter((id) => [later, overdue, sooner].includes(id));
 		expect(order).toEqual([overdue, sooner, later]);
 		expect(toAnswer.find((p) => p.id === overdue)).toMatchObject({ overdue: true, hasDraft: false });
@@ -150,7 +151,7 @@ describe.each(testDatabases)('answers on $name', (database) => {
 			state: 'rejected',
 			decidedBy_sv: 'Kommunstyrelsen'
 		});
-		const listed = (await answerWork(h.db, answerer, space.slug, 'sv')).toAnswer;
+		const listed = (await answerWork(h.db, answerer, space.slug, 'sv')).toAnswer.rows;
 		expect(listed.find((p) => p.id === id)?.hasDraft).toBe(true);
 		expect(listed.filter((p) => p.hasDraft).map((p) => p.id)).toEqual([id]);
 		expect(page.published).toEqual([]);
@@ -187,7 +188,7 @@ describe.each(testDatabases)('answers on $name', (database) => {
 		).toBeNull();
 
 		// An "evaluating" answer stays on the list; a later answer changes the state, not the first time.
-		expect((await answerWork(h.db, answerer, space.slug, 'sv')).toAnswer.map((p) => p.id)).toContain(a);
+		expect((await answerWork(h.db, answerer, space.slug, 'sv')).toAnswer.rows.map((p) => p.id)).toContain(a);
 		await new Promise((r) => setTimeout(r, 5));
 		const next = await saveDraft(h.db, answerer, space.slug, draft(a, { state: 'accepted' }));
 		await publishDrafts(h.db, answerer, space.slug, { answer: [String(next.id)] });
@@ -257,7 +258,7 @@ describe.each(testDatabases)('answers on $name', (database) => {
 		]);
 		await expect(answerPage(h.db, answerer, other.slug, id, {})).rejects.toThrow(NotFoundError);
 		await deleteTemplate(h.db, answerer, space.slug, { template: String(t.id) });
-		expect((await spaceBySlug(h.db, space.slug)).languages).toEqual(['sv', 'en']);
+		expect((await readSpace(h.db, { slug: space.slug })).languages).toEqual(['sv', 'en']);
 		expect((await templateWork(h.db, answerer, space.slug)).templates.map((x) => x.id)).not.toContain(t.id);
 	});
 });

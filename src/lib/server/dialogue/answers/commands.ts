@@ -7,7 +7,8 @@ import { runCommand } from '../../kernel/write.ts';
 import { answerTemplate, proposal, proposalAnswer, proposalEvent } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { draftShape, publishShape, readDraftForm, readTemplateForm, templateShape } from './input.ts';
-import { answerableStatuses, draftsForPublishing, spaceBySlug, type SpaceAtWork } from './queries.ts';
+import { answerableStatuses, draftsForPublishing } from './queries.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 
 // The official answers: an answerer of the space (or whoever runs it, or a programme editor)
 // drafts one per proposal, publishes several together, and keeps templates to start from.
@@ -19,8 +20,8 @@ import { answerableStatuses, draftsForPublishing, spaceBySlug, type SpaceAtWork 
 type Form = FormData | Record<string, unknown>;
 
 /** The space, and the actor allowed to answer in it (403 otherwise). */
-async function answeringIn(db: Database, actor: Actor, slug: string): Promise<SpaceAtWork> {
-	const space = await spaceBySlug(db, slug);
+async function answeringIn(db: Database, actor: Actor, slug: string): Promise<SpaceRecord> {
+	const space = await readSpace(db, { slug });
 	await authorizeOn(actor, dialoguePolicy.answer, space.actors);
 	return space;
 }

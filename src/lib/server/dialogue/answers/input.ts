@@ -149,3 +149,6 @@ export function answerFieldNames(languages: readonly string[]): string[] {
 		...languages.flatMap((l) => [textField(l), decidedByField(l)])
 	];
 }
+
+/** A work list's address: `?page=<n>` (the answerers' list, the moderation queues). */
+export const workPageShape = { page: fields.page.default(1) };

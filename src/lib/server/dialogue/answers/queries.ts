@@ -4,8 +4,6 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { authorizeOn, mayOn, type Actor } from '../../kernel/policy.ts';
 import { pick, type LocalizedText } from '../../kernel/localized.ts';
 import { subquery } from '../../kernel/sql.ts';
-import { organizationMember } from '../../organizations/schema.ts';
-import { partnershipAccess } from '../../partnerships/schema.ts';
 import {
 	answerTemplate,
 	dialogueSpace,
@@ -17,72 +15,8 @@ import {
 	type ProposalStatus,
 	type SpaceTeamRole
 } from '../schema.ts';
-import { dialoguePolicy, type SpaceActors } from '../policy.ts';
-
-// ---------------------------------------------------------------------------------------------
-// The space a team works in, with who runs and serves it (one query).
-
-export interface SpaceAtWork {
-	id: number;
-	slug: string;
-	title: LocalizedText;
-	/** The languages answers are written in, the main one first. */
-	languages: string[];
-	moderation: ModerationMode;
-	flagsToHide: number;
-	supportWindowDays: number;
-	actors: SpaceActors;
-}
-
-/** Who runs the space (the partnership's coordinators or the organization's staff) and its team. */
-function actorsColumns(s: typeof dialogueSpace) {
-	const pa = partnershipAccess;
-	const om = organizationMember;
-	const t = dialogueTeam;
-	return {
-		runners: subquery<string[]>(sql`select coalesce(json_agg(r.user_id), '[]'::json) from (
-			select ${pa.userId} as user_id from ${pa} where ${pa.partnershipId} = ${s.partnershipId} and ${pa.role} = 'coordinator'
-			union select ${om.userId} from ${om} where ${om.organizationId} = ${s.organizationId}) r`),
-		team: subquery<{ userId: string; role: SpaceTeamRole }[]>(
-			sql`select coalesce(json_agg(json_build_object('userId', ${t.userId}, 'role', ${t.role})), '[]'::json)
-				from ${t} where ${t.spaceId} = ${s.id}`
-		)
-	};
-}
-
-async function spaceWhere(db: Database | Transaction, where: SQL): Promise<SpaceAtWork> {
-	const s = dialogueSpace;
-	const [row] = await db
-		.select({
-			id: s.id,
-			slug: s.slug,
-			title: s.title,
-			languages: s.languages,
-			moderation: s.moderation,
-			flagsToHide: s.flagsToHide,
-			supportWindowDays: s.supportWindowDays,
-			...actorsColumns(s)
-		})
-		.from(s)
-		.where(where);
-	if (!row) throw new NotFoundError('Dialogue space');
-	const { runners, team, ...space } = row;
-	return {
-		...space,
-		languages: space.languages.length ? space.languages : ['sv'],
-		actors: { runners, team }
-	};
-}
-
-/** A space by its address, with its actors (404 when there is none). */
-export function spaceBySlug(db: Database | Transaction, slug: string): Promise<SpaceAtWork> {
-	return spaceWhere(db, eq(dialogueSpace.slug, slug));
-}
-
-/** A space by its id, with its actors. */
-export function spaceById(db: Database | Transaction, id: number): Promise<SpaceAtWork> {
-	return spaceWhere(db, eq(dialogueSpace.id, id));
-}
+import { dialoguePolicy } from '../policy.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 
 /** What the actor may do in the space's work page. */
 export interface WorkRights {
@@ -90,7 +24,7 @@ export interface WorkRights {
 	moderate: boolean;
 }
 
-export async function workRights(actor: Actor, space: SpaceAtWork): Promise<WorkRights> {
+export async function workRights(actor: Actor, space: Pick<SpaceRecord, 'actors'>): Promise<WorkRights> {
 	const [answer, moderate] = await Promise.all([
 		mayOn(actor, dialoguePolicy.answer, space.actors),
 		mayOn(actor, dialoguePolicy.moderate, space.actors)
@@ -136,14 +70,28 @@ export interface TemplateRow {
 	text: LocalizedText;
 }
 
-/** At most this many proposals on the work page; the overdue and the nearest deadlines first. */
-export const workListMax = 200;
+/** Proposals a page of the work list; the unpublished drafts stay at most `draftsMax`. */
+export const workPageSize = 50;
+export const draftsMax = 200;
+
+/** A page of a list, with how many there are in all. */
+export interface WorkPage<T> {
+	rows: T[];
+	total: number;
+	page: number;
+	pages: number;
+}
 
 /**
  * The answerers' list: proposals waiting for an answer (threshold reached, or answered as
  * "evaluating" and so still open), overdue first then by deadline; whether each has a draft.
+ * A page of `workPageSize`, read through `proposal_answer_work_idx` (only the waiting ones).
  */
-export async function proposalsToAnswer(db: Database, spaceId: number): Promise<ProposalToAnswer[]> {
+export async function proposalsToAnswer(
+	db: Database,
+	spaceId: number,
+	page = 1
+): Promise<WorkPage<ProposalToAnswer>> {
 	const p = proposal;
 	const a = proposalAnswer;
 	const overdue = sql<boolean>`coalesce(${p.answerDue} < now() and ${p.status} = 'to-answer', false)`;
@@ -158,7 +106,8 @@ export async function proposalsToAnswer(db: Database, spaceId: number): Promise<
 			overdue,
 			hasDraft: subquery<boolean>(
 				sql`select exists (select 1 from ${a} where ${a.proposalId} = ${p.id} and ${a.publishedAt} is null)`
-			)
+			),
+			total: sql<number>`(count(*) over ())::int`
 		})
 		.from(p)
 		.where(
@@ -168,9 +117,16 @@ export async function proposalsToAnswer(db: Database, spaceId: number): Promise<
 				sql`(${p.status} = 'to-answer' or (${p.status} = 'answered' and ${p.answerState} = 'evaluating'))`
 			)
 		)
-		.orderBy(desc(overdue), sql`${p.answerDue} asc nulls last`, asc(p.createdAt))
-		.limit(workListMax);
-	return rows.map((r) => ({ ...r, answerDue: r.answerDue?.toISOString() ?? null }));
+		.orderBy(desc(overdue), sql`${p.answerDue} asc nulls last`, asc(p.createdAt), asc(p.id))
+		.limit(workPageSize)
+		.offset((page - 1) * workPageSize);
+	const total = rows[0]?.total ?? 0;
+	return {
+		rows: rows.map(({ total: _, ...r }) => ({ ...r, answerDue: r.answerDue?.toISOString() ?? null })),
+		total,
+		page,
+		pages: Math.max(1, Math.ceil(total / workPageSize))
+	};
 }
 
 /** The space's unpublished answers, oldest first, with their proposal's title. */
@@ -189,7 +145,7 @@ export async function draftsIn(db: Database, spaceId: number, locale: string): P
 		.innerJoin(proposal, eq(proposal.id, a.proposalId))
 		.where(and(eq(proposal.spaceId, spaceId), isNull(a.publishedAt)))
 		.orderBy(asc(a.createdAt), asc(a.id))
-		.limit(workListMax);
+		.limit(draftsMax);
 	return rows.map((r) => ({ ...r, text: pick(r.text, locale), createdAt: r.createdAt.toISOString() }));
 }
 
@@ -206,12 +162,18 @@ export async function templatesIn(db: Database | Transaction, spaceId: number): 
 		.orderBy(asc(answerTemplate.name), asc(answerTemplate.id));
 }
 
-/** The answerers' page of a space (403 unless the actor answers there). */
-export async function answerWork(db: Database, actor: Actor, slug: string, locale: string) {
-	const space = await spaceBySlug(db, slug);
+/** The answerers' page of a space, as read by the page (403 unless the actor answers there). */
+export async function answerWork(
+	db: Database,
+	actor: Actor,
+	read: string | SpaceRecord,
+	locale: string,
+	page = 1
+) {
+	const space = typeof read === 'string' ? await readSpace(db, { slug: read }) : read;
 	await authorizeOn(actor, dialoguePolicy.answer, space.actors);
 	const [toAnswer, drafts, templates] = await Promise.all([
-		proposalsToAnswer(db, space.id),
+		proposalsToAnswer(db, space.id, page),
 		draftsIn(db, space.id, locale),
 		templatesIn(db, space.id)
 	]);
@@ -220,7 +182,7 @@ export async function answerWork(db: Database, actor: Actor, slug: string, local
 
 /** The answerers' templates page of a space. */
 export async function templateWork(db: Database, actor: Actor, slug: string) {
-	const space = await spaceBySlug(db, slug);
+	const space = await readSpace(db, { slug });
 	await authorizeOn(actor, dialoguePolicy.answer, space.actors);
 	return { space, templates: await templatesIn(db, space.id) };
 }
@@ -244,7 +206,7 @@ export async function answerPage(
 	proposalId: number,
 	options: { template?: number }
 ) {
-	const space = await spaceBySlug(db, slug);
+	const space = await readSpace(db, { slug });
 	await authorizeOn(actor, dialoguePolicy.answer, space.actors);
 	const p = proposal;
 	const [found] = await db

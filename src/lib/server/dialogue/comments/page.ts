@@ -8,6 +8,7 @@ import type { Actor } from '../../kernel/policy.ts';
 import type { SpaceStatus } from '../schema.ts';
 import { messages, plural, type Locale } from '#lib/i18n/index.ts';
 import type { SentBack, ThreadPage } from '#lib/components/comment-thread/thread.ts';
+import type { SpaceRecord } from '../spaces/queries.ts';
 import { threadQueryShape } from './input.ts';
 import { commentTarget, threadPage } from './queries.ts';
 import {
@@ -25,10 +26,13 @@ import {
 //   actions: export const actions = { ...commentActions(db), support }
 // and renders <CommentThread thread={data.comments} form={form} />.
 
-/** A page of the thread the address asks for (`page`, `order`), with what the viewer may do. */
+/**
+ * A page of the thread the address asks for (`page`, `order`), with what the viewer may do. A
+ * page that has read the space already (with the viewer's standing and the proposal) passes it.
+ */
 export async function loadThread(
 	db: Database,
-	options: { space: string; proposalId: number | null; actor: Actor; url: URL }
+	options: { space: string | SpaceRecord; proposalId: number | null; actor: Actor; url: URL }
 ): Promise<ThreadPage & { spaceTitle: LocalizedText; spaceStatus: SpaceStatus }> {
 	const query = readQuery(options.url.searchParams, threadQueryShape, 'dialogue');
 	const target = await commentTarget(db, options.space, options.proposalId, options.actor);

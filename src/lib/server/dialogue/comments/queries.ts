@@ -5,17 +5,11 @@ import { subquery } from '../../kernel/sql.ts';
 import type { LocalizedText } from '../../kernel/localized.ts';
 import type { Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
-import {
-	dialogueComment,
-	dialoguePhase,
-	dialogueSpace,
-	proposal,
-	type ProposalStatus,
-	type SpaceStatus,
-	type Stance
-} from '../schema.ts';
+import { dialogueComment, type ProposalStatus, type SpaceStatus, type Stance } from '../schema.ts';
 import { editWindowMinutes, maxCommentDepth } from '#lib/dialogue-values.ts';
-import { decide, standingFields, standingOf, type Gate, type Refusal } from '../participation.ts';
+import { decide, type Gate, type Refusal } from '../participation.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
+import { today } from '../spaces/listing.ts';
 import type {
 	CommentMode,
 	CommentOrder,
@@ -32,11 +26,6 @@ export const threadsPerPage = 20;
 
 /** Proposals one may comment on: public and not withdrawn. */
 const commentableStatuses: readonly ProposalStatus[] = ['collecting', 'to-answer', 'answered', 'not-reached'];
-
-/** The date today where the platform's programme is run: phases are dated in it. */
-export function today(now = new Date()): string {
-	return now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
 
 /** Where a thread is and what decides who may write in it, read in one query. */
 export interface CommentTarget {
@@ -55,65 +44,39 @@ export interface CommentTarget {
 }
 
 /**
- * The space (by its address part) and, when given, one of its proposals, with what decides who
- * may comment: NotFoundError when the space does not exist or has no such proposal. Whether the
- * page itself may be seen (a draft space, a proposal in screening) is its own page's question:
+ * The space (by its address part, or as already read with the viewer's standing and the
+ * proposal: `readSpace`) and, when given, one of its proposals, with what decides who may
+ * comment: NotFoundError when the space does not exist or has no such proposal. Whether the page
+ * itself may be seen (a draft space, a proposal in screening) is its own page's question:
  * comments there are simply closed.
  */
 export async function commentTarget(
 	db: Database | Transaction,
-	slug: string,
+	space: string | SpaceRecord,
 	proposalId: number | null,
 	actor: Actor,
 	now = new Date()
 ): Promise<CommentTarget> {
-	const day = today(now);
-	const [row] = await db
-		.select({
-			spaceId: dialogueSpace.id,
-			slug: dialogueSpace.slug,
-			title: dialogueSpace.title,
-			spaceStatus: dialogueSpace.status,
-			requirements: dialogueSpace.requirements,
-			proposalId: proposal.id,
-			proposalStatus: proposal.status,
-			proposalHidden: proposal.hidden,
-			phaseOpen: subquery<boolean>(
-				sql`select exists (select 1 from ${dialoguePhase} where ${dialoguePhase.spaceId} = ${dialogueSpace.id}
-					and ${dialoguePhase.startsOn} <= ${day} and ${dialoguePhase.endsOn} >= ${day}
-					and ${dialoguePhase.opens} @> '["comments"]'::jsonb)`
-			),
-			...standingFields(actor?.id ?? '', sql`${dialogueSpace.id}`)
-		})
-		.from(dialogueSpace)
-		.leftJoin(proposal, and(eq(proposal.spaceId, dialogueSpace.id), eq(proposal.id, proposalId ?? 0)))
-		.where(eq(dialogueSpace.slug, slug));
-	if (!row) throw new NotFoundError('Dialogue space');
-	if (proposalId !== null && row.proposalId === null) throw new NotFoundError('Proposal');
-	const phaseOpen = Boolean(row.phaseOpen);
-	const gate = decide(
-		actor,
-		{
-			id: row.spaceId,
-			slug: row.slug,
-			status: row.spaceStatus,
-			requirements: row.requirements,
-			opens: phaseOpen ? ['comments'] : []
-		},
-		'comments',
-		actor ? standingOf(row) : null
-	);
+	const read =
+		typeof space === 'string'
+			? await readSpace(
+					db,
+					{ slug: space },
+					{ standingOf: actor ?? undefined, proposal: proposalId ?? undefined, day: today(now) }
+				)
+			: space;
+	const asked = read.proposal;
+	if (proposalId !== null && asked?.id !== proposalId) throw new NotFoundError('Proposal');
+	const phaseOpen = read.opens.includes('comments');
 	return {
-		spaceId: row.spaceId,
-		slug: row.slug,
-		title: row.title,
-		proposalId: row.proposalId,
-		spaceStatus: row.spaceStatus,
+		spaceId: read.id,
+		slug: read.slug,
+		title: read.title,
+		proposalId,
+		spaceStatus: read.status,
 		phaseOpen,
-		proposalOpen:
-			row.proposalId === null ||
-			(!row.proposalHidden && commentableStatuses.includes(row.proposalStatus as ProposalStatus)),
-		gate
+		proposalOpen: !asked || (!asked.hidden && commentableStatuses.includes(asked.status)),
+		gate: decide(actor, read, 'comments', actor ? read.standing : null)
 	};
 }
 

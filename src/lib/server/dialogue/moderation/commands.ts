@@ -8,7 +8,7 @@ import { runCommand } from '../../kernel/write.ts';
 import { signInThrottle } from '../../accounts/schema.ts';
 import { dialogueBlock, dialogueComment, dialogueFlag, proposal, proposalEvent } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
-import { spaceById, spaceBySlug, type SpaceAtWork } from '../answers/queries.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import {
 	readBlockForm,
 	readDecisionForm,
@@ -89,22 +89,28 @@ async function takeFlagAllowance(db: Database, userId: string, address: string):
 	});
 }
 
-/** Hides a thing (by a moderator with a reason, or by flags without one) and writes its history. */
+/**
+ * Hides a thing (by a moderator with a reason, or by flags without one) and writes its history;
+ * the moderator is kept on the step (never shown) so they are not mailed about their own decision.
+ */
 async function setHidden(
 	tx: Transaction,
 	target: Target,
 	hidden: boolean,
 	reason: string | null,
-	by: 'flags' | 'moderator'
+	by: { moderator: string } | 'flags'
 ) {
 	const values = { hidden, hiddenReason: hidden ? reason : null };
 	if (target.kind === 'proposal') {
 		await tx.update(proposal).set(values).where(eq(proposal.id, target.id));
-		const detail: Record<string, string> = { by };
+		const detail: Record<string, string> = { by: by === 'flags' ? 'flags' : 'moderator' };
 		if (reason) detail.reason = reason;
-		await tx
-			.insert(proposalEvent)
-			.values({ proposalId: target.id, kind: hidden ? 'hidden' : 'restored', detail });
+		await tx.insert(proposalEvent).values({
+			proposalId: target.id,
+			kind: hidden ? 'hidden' : 'restored',
+			detail,
+			actorId: by === 'flags' ? null : by.moderator
+		});
 	} else {
 		await tx.update(dialogueComment).set(values).where(eq(dialogueComment.id, target.id));
 	}
@@ -137,7 +143,7 @@ export async function flag(
 		}
 		throw refuse('flagBlocked');
 	}
-	const space = await spaceById(db, found.spaceId);
+	const space = await readSpace(db, { id: found.spaceId });
 	// Counted outside the transaction, in the limiter's own table: a refused flag writes nothing.
 	await takeFlagAllowance(db, actor.id, options.clientAddress);
 	return runCommand(db, actor, {
@@ -198,19 +204,19 @@ export type Where = { space: string } | 'platform';
  * Asks who may act there before the form is read (403 or a sign-in first, whatever was sent);
  * gives the space for a space's page.
  */
-async function actingIn(db: Database, actor: Actor, where: Where): Promise<SpaceAtWork | null> {
+async function actingIn(db: Database, actor: Actor, where: Where): Promise<SpaceRecord | null> {
 	if (where === 'platform') {
 		authorize(actor, dialoguePolicy.moderatePlatform);
 		return null;
 	}
 	authorize(actor, dialoguePolicy.participate);
-	const space = await spaceBySlug(db, where.space);
+	const space = await readSpace(db, { slug: where.space });
 	await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
 	return space;
 }
 
 /** The thing acted on; on a space's page it must be that space's (404 otherwise). */
-async function targetIn(db: Database, target: Target, space: SpaceAtWork | null) {
+async function targetIn(db: Database, target: Target, space: SpaceRecord | null) {
 	const found = await targetRow(db, target);
 	if (space && found.spaceId !== space.id) throw new NotFoundError('Moderated input');
 	return found;
@@ -235,9 +241,9 @@ export async function decide(
 	await runCommand(db, actor, {
 		rule: where === 'platform' ? dialoguePolicy.moderatePlatform : dialoguePolicy.participate,
 		parse: () => ({ target, reason }),
-		work: async (tx, input) => {
+		work: async (tx, input, who) => {
 			const before = await targetRow(tx, input.target, true);
-			if (hide || before.hidden) await setHidden(tx, input.target, hide, input.reason, 'moderator');
+			if (hide || before.hidden) await setHidden(tx, input.target, hide, input.reason, { moderator: who.id });
 			const resolved = await tx
 				.update(dialogueFlag)
 				.set({ resolvedAt: new Date() })
@@ -354,12 +360,12 @@ export async function screen(
 	form: Form,
 	decision: 'publish' | 'refuse'
 ): Promise<void> {
-	const space = await spaceBySlug(db, slug);
+	const space = await readSpace(db, { slug });
 	await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
 	await runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
 		parse: () => readScreeningForm(form, decision === 'refuse'),
-		work: async (tx, input) => {
+		work: async (tx, input, who) => {
 			const [found] = await tx
 				.select({ status: proposal.status })
 				.from(proposal)
@@ -373,13 +379,16 @@ export async function screen(
 					.update(proposal)
 					.set({ status: 'collecting', collectUntil })
 					.where(eq(proposal.id, input.proposal));
-				await tx.insert(proposalEvent).values({ proposalId: input.proposal, kind: 'published', at: now });
+				await tx
+					.insert(proposalEvent)
+					.values({ proposalId: input.proposal, kind: 'published', actorId: who.id, at: now });
 			} else {
 				await tx.update(proposal).set({ status: 'refused' }).where(eq(proposal.id, input.proposal));
 				await tx.insert(proposalEvent).values({
 					proposalId: input.proposal,
 					kind: 'refused',
 					detail: { reason: input.reason! },
+					actorId: who.id,
 					at: now
 				});
 			}

@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import { testDatabases } from '../../test/databases.ts';
 import { anActor, anonymous, type TestActor } from '../../test/actors.ts';
 import { aComment, aProposal, aSpace, type TestSpace } from '../../test/factories/dialogue.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { auditLog } from '../../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
-import { dialogueComment, dialogueFlag, proposal, proposalEvent } from '../schema.ts';
+import { user } from '../../accounts/schema.ts';
+import {
+	dialogueComment,
+	dialogueFlag,
+	dialogueFollow,
+	dialogueNotification,
+	dialogueNotificationCursor,
+	proposal,
+	proposalEvent
+} from '../schema.ts';
+import { runNotifier } from '../notifications/notifier.ts';
 import {
 	blockAuthor,
 	flag,
@@ -17,7 +27,7 @@ import {
 	screen,
 	unblock
 } from './commands.ts';
-import { platformModeration, spaceModeration } from './queries.ts';
+import { platformModeration, queuePageSize, spaceModeration, type FlaggedItem } from './queries.ts';
 
 /** The domain error's problems as "field:code". */
 async function problems(run: Promise<unknown>): Promise<string[]> {
@@ -57,6 +67,16 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 		await h?.close();
 	});
 
+	/** Every page of the platform's queue (other tests' and the demo's flags come first). */
+	const platformQueue = async () => {
+		const all: FlaggedItem[] = [];
+		for (let n = 1; ; n++) {
+			const { flagged } = await platformModeration(h.db, editor, 'sv', n);
+			all.push(...flagged.rows);
+			if (n >= flagged.pages) return all;
+		}
+	};
+
 	const proposalRow = async (id: number) =>
 		(await h.db.select().from(proposal).where(eq(proposal.id, id)))[0]!;
 	const history = async (id: number) =>
@@ -80,7 +100,7 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 		expect(await proposalRow(id)).toMatchObject({ hidden: true, hiddenReason: null });
 		expect(await history(id)).toEqual([['hidden', { by: 'flags' }]]);
 		const queue = await spaceModeration(h.db, moderator, space.slug, 'sv');
-		expect(queue.flagged.find((f) => f.kind === 'proposal' && f.id === id)).toMatchObject({
+		expect(queue.flagged.rows.find((f) => f.kind === 'proposal' && f.id === id)).toMatchObject({
 			kind: 'proposal',
 			flags: 3,
 			hidden: true,
@@ -147,7 +167,7 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 			hidden: false
 		});
 		const queue = await spaceModeration(h.db, moderator, space.slug, 'en');
-		expect(queue.flagged.find((f) => f.kind === 'proposal' && f.id === id)).toMatchObject({
+		expect(queue.flagged.rows.find((f) => f.kind === 'proposal' && f.id === id)).toMatchObject({
 			flags: 1,
 			hidden: false
 		});
@@ -179,7 +199,7 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 		expect(audited?.actorId).toBe(moderator.id);
 		// Out of the flag queue, on the list to restore from, with its public reason.
 		const page = await spaceModeration(h.db, moderator, space.slug, 'sv');
-		expect(page.flagged.find((f) => f.kind === 'proposal' && f.id === id)).toBeUndefined();
+		expect(page.flagged.rows.find((f) => f.kind === 'proposal' && f.id === id)).toBeUndefined();
 		expect(page.hidden.find((f) => f.kind === 'proposal' && f.id === id)).toMatchObject({
 			hiddenReason: 'Innehöll en privatpersons telefonnummer.',
 			flags: 0
@@ -344,7 +364,7 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 			await expect(platformModeration(h.db, who, 'sv')).rejects.toThrow(ForbiddenError);
 		}
 		await expect(spaceModeration(h.db, stranger, space.slug, 'sv')).rejects.toThrow(ForbiddenError);
-		const { flagged } = await platformModeration(h.db, editor, 'sv');
+		const flagged = await platformQueue();
 		expect(flagged.find((f) => f.kind === 'proposal' && f.id === id)?.space).toEqual({
 			slug: elsewhere.slug,
 			title: 'Ett annat samtal'
@@ -359,8 +379,78 @@ describe.each(testDatabases)('moderation on $name', (database) => {
 		).rejects.toThrow(NotFoundError);
 		await expect(hide(h.db, moderator, {}, 'platform')).rejects.toThrow(ForbiddenError);
 		await hide(h.db, editor, { proposal: String(id), reason: 'Reklam.' }, 'platform');
-		expect(
-			(await platformModeration(h.db, editor, 'sv')).flagged.find((f) => f.kind === 'proposal' && f.id === id)
-		).toBeUndefined();
+		expect((await platformQueue()).find((f) => f.kind === 'proposal' && f.id === id)).toBeUndefined();
+	});
+
+	it('pages the queue, the most flagged first, and a page past the end is empty', async () => {
+		const busy = await aSpace(h.db, { team: { [moderator.id]: 'moderator' }, flagsToHide: 10 });
+		const ids: number[] = [];
+		for (let i = 0; i < queuePageSize + 5; i++) ids.push((await aProposal(h.db, busy.id, author.id)).id);
+		// Each flagged once, a minute apart, and the last one by a second participant too (written
+		// directly: a participant's flags are limited per hour).
+		const at = (i: number) => new Date(Date.now() - (ids.length - i) * 60_000);
+		await h.db.insert(dialogueFlag).values([
+			...ids.map((id, i) => ({
+				spaceId: busy.id,
+				proposalId: id,
+				userId: residents[0]!.id,
+				reason: 'spam' as const,
+				createdAt: at(i)
+			})),
+			{ spaceId: busy.id, proposalId: ids.at(-1)!, userId: residents[1]!.id, reason: 'spam' as const }
+		]);
+		const first = (await spaceModeration(h.db, moderator, busy.slug, 'sv')).flagged;
+		expect(first).toMatchObject({ total: queuePageSize + 5, page: 1, pages: 2 });
+		expect(first.rows).toHaveLength(queuePageSize);
+		expect(first.rows[0]).toMatchObject({ id: ids.at(-1), flags: 2 });
+		const second = (await spaceModeration(h.db, moderator, busy.slug, 'sv', 2)).flagged;
+		expect(second.rows).toHaveLength(5);
+		// Every item once over both pages, oldest flags first after the most flagged.
+		expect(new Set([...first.rows, ...second.rows].map((r) => r.id)).size).toBe(queuePageSize + 5);
+		expect(second.rows.at(-1)!.id).toBe(ids.at(-2));
+		expect((await spaceModeration(h.db, moderator, busy.slug, 'sv', 3)).flagged.rows).toEqual([]);
+	});
+
+	it('does not mail moderators about their own decisions; other followers of the proposal hear of them', async () => {
+		// The history's cursor after what is there: only this test's steps are read.
+		const [{ last } = { last: 0 }] = await h.db.select({ last: max(proposalEvent.id) }).from(proposalEvent);
+		await h.db
+			.insert(dialogueNotificationCursor)
+			.values({ stream: 'proposal-events', lastId: last ?? 0 })
+			.onConflictDoUpdate({ target: dialogueNotificationCursor.stream, set: { lastId: last ?? 0 } });
+		const follower = await anActor(h.db, 'reader');
+		const watcher = await anActor(h.db, 'reader');
+		await h.db
+			.update(user)
+			.set({ notificationMail: 'daily' })
+			.where(inArray(user.id, [follower.id, watcher.id, moderator.id, author.id]));
+		const { id } = await aProposal(h.db, space.id, author.id);
+		const pre = await aSpace(h.db, { moderation: 'pre', team: { [moderator.id]: 'moderator' } });
+		const screened = await aProposal(h.db, pre.id, author.id, { status: 'screening' });
+		await h.db.insert(dialogueFollow).values([
+			{ userId: follower.id, proposalId: id },
+			{ userId: moderator.id, proposalId: id },
+			{ userId: moderator.id, spaceId: pre.id },
+			{ userId: watcher.id, spaceId: pre.id }
+		]);
+		await hide(h.db, moderator, { proposal: String(id), reason: 'Personuppgifter.' }, { space: space.slug });
+		await restore(h.db, moderator, { proposal: String(id), reason: 'Borttagna nu.' }, { space: space.slug });
+		await screen(h.db, moderator, pre.slug, { proposal: String(screened.id) }, 'publish');
+		await runNotifier(h.db);
+		const told = async (who: TestActor) =>
+			(
+				await h.db
+					.select({ proposalId: dialogueNotification.proposalId, kind: proposalEvent.kind })
+					.from(dialogueNotification)
+					.innerJoin(proposalEvent, eq(proposalEvent.id, dialogueNotification.eventId))
+					.where(eq(dialogueNotification.userId, who.id))
+					.orderBy(dialogueNotification.id)
+			).filter((n) => n.proposalId === id || n.proposalId === screened.id);
+		expect(await told(follower)).toEqual([
+			{ proposalId: id, kind: 'hidden' },
+			{ proposalId: id, kind: 'restored' }
+		]);
+		expect(await told(watcher)).toEqual([{ proposalId: screened.id, kind: 'published' }]);
+		expect(await told(moderator)).toEqual([]);
 	});
 });

@@ -15,7 +15,8 @@ import {
 	type ProposalStatus
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
-import { spaceBySlug } from '../answers/queries.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
+import type { WorkPage } from '../answers/queries.ts';
 import type { Target } from './input.ts';
 
 // What moderators see: flagged input (a queue per space and one for the platform), proposals in
@@ -72,13 +73,24 @@ export interface FlaggedItem {
 	firstFlaggedAt: string;
 }
 
-/** At most this many items in a queue, the most flagged first. */
-export const queueMax = 200;
+/** Flagged items a page of a queue, the most flagged first. */
+export const queuePageSize = 20;
+/** At most this many in the other lists (screening, hidden, blocks), oldest or newest first. */
+export const listMax = 200;
 
 /** The proposal a flagged comment is on. */
 const onProposal = alias(proposal, 'on_proposal');
 
-async function flagged(db: Database, where: SQL | undefined, locale: string): Promise<FlaggedItem[]> {
+/**
+ * A page of flagged input, the most flagged first: open flags are read through
+ * `dialogue_flag_open_idx` (per space, or all of it for the platform) and grouped per thing.
+ */
+async function flagged(
+	db: Database,
+	where: SQL | undefined,
+	locale: string,
+	page: number
+): Promise<WorkPage<FlaggedItem>> {
 	const f = dialogueFlag;
 	const p = proposal;
 	const c = dialogueComment;
@@ -99,7 +111,8 @@ async function flagged(db: Database, where: SQL | undefined, locale: string): Pr
 			hiddenReason: sql<string | null>`coalesce(${p.hiddenReason}, ${c.hiddenReason})`,
 			flags,
 			reasons: sql<FlagReason[]>`json_agg(${f.reason})`,
-			firstAt
+			firstAt,
+			total: sql<number>`(count(*) over ())::int`
 		})
 		.from(f)
 		.innerJoin(s, eq(s.id, f.spaceId))
@@ -109,9 +122,11 @@ async function flagged(db: Database, where: SQL | undefined, locale: string): Pr
 		.leftJoin(user, sql`${user.id} = coalesce(${p.authorId}, ${c.authorId})`)
 		.where(and(isNull(f.resolvedAt), where))
 		.groupBy(f.proposalId, f.commentId, s.id, p.id, c.id, onProposal.id, user.id)
-		.orderBy(desc(flags), asc(firstAt))
-		.limit(queueMax);
-	return rows.map((r) => {
+		.orderBy(desc(flags), asc(firstAt), asc(f.proposalId), asc(f.commentId))
+		.limit(queuePageSize)
+		.offset((page - 1) * queuePageSize);
+	const total = rows[0]?.total ?? 0;
+	const items = rows.map((r): FlaggedItem => {
 		const reasons: Partial<Record<FlagReason, number>> = {};
 		for (const reason of r.reasons) reasons[reason] = (reasons[reason] ?? 0) + 1;
 		return {
@@ -129,6 +144,7 @@ async function flagged(db: Database, where: SQL | undefined, locale: string): Pr
 			firstFlaggedAt: r.firstAt.toISOString()
 		};
 	});
+	return { rows: items, total, page, pages: Math.max(1, Math.ceil(total / queuePageSize)) };
 }
 
 export interface ScreeningItem {
@@ -153,7 +169,7 @@ export async function screeningQueue(db: Database, spaceId: number): Promise<Scr
 		.leftJoin(user, eq(user.id, proposal.authorId))
 		.where(and(eq(proposal.spaceId, spaceId), eq(proposal.status, 'screening')))
 		.orderBy(asc(proposal.createdAt), asc(proposal.id))
-		.limit(queueMax);
+		.limit(listMax);
 	return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
@@ -180,7 +196,7 @@ async function blocks(db: Database, where: SQL): Promise<BlockRow[]> {
 		.leftJoin(dialogueSpace, eq(dialogueSpace.id, dialogueBlock.spaceId))
 		.where(where)
 		.orderBy(desc(dialogueBlock.createdAt), desc(dialogueBlock.id))
-		.limit(queueMax);
+		.limit(listMax);
 	return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
@@ -188,15 +204,15 @@ async function blocks(db: Database, where: SQL): Promise<BlockRow[]> {
  * What is hidden in a space with no open flag (a moderator decided, or its flags were settled):
  * the list to restore from, newest first. Two queries, proposals and comments.
  */
-export async function hiddenIn(db: Database, spaceId: number, locale: string): Promise<FlaggedItem[]> {
+export async function hiddenIn(
+	db: Database,
+	space: Pick<SpaceRecord, 'id' | 'slug' | 'title'>,
+	locale: string
+): Promise<FlaggedItem[]> {
 	const f = dialogueFlag;
 	const p = proposal;
 	const c = dialogueComment;
-	const [space] = await db
-		.select({ slug: dialogueSpace.slug, title: dialogueSpace.title })
-		.from(dialogueSpace)
-		.where(eq(dialogueSpace.id, spaceId));
-	if (!space) throw new NotFoundError('Dialogue space');
+	const spaceId = space.id;
 	const shown = { slug: space.slug, title: pick(space.title, locale) };
 	const [proposals, comments] = await Promise.all([
 		db
@@ -211,7 +227,7 @@ export async function hiddenIn(db: Database, spaceId: number, locale: string): P
 				)
 			)
 			.orderBy(desc(p.createdAt))
-			.limit(queueMax),
+			.limit(listMax),
 		db
 			.select({
 				id: c.id,
@@ -232,7 +248,7 @@ export async function hiddenIn(db: Database, spaceId: number, locale: string): P
 				)
 			)
 			.orderBy(desc(c.createdAt))
-			.limit(queueMax)
+			.limit(listMax)
 	]);
 	const common = { space: shown, hidden: true, flags: 0, reasons: {}, firstFlaggedAt: '' };
 	return [
@@ -241,24 +257,27 @@ export async function hiddenIn(db: Database, spaceId: number, locale: string): P
 	];
 }
 
-/** A space's moderation page: its flagged and hidden input, its screening queue and its blocks. */
-export async function spaceModeration(db: Database, actor: Actor, slug: string, locale: string) {
-	const space = await spaceBySlug(db, slug);
+/**
+ * A space's moderation page: a page of its flagged input, its hidden input, its screening queue
+ * and its blocks.
+ */
+export async function spaceModeration(db: Database, actor: Actor, slug: string, locale: string, page = 1) {
+	const space = await readSpace(db, { slug });
 	await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
 	const [items, hidden, screening, blocked] = await Promise.all([
-		flagged(db, eq(dialogueFlag.spaceId, space.id), locale),
-		hiddenIn(db, space.id, locale),
+		flagged(db, eq(dialogueFlag.spaceId, space.id), locale, page),
+		hiddenIn(db, space, locale),
 		screeningQueue(db, space.id),
 		blocks(db, eq(dialogueBlock.spaceId, space.id))
 	]);
 	return { space, flagged: items, hidden, screening, blocks: blocked };
 }
 
-/** The platform's queue: flagged input in every space, and the platform-wide blocks. */
-export async function platformModeration(db: Database, actor: Actor, locale: string) {
+/** The platform's queue: a page of flagged input in every space, and the platform-wide blocks. */
+export async function platformModeration(db: Database, actor: Actor, locale: string, page = 1) {
 	authorize(actor, dialoguePolicy.moderatePlatform);
 	const [items, blocked] = await Promise.all([
-		flagged(db, undefined, locale),
+		flagged(db, undefined, locale, page),
 		blocks(db, isNull(dialogueBlock.spaceId))
 	]);
 	return { flagged: items, blocks: blocked };

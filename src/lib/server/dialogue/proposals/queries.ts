@@ -23,8 +23,8 @@ import {
 	type SpaceStatus
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
-import { spaceActors } from '../spaces/queries.ts';
-import { refusalOf, type Refusal as GateRefusal } from '../participation.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
+import { decide, refusalOf, type Refusal as GateRefusal } from '../participation.ts';
 
 // Reads of proposals: the space a proposal is written in (and whether the reader may take part
 // there now), similar titles while writing, and the proposal's own page in a handful of queries.
@@ -59,28 +59,24 @@ export const supportableStatuses: ProposalStatus[] = ['collecting', 'to-answer']
 
 /** A space open to the public (not a draft), by its address, with what today's phases open. */
 export async function inputSpace(db: Reader, slug: string, locale: string): Promise<InputSpace> {
-	// Phases are dates on the platform's calendar (Swedish time, as pages show dates).
-	const today = sql`(now() at time zone 'Europe/Stockholm')::date`;
-	const [row] = await db
-		.select({
-			id: dialogueSpace.id,
-			slug: dialogueSpace.slug,
-			title: dialogueSpace.title,
-			status: dialogueSpace.status,
-			moderation: dialogueSpace.moderation,
-			requirements: dialogueSpace.requirements,
-			supportThreshold: dialogueSpace.supportThreshold,
-			supportWindowDays: dialogueSpace.supportWindowDays,
-			answerDays: dialogueSpace.answerDays,
-			opens: sql<InputKind[] | null>`(select jsonb_agg(distinct o) from ${dialoguePhase},
-				jsonb_array_elements_text(${dialoguePhase.opens}) o
-				where ${dialoguePhase.spaceId} = ${dialogueSpace.id}
-				and ${dialoguePhase.startsOn} <= ${today} and ${dialoguePhase.endsOn} >= ${today})`
-		})
-		.from(dialogueSpace)
-		.where(and(eq(dialogueSpace.slug, slug), ne(dialogueSpace.status, 'draft')));
-	if (!row) throw new NotFoundError('Dialogue space');
-	return { ...row, title: pick(row.title, locale), opens: row.opens ?? [] };
+	return publicSpace(await readSpace(db, { slug }), locale);
+}
+
+/** The space as input sees it: 404 while it is a draft. */
+function publicSpace(space: SpaceRecord, locale: string): InputSpace {
+	if (space.status === 'draft') throw new NotFoundError('Dialogue space');
+	return {
+		id: space.id,
+		slug: space.slug,
+		title: pick(space.title, locale),
+		status: space.status,
+		moderation: space.moderation,
+		requirements: space.requirements,
+		supportThreshold: space.supportThreshold,
+		supportWindowDays: space.supportWindowDays,
+		answerDays: space.answerDays,
+		opens: space.opens
+	};
 }
 
 /**
@@ -164,10 +160,9 @@ export const withdrawable = (status: ProposalStatus) =>
  * A moderator of this space (the policy's `moderate`: editors, its moderators, whoever runs it):
  * they see what is not yet public, to screen it.
  */
-export async function moderatesSpace(db: Reader, actor: Actor, spaceId: number): Promise<boolean> {
+export async function moderatesSpace(actor: Actor, space: Pick<SpaceRecord, 'actors'>): Promise<boolean> {
 	if (!actor) return false;
-	if (can(actor, dialoguePolicy.moderate)) return true;
-	return mayOn(actor, dialoguePolicy.moderate, await spaceActors(db, spaceId));
+	return can(actor, dialoguePolicy.moderate) || (await mayOn(actor, dialoguePolicy.moderate, space.actors));
 }
 
 export interface ProposalView {
@@ -213,54 +208,61 @@ export interface ProposalView {
 }
 
 /**
- * A proposal's page: the proposal in its space (by the space's address: another space's id is
- * not found), its history, its published answers newest first, and what the reader may do.
+ * The space a proposal's page shows, read once for the page and its comment thread: with the
+ * reader's standing and the proposal (`readSpace`).
+ */
+export const proposalSpace = (db: Reader, actor: Actor, slug: string, id: number) =>
+	readSpace(db, { slug }, { standingOf: actor ?? undefined, proposal: id });
+
+/**
+ * A proposal's page: the proposal in its space (by its address, or as `proposalSpace` read it for
+ * the page and its thread: another space's id is not found), its history, its published answers newest first, and what the reader may do.
  * Not yet public (screening, refused): only its author and the space's moderators see it.
- * Five reads whatever the proposal's size.
+ * Four reads whatever the proposal's size (five for a signed-in reader), the space's included.
  */
 export async function proposalPage(
 	db: Database,
 	actor: Actor,
-	slug: string,
+	place: string | SpaceRecord,
 	id: number,
 	locale: string
 ): Promise<ProposalView> {
-	const [space, [row]] = await Promise.all([
-		inputSpace(db, slug, locale),
-		db
-			.select({
-				id: proposal.id,
-				spaceSlug: dialogueSpace.slug,
-				authorId: proposal.authorId,
-				author: user.name,
-				title: proposal.title,
-				body: proposal.body,
-				placeName: proposal.placeName,
-				language: proposal.language,
-				status: proposal.status,
-				answerState: proposal.answerState,
-				supportCount: proposal.supportCount,
-				commentCount: proposal.commentCount,
-				collectUntil: proposal.collectUntil,
-				answerDue: proposal.answerDue,
-				createdAt: proposal.createdAt,
-				editedAt: proposal.editedAt,
-				hidden: proposal.hidden,
-				hiddenReason: proposal.hiddenReason,
-				...photoColumns
-			})
-			.from(proposal)
-			.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
-			.leftJoin(user, eq(user.id, proposal.authorId))
-			.leftJoin(media, eq(media.id, proposal.mediaId))
-			.where(and(eq(proposal.id, id), eq(dialogueSpace.slug, slug)))
-	]);
+	const read = typeof place === 'string' ? await proposalSpace(db, actor, place, id) : place;
+	const space = publicSpace(read, locale);
+	const [row] = await db
+		.select({
+			id: proposal.id,
+			authorId: proposal.authorId,
+			author: user.name,
+			title: proposal.title,
+			body: proposal.body,
+			placeName: proposal.placeName,
+			language: proposal.language,
+			status: proposal.status,
+			answerState: proposal.answerState,
+			supportCount: proposal.supportCount,
+			commentCount: proposal.commentCount,
+			collectUntil: proposal.collectUntil,
+			answerDue: proposal.answerDue,
+			createdAt: proposal.createdAt,
+			editedAt: proposal.editedAt,
+			hidden: proposal.hidden,
+			hiddenReason: proposal.hiddenReason,
+			...photoColumns
+		})
+		.from(proposal)
+		.leftJoin(user, eq(user.id, proposal.authorId))
+		.leftJoin(media, eq(media.id, proposal.mediaId))
+		.where(and(eq(proposal.id, id), eq(proposal.spaceId, space.id)));
 	if (!row) throw new NotFoundError('Proposal');
 	const isAuthor = !!actor && row.authorId === actor.id;
-	if (!publicStatuses.includes(row.status) && !isAuthor && !(await moderatesSpace(db, actor, space.id))) {
+	if (!publicStatuses.includes(row.status) && !isAuthor && !(await moderatesSpace(actor, read))) {
 		throw new NotFoundError('Proposal');
 	}
-	const [history, answers, supported, refusal] = await Promise.all([
+	// The gate from the standing read with the space: no query of its own.
+	const gate = decide(actor, space, 'supports', read.standing);
+	const refusal: Refusal | null = gate.ok ? null : gate.reason === 'unverifiedEmail' ? 'signIn' : gate.reason;
+	const [history, answers, supported] = await Promise.all([
 		db
 			.select({ kind: proposalEvent.kind, at: proposalEvent.at, detail: proposalEvent.detail })
 			.from(proposalEvent)
@@ -284,8 +286,7 @@ export async function proposalPage(
 					.from(proposalSupport)
 					.where(and(eq(proposalSupport.proposalId, id), eq(proposalSupport.userId, actor.id)))
 					.then((rows) => rows.length > 0)
-			: Promise.resolve(false),
-		participationRefusal(db, actor, space, 'supports')
+			: Promise.resolve(false)
 	]);
 	const collecting =
 		supportableStatuses.includes(row.status) && !row.hidden && row.collectUntil.getTime() > Date.now();

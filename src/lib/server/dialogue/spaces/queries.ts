@@ -12,11 +12,16 @@ import {
 	dialogueSpace,
 	dialogueTarget,
 	dialogueTeam,
+	dialoguePhase,
 	proposal,
 	type InputKind,
+	type ModerationMode,
 	type ProposalStatus,
+	type Requirements,
+	type SpaceStatus,
 	type SpaceTeamRole
 } from '../schema.ts';
+import { standingFields, standingOf, type Standing } from '../participation.ts';
 import { dialoguePolicy, type SpaceActors } from '../policy.ts';
 import {
 	proposalPageSize,
@@ -33,16 +38,19 @@ import {
 	pickedLanguage,
 	publicProposal,
 	themesOf,
+	today,
 	type SpaceRow
 } from './listing.ts';
 
 /** Reads of one space: who runs it (for the policy), its page, its proposals. */
 
 // ---------------------------------------------------------------------------------------------
-// Who runs a space
+// The one reader of a space: its row, who runs and serves it (for the policy), the input today's
+// phases open, and on request the asker's standing (the participation gate) and one of its
+// proposals. Every page, command and queue that needs a space reads it here, in one query.
 
 const runnersSql = (partnershipId: SQL | number | null, organizationId: SQL | number | null) =>
-	sql`select json_agg(distinct r.user_id) from (
+	sql`select coalesce(json_agg(distinct r.user_id), '[]'::json) from (
 		select ${partnershipAccess.userId} as user_id from ${partnershipAccess}
 			where ${partnershipAccess.partnershipId} = ${partnershipId} and ${partnershipAccess.role} = 'coordinator'
 		union all
@@ -50,32 +58,105 @@ const runnersSql = (partnershipId: SQL | number | null, organizationId: SQL | nu
 			where ${organizationMember.organizationId} = ${organizationId}
 	) r`;
 
-/**
- * A space as the policy sees it, in one query: who runs it (the coordinators of the owning
- * partnership, or the staff of the owning organization) and its moderators and answerers.
- */
-export async function spaceActors(db: Database | Transaction, spaceId: number): Promise<SpaceActors> {
+/** Who runs a space and its team, as select fields of a query on `dialogue_space`. */
+export const actorColumns = {
+	runners: subquery<string[]>(
+		runnersSql(sql`${dialogueSpace.partnershipId}`, sql`${dialogueSpace.organizationId}`)
+	),
+	team: subquery<{ userId: string; role: SpaceTeamRole }[]>(
+		sql`select coalesce(json_agg(json_build_object('userId', ${dialogueTeam.userId}, 'role', ${dialogueTeam.role})), '[]'::json)
+			from ${dialogueTeam} where ${dialogueTeam.spaceId} = ${dialogueSpace.id}`
+	)
+};
+
+export interface SpaceRecord {
+	id: number;
+	slug: string;
+	title: LocalizedText;
+	status: SpaceStatus;
+	/** The languages input and answers are in, the main one first. */
+	languages: string[];
+	moderation: ModerationMode;
+	requirements: Requirements;
+	supportThreshold: number;
+	supportWindowDays: number;
+	answerDays: number;
+	flagsToHide: number;
+	/** The input the phases running on the day read open (the gate also asks the status). */
+	opens: InputKind[];
+	actors: SpaceActors;
+	/** The asker's standing here; null unless asked for (`standingOf`) by someone signed in. */
+	standing: Standing | null;
+	/** The proposal asked for (`proposal`), null when the space has no such proposal. */
+	proposal: { id: number; status: ProposalStatus; hidden: boolean } | null;
+}
+
+/** A space by its address or id (404 when there is none), in one query. */
+export async function readSpace(
+	db: Database | Transaction,
+	by: { slug: string } | { id: number },
+	options: { standingOf?: Actor; proposal?: number; day?: string } = {}
+): Promise<SpaceRecord> {
+	const s = dialogueSpace;
+	const day = options.day ?? today();
+	const asker = options.standingOf;
 	const [row] = await db
 		.select({
-			runners: subquery<string[] | null>(
-				runnersSql(sql`${dialogueSpace.partnershipId}`, sql`${dialogueSpace.organizationId}`)
+			id: s.id,
+			slug: s.slug,
+			title: s.title,
+			status: s.status,
+			languages: s.languages,
+			moderation: s.moderation,
+			requirements: s.requirements,
+			supportThreshold: s.supportThreshold,
+			supportWindowDays: s.supportWindowDays,
+			answerDays: s.answerDays,
+			flagsToHide: s.flagsToHide,
+			opens: subquery<InputKind[] | null>(
+				sql`select jsonb_agg(distinct o) from ${dialoguePhase}, jsonb_array_elements_text(${dialoguePhase.opens}) o
+					where ${dialoguePhase.spaceId} = ${s.id} and ${dialoguePhase.startsOn} <= ${day} and ${dialoguePhase.endsOn} >= ${day}`
 			),
-			team: subquery<{ userId: string; role: SpaceTeamRole }[] | null>(
-				sql`select json_agg(json_build_object('userId', ${dialogueTeam.userId}, 'role', ${dialogueTeam.role}))
-					from ${dialogueTeam} where ${dialogueTeam.spaceId} = ${dialogueSpace.id}`
-			)
+			...actorColumns,
+			...(asker
+				? standingFields(asker.id, sql`${s.id}`)
+				: {
+						standingEmailVerified: sql<boolean | null>`null`,
+						standingBlocked: sql<boolean>`false`,
+						standingResident: sql<boolean>`false`
+					}),
+			proposal:
+				options.proposal === undefined
+					? sql<null>`null`
+					: subquery<{ id: number; status: ProposalStatus; hidden: boolean } | null>(
+							sql`select json_build_object('id', ${proposal.id}, 'status', ${proposal.status}, 'hidden', ${proposal.hidden})
+								from ${proposal} where ${proposal.id} = ${options.proposal} and ${proposal.spaceId} = ${s.id}`
+						)
 		})
-		.from(dialogueSpace)
-		.where(eq(dialogueSpace.id, spaceId));
-	if (!row) throw new NotFoundError('dialogue space');
-	return { runners: row.runners ?? [], team: row.team ?? [] };
+		.from(s)
+		.where('slug' in by ? eq(s.slug, by.slug) : eq(s.id, by.id));
+	if (!row) throw new NotFoundError('Dialogue space');
+	const { runners, team, standingEmailVerified, standingBlocked, standingResident, ...space } = row;
+	return {
+		...space,
+		languages: space.languages.length ? space.languages : ['sv'],
+		opens: space.opens ?? [],
+		actors: { runners, team },
+		standing: asker ? standingOf({ standingEmailVerified, standingBlocked, standingResident }) : null,
+		proposal: space.proposal ?? null
+	};
+}
+
+/** A space as the policy sees it: who runs it and its moderators and answerers. */
+export async function spaceActors(db: Database | Transaction, spaceId: number): Promise<SpaceActors> {
+	return (await readSpace(db, { id: spaceId })).actors;
 }
 
 /** Who would run a space of this owner (for a space not made yet). */
 export async function ownerActors(db: Database | Transaction, owner: SpaceOwner): Promise<SpaceActors> {
 	const [row] = await db
 		.select({
-			runners: subquery<string[] | null>(
+			runners: subquery<string[]>(
 				runnersSql(
 					'partnershipId' in owner ? owner.partnershipId : null,
 					'organizationId' in owner ? owner.organizationId : null
@@ -88,12 +169,7 @@ export async function ownerActors(db: Database | Transaction, owner: SpaceOwner)
 
 /** A space's id by its address (404 if there is none). */
 export async function spaceIdOf(db: Database | Transaction, slug: string): Promise<number> {
-	const [row] = await db
-		.select({ id: dialogueSpace.id })
-		.from(dialogueSpace)
-		.where(eq(dialogueSpace.slug, slug));
-	if (!row) throw new NotFoundError('dialogue space');
-	return row.id;
+	return (await readSpace(db, { slug })).id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +223,7 @@ export async function getSpace(
 			phases: phasesOf,
 			themes: themesOf,
 			goals: goalsOf,
+			...actorColumns,
 			targets: subquery<{ code: string; text: LocalizedText }[] | null>(
 				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
 					from ${dialogueTarget} join ${sdgTarget} on ${sdgTarget.code} = ${dialogueTarget.target}
@@ -161,7 +238,7 @@ export async function getSpace(
 		.from(dialogueSpace)
 		.where(eq(dialogueSpace.slug, slug));
 	if (!r) throw new NotFoundError('dialogue space');
-	const actors = actor ? await spaceActors(db, r.id) : null;
+	const actors = actor ? { runners: r.runners, team: r.team } : null;
 	const may = async (rule: (typeof dialoguePolicy)[keyof typeof dialoguePolicy]) =>
 		actors ? mayOn(actor, rule, actors) : false;
 	const canRun = await may(dialoguePolicy.runSpace);

@@ -1,6 +1,9 @@
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { messages } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { requestForm } from '#lib/server/kernel/input.ts';
+import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
+import { workPageShape } from '#lib/server/dialogue/answers/input.ts';
 import { pick } from '#lib/server/kernel/localized.ts';
 import { db } from '#lib/server/app/database.ts';
 import { workRights } from '#lib/server/dialogue/answers/queries.ts';
@@ -23,9 +26,10 @@ export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	signInFirst(locals.user, locals.locale, url);
-	return forPage(locals.locale, async () => {
+	const loaded = await forPage(locals.locale, async () => {
 		const database = await db();
-		const page = await spaceModeration(database, locals.user, params.space, locals.locale);
+		const { page: n } = readQuery(url.searchParams, workPageShape, 'dialogue');
+		const page = await spaceModeration(database, locals.user, params.space, locals.locale, n);
 		return {
 			...page,
 			space: {
@@ -36,6 +40,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			rights: await workRights(locals.user, page.space)
 		};
 	});
+	if (loaded.flagged.page > loaded.flagged.pages) error(404, messages(locals.locale).errors.notFound);
+	return loaded;
 };
 
 type Run = (db: Database, actor: Actor, form: FormData, where: Where) => Promise<unknown>;

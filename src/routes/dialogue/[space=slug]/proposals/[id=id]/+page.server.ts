@@ -4,7 +4,7 @@ import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
 import { proposalPageShape } from '#lib/server/dialogue/proposals/input.ts';
 import { db } from '#lib/server/app/database.ts';
-import { proposalPage } from '#lib/server/dialogue/proposals/queries.ts';
+import { proposalPage, proposalSpace } from '#lib/server/dialogue/proposals/queries.ts';
 import { supportProposal, withdrawProposal } from '#lib/server/dialogue/proposals/commands.ts';
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 import { commentActions, loadThread } from '#lib/server/dialogue/comments/page.ts';
@@ -14,18 +14,18 @@ import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
 // plain form), its answers, its history; the author's edit link and withdrawal.
 
 export const load: PageServerLoad = async ({ locals, params, url }) =>
-	forPage(locals.locale, async () => ({
-		proposal: await proposalPage(await db(), locals.user, params.space, params.id, locals.locale),
-		// Back from the edit form (saved) or the flag page (flagged): the page says so.
-		...readQuery(url.searchParams, proposalPageShape, 'dialogue'),
-		following: await isFollowing(await db(), locals.user, { space: params.space, proposal: params.id }),
-		comments: await loadThread(await db(), {
-			space: params.space,
-			proposalId: params.id,
-			actor: locals.user,
-			url
-		})
-	}));
+	forPage(locals.locale, async () => {
+		const database = await db();
+		// Read once for the proposal and its thread, with the reader's standing.
+		const space = await proposalSpace(database, locals.user, params.space, params.id);
+		return {
+			proposal: await proposalPage(database, locals.user, space, params.id, locals.locale),
+			// Back from the edit form (saved) or the flag page (flagged): the page says so.
+			...readQuery(url.searchParams, proposalPageShape, 'dialogue'),
+			following: await isFollowing(database, locals.user, { space: params.space, proposal: params.id }),
+			comments: await loadThread(database, { space, proposalId: params.id, actor: locals.user, url })
+		};
+	});
 
 const comments = commentActions(db);
 
