@@ -48,5 +48,8 @@ export const dialogueBlock = pgTable(
 		reason: text('reason').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('dialogue_block_user_idx').on(t.userId)]
+	(t) => [
+		index('dialogue_block_user_idx').on(t.userId),
+		index('dialogue_block_space_idx').on(t.spaceId, t.createdAt, t.id)
+	]
 );

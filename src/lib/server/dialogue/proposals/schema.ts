@@ -66,6 +66,12 @@ export const proposal = pgTable(
 		index('proposal_collecting_idx')
 			.on(t.collectUntil)
 			.where(sql`${t.status} = 'collecting'`),
+		// The answerers' work list: what waits for an answer in a space, soonest due first.
+		index('proposal_answer_work_idx')
+			.on(t.spaceId, t.answerDue, t.createdAt)
+			.where(
+				sql`${t.hidden} = false and (${t.status} = 'to-answer' or (${t.status} = 'answered' and ${t.answerState} = 'evaluating'))`
+			),
 		index('proposal_due_idx')
 			.on(t.answerDue)
 			.where(sql`${t.answerDue} is not null`)

@@ -19,7 +19,7 @@ import {
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { parseSpaceForm, type ParsedSpaceForm, type SpaceFormValues, type SpaceOwner } from './input.ts';
-import { ownerActors, spaceActors, spaceIdOf } from './queries.ts';
+import { ownerActors, readSpace } from './queries.ts';
 import { ownerPeople } from './pickers.ts';
 
 /**
@@ -197,8 +197,9 @@ export async function saveSpace(
 		rule: dialoguePolicy.createSpace,
 		parse: () => parseSpaceForm(values, { withOwner: false }),
 		check: async (tx, form, who) => {
-			spaceId = await spaceIdOf(tx, slug);
-			await authorizeOn(who, dialoguePolicy.runSpace, await spaceActors(tx, spaceId));
+			const space = await readSpace(tx, { slug });
+			spaceId = space.id;
+			await authorizeOn(who, dialoguePolicy.runSpace, space.actors);
 			const [row] = await tx
 				.select({ organizationId: dialogueSpace.organizationId, partnershipId: dialogueSpace.partnershipId })
 				.from(dialogueSpace)

@@ -18,7 +18,7 @@ import {
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import type { SpaceFormValues, SpaceOwner } from './input.ts';
-import { spaceActors, spaceIdOf } from './queries.ts';
+import { readSpace } from './queries.ts';
 
 /** What the space form offers: the owners one may choose, and the owner's people for the team. */
 
@@ -112,8 +112,9 @@ export async function spaceForEditing(
 	locale: string
 ): Promise<SpaceForEditing> {
 	if (!actor) throw new ForbiddenError(true);
-	const id = await spaceIdOf(db, slug);
-	await authorizeOn(actor, dialoguePolicy.runSpace, await spaceActors(db, id));
+	const found = await readSpace(db, { slug });
+	const id = found.id;
+	await authorizeOn(actor, dialoguePolicy.runSpace, found.actors);
 	const [[s], phases, themes, goals, targets, team] = await Promise.all([
 		db
 			.select({

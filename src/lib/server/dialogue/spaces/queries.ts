@@ -167,11 +167,6 @@ export async function ownerActors(db: Database | Transaction, owner: SpaceOwner)
 	return { runners: row?.runners ?? [], team: [] };
 }
 
-/** A space's id by its address (404 if there is none). */
-export async function spaceIdOf(db: Database | Transaction, slug: string): Promise<number> {
-	return (await readSpace(db, { slug })).id;
-}
-
 // ---------------------------------------------------------------------------------------------
 // One space
 

@@ -1,0 +1,2 @@
+CREATE INDEX "proposal_answer_work_idx" ON "proposal" USING btree ("space_id","answer_due","created_at") WHERE "proposal"."hidden" = false and ("proposal"."status" = 'to-answer' or ("proposal"."status" = 'answered' and "proposal"."answer_state" = 'evaluating'));--> statement-breakpoint
+CREATE INDEX "dialogue_block_space_idx" ON "dialogue_block" USING btree ("space_id","created_at","id");
