@@ -96,7 +96,8 @@ const accounts: Handle = async ({ event, resolve }) => {
 		headers.set('x-client-ip', event.getClientAddress());
 		return auth.handler(new Request(event.request, { headers }));
 	}
-	// Media files are public and immutable: no session to read, and their long cache stays.
+	// Media files: no session read here; the media route reads it itself, only for a proposal's photo
+	// not everyone may see.
 	if (event.url.pathname.startsWith('/media/')) return resolve(event);
 	if (event.request.headers.has('cookie')) {
 		const { auth } = await appAccounts();

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launch, openAs } from './browser.ts';
+import { axeViolations, baseUrl, launch, open, openAs, sessionOf } from './browser.ts';
 import { jpegWithGps, textNamedJpg } from '../../src/lib/server/media/test-files.ts';
 
 // Issue 10: a participant writes a proposal with a photo, without JavaScript (a multipart form):
 // a bad file and a missing alt text come back at their fields with the text as typed and a clear
 // request to choose the photo again; then it is saved and shown in responsive sizes with its alt
-// text; the author's edit form shows it and can remove it. Both pages pass axe.
+// text; the author's edit form shows it and can remove it (its address then answers 404). Both pages
+// pass axe. A photo over the limit never costs the typed text: with JavaScript the page refuses it
+// before sending; without, the server reads the text of a form it can read. A proposal's photo is
+// served to everyone only while the proposal is public.
 
 let browser: Browser;
 beforeAll(async () => {
@@ -72,6 +75,11 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 	const served = await context.request.get(src);
 	expect(served.status()).toBe(200);
 	expect(served.headers()['content-type']).toBe('image/webp');
+	// Public, but asked for again on every use: a moderator may hide it.
+	const visitor = await open(browser, { javaScriptEnabled: false });
+	const seen = await visitor.context.request.get(src);
+	expect([seen.status(), seen.headers()['cache-control']]).toEqual([200, 'public, no-cache']);
+	await visitor.context.close();
 
 	// axe runs in the page, so with JavaScript: the form sent back, the proposal, the edit form.
 	const withJs = await openAs(browser, 'tableAuthor');
@@ -91,7 +99,45 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 		await checked.goto(address);
 		expect(await axeViolations(checked), address).toEqual([]);
 	}
+	// With JavaScript, a photo over 10 MB is refused before it is sent, on both forms: the page
+	// stays, with all that was typed, and the message at the field.
+	for (const address of [`/dialogue/${ale}/proposals/new`, `${proposal}/edit`]) {
+		await checked.goto(address);
+		// Typed only once the page's code has run (it holds the check).
+		await checked.waitForLoadState('networkidle');
+		await fillText(checked, 'Vattenlek i parken');
+		await checked
+			.locator('#proposalPhoto')
+			.setInputFiles({ name: 'stor.jpg', mimeType: 'image/jpeg', buffer: huge });
+		await checked.locator('#proposalPhotoAlt').fill(alt);
+		await checked.getByRole('button', { name: /Skicka förslaget|Spara ändringarna/ }).click();
+		await checked.locator('#proposalPhoto-error').waitFor();
+		expect(new URL(checked.url()).pathname, address).toBe(address);
+		expect(await summary(checked)).toEqual(['Bild: Bilden får vara högst 10 MB.']);
+		expect(await typedText(checked)).toEqual(['Vattenlek i parken', body, 'Parken', alt]);
+		expect(await axeViolations(checked), address).toEqual([]);
+	}
 	await withJs.context.close();
+
+	// Without JavaScript: a photo just over 10 MB still leaves a form the server reads, so the text
+	// comes back as typed; a body over the server's limit cannot be read at all, and the page says
+	// the text did not arrive (with JavaScript, the check above never lets it go).
+	await page.goto(`/dialogue/${ale}/proposals/new`);
+	await fillText(page, 'Vattenlek i parken');
+	await page
+		.locator('#proposalPhoto')
+		.setInputFiles({ name: 'stor.jpg', mimeType: 'image/jpeg', buffer: huge });
+	await page.locator('#proposalPhotoAlt').fill(alt);
+	await page.getByRole('button', { name: 'Skicka förslaget' }).click();
+	await page.locator('.error-summary').waitFor();
+	expect(await summary(page)).toEqual(['Bild: Bilden får vara högst 10 MB.']);
+	expect(await typedText(page)).toEqual(['Vattenlek i parken', body, 'Parken', alt]);
+	await page
+		.locator('#proposalPhoto')
+		.setInputFiles({ name: 'storre.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(12 * 1024 * 1024, 1) });
+	await page.getByRole('button', { name: 'Skicka förslaget' }).click();
+	await page.locator('.error-summary').waitFor();
+	expect((await summary(page))[0]).toContain('kunde inte tas emot');
 
 	// The author's edit shows it and removes it with a tick.
 	await page.goto(`${proposal}/edit`);
@@ -100,5 +146,81 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 	await page.getByRole('button', { name: 'Spara ändringarna' }).click();
 	await page.waitForURL(new RegExp(`${proposal}\\?saved$`));
 	expect(await page.locator('.photo img').count()).toBe(0);
+	// It left the library with the edit: its address answers nobody, its author included.
+	expect((await context.request.get(src)).status()).toBe(404);
 	await context.close();
 });
+
+test('a proposal’s photo is unreachable while the proposal is hidden, except to its author and moderators', async () => {
+	// Written over HTTP as a browser sends the form (the journey above shows the form itself).
+	const form = new FormData();
+	form.set('proposalTitle', 'Sandlåda med tak vid förskolan i Skepplanda');
+	form.set('proposalBody', body);
+	form.set('proposalPlace', 'Skepplanda');
+	form.set(
+		'proposalPhoto',
+		new Blob([new Uint8Array(await jpegWithGps(640, 480))], { type: 'image/jpeg' }),
+		'lada.jpg'
+	);
+	form.set('proposalPhotoAlt', alt);
+	form.set('anyway', '1');
+	const author = sessionOf('tableAuthor').cookie;
+	const sent = await post(`/dialogue/${ale}/proposals/new`, author, form);
+	expect(sent.status).toBe(303);
+	const proposal = new URL(sent.headers.get('location')!, baseUrl()).pathname;
+	const writer = await openAs(browser, 'tableAuthor', { javaScriptEnabled: false });
+	await writer.page.goto(proposal);
+	const src = (await writer.page.locator('.photo img').getAttribute('src'))!;
+	const id = Number(/\/proposals\/(\d+)$/.exec(proposal)![1]);
+
+	// A moderator (an editor) hides it with a public reason.
+	const decision = new FormData();
+	decision.set('proposal', String(id));
+	decision.set('reason', 'Bilden visar ett barns ansikte (påhittat exempel).');
+	const hidden = await post(
+		`/dialogue/${ale}/manage/moderation?/hide`,
+		sessionOf('partnerEditor').cookie,
+		decision
+	);
+	expect(hidden.status).toBeLessThan(400);
+
+	const visitor = await fetch(`${baseUrl()}${src}`);
+	expect(visitor.status).toBe(404);
+	const own = await writer.context.request.get(src);
+	expect([own.status(), own.headers()['cache-control']]).toEqual([200, 'private, no-store']);
+	const moderator = await fetch(`${baseUrl()}${src}`, {
+		headers: { cookie: sessionOf('partnerEditor').cookie }
+	});
+	expect([moderator.status, moderator.headers.get('cache-control')]).toEqual([200, 'private, no-store']);
+	const someoneElse = await fetch(`${baseUrl()}${src}`, {
+		headers: { cookie: sessionOf('tableReader').cookie }
+	});
+	expect(someoneElse.status).toBe(404);
+	await writer.context.close();
+});
+
+/** A form posted as a signed-in browser would (same origin, an HTML answer, no redirect followed). */
+function post(path: string, cookie: string, body: FormData) {
+	return fetch(`${baseUrl()}${path}`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: baseUrl(), accept: 'text/html', cookie },
+		body
+	});
+}
+
+/** Just over 10 MB: over the photo limit, under the server's body limit (11 MB). */
+const huge = Buffer.alloc(10 * 1024 * 1024 + 1024, 1);
+
+async function fillText(page: Page, title: string) {
+	await page.locator('#proposalTitle').fill(title);
+	await page.locator('#proposalBody').fill(body);
+	await page.locator('#proposalPlace').fill('Parken');
+}
+
+const typedText = (page: Page) =>
+	Promise.all(
+		['#proposalTitle', '#proposalBody', '#proposalPlace', '#proposalPhotoAlt'].map((f) =>
+			page.locator(f).inputValue()
+		)
+	);

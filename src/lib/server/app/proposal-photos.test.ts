@@ -16,38 +16,17 @@ import { blackAndWhitePng, jpegWithGps, png, textNamedJpg, tinyPdf } from '../me
 import { proposal } from '../dialogue/schema.ts';
 import { proposalFormValues } from '../dialogue/proposals/input.ts';
 import { proposalForEdit, proposalPage } from '../dialogue/proposals/queries.ts';
+import { readSpace } from '../dialogue/spaces/queries.ts';
+import type { Actor } from '../kernel/policy.ts';
 import { ParticipationLimitError } from '../dialogue/proposals/limits.ts';
 import { editProposalWithPhoto, submitProposalWithPhoto } from './proposal-photos.ts';
+import { proposalForm } from './proposal-photos.fixtures.ts';
 
 // A participant's proposal with a photo, as the form sends it (multipart, a real JPEG): the photo
 // through the media pipeline and the proposal in one transaction; every refusal names its field,
 // keeps the typed text and leaves neither a proposal nor a media row nor a file behind.
 
 const sv = { locale: 'sv' };
-
-/** The proposal form as a browser sends it. */
-function proposalForm(
-	title: string,
-	photo?: { bytes: Uint8Array; name: string },
-	extra: Record<string, string> = {}
-): FormData {
-	const form = new FormData();
-	form.set('proposalTitle', title);
-	form.set(
-		'proposalBody',
-		'Ett tak över cykelställen vid stationen skulle hålla sadlarna torra hela vintern.'
-	);
-	form.set('proposalPlace', 'Stationen');
-	// A browser sends an empty file part when no file was chosen.
-	form.set(
-		'proposalPhoto',
-		new File(photo ? [photo.bytes as Uint8Array<ArrayBuffer>] : [], photo?.name ?? '', {
-			type: photo ? 'image/jpeg' : 'application/octet-stream'
-		})
-	);
-	for (const [k, v] of Object.entries(extra)) form.set(k, v);
-	return form;
-}
 
 describe.each(testDatabases)('a proposal with a photo on $name', (database) => {
 	let h: DatabaseHandle;
@@ -69,6 +48,9 @@ describe.each(testDatabases)('a proposal with a photo on $name', (database) => {
 		expect(error).toBeInstanceOf(ValidationError);
 		return (error as ValidationError).problems.map((p) => `${p.field}:${String(p.code)}`);
 	}
+	/** The proposal's page as `actor` reads it. */
+	const pageOf = async (actor: Actor, slug: string, id: number, locale = 'sv') =>
+		proposalPage(h.db, actor, await readSpace(h.db, { slug }), id, locale);
 	const created = (r: Awaited<ReturnType<typeof submitProposalWithPhoto>>) => {
 		if (!('created' in r)) throw new Error(`expected a new proposal, got ${JSON.stringify(r)}`);
 		return r.created;
@@ -126,7 +108,7 @@ describe.each(testDatabases)('a proposal with a photo on $name', (database) => {
 		expect(actions.sort()).toEqual(['media.upload', 'proposal.submit']);
 
 		// Anyone reading the proposal sees it in its sizes with its alt text.
-		const page = await proposalPage(h.db, null, space.slug, id, 'en');
+		const page = await pageOf(null, space.slug, id, 'en');
 		expect(page.photo).toEqual({
 			storageKey: item!.storageKey,
 			variants: [320, 640, 800],
@@ -140,8 +122,8 @@ describe.each(testDatabases)('a proposal with a photo on $name', (database) => {
 			.update(proposal)
 			.set({ hidden: true, hiddenReason: 'Personuppgifter' })
 			.where(eq(proposal.id, id));
-		expect((await proposalPage(h.db, null, space.slug, id, 'sv')).photo).toBeNull();
-		expect((await proposalPage(h.db, writer, space.slug, id, 'sv')).photo).toBeNull();
+		expect((await pageOf(null, space.slug, id)).photo).toBeNull();
+		expect((await pageOf(writer, space.slug, id)).photo).toBeNull();
 	});
 
 	it('names each bad photo at its field, keeps the typed text, and writes nothing', async () => {
@@ -287,7 +269,7 @@ describe.each(testDatabases)('a proposal with a photo on $name', (database) => {
 		const id = created(
 			await send(proposalForm('Tak över cykelställen vid station', photo, { ...alt, anyway: '1' }))
 		);
-		expect((await proposalPage(h.db, null, space.slug, id, 'sv')).photo?.alt).toBe('Cykelställ i regn');
+		expect((await pageOf(null, space.slug, id)).photo?.alt).toBe('Cykelställ i regn');
 	});
 
 	it('lets the author replace or remove the photo within the edit window', async () => {

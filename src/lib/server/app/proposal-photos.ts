@@ -1,21 +1,35 @@
-import type { Database } from '../kernel/database.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
 import { ValidationError, type ErrorCode, type FieldProblem } from '../kernel/errors.ts';
 import type { Actor } from '../kernel/policy.ts';
-import { addToLibrary, discardStoredFiles } from '../media/commands.ts';
+import {
+	discardUpload,
+	prepareUpload,
+	recordUpload,
+	removeFromLibrary,
+	removeStoredFiles,
+	type PreparedUpload
+} from '../media/commands.ts';
 import { maxUploadBytes } from '../media/process.ts';
-import type { MediaItem } from '../media/queries.ts';
+import type { TextOnly } from '../media/admission.ts';
+import { proposalFormValues } from '../dialogue/proposals/input.ts';
+import { findServedFile, type ServedFile } from '../media/queries.ts';
+import { proposalPhotoAccess, type PhotoAccess } from '../dialogue/proposals/photo-access.ts';
 import type { MediaStore } from '../media/store.ts';
 import {
 	editProposal,
 	submitProposal,
-	type PhotoAttacher,
+	type PhotoPipeline,
 	type SubmitResult
 } from '../dialogue/proposals/commands.ts';
 
 // A participant's proposal with a photo: the photo goes through the media pipeline (checked by its
 // bytes, decoded within MEDIA_MAX_MEGAPIXELS, re-encoded to WebP in responsive widths without any
-// metadata, its alt text in the proposal's language) and into the library, and the proposal names
-// it, in one transaction: a refused photo leaves no proposal, a refused proposal leaves no photo.
+// metadata, its alt text in the proposal's language) and its files into the store BEFORE the
+// proposal's transaction, so a slow decode holds no transaction and no pooled connection. In the
+// transaction only the library's row and the proposal's are written: a refused photo leaves no
+// proposal, a refused proposal leaves no photo (its files are removed again). A photo the author
+// replaces or removes leaves the library with the edit (its row in the edit's transaction, its
+// files once that has committed): it was only ever this proposal's.
 
 type Raw = FormData | Record<string, unknown>;
 
@@ -44,46 +58,64 @@ export function asPhotoProblem(error: unknown): unknown {
 	return new ValidationError(problems, 'dialogue');
 }
 
-/** What a busy upload queue answers on the proposal form. */
+/** What a busy upload queue answers on the proposal form (with the text read past the photo). */
 export const photosBusy = () => photoProblem('proposalPhotoBusy');
 
-/** What a form body too large to read answers on the proposal form (its text is lost with it). */
-export const photoTooLarge = () => photoProblem('proposalPhotoTooLarge');
-
 /**
- * The pipeline for one proposal's photo: into the library in the caller's transaction. A PDF
- * (which the library takes from staff) is no photo; the bytes decide, not the name.
+ * What a form body over the server's limit answers on the proposal form: nothing of it can be
+ * read, its text included, and the message says so. With JavaScript the page checks the photo's
+ * size before sending, so only a browser without it gets here.
  */
-function attacher(store: MediaStore, stored: MediaItem[]): PhotoAttacher {
-	return async (tx, who, { file, alt, language }) => {
-		if (file.size > maxUploadBytes) throw photoProblem('proposalPhotoTooLarge');
-		const bytes = new Uint8Array(await file.arrayBuffer());
-		if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-') {
-			throw photoProblem('proposalPhotoType');
-		}
-		let item: MediaItem;
-		try {
-			item = await addToLibrary(tx, store, who, { bytes, fileName: file.name, alt: { [language]: alt } });
-		} catch (error) {
-			throw asPhotoProblem(error);
-		}
-		stored.push(item);
-		// Only images pass the check above; should another kind ever get through, it is refused.
-		if (item.kind !== 'image') throw photoProblem('proposalPhotoType');
-		return item.id;
-	};
+export const photoTooLarge = () => photoProblem('proposalPhotoTooLargeUnread');
+
+/** What was typed into a proposal form read without its photo (a busy queue), to show it again. */
+export function typedWithoutPhoto(sent: TextOnly): ReturnType<typeof proposalFormValues> {
+	return { ...proposalFormValues(sent.form), photoSent: sent.files.has('proposalPhoto') };
 }
 
-/** Runs a proposal command with the pipeline; if it fails, the files written go with its rows. */
-async function withPhoto<T>(store: MediaStore, run: (attach: PhotoAttacher) => Promise<T>): Promise<T> {
-	const stored: MediaItem[] = [];
+/** The media pipeline for one proposal command: what it stored and what it took away. */
+function pipeline(store: MediaStore) {
+	const prepared: PreparedUpload[] = [];
+	const removed: string[] = [];
+	const photos: PhotoPipeline = {
+		async prepare(who, { file, alt, language }) {
+			if (file.size > maxUploadBytes) throw photoProblem('proposalPhotoTooLarge');
+			// A PDF (which the library takes from staff) is no photo; the bytes decide, not the name.
+			const head = new Uint8Array(await file.slice(0, 5).arrayBuffer());
+			if (Buffer.from(head).toString('latin1') === '%PDF-') throw photoProblem('proposalPhotoType');
+			let upload: PreparedUpload;
+			try {
+				upload = await prepareUpload(store, { bytes: file, fileName: file.name, alt: { [language]: alt } });
+			} catch (error) {
+				throw asPhotoProblem(error);
+			}
+			prepared.push(upload);
+			// Only images pass the check above; should another kind ever get through, it is refused.
+			if (upload.values.kind !== 'image') throw photoProblem('proposalPhotoType');
+			return async (tx: Transaction) => (await recordUpload(tx, store, who, upload)).id;
+		},
+		async remove(tx, who, mediaId) {
+			removed.push(...(await removeFromLibrary(tx, who, mediaId)));
+		}
+	};
+	return { photos, prepared, removed };
+}
+
+/**
+ * Runs a proposal command with the pipeline. If it fails, the files it stored go (their row went
+ * with the transaction, or was never written); if it succeeds, the files of a photo it took away go.
+ */
+async function withPhotos<T>(store: MediaStore, run: (photos: PhotoPipeline) => Promise<T>): Promise<T> {
+	const { photos, prepared, removed } = pipeline(store);
+	let result: T;
 	try {
-		return await run(attacher(store, stored));
+		result = await run(photos);
 	} catch (error) {
-		// The library writes its files before its row: the row went with the transaction, so do they.
-		for (const item of stored) await discardStoredFiles(store, item);
+		for (const upload of prepared) await discardUpload(store, upload);
 		throw error;
 	}
+	await removeStoredFiles(store, removed);
+	return result;
 }
 
 /**
@@ -98,9 +130,7 @@ export function submitProposalWithPhoto(
 	form: Raw,
 	options: { ip?: string | null; locale: string }
 ): Promise<SubmitResult> {
-	return withPhoto(store, (attachPhoto) =>
-		submitProposal(db, actor, slug, form, { ...options, attachPhoto })
-	);
+	return withPhotos(store, (photos) => submitProposal(db, actor, slug, form, { ...options, photos }));
 }
 
 /** The author's edit within the window: a new photo replaces the old one, or the old one goes. */
@@ -113,7 +143,35 @@ export function editProposalWithPhoto(
 	form: Raw,
 	options: { ip?: string | null } = {}
 ): Promise<void> {
-	return withPhoto(store, (attachPhoto) =>
-		editProposal(db, actor, slug, id, form, { ...options, attachPhoto })
-	);
+	return withPhotos(store, (photos) => editProposal(db, actor, slug, id, form, { ...options, photos }));
+}
+
+/**
+ * How a file may be kept, by who may see it. The library's own files never change under their
+ * key: a year, without asking. A proposal's photo may be hidden by a moderator at any time, so
+ * caches keep it only if they ask again on every use (a 304 while it stays public, a 404 once it
+ * is not); one only some may see is kept nowhere.
+ */
+const caching: Record<Exclude<PhotoAccess, 'refused'>, string> = {
+	none: 'public, max-age=31536000, immutable',
+	public: 'public, no-cache',
+	allowed: 'private, no-store'
+};
+
+/**
+ * A file of the library as `/media/<key>/<file>` serves it, with its Cache-Control; null when
+ * there is none, or when it is the photo of a proposal the viewer may not see (not yet public,
+ * refused or hidden). The viewer is read only for such a photo.
+ */
+export async function servedMedia(
+	db: Database,
+	key: string,
+	file: string,
+	viewer: () => Promise<Actor>
+): Promise<(ServedFile & { cacheControl: string }) | null> {
+	const served = await findServedFile(db, key, file);
+	if (!served) return null;
+	const access = await proposalPhotoAccess(db, served.mediaId, viewer);
+	if (access === 'refused') return null;
+	return { ...served, cacheControl: caching[access] };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequest } from '@sveltejs/kit/node';
-import { inUploadTurn, uploadCounts, uploadsAtOnce } from './admission.ts';
+import { inUploadTurn, textFieldsOf, uploadCounts, uploadsAtOnce, type TextOnly } from './admission.ts';
 
 // A real HTTP server turning requests into web Requests as adapter-node does, so "the body waits
 // in the connection" is measured on a real socket.
@@ -36,7 +36,7 @@ beforeAll(async () => {
 				if (url.searchParams.has('hold')) await hold(id);
 				return `read ${body.byteLength}`;
 			},
-			async () => 'busy',
+			async (sent) => `busy ${shown(sent)}`,
 			Number(url.searchParams.get('wait') ?? 60_000)
 		).catch((e: Error) => e.message);
 		res.end(answer);
@@ -45,6 +45,10 @@ beforeAll(async () => {
 	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((r) => server.close(r)));
+
+/** A form read without its files, as text: its fields and the file fields that carried bytes. */
+const shown = (sent: TextOnly) =>
+	JSON.stringify({ fields: Object.fromEntries(sent.form), files: [...sent.files] });
 
 const post = (query: string) =>
 	fetch(`${base}/?${query}`, { method: 'POST', body: new Uint8Array(bodyBytes).fill(7) }).then(async (r) => ({
@@ -81,7 +85,7 @@ describe('upload turns', () => {
 		const second = post('id=e&hold');
 		await until(() => gates.has('d') && gates.has('e'));
 		// The client gets the answer (it has sent its whole form), and no work was started for it.
-		expect(await post('id=f&wait=50')).toEqual({ status: 200, text: 'busy' });
+		expect(await post('id=f&wait=50')).toEqual({ status: 200, text: 'busy {"fields":{},"files":[]}' });
 		expect(arrived.get('f')!.socket.bytesRead).toBeGreaterThan(bodyBytes);
 		expect(uploadCounts()).toEqual({ active: 2, waiting: 0 });
 		gates.get('d')!();
@@ -89,6 +93,17 @@ describe('upload turns', () => {
 		await Promise.all([first, second]);
 		expect(await post('id=g')).toEqual({ status: 200, text: `read ${bodyBytes}` });
 		expect(started).toEqual(['d', 'e', 'g']);
+	});
+
+	it('keeps a busy form’s text fields, typed around a 4 MB photo, and drops the photo unread', async () => {
+		const first = post('id=l&hold');
+		const second = post('id=m&hold');
+		await until(() => gates.has('l') && gates.has('m'));
+		const busy = await fetch(`${base}/?id=n&wait=50`, { method: 'POST', body: proposalForm(bodyBytes) });
+		expect(await busy.text()).toBe(`busy ${JSON.stringify(typed)}`);
+		gates.get('l')!();
+		gates.get('m')!();
+		await Promise.all([first, second]);
 	});
 
 	it('gives the turn back when the upload fails', async () => {
@@ -100,5 +115,59 @@ describe('upload turns', () => {
 		]);
 		expect(uploadCounts()).toEqual({ active: 0, waiting: 0 });
 		expect(await post('id=k')).toEqual({ status: 200, text: `read ${bodyBytes}` });
+	});
+});
+
+/** What a participant typed, as the busy answer shows it. */
+const typed = {
+	fields: {
+		proposalTitle: 'Tak över cykelställen',
+		proposalBody: 'Rad ett\r\nRad två – med å, ä och ö; "citat" och --gränser-- i texten.',
+		proposalPlace: '',
+		proposalPhotoAlt: 'Cyklar i regn'
+	},
+	files: ['proposalPhoto']
+};
+
+/** The proposal form as a browser sends it: text, a photo of `size` bytes, its alt text, an empty file field. */
+function proposalForm(size: number): FormData {
+	const form = new FormData();
+	form.set('proposalTitle', typed.fields.proposalTitle);
+	form.set('proposalBody', typed.fields.proposalBody);
+	form.set('proposalPlace', '');
+	form.set(
+		'proposalPhoto',
+		new File([new Uint8Array(size).fill(45)], 'stor "bild".jpg', { type: 'image/jpeg' })
+	);
+	form.set('proposalPhotoAlt', typed.fields.proposalPhotoAlt);
+	form.set('other', new File([], ''));
+	return form;
+}
+
+describe('a form read without its files', () => {
+	it('finds every text field wherever the chunks split the boundaries', async () => {
+		const sent = new Request('http://test/', { method: 'POST', body: proposalForm(70_000) });
+		const bytes = new Uint8Array(await sent.arrayBuffer());
+		for (const size of [1, 7, 64, 4096, bytes.length]) {
+			const body = new ReadableStream<Uint8Array>({
+				start(controller) {
+					for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.slice(at, at + size));
+					controller.close();
+				}
+			});
+			const request = new Request('http://test/', {
+				method: 'POST',
+				headers: { 'content-type': sent.headers.get('content-type')! },
+				body,
+				duplex: 'half'
+			} as RequestInit);
+			expect(shown(await textFieldsOf(request)), `chunks of ${size}`).toBe(JSON.stringify(typed));
+		}
+	});
+
+	it('keeps nothing of a body that is no multipart form, and reads it to its end', async () => {
+		const request = new Request('http://test/', { method: 'POST', body: 'proposalTitle=Hej' });
+		expect(shown(await textFieldsOf(request))).toBe('{"fields":{},"files":[]}');
+		expect(request.bodyUsed).toBe(true);
 	});
 });

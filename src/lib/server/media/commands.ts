@@ -25,8 +25,8 @@ type Raw = FormData | Record<string, unknown>;
 
 /** A file another module adds to the library (see `addToLibrary`). */
 export interface UploadInput {
-	/** The file's bytes; null or empty when no file was chosen. */
-	bytes: Uint8Array | null;
+	/** The file's bytes (a form's File is read only when the decoder's turn comes); null or empty when none. */
+	bytes: Uint8Array | Blob | null;
 	/** What the uploader's computer called it (only a cleaned-up copy is kept). */
 	fileName: string;
 	/** Alt text per language; an image needs at least one. */
@@ -35,10 +35,13 @@ export interface UploadInput {
 
 const unknownMedia = () => new ValidationError([{ field: 'file', code: 'unknownMedia' }], 'media');
 
-/** An upload checked by its bytes, with its files in the store, waiting for its row. */
-interface StoredUpload {
-	values: Omit<typeof media.$inferInsert, 'createdBy'>;
-	written: string[];
+/**
+ * An upload checked by its bytes, with its files in the store, waiting for its row
+ * (`recordUpload`); `discardUpload` removes the files if the row is never saved.
+ */
+export interface PreparedUpload {
+	readonly values: Omit<typeof media.$inferInsert, 'createdBy'>;
+	readonly written: readonly string[];
 }
 
 /**
@@ -51,7 +54,7 @@ async function storeUpload(
 	bytes: Uint8Array | Blob | null,
 	fileName: string,
 	alt: LocalizedText
-): Promise<StoredUpload> {
+): Promise<PreparedUpload> {
 	const size = bytes instanceof Blob ? bytes.size : (bytes?.byteLength ?? 0);
 	if (!bytes || !size) throw new ValidationError([{ field: 'file', code: 'fileMissing' }], 'media');
 	const processed = await processUpload(bytes);
@@ -93,7 +96,7 @@ async function storeUpload(
 	};
 }
 
-async function removeObjects(store: MediaStore, keys: string[]): Promise<void> {
+async function removeObjects(store: MediaStore, keys: readonly string[]): Promise<void> {
 	await Promise.all(keys.map((key) => store.delete(key).catch(() => {})));
 }
 
@@ -106,7 +109,7 @@ async function saveUpload(
 	store: MediaStore,
 	actor: Actor,
 	rule: (typeof mediaPolicy)[keyof typeof mediaPolicy],
-	upload: StoredUpload
+	upload: PreparedUpload
 ): Promise<MediaItem> {
 	const work = async (tx: Transaction, createdBy: string | null): Promise<Change<MediaItem>> => {
 		const [row] = await tx
@@ -159,11 +162,40 @@ export async function uploadMedia(
 }
 
 /**
- * Adds a file for another part of the platform that has let the actor do so (a partnership's
- * coordinator adding its PDF), or for the platform itself (`actor` null: the demo's documents).
- * The same checks of the bytes, the same store and the same audit row as an upload. Runs inside
- * the caller's transaction when given one; if that transaction fails after this returned, the
- * caller removes the files with `discardStoredFiles`.
+ * The first half of adding a file for another part of the platform (a participant's photo, a
+ * coordinator's PDF): checks the bytes, makes what is stored and writes the files, outside any
+ * transaction (a slow decode must not hold one). Then `recordUpload` in the caller's transaction,
+ * or `discardUpload` if that never happens or fails.
+ */
+export async function prepareUpload(store: MediaStore, input: UploadInput): Promise<PreparedUpload> {
+	const alt = Object.fromEntries(Object.entries(input.alt).map(([l, text]) => [`alt_${l}`, text]));
+	const { fileName, ...altValues } = readForm({ fileName: input.fileName, ...alt }, libraryFile, 'media');
+	return storeUpload(store, input.bytes, fileName, altOf(altValues));
+}
+
+/**
+ * The second half: the library row and its audit entry, for someone another module has let add
+ * it (or for the platform itself, `actor` null), in the caller's transaction when given one. If
+ * this step fails, the files are removed; if the caller's transaction fails after it, the caller
+ * removes them with `discardUpload`.
+ */
+export function recordUpload(
+	db: Database | Transaction,
+	store: MediaStore,
+	actor: Actor,
+	upload: PreparedUpload
+): Promise<MediaItem> {
+	return saveUpload(db, store, actor, mediaPolicy.keepUpload, upload);
+}
+
+/** Removes a prepared upload's files (its row was never saved, or went with a transaction). */
+export function discardUpload(store: MediaStore, upload: PreparedUpload): Promise<void> {
+	return removeObjects(store, upload.written);
+}
+
+/**
+ * Both halves at once, for the platform's own files (the demo's documents) and tests: the bytes
+ * are decoded where this is called, so a caller with a transaction open prepares first instead.
  */
 export async function addToLibrary(
 	db: Database | Transaction,
@@ -171,10 +203,7 @@ export async function addToLibrary(
 	actor: Actor,
 	input: UploadInput
 ): Promise<MediaItem> {
-	const alt = Object.fromEntries(Object.entries(input.alt).map(([l, text]) => [`alt_${l}`, text]));
-	const { fileName, ...altValues } = readForm({ fileName: input.fileName, ...alt }, libraryFile, 'media');
-	const upload = await storeUpload(store, input.bytes, fileName, altOf(altValues));
-	return saveUpload(db, store, actor, mediaPolicy.keepUpload, upload);
+	return recordUpload(db, store, actor, await prepareUpload(store, input));
 }
 
 /** Removes a library item's files from the store (its row was never saved, or is gone). */
@@ -184,6 +213,46 @@ export async function discardStoredFiles(
 ): Promise<void> {
 	await removeObjects(store, objectKeysOf(item));
 }
+
+/**
+ * Takes a file another module added out of the library when that module lets its owner take it
+ * away (the author replacing their proposal's photo): the row and its audit entry in the caller's
+ * transaction. Gives the objects to remove with `removeStoredFiles` once that has committed.
+ */
+export async function removeFromLibrary(tx: Transaction, actor: Actor, id: number): Promise<string[]> {
+	return runCommand(tx, actor, {
+		rule: mediaPolicy.dropUpload,
+		parse: () => id,
+		work: async (tx, id) => {
+			const [row] = await tx.delete(media).where(eq(media.id, id)).returning();
+			if (!row) return { result: [], audit: [], public: false };
+			return {
+				result: objectKeysOf(row),
+				audit: { action: 'media.delete', subject: `media:${row.id}`, before: auditedOf(row) },
+				public: false
+			};
+		}
+	});
+}
+
+/** Removes objects whose row is gone; a failure is logged, not thrown (the change stands). */
+export async function removeStoredFiles(store: MediaStore, keys: readonly string[]): Promise<void> {
+	for (const key of keys) {
+		await store.delete(key).catch((error) => {
+			// The row is gone, so nothing links here any more; an operator can sweep the leftover.
+			logger.warn({ err: error, key }, 'Could not remove a media file from the store');
+		});
+	}
+}
+
+const auditedOf = (row: typeof media.$inferSelect) => ({
+	kind: row.kind,
+	fileName: row.fileName,
+	mime: row.mime,
+	bytes: row.bytes,
+	storageKey: row.storageKey,
+	alt: row.alt
+});
 
 function sorted(text: LocalizedText): LocalizedText {
 	return Object.fromEntries(Object.entries(text).sort(([a], [b]) => a.localeCompare(b)));
@@ -242,28 +311,12 @@ export async function deleteMedia(
 			if (!row) throw unknownMedia();
 			return {
 				result: row,
-				audit: {
-					action: 'media.delete',
-					subject: `media:${row.id}`,
-					before: {
-						kind: row.kind,
-						fileName: row.fileName,
-						mime: row.mime,
-						bytes: row.bytes,
-						storageKey: row.storageKey,
-						alt: row.alt
-					}
-				},
+				audit: { action: 'media.delete', subject: `media:${row.id}`, before: auditedOf(row) },
 				// Published pages with this file must not be served from a cache that still shows it.
 				public: true
 			};
 		}
 	});
-	for (const key of objectKeysOf(removed)) {
-		await store.delete(key).catch((error) => {
-			// The row is gone, so nothing links here any more; an operator can sweep the leftover.
-			logger.warn({ err: error, key }, 'Could not remove a media file from the store');
-		});
-	}
+	await removeStoredFiles(store, objectKeysOf(removed));
 	return { fileName: removed.fileName };
 }

@@ -11,6 +11,13 @@ export const mediaPolicy = rules({
 			'asks that module’s rule first (for a photo: the dialogue’s participation gate and its daily ' +
 			'allowance), and the bytes get the same checks as any upload'
 	},
+	dropUpload: {
+		allow: signedIn,
+		why:
+			'a file another module added for someone goes when that module lets them take it away (the ' +
+			'author replacing or removing their proposal’s photo within the edit window); the app asks ' +
+			'that module’s rule first'
+	},
 	delete: {
 		allow: editors,
 		why: 'a deleted file disappears from every article that uses it'

@@ -101,6 +101,7 @@ describe.each(testDatabases)('reading the media library on $name', (database) =>
 		const photo = (await listMedia(h.db, author, { kind: 'image', page: 2 })).items.at(-1)!;
 		const key = photo.storageKey;
 		expect(await findServedFile(h.db, key, '320.webp')).toEqual({
+			mediaId: photo.id,
 			objectKey: `${key}/320.webp`,
 			contentType: 'image/webp',
 			downloadName: null,

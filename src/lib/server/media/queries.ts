@@ -123,6 +123,8 @@ export async function mediaByKeys(
 
 /** A file the public media address may serve. */
 export interface ServedFile {
+	/** The library item (another module may decide who sees it: a proposal's photo). */
+	mediaId: number;
 	/** The object in the store. */
 	objectKey: string;
 	contentType: 'image/webp' | 'application/pdf';
@@ -141,17 +143,24 @@ export async function findServedFile(db: Database, key: string, file: string): P
 	if (!address.success) return null;
 	const { width, document } = address.data.file;
 	const [row] = await db
-		.select({ kind: media.kind, variants: media.variants, fileName: media.fileName })
+		.select({ id: media.id, kind: media.kind, variants: media.variants, fileName: media.fileName })
 		.from(media)
 		.where(eq(media.storageKey, key));
 	if (!row) return null;
 	const etag = `"${key}-${file}"`;
 	if (width !== null) {
 		if (row.kind !== 'image' || !row.variants.includes(width)) return null;
-		return { objectKey: variantObjectKey(key, width), contentType: 'image/webp', downloadName: null, etag };
+		return {
+			mediaId: row.id,
+			objectKey: variantObjectKey(key, width),
+			contentType: 'image/webp',
+			downloadName: null,
+			etag
+		};
 	}
 	if (row.kind !== 'document' || row.fileName !== document) return null;
 	return {
+		mediaId: row.id,
 		objectKey: documentObjectKey(key),
 		contentType: 'application/pdf',
 		downloadName: row.fileName,

@@ -13,7 +13,7 @@ import {
 } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { editShape, readProposalForm, submitShape, withdrawShape } from './input.ts';
-import { photoOf, takePhotoAllowance, type PhotoAttacher } from './photos.ts';
+import { nextPhoto, preparePhoto, takePhotoAllowance, type PhotoPipeline } from './photos.ts';
 import { returnAllowance, takeAllowance } from './limits.ts';
 import { mayTakePart, type Refusal } from '../participation.ts';
 import {
@@ -56,7 +56,7 @@ async function mayGive(db: Database, actor: Actor, space: InputSpace, kind: Inpu
 	if (!gate.ok) refuse(gate.reason, kind);
 }
 
-export type { PhotoAttacher };
+export type { PhotoPipeline };
 
 const event = (
 	tx: Transaction,
@@ -78,7 +78,7 @@ export async function submitProposal(
 	actor: Actor,
 	slug: string,
 	form: FormData | Record<string, unknown>,
-	options: { ip?: string | null; locale: string; attachPhoto?: PhotoAttacher }
+	options: { ip?: string | null; locale: string; photos?: PhotoPipeline }
 ): Promise<SubmitResult> {
 	authorize(actor, dialoguePolicy.participate);
 	const input = readProposalForm(form, submitShape);
@@ -91,13 +91,20 @@ export async function submitProposal(
 	// Counted outside the transaction, in the limiter's table: a refused proposal writes nothing.
 	await takeAllowance(db, 'proposals', actor.id, options.ip);
 	await takePhotoAllowance(db, input, actor.id, options.ip, 'proposals');
+	// Bad input found after the allowance was taken (a photo the pipeline refused): nothing was
+	// written, so the proposal does not count against the day's allowance.
+	const giveBack = async (e: unknown): Promise<never> => {
+		if (e instanceof ValidationError) await returnAllowance(db, 'proposals', actor.id, options.ip);
+		throw e;
+	};
+	// Decoded and stored before the transaction; in it, its row first, so the proposal's can name it.
+	const photo = await preparePhoto(actor, input, options.locale, options.photos).catch(giveBack);
 	const id = await runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
 		parse: () => input,
-		work: async (tx, input, who) => {
+		work: async (tx, input) => {
 			const { proposalTitle, proposalBody, proposalPlace } = input;
-			// The photo first (its row and audit entry), so the proposal's row can name it.
-			const mediaId = await photoOf(tx, who, input, options.locale, options.attachPhoto);
+			const mediaId = photo ? await photo(tx) : null;
 			const now = new Date();
 			const screened = space.moderation === 'pre';
 			const [row] = await tx
@@ -128,12 +135,7 @@ export async function submitProposal(
 				public: false
 			};
 		}
-	}).catch(async (e: unknown) => {
-		// Bad input found in the transaction (a photo the pipeline refused): nothing was written,
-		// so the proposal does not count against the day's allowance.
-		if (e instanceof ValidationError) await returnAllowance(db, 'proposals', actor.id, options.ip);
-		throw e;
-	});
+	}).catch(giveBack);
 	return { created: id };
 }
 
@@ -247,7 +249,12 @@ export async function supportProposal(
 }
 
 /** The proposal an author changes, locked, in the space of the address; 403 for anyone else's. */
-async function authorsProposal(tx: Transaction, actor: NonNullable<Actor>, slug: string, id: number) {
+async function authorsProposal(
+	tx: Database | Transaction,
+	actor: NonNullable<Actor>,
+	slug: string,
+	id: number
+) {
 	const space = await inputSpace(tx, slug, 'sv');
 	const [p] = await tx
 		.select({
@@ -271,6 +278,14 @@ async function authorsProposal(tx: Transaction, actor: NonNullable<Actor>, slug:
 	return p;
 }
 
+/** The proposal while its author may still change it; else the form's refusal. */
+function editable<P extends Parameters<typeof editWindowOpen>[0] & { hidden: boolean }>(p: P): P {
+	if (p.hidden || !editWindowOpen(p)) {
+		throw new ValidationError([{ field: 'form', code: 'proposalEditClosed' }], 'dialogue');
+	}
+	return p;
+}
+
 /**
  * The author corrects the proposal: within the edit window, and only before the first support
  * or comment (after that others have taken a stand on what it says). A new photo takes the old
@@ -282,25 +297,32 @@ export async function editProposal(
 	slug: string,
 	id: number,
 	form: FormData | Record<string, unknown>,
-	options: { ip?: string | null; attachPhoto?: PhotoAttacher } = {}
+	options: { ip?: string | null; photos?: PhotoPipeline } = {}
 ): Promise<void> {
 	authorize(actor, dialoguePolicy.participate);
 	const input = readProposalForm(form, editShape);
+	// A photo is decoded only for its author within the window (asked again under the lock below),
+	// before the transaction, with its alt text in the proposal's language.
+	const before = input.proposalPhoto ? editable(await authorsProposal(db, actor, slug, id)) : null;
 	await takePhotoAllowance(db, input, actor.id, options.ip);
+	const prepared = await preparePhoto(actor, input, before?.language ?? 'sv', options.photos);
 	await runCommand(db, actor, {
 		rule: dialoguePolicy.participate,
 		parse: () => input,
 		work: async (tx, input, actor) => {
-			const p = await authorsProposal(tx, actor, slug, id);
-			if (p.hidden || !editWindowOpen(p)) {
-				throw new ValidationError([{ field: 'form', code: 'proposalEditClosed' }], 'dialogue');
-			}
-			const photo = await photoOf(tx, actor, input, p.language, options.attachPhoto);
+			const p = editable(await authorsProposal(tx, actor, slug, id));
+			const mediaId = await nextPhoto(
+				tx,
+				actor,
+				p.mediaId,
+				{ prepared, remove: !!input.removePhoto },
+				options.photos
+			);
 			const after = {
 				title: input.proposalTitle,
 				body: input.proposalBody,
 				placeName: input.proposalPlace ?? null,
-				mediaId: photo ?? (input.removePhoto ? null : p.mediaId)
+				mediaId
 			};
 			await tx
 				.update(proposal)

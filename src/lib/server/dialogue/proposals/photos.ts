@@ -6,32 +6,62 @@ import { media } from '../../media/schema.ts';
 import { returnAllowance, takeAllowance } from './limits.ts';
 
 // A proposal's optional photo, as the proposal's commands see it: the media pipeline itself is
-// another module's, so the app hands it in (app/proposal-photos.ts) and the commands call it in
-// their transaction, before the proposal's row that names it. Pages read it with the proposal.
+// another module's, so the app hands it in (app/proposal-photos.ts). The photo is checked, decoded
+// and stored before the proposal's transaction (a slow decode must not hold one); in it, only the
+// library's row is written, before the proposal's row that names it. Pages read it with the proposal.
+
+/** A photo decoded and stored, waiting for its row: writes it in the transaction and gives its id. */
+export type PreparedPhoto = (tx: Transaction) => Promise<number>;
 
 /**
- * Puts a proposal's photo into the media library inside the proposal's transaction and gives its
- * id (the app composes it: app/proposal-photos.ts). Throws the form's ValidationError for a file
- * the pipeline refuses, which takes the proposal's row with it.
+ * The media pipeline as the proposal's commands use it (composed in app/proposal-photos.ts).
+ * `prepare` throws the form's ValidationError for a file the pipeline refuses; if the proposal's
+ * transaction fails, the pipeline removes what it stored.
  */
-export type PhotoAttacher = (
-	tx: Transaction,
-	who: NonNullable<Actor>,
-	photo: { file: File; alt: string; language: string }
-) => Promise<number>;
+export interface PhotoPipeline {
+	/** Outside any transaction: the photo checked by its bytes, re-encoded and its files stored. */
+	prepare(
+		who: NonNullable<Actor>,
+		photo: { file: File; alt: string; language: string }
+	): Promise<PreparedPhoto>;
+	/** In the proposal's transaction: a photo it no longer shows leaves the library (files after commit). */
+	remove(tx: Transaction, who: NonNullable<Actor>, mediaId: number): Promise<void>;
+}
 
-/** The photo the form sent, put into the library by `attach`; null when none was chosen. */
-export async function photoOf(
-	tx: Transaction,
+const needsPipeline = () =>
+	// A photo cannot be taken (or taken away) without it: never saved as if none had been chosen.
+	new Error('A proposal photo needs the media pipeline (app/proposal-photos.ts)');
+
+/** The photo the form sent, prepared by the pipeline before the transaction; null when none was chosen. */
+export async function preparePhoto(
 	who: NonNullable<Actor>,
 	input: ProposalInput,
 	language: string,
-	attach: PhotoAttacher | undefined
-): Promise<number | null> {
+	photos: PhotoPipeline | undefined
+): Promise<PreparedPhoto | null> {
 	if (!input.proposalPhoto) return null;
-	// A photo cannot be taken without the pipeline: never saved as if none had been chosen.
-	if (!attach) throw new Error('A proposal photo needs the media pipeline (app/proposal-photos.ts)');
-	return attach(tx, who, { file: input.proposalPhoto, alt: input.proposalPhotoAlt ?? '', language });
+	if (!photos) throw needsPipeline();
+	return photos.prepare(who, { file: input.proposalPhoto, alt: input.proposalPhotoAlt ?? '', language });
+}
+
+/**
+ * In the edit's transaction: the photo the proposal names from now on (the new one, none, or the
+ * one it had), and the one it had out of the library when that is replaced or removed (it was only
+ * ever this proposal's).
+ */
+export async function nextPhoto(
+	tx: Transaction,
+	who: NonNullable<Actor>,
+	current: number | null,
+	change: { prepared: PreparedPhoto | null; remove: boolean },
+	photos: PhotoPipeline | undefined
+): Promise<number | null> {
+	const next = change.prepared ? await change.prepared(tx) : change.remove ? null : current;
+	if (current !== null && next !== current) {
+		if (!photos) throw needsPipeline();
+		await photos.remove(tx, who, current);
+	}
+	return next;
 }
 
 /** Takes a photo's allowance when the form has one (the proposal's own is given back if refused). */

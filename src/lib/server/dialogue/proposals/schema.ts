@@ -62,6 +62,8 @@ export const proposal = pgTable(
 		index('proposal_space_status_idx').on(t.spaceId, t.status, t.createdAt),
 		index('proposal_space_supports_idx').on(t.spaceId, t.supportCount),
 		index('proposal_author_idx').on(t.authorId),
+		// The media route asks whether a library file is a proposal's photo (and who may see it).
+		index('proposal_media_idx').on(t.mediaId),
 		// The threshold tick and the overdue figures read these.
 		index('proposal_collecting_idx')
 			.on(t.collectUntil)

@@ -4,23 +4,27 @@ import { messages } from '#lib/i18n/index.ts';
 import { logger } from '#lib/server/kernel/logger.ts';
 import { db } from '#lib/server/app/database.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
-import { findServedFile } from '#lib/server/media/queries.ts';
+import { appAccounts } from '#lib/server/app/accounts.ts';
+import { servedMedia } from '#lib/server/app/proposal-photos.ts';
+import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
+import type { Actor } from '#lib/server/kernel/policy.ts';
 
 /**
- * A file of the media library, for everyone (published articles show them):
- * `/media/<key>/<width>.webp` (an image variant) or `/media/<key>/<name>.pdf` (a download).
- * Anything else, a width the image lacks or another name for the document, is a 404.
- * What is under a key never changes, so browsers may keep it for a year without asking.
+ * A file of the media library (published articles show them): `/media/<key>/<width>.webp` (an
+ * image variant) or `/media/<key>/<name>.pdf` (a download). Anything else, a width the image lacks
+ * or another name for the document, is a 404, and so is the photo of a proposal the viewer may not
+ * see (app/proposal-photos.ts). What is under a key never changes, so browsers may keep the
+ * library's own files for a year without asking; a proposal's photo is asked for again.
  */
 const serve =
 	(head: boolean): RequestHandler =>
 	async ({ params, request, locals }) => {
 		const notFound: () => never = () => error(404, messages(locals.locale).errors.notFound);
-		const file = await findServedFile(await db(), params.key, params.file);
+		const file = await servedMedia(await db(), params.key, params.file, () => viewer(request));
 		if (!file) notFound();
 		const headers = new Headers({
 			'content-type': file.contentType,
-			'cache-control': 'public, max-age=31536000, immutable',
+			'cache-control': file.cacheControl,
 			etag: file.etag,
 			'x-content-type-options': 'nosniff',
 			'cross-origin-resource-policy': 'same-site'
@@ -48,6 +52,17 @@ const serve =
 		}
 		return new Response(object.body, { headers });
 	};
+
+/**
+ * Who asks, read only for a photo not everyone may see (hooks.server.ts reads no session for
+ * media). Staff who still have to set up two-step verification see no more than a visitor.
+ */
+async function viewer(request: Request): Promise<Actor> {
+	if (!request.headers.has('cookie')) return null;
+	const { auth } = await appAccounts();
+	const user = await currentUser(auth, request.headers);
+	return user && !mustSetUpSecondFactor(user, '/media') ? user : null;
+}
 
 /**
  * `Content-Disposition: attachment` with an ASCII `filename` for old clients and the RFC 5987

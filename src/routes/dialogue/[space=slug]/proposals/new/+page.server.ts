@@ -8,8 +8,14 @@ import { proposalFormValues } from '#lib/server/dialogue/proposals/input.ts';
 import { inputSpace, participationRefusal } from '#lib/server/dialogue/proposals/queries.ts';
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
-import { photosBusy, photoTooLarge, submitProposalWithPhoto } from '#lib/server/app/proposal-photos.ts';
+import {
+	photosBusy,
+	photoTooLarge,
+	submitProposalWithPhoto,
+	typedWithoutPhoto
+} from '#lib/server/app/proposal-photos.ts';
 import { inUploadTurn } from '#lib/server/media/admission.ts';
+import { maxUploadBytes } from '#lib/server/media/process.ts';
 
 // Writing a proposal. The first submit may come back with similar proposals in the space and a
 // "send anyway" button (the same form again, with `anyway`): the near-duplicate step works
@@ -31,7 +37,8 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 				supportWindowDays: space.supportWindowDays,
 				answerDays: space.answerDays
 			},
-			refusal
+			refusal,
+			maxPhotoBytes: maxUploadBytes
 		};
 	});
 
@@ -42,7 +49,7 @@ export const actions: Actions = {
 			request,
 			async () => {
 				const form = await requestForm(request);
-				// A body too large to read: the photo is the large part (the text cannot be shown again).
+				// A body over the server's limit cannot be read at all (the page checks the size first).
 				if (!form)
 					return forAction(locals.locale, { values: undefined }, () => Promise.reject(photoTooLarge()));
 				const values = proposalFormValues(form);
@@ -70,6 +77,8 @@ export const actions: Actions = {
 					});
 				}
 			},
-			() => forAction(locals.locale, { values: undefined }, () => Promise.reject(photosBusy()))
+			// No turn came: the body was read past its photo, so the text comes back as typed.
+			(sent) =>
+				forAction(locals.locale, { values: typedWithoutPhoto(sent) }, () => Promise.reject(photosBusy()))
 		)
 };

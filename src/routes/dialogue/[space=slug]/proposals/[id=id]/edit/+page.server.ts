@@ -7,8 +7,14 @@ import { db } from '#lib/server/app/database.ts';
 import { proposalFormValues } from '#lib/server/dialogue/proposals/input.ts';
 import { proposalForEdit } from '#lib/server/dialogue/proposals/queries.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
-import { editProposalWithPhoto, photosBusy, photoTooLarge } from '#lib/server/app/proposal-photos.ts';
+import {
+	editProposalWithPhoto,
+	photosBusy,
+	photoTooLarge,
+	typedWithoutPhoto
+} from '#lib/server/app/proposal-photos.ts';
 import { inUploadTurn } from '#lib/server/media/admission.ts';
+import { maxUploadBytes } from '#lib/server/media/process.ts';
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 
 // The author corrects a proposal within the edit window (15 minutes, before any support or comment):
@@ -19,6 +25,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		const p = await proposalForEdit(await db(), locals.user, params.space, params.id);
 		return {
 			proposal: { id: p.id, spaceSlug: p.spaceSlug, open: p.open, photo: p.photo },
+			maxPhotoBytes: maxUploadBytes,
 			values: {
 				proposalTitle: p.title,
 				proposalBody: p.body,
@@ -37,6 +44,7 @@ export const actions: Actions = {
 			request,
 			async () => {
 				const form = await requestForm(request);
+				// A body over the server's limit cannot be read at all (the page checks the size first).
 				if (!form)
 					return forAction(locals.locale, { values: undefined }, () => Promise.reject(photoTooLarge()));
 				const values = proposalFormValues(form);
@@ -72,6 +80,8 @@ export const actions: Actions = {
 				}
 				return result;
 			},
-			() => forAction(locals.locale, { values: undefined }, () => Promise.reject(photosBusy()))
+			// No turn came: the body was read past its photo, so the text comes back as typed.
+			(sent) =>
+				forAction(locals.locale, { values: typedWithoutPhoto(sent) }, () => Promise.reject(photosBusy()))
 		)
 };

@@ -1,0 +1,1 @@
+CREATE INDEX "proposal_media_idx" ON "proposal" USING btree ("media_id");
