@@ -107,6 +107,11 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/organizations/[slug=slug]': { path: '/organizations/ale-kommun', expect: everyone },
 	'/api/v1/partnerships': { path: '/api/v1/partnerships?format=csv', expect: everyone },
 	'/api/v1/partnerships/[slug=slug]': { path: '/api/v1/partnerships/ale-ghanzi', expect: everyone },
+	'/api/v1/partnerships/[slug=slug]/iati.xml': {
+		path: '/api/v1/partnerships/ale-ghanzi/iati.xml',
+		expect: everyone
+	},
+	'/api/v1/iati.xml': { path: '/api/v1/iati.xml', expect: everyone },
 	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	'/admin/outbox': { path: '/admin/outbox', expect: admins },

@@ -20,6 +20,8 @@ import svDialogueOpendata from '../../../messages/sv/dialogue/opendata.json' wit
 import svDialogueVerification from '../../../messages/sv/dialogue/verification.json' with { type: 'json' };
 import svDialogueNotifications from '../../../messages/sv/dialogue/notifications.json' with { type: 'json' };
 import svResults from '../../../messages/sv/results.json' with { type: 'json' };
+import svResultsReports from '../../../messages/sv/results/reports.json' with { type: 'json' };
+import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -38,6 +40,8 @@ import enDialogueOpendata from '../../../messages/en/dialogue/opendata.json' wit
 import enDialogueVerification from '../../../messages/en/dialogue/verification.json' with { type: 'json' };
 import enDialogueNotifications from '../../../messages/en/dialogue/notifications.json' with { type: 'json' };
 import enResults from '../../../messages/en/results.json' with { type: 'json' };
+import enResultsReports from '../../../messages/en/results/reports.json' with { type: 'json' };
+import enResultsIati from '../../../messages/en/results/iati.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -80,7 +84,7 @@ export const sv = {
 		verification: svDialogueVerification,
 		notifications: svDialogueNotifications
 	}),
-	results: svResults
+	results: withParts(svResults, { reports: svResultsReports, iati: svResultsIati })
 };
 
 /** The shape every catalogue must have: Swedish is the source. */
@@ -106,5 +110,5 @@ export const en: Messages = {
 		verification: enDialogueVerification,
 		notifications: enDialogueNotifications
 	}),
-	results: enResults
+	results: withParts(enResults, { reports: enResultsReports, iati: enResultsIati })
 };

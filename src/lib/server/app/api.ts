@@ -69,6 +69,21 @@ export const apiEndpoints: readonly Endpoint[] = [
 		example: '/api/v1/partnerships/horby-peja?lang=en'
 	},
 	{
+		path: '/api/v1/partnerships/{slug}/iati.xml',
+		summary: 'One partnership’s results framework as an IATI 2.03 activity file (decision 16)',
+		tags: ['partnerships'],
+		params: { slug: fields.slug },
+		xml: true,
+		example: '/api/v1/partnerships/ale-ghanzi/iati.xml'
+	},
+	{
+		path: '/api/v1/iati.xml',
+		summary: 'Every partnership with a results framework, one IATI 2.03 activity each (decision 16)',
+		tags: ['partnerships'],
+		xml: true,
+		example: '/api/v1/iati.xml'
+	},
+	{
 		path: '/api/v1/organizations',
 		summary: 'Organizations: Swedish municipalities and regions, and partners abroad',
 		tags: ['organizations'],

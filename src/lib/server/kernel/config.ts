@@ -94,6 +94,14 @@ const environment = z.object({
 		.optional()
 		.transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
 	MEDIA_S3_PREFIX: text,
+	/**
+	 * The programme's organisation identifier as IATI publisher (org-id.guide, e.g. SE-ON-2021004045):
+	 * the start of every activity's identifier, which must never change once published (decision 16).
+	 */
+	IATI_REPORTING_ORG: z
+		.string()
+		.regex(/^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+$/, 'an org-id identifier such as SE-ON-2021004045')
+		.default('SE-ON-0000000000'),
 	/** The key of resident verification's keyed hashes (census lists, verified identities). */
 	VERIFICATION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 	/** An OpenID Connect provider residents verify with (JSON: issuer, clientId, clientSecret, identifierClaim, municipalityClaim). */
@@ -181,6 +189,7 @@ export function readConfig(env: Environment) {
 			sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS
 		},
 		verification: { secret: e.VERIFICATION_SECRET, oidc: e.VERIFICATION_OIDC },
+		iati: { reportingOrg: e.IATI_REPORTING_ORG },
 		media: {
 			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */
 			/** Images above this many pixels are refused before they are decoded. */

@@ -18,7 +18,10 @@ export interface Endpoint {
 	/** The query string's fields (all optional), as the endpoint reads them. */
 	query?: Shape;
 	/** The JSON answer. */
-	response: z.ZodType;
+	/** The JSON answer (none for an endpoint that answers only XML). */
+	response?: z.ZodType;
+	/** The endpoint answers XML (application/xml). */
+	xml?: boolean;
 	/** The endpoint also answers `format=csv` (UTF-8 with a byte-order mark). */
 	csv?: boolean;
 	/** An address that gives a real answer, for the test and the reader. */
@@ -88,8 +91,10 @@ export function openApiDocument(
 				schema: inputSchema(schema)
 			}))
 		];
-		const content: JsonSchema = { 'application/json': { schema: responseSchema(e.response) } };
+		const content: JsonSchema = {};
+		if (e.response) content['application/json'] = { schema: responseSchema(e.response) };
 		if (e.csv) content['text/csv'] = { schema: { type: 'string' } };
+		if (e.xml) content['application/xml'] = { schema: { type: 'string' } };
 		paths[e.path] = {
 			get: {
 				summary: e.summary,

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
-import { editors, rules, type Actor } from '../kernel/policy.ts';
+import { editors, rules, signedIn, type Actor } from '../kernel/policy.ts';
 import { partnershipAccess } from '../partnerships/schema.ts';
 
 /** The partnership a rule is asked about. */
@@ -24,5 +24,41 @@ export const resultsPolicy = rules({
 		allow: editors,
 		also: { who: 'a coordinator of this partnership', when: coordinates },
 		why: "a partnership plans and reports its own results; the programme's staff help and correct"
+	},
+	workOnReport: {
+		allow: signedIn,
+		why:
+			'the first, role-only step of writing or returning a report: a coordinator may hold any role, so ' +
+			'`writeReport` or `returnReport` is then asked with the partnership itself'
+	},
+	workOnFramework: {
+		allow: signedIn,
+		why:
+			"the first, role-only step of replacing a partnership's framework: a coordinator may hold any role, so " +
+			'`editFramework` is then asked with the partnership itself'
+	},
+	writeReport: {
+		allow: editors,
+		also: { who: 'a coordinator of this partnership', when: coordinates },
+		why: "a coordinator on either side writes the year's report and sends it; staff may help"
+	},
+	approveReport: {
+		allow: signedIn,
+		why:
+			'the first, role-only step: each partner side approves through its own coordinator and the ' +
+			'programme through its staff; which side a person may approve for is asked with the report'
+	},
+	approveForProgramme: {
+		allow: editors,
+		why: "the programme's staff approve last, once both partner sides have"
+	},
+	returnReport: {
+		allow: editors,
+		also: { who: 'a coordinator of this partnership', when: coordinates },
+		why: 'the programme or either partner sends a submitted report back with a comment'
+	},
+	reopenReport: {
+		allow: editors,
+		why: "an approved year is locked; only the programme's staff reopen it, with a reason kept in the history"
 	}
 });

@@ -27,7 +27,7 @@ import { commentListJson, proposalJson, proposalListJson } from './views.ts';
 const origin = 'https://example.se';
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
-const schemaOf = (path: string) => responseSchema(openDataEndpoints.find((e) => e.path === path)!.response);
+const schemaOf = (path: string) => responseSchema(openDataEndpoints.find((e) => e.path === path)!.response!);
 const validList = ajv.compile(schemaOf('/api/v1/proposals'));
 const validProposal = ajv.compile(schemaOf('/api/v1/proposals/{id}'));
 const validComments = ajv.compile(schemaOf('/api/v1/comments'));
