@@ -7,27 +7,25 @@
 // all at once to the media library's upload form, and samples the server's RSS (VmRSS of it and
 // any workers, from /proc) every 50 ms. Prints and writes bench/memory-results.json: the RSS
 // before, the peak, and the time until the last upload was answered.
-// BENCH_BUILD=0 uses the existing build; BENCH_APP_DIR measures another checkout's build (an
-// older version, for a before/after figure); BENCH_LABEL names the run in the results file.
+// BENCH_BUILD=0|1 (default: build when a source is newer than the build; served from a copy, as
+// bench/measure.js says); BENCH_APP_DIR measures another checkout's build (an older version with
+// /readyz, for a before/after figure); BENCH_LABEL names the run in the results file.
 // The server inherits this environment: NODE_OPTIONS and glibc's MALLOC_* settings set here apply
 // to it, and are written with the results.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import sharp from 'sharp';
 import { prepareSession } from '../tests/e2e/sessions.ts';
+import { benchDatabase, processTree, root, servedBuild, startServer } from './measure.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const app = path.resolve(process.env.BENCH_APP_DIR ?? root);
 const uploads = Number(process.env.BENCH_UPLOADS ?? 10);
 const width = Number(process.env.BENCH_WIDTH ?? 9000);
 const height = Number(process.env.BENCH_HEIGHT ?? 6700);
 const database = process.env.BENCH_DATABASE ?? 'postgres';
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const label = `${process.env.BENCH_LABEL ?? (app === root ? 'current' : path.basename(app))} (${database})`;
 const maxUploadBytes = 10 * 1024 * 1024;
 const sampleMs = 50;
@@ -42,99 +40,44 @@ async function photo() {
 		.toBuffer();
 }
 
-function freePort() {
-	return new Promise((resolve) => {
-		const s = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-/** The e2e runs' lock: a build in this checkout must not be replaced under a running server. */
-async function lockBuild() {
-	const lock = path.join(app, '.svelte-kit', 'e2e-run.lock');
-	mkdirSync(path.dirname(lock), { recursive: true });
-	for (;;) {
-		try {
-			mkdirSync(lock);
-			writeFileSync(path.join(lock, 'pid'), String(process.pid));
-			return () => rmSync(lock, { recursive: true, force: true });
-		} catch {
-			const owner = Number(existsSync(path.join(lock, 'pid')) ? readFileSync(path.join(lock, 'pid'), 'utf8') : 0);
-			let alive = owner > 0;
-			try {
-				if (alive) process.kill(owner, 0);
-			} catch {
-				alive = false;
-			}
-			if (owner > 0 && !alive) rmSync(lock, { recursive: true, force: true });
-			else await new Promise((r) => setTimeout(r, 1000));
-		}
-	}
-}
-
 /** Resident memory of a process and all its descendants (cluster workers), in bytes. */
-function treeRss(pid) {
-	let total = 0;
-	const visit = (p) => {
+const treeRss = (pid) =>
+	processTree(pid).reduce((bytes, p) => {
 		try {
-			const status = readFileSync(`/proc/${p}/status`, 'utf8');
-			total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-			for (const task of readdirSync(`/proc/${p}/task`)) {
-				const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
-				for (const child of children ? children.split(/\s+/) : []) visit(Number(child));
-			}
+			return (
+				bytes + Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) * 1024
+			);
 		} catch {
-			/* it ended between the reads */
+			return bytes; // it ended between the reads
 		}
-	};
-	visit(pid);
-	return total;
-}
-
-/** A new, empty PostgreSQL database, and how to drop it again. */
-async function freshPostgres() {
-	const name = `bench_memory_${process.pid}_${Date.now()}`;
-	const admin = async (sql) => {
-		const client = new pg.Client({ connectionString: adminUrl });
-		await client.connect();
-		try {
-			await client.query(sql);
-		} finally {
-			await client.end();
-		}
-	};
-	await admin(`create database ${name}`);
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
+	}, 0);
 
 const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-console.log(`Making ${uploads} JPEGs of ${width} × ${height} (${((width * height) / 1e6).toFixed(1)} megapixels)…`);
+console.log(
+	`Making ${uploads} JPEGs of ${width} × ${height} (${((width * height) / 1e6).toFixed(1)} megapixels)…`
+);
 const photos = [];
-for (let i = 0; i < uploads; i += 2) photos.push(...(await Promise.all([photo(), photo()].slice(0, uploads - i))));
+for (let i = 0; i < uploads; i += 2)
+	photos.push(...(await Promise.all([photo(), photo()].slice(0, uploads - i))));
 const sizes = photos.map((p) => p.length);
 console.log(`JPEG sizes: ${sizes.map((s) => (s / 1048576).toFixed(2)).join(', ')} MiB`);
-if (sizes.some((s) => s > maxUploadBytes)) throw new Error('A photo is over the 10 MB upload limit: lower the size');
+if (sizes.some((s) => s > maxUploadBytes))
+	throw new Error('A photo is over the 10 MB upload limit: lower the size');
 
-const unlock = await lockBuild();
 const tmp = mkdtempSync(path.join(tmpdir(), 'bench-memory-'));
 let server;
 let postgres;
 try {
-	if (process.env.BENCH_BUILD !== '0' || !existsSync(path.join(app, 'build/handler.js'))) {
-		execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
-	}
-	if (database === 'postgres') postgres = await freshPostgres();
+	const served = await servedBuild(tmp, app);
+	if (database === 'postgres') postgres = await benchDatabase('bench_memory');
 	const env = {
 		...process.env,
 		DATABASE_URL: postgres?.url ?? '',
 		DATA_DIR: path.join(tmp, 'db'),
 		MEDIA_DIR: path.join(tmp, 'media'),
 		AUTH_SECRET_FILE: path.join(tmp, 'auth-secret'),
+		BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
 		OUTBOX_DIR: path.join(tmp, 'outbox'),
 		SEED_DEMO: 'false',
 		WEB_CONCURRENCY: '1',
@@ -143,28 +86,20 @@ try {
 	const editor = { email: 'bench-editor@example.se', password: 'bench-memory-L0sen-2026', role: 'editor' };
 	execFileSync(
 		process.execPath,
-		['scripts/admin-create.js', '--email', editor.email, '--role', editor.role, '--password', editor.password],
-		{ cwd: app, env, stdio: 'ignore' }
+		[
+			'scripts/admin-create.js',
+			'--email',
+			editor.email,
+			'--role',
+			editor.role,
+			'--password',
+			editor.password
+		],
+		{ cwd: served, env, stdio: 'ignore' }
 	);
 
-	const port = await freePort();
-	const base = `http://127.0.0.1:${port}`;
-	server = spawn(process.execPath, ['scripts/serve.js'], {
-		cwd: app,
-		env: { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: base },
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	for (let i = 0; ; i++) {
-		if (i > 480) throw new Error('The server did not become ready within 2 minutes');
-		if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
-		try {
-			// /readyz where it exists; an older build only has /healthz.
-			if ((await fetch(`${base}/readyz`)).ok || (await fetch(`${base}/healthz`)).ok) break;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 250));
-	}
+	server = await startServer(env, served);
+	const base = server.url;
 	const { cookie } = await prepareSession(base, editor);
 
 	// Settle, then the baseline: the signed-in server before any upload.
@@ -229,12 +164,7 @@ try {
 	writeFileSync(file, `${JSON.stringify({ ...previous, [label]: result }, null, 2)}\n`);
 	if (ok !== uploads) process.exitCode = 1;
 } finally {
-	if (server && server.exitCode === null) {
-		const exited = new Promise((r) => server.once('exit', r));
-		server.kill('SIGTERM');
-		await exited;
-	}
+	await server?.stop();
 	await postgres?.drop();
 	rmSync(tmp, { recursive: true, force: true });
-	unlock();
 }

@@ -14,22 +14,29 @@
 // BENCH_PAGES=listing,search,…, BENCH_CLUSTER=0 (skip the 200-connection runs),
 // BENCH_WORKERS (WEB_CONCURRENCY of the uncached runs; default as in production: the cores on
 // PostgreSQL, 1 on PGlite),
-// BENCH_BUILD=0 (use the existing build), BENCH_POSTGRES_URL / BENCH_DATA_DIR (a database that
-// already holds the corpus: not loaded, not dropped). A partial run writes bench/results-partial.json.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// BENCH_BUILD=0|1 (default: build when a source is newer than build/handler.js; the server runs
+// from a copy, so a browser test run rebuilding build/ meanwhile does not change it),
+// BENCH_POSTGRES_URL / BENCH_DATA_DIR (a database that already holds the corpus: not loaded, not
+// dropped). A partial run writes bench/results-partial.json.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import pg from 'pg';
+import {
+	benchDatabase,
+	freePort,
+	load as measure,
+	pad,
+	root,
+	servedBuild,
+	startServer,
+	warmUp
+} from './measure.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const count = Number(process.env.BENCH_COUNT ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const headers = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' };
 const allPages = {
 	listing: '/inspiration',
 	filtered: '/inspiration?theme=participation&sdg=16',
@@ -39,137 +46,35 @@ const allPages = {
 	partnershipsByGoal: '/partnerships?sdg=16&status=active'
 };
 const list = (name, all) => (process.env[name] ? process.env[name].split(',').map((x) => x.trim()) : all);
-const pages = Object.fromEntries(Object.entries(allPages).filter(([name]) => list('BENCH_PAGES', Object.keys(allPages)).includes(name)));
+const pages = Object.fromEntries(
+	Object.entries(allPages).filter(([name]) => list('BENCH_PAGES', Object.keys(allPages)).includes(name))
+);
 const kinds = list('BENCH_ONLY', ['postgres', 'pglite']);
 const modes = list('BENCH_MODES', ['cached', 'uncached', 'uncached-1']);
 // The issue's targets: uncached p99 at 10 connections, and cached throughput against the ceiling.
 const uncachedTarget = { pages: ['listing', 'search', 'article'], p99Ms: 100 };
 const cachedTarget = 0.5;
 // 200 connections for 20 s, WEB_CONCURRENCY=2 against one process (PostgreSQL only).
-const clusterPages = { listing: allPages.listing, search: allPages.search, partnerships: allPages.partnerships, api: '/api/v1/articles' };
+const clusterPages = {
+	listing: allPages.listing,
+	search: allPages.search,
+	partnerships: allPages.partnerships,
+	api: '/api/v1/articles'
+};
 const clusterRun = { connections: 200, seconds: Number(process.env.BENCH_CLUSTER_SECONDS ?? 20) };
 // The registry at the issue's scale: 2,000 partnerships, 5,000 organizations.
-const registry = { partnerships: Number(process.env.BENCH_PARTNERSHIPS ?? 2000), organizations: Number(process.env.BENCH_ORGANIZATIONS ?? 5000) };
+const registry = {
+	partnerships: Number(process.env.BENCH_PARTNERSHIPS ?? 2000),
+	organizations: Number(process.env.BENCH_ORGANIZATIONS ?? 5000)
+};
 
 function run(cmd, args, env) {
 	execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
 }
 
-async function startServer(env, port) {
-	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		cwd: root,
-		// ORIGIN as in production (required when NODE_ENV=production or TRUST_PROXY is set).
-		env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	let exited = null;
-	child.once('exit', (code, signal) => (exited = signal ?? code));
-	// It listens once its database is open (seconds on PGlite, longer on a loaded machine).
-	for (let i = 0; i < 720 && exited === null; i++) {
-		try {
-			if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	if (exited !== null) throw new Error(`the server exited before it was ready (${exited})`);
-	child.kill();
-	throw new Error('the server was not ready within 3 minutes');
-}
-
-async function stop(child) {
-	const exited = new Promise((r) => child.once('exit', r));
-	child.kill('SIGTERM');
-	await exited;
-}
-
-/** CPU time (ms) of a process and its descendants, from /proc (Linux); 0 where unreadable. */
-function treeCpuMs(pid) {
-	try {
-		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// utime and stime (fields 14 and 15), in clock ticks of 10 ms; the name may hold spaces.
-		const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
-		let ms = (Number(stat[11]) + Number(stat[12])) * 10;
-		for (const task of readdirSync(`/proc/${pid}/task`)) {
-			let children = '';
-			try {
-				children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-			} catch {
-				// A thread that ended meanwhile (the thread pool's come and go) has no children.
-			}
-			for (const child of children ? children.split(' ') : []) ms += treeCpuMs(Number(child));
-		}
-		return ms;
-	} catch {
-		return 0;
-	}
-}
-
-/** The PostgreSQL backends of a database (on this machine), to count their CPU time too. */
-async function backendPids(url) {
-	if (!url) return [];
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		const { rows } = await client.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-		return rows.map((r) => r.pid).filter((pid) => existsSync(`/proc/${pid}`));
-	} finally {
-		await client.end();
-	}
-}
-
-/**
- * One measured run. `server` ({ pid, databaseUrl }) adds the CPU time per answered request: the
- * server's processes, and the PostgreSQL backends of its database when that runs on this machine.
- */
-async function load(url, conns = connections, duration = seconds, server) {
-	const pids = server ? await backendPids(server.databaseUrl) : [];
-	const cpu = () => (server ? treeCpuMs(server.pid) : 0) + pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
-	const before = cpu();
-	const serverBefore = server ? treeCpuMs(server.pid) : 0;
-	const r = await new Promise((resolve, reject) =>
-		autocannon({ url, connections: conns, duration, headers }, (err, result) => (err ? reject(err) : resolve(result)))
-	);
-	const answered = Math.max(1, r.requests.total);
-	const serverMs = server ? treeCpuMs(server.pid) - serverBefore : 0;
-	return {
-		requestsPerSecond: Math.round(r.requests.average),
-		answers: r.requests.total,
-		p50: r.latency.p50,
-		p99: r.latency.p99,
-		errors: r.errors + r.non2xx,
-		timeouts: r.timeouts,
-		bytesPerRequest: Math.round(r.throughput.average / Math.max(1, r.requests.average)),
-		...(server && {
-			cpuMsPerRequest: Number(((cpu() - before) / answered).toFixed(2)),
-			serverCpuMsPerRequest: Number((serverMs / answered).toFixed(2))
-		}),
-		// The 1-minute load average as the run ended (the machine's other work skews latency, not CPU).
-		loadAverage: Number(loadavg()[0].toFixed(2))
-	};
-}
-
-/**
- * Warm-up by answers, not by time: a new process's first answers (the filter index, the JIT) can
- * take seconds on a loaded machine, and a timed warm-up would leave them to the measured run (or
- * leave the measured run with nothing answered at all). autocannon waits for every answer here.
- */
-const warmUp = (url, conns = connections) =>
-	new Promise((resolve, reject) =>
-		autocannon({ url, connections: conns, amount: Math.max(50, conns * 3), timeout: 120, headers }, (err) =>
-			err ? reject(err) : resolve(null)
-		)
-	);
-
-/** A port nothing listens on now. */
-async function freePort() {
-	const server = http.createServer();
-	await new Promise((r) => server.listen(0, '127.0.0.1', r));
-	const { port } = server.address();
-	await new Promise((r) => server.close(r));
-	return port;
-}
+/** One measured run; `server` ({ pid, databaseUrl }) adds the CPU time per answered request. */
+const load = (url, conns = connections, duration = seconds, server) =>
+	measure(url, { connections: conns, seconds: duration, server });
 
 /** The body and encoding a browser gets for a page (the bytes the ceiling serves). */
 const wireBody = (url) =>
@@ -178,7 +83,9 @@ const wireBody = (url) =>
 			.get(url, { headers: { 'accept-encoding': 'br' } }, (r) => {
 				const chunks = [];
 				r.on('data', (c) => chunks.push(c));
-				r.on('end', () => resolve({ body: Buffer.concat(chunks), encoding: r.headers['content-encoding'] ?? 'identity' }));
+				r.on('end', () =>
+					resolve({ body: Buffer.concat(chunks), encoding: r.headers['content-encoding'] ?? 'identity' })
+				);
 			})
 			.on('error', reject)
 	);
@@ -188,19 +95,27 @@ async function weight(base, pathname) {
 	const size = async (url) => {
 		const res = await fetch(url, { headers: { 'accept-encoding': 'br, gzip' } });
 		const body = Buffer.from(await res.arrayBuffer());
-		return { encoding: res.headers.get('content-encoding'), bytes: Number(res.headers.get('content-length') ?? body.length), text: body };
+		return {
+			encoding: res.headers.get('content-encoding'),
+			bytes: Number(res.headers.get('content-length') ?? body.length),
+			text: body
+		};
 	};
 	// fetch() decompresses, so ask with a raw request for the size on the wire.
 	const wire = (url) =>
 		new Promise((resolve, reject) => {
-			http.get(url, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
-				let n = 0;
-				res.on('data', (c) => (n += c.length));
-				res.on('end', () => resolve({ bytes: n, encoding: res.headers['content-encoding'] ?? 'identity' }));
-			}).on('error', reject);
+			http
+				.get(url, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+					let n = 0;
+					res.on('data', (c) => (n += c.length));
+					res.on('end', () => resolve({ bytes: n, encoding: res.headers['content-encoding'] ?? 'identity' }));
+				})
+				.on('error', reject);
 		});
 	const html = (await size(base + pathname)).text.toString();
-	const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]);
+	const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"/g)].map(
+		(m) => m[1]
+	);
 	const parts = [{ url: pathname, ...(await wire(base + pathname)) }];
 	for (const a of assets) parts.push({ url: a, ...(await wire(new URL(a, base).href)) });
 	return { total: parts.reduce((s, p) => s + p.bytes, 0), parts };
@@ -209,7 +124,11 @@ async function weight(base, pathname) {
 async function ceiling(body, contentEncoding) {
 	const port = await freePort();
 	const server = http.createServer((req, res) => {
-		res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': contentEncoding, 'content-length': body.length });
+		res.writeHead(200, {
+			'content-type': 'text/html; charset=utf-8',
+			'content-encoding': contentEncoding,
+			'content-length': body.length
+		});
 		res.end(body);
 	});
 	await new Promise((r) => server.listen(port, '127.0.0.1', r));
@@ -218,40 +137,42 @@ async function ceiling(body, contentEncoding) {
 	return result;
 }
 
-async function freshPostgres() {
-	const name = `bench_${Date.now()}`;
-	const admin = new pg.Client({ connectionString: adminUrl });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	return {
-		url: url.toString(),
-		drop: async () => {
-			const c = new pg.Client({ connectionString: adminUrl });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		}
-	};
-}
+// Served from a copy of the build (bench/measure.js): a browser test run may rebuild build/ meanwhile.
+const benchDir = mkdtempSync(path.join(tmpdir(), 'bench-'));
+const served = await servedBuild(benchDir);
 
-if (!existsSync(path.join(root, 'build/handler.js')) || process.env.BENCH_BUILD !== '0') run('npx', ['vite', 'build', '--logLevel', 'warn']);
-
-const partial = kinds.length < 2 || modes.length < 3 || Object.keys(pages).length < Object.keys(allPages).length;
-const results = { date: new Date().toISOString(), count, registry, seconds, connections, databases: {}, ceilings: {} };
+const partial =
+	kinds.length < 2 || modes.length < 3 || Object.keys(pages).length < Object.keys(allPages).length;
+const results = {
+	date: new Date().toISOString(),
+	count,
+	registry,
+	seconds,
+	connections,
+	databases: {},
+	ceilings: {}
+};
 /** Each page's compressed bytes, for its ceiling. */
 const bodies = {};
 
 async function prepare(kind) {
-	if (kind === 'postgres' && process.env.BENCH_POSTGRES_URL) return { env: { DATABASE_URL: process.env.BENCH_POSTGRES_URL }, done: async () => {} };
-	if (kind === 'pglite' && process.env.BENCH_DATA_DIR) return { env: { DATABASE_URL: '', DATA_DIR: process.env.BENCH_DATA_DIR }, done: async () => {} };
+	if (kind === 'postgres' && process.env.BENCH_POSTGRES_URL)
+		return { env: { DATABASE_URL: process.env.BENCH_POSTGRES_URL }, done: async () => {} };
+	if (kind === 'pglite' && process.env.BENCH_DATA_DIR)
+		return { env: { DATABASE_URL: '', DATA_DIR: process.env.BENCH_DATA_DIR }, done: async () => {} };
 	console.log(`\n== ${kind}: loading ${count} synthetic articles`);
-	const tmp = mkdtempSync(path.join(tmpdir(), 'bench-'));
-	const pgdb = kind === 'postgres' ? await freshPostgres() : undefined;
-	const env = kind === 'postgres' ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') };
-	const args = ['--count', String(count), '--partnerships', String(registry.partnerships), '--organizations', String(registry.organizations)];
+	const tmp = mkdtempSync(path.join(benchDir, `${kind}-`));
+	const pgdb = kind === 'postgres' ? await benchDatabase('bench') : undefined;
+	const env =
+		kind === 'postgres' ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') };
+	const args = [
+		'--count',
+		String(count),
+		'--partnerships',
+		String(registry.partnerships),
+		'--organizations',
+		String(registry.organizations)
+	];
 	run(process.execPath, ['scripts/corpus.js', ...args], env);
 	return {
 		env,
@@ -262,27 +183,34 @@ async function prepare(kind) {
 	};
 }
 
-// WEB_CONCURRENCY exists once scripts/serve.js (or its scripts/server/ parts) can fork workers.
-const serverSources = [path.join(root, 'scripts/serve.js'), ...(existsSync(path.join(root, 'scripts/server')) ? readdirSync(path.join(root, 'scripts/server')).map((f) => path.join(root, 'scripts/server', f)) : [])];
-const workersSupported = serverSources.some((f) => /webConcurrency|WEB_CONCURRENCY/.test(readFileSync(f, 'utf8')));
-
 for (const kind of kinds) {
 	const { env, done } = await prepare(kind);
 	results.databases[kind] = {};
 	// cached: the render cache on (as in production); uncached: every request renders and queries,
 	// once with the same concurrency and once with one connection (the latency of a lone visitor).
 	for (const cache of modes) {
-		const port = await freePort();
 		// Cached pages are compared with a one-process ceiling; uncached ones run as deployed
 		// (WEB_CONCURRENCY's default: the cores on PostgreSQL, one process on PGlite).
-		const workers = cache === 'cached' ? '1' : (process.env.BENCH_WORKERS ?? (kind === 'postgres' ? String(availableParallelism()) : '1'));
-		const server = await startServer({ ...env, WEB_CONCURRENCY: workers, RENDER_CACHE_ENTRIES: cache === 'cached' ? '1000' : '0' }, port);
-		const base = `http://127.0.0.1:${port}`;
+		const workers =
+			cache === 'cached'
+				? '1'
+				: (process.env.BENCH_WORKERS ?? (kind === 'postgres' ? String(availableParallelism()) : '1'));
+		const server = await startServer(
+			{ ...env, WEB_CONCURRENCY: workers, RENDER_CACHE_ENTRIES: cache === 'cached' ? '1000' : '0' },
+			served
+		);
+		const base = server.url;
 		const row = {};
 		for (const [name, pathname] of Object.entries(pages)) {
 			// Warm up (fill the cache, let the JIT compile the hot path) before measuring.
-			await warmUp(base + pathname);
-			row[name] = { workers: Number(workers), ...(await load(base + pathname, cache === 'uncached-1' ? 1 : connections, seconds, { pid: server.pid, databaseUrl: env.DATABASE_URL })) };
+			await warmUp(base + pathname, connections);
+			row[name] = {
+				workers: Number(workers),
+				...(await load(base + pathname, cache === 'uncached-1' ? 1 : connections, seconds, {
+					pid: server.pid,
+					databaseUrl: env.DATABASE_URL
+				}))
+			};
 			console.log(`${kind} ${cache} ${name}: ${JSON.stringify(row[name])}`);
 			if (cache === 'cached' && !bodies[name]) bodies[name] = await wireBody(base + pathname);
 		}
@@ -291,25 +219,27 @@ for (const kind of kinds) {
 			results.partnershipsWeight = await weight(base, pages.partnerships);
 		}
 		results.databases[kind][cache] = row;
-		await stop(server);
+		await server.stop();
 	}
-	if (kind === 'postgres' && workersSupported && process.env.BENCH_CLUSTER !== '0') {
+	if (kind === 'postgres' && process.env.BENCH_CLUSTER !== '0') {
 		// The same run, the same database: one process, then two workers, each page under 200 connections.
 		results.workers = { connections: clusterRun.connections, seconds: clusterRun.seconds };
 		for (const workers of ['1', '2']) {
-			const port = await freePort();
-			const server = await startServer({ ...env, WEB_CONCURRENCY: workers }, port);
-			const base = `http://127.0.0.1:${port}`;
+			const server = await startServer({ ...env, WEB_CONCURRENCY: workers }, served);
+			const base = server.url;
 			const row = {};
 			for (const [name, pathname] of Object.entries(clusterPages)) {
 				await warmUp(base + pathname, clusterRun.connections);
-				row[name] = await load(base + pathname, clusterRun.connections, clusterRun.seconds, { pid: server.pid, databaseUrl: env.DATABASE_URL });
+				row[name] = await load(base + pathname, clusterRun.connections, clusterRun.seconds, {
+					pid: server.pid,
+					databaseUrl: env.DATABASE_URL
+				});
 				console.log(`${kind} WEB_CONCURRENCY=${workers} ${name}: ${JSON.stringify(row[name])}`);
 			}
 			results.workers[workers === '1' ? 'oneProcess' : 'twoWorkers'] = row;
-			await stop(server);
+			await server.stop();
 		}
-	} else if (kind === 'postgres' && !workersSupported) console.log('\n(scripts/serve.js has no WEB_CONCURRENCY yet: the 200-connection runs are skipped)');
+	}
 	await done();
 }
 
@@ -319,15 +249,18 @@ for (const [name, { body, encoding }] of Object.entries(bodies)) {
 	console.log(JSON.stringify(results.ceilings[name]));
 }
 
-const pad = (s, n) => String(s).padEnd(n);
-console.log(`\n${pad('database', 10)}${pad('cache', 12)}${pad('page', 20)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('CPU ms/req', 12)}${pad('load', 7)}target`);
+console.log(
+	`\n${pad('database', 10)}${pad('cache', 12)}${pad('page', 20)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('CPU ms/req', 12)}${pad('load', 7)}target`
+);
 const verdicts = [];
 for (const [kind, byCache] of Object.entries(results.databases)) {
 	for (const [cache, row] of Object.entries(byCache)) {
 		for (const [name, r] of Object.entries(row)) {
 			let target = '';
 			if (cache === 'cached' && results.ceilings[name]) {
-				r.ratioToCeiling = Number((r.requestsPerSecond / results.ceilings[name].requestsPerSecond).toFixed(3));
+				r.ratioToCeiling = Number(
+					(r.requestsPerSecond / results.ceilings[name].requestsPerSecond).toFixed(3)
+				);
 				r.meetsTarget = r.ratioToCeiling >= cachedTarget && r.errors + r.timeouts === 0;
 				target = `${(r.ratioToCeiling * 100).toFixed(1)}% of its ceiling (target ${cachedTarget * 100}%): ${r.meetsTarget ? 'met' : 'NOT met'}`;
 			}
@@ -337,22 +270,40 @@ for (const [kind, byCache] of Object.entries(results.databases)) {
 				target = `p99 under ${uncachedTarget.p99Ms} ms: ${r.meetsTarget ? 'met' : 'NOT met'}${r.answers ? '' : ' (nothing answered within the run)'}`;
 			}
 			if ('meetsTarget' in r) verdicts.push(r.meetsTarget);
-			console.log(`${pad(kind, 10)}${pad(cache, 12)}${pad(name, 20)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.timeouts, 8)}${pad(r.cpuMsPerRequest ?? '', 12)}${pad(r.loadAverage, 7)}${target}`);
+			console.log(
+				`${pad(kind, 10)}${pad(cache, 12)}${pad(name, 20)}${pad(r.requestsPerSecond, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.timeouts, 8)}${pad(r.cpuMsPerRequest ?? '', 12)}${pad(r.loadAverage, 7)}${target}`
+			);
 		}
 	}
 }
-for (const [name, c] of Object.entries(results.ceilings)) console.log(`${pad('ceiling', 22)}${pad(name, 20)}${pad(c.requestsPerSecond, 9)}${pad(c.p50, 8)}${pad(c.p99, 8)}`);
+for (const [name, c] of Object.entries(results.ceilings))
+	console.log(
+		`${pad('ceiling', 22)}${pad(name, 20)}${pad(c.requestsPerSecond, 9)}${pad(c.p50, 8)}${pad(c.p99, 8)}`
+	);
 if (results.workers) {
-	console.log(`\nPostgreSQL, ${clusterRun.connections} connections for ${clusterRun.seconds} s (render cache on):`);
-	console.log(`${pad('page', 14)}${pad('1 process req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}${pad('2 workers req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}load`);
+	console.log(
+		`\nPostgreSQL, ${clusterRun.connections} connections for ${clusterRun.seconds} s (render cache on):`
+	);
+	console.log(
+		`${pad('page', 14)}${pad('1 process req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}${pad('2 workers req/s', 17)}${pad('p99 ms', 8)}${pad('errors/timeouts', 17)}${pad('CPU ms/req', 12)}load`
+	);
 	for (const name of Object.keys(clusterPages)) {
 		const [a, b] = [results.workers.oneProcess[name], results.workers.twoWorkers[name]];
-		console.log(`${pad(name, 14)}${pad(a.requestsPerSecond, 17)}${pad(a.p99, 8)}${pad(`${a.errors}/${a.timeouts}`, 17)}${pad(a.cpuMsPerRequest, 12)}${pad(b.requestsPerSecond, 17)}${pad(b.p99, 8)}${pad(`${b.errors}/${b.timeouts}`, 17)}${pad(b.cpuMsPerRequest, 12)}${a.loadAverage}/${b.loadAverage}`);
+		console.log(
+			`${pad(name, 14)}${pad(a.requestsPerSecond, 17)}${pad(a.p99, 8)}${pad(`${a.errors}/${a.timeouts}`, 17)}${pad(a.cpuMsPerRequest, 12)}${pad(b.requestsPerSecond, 17)}${pad(b.p99, 8)}${pad(`${b.errors}/${b.timeouts}`, 17)}${pad(b.cpuMsPerRequest, 12)}${a.loadAverage}/${b.loadAverage}`
+		);
 	}
 }
-if (results.partnershipsWeight) console.log(`\n/partnerships (${registry.partnerships} partnerships, ${registry.organizations} organizations, with its maps) weighs ${results.partnershipsWeight.total} bytes compressed in all (${results.partnershipsWeight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);
-if (results.weight) console.log(`/inspiration weighs ${results.weight.total} bytes compressed in all (${results.weight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`);
+if (results.partnershipsWeight)
+	console.log(
+		`\n/partnerships (${registry.partnerships} partnerships, ${registry.organizations} organizations, with its maps) weighs ${results.partnershipsWeight.total} bytes compressed in all (${results.partnershipsWeight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`
+	);
+if (results.weight)
+	console.log(
+		`/inspiration weighs ${results.weight.total} bytes compressed in all (${results.weight.parts.map((p) => `${p.url} ${p.bytes} B ${p.encoding}`).join(', ')})`
+	);
 console.log(`\nTargets met: ${verdicts.filter(Boolean).length} of ${verdicts.length}`);
 const file = partial ? 'bench/results-partial.json' : 'bench/results.json';
 writeFileSync(path.join(root, file), JSON.stringify(results, null, '\t') + '\n');
+rmSync(benchDir, { recursive: true, force: true });
 console.log(`Wrote ${file}`);

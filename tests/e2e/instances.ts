@@ -9,7 +9,8 @@ import pg from 'pg';
 /**
  * Real server processes for the tests that are about processes: several instances on one
  * database, restarts, signals, faults. Each runs the production build through scripts/serve.js,
- * as an operator would (build first: tests/e2e/setup.ts does).
+ * as an operator would (build first: tests/e2e/setup.ts does). bench/ starts its servers here too
+ * (so nothing here may import vitest).
  */
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -45,6 +46,10 @@ export interface InstanceOptions {
 	waitReady?: boolean;
 	/** A port of your own (default: a free one). */
 	port?: number;
+	/** The checkout to run scripts/serve.js from (default: this one; the bench serves a copy). */
+	cwd?: string;
+	/** Also write the process's output to this one's (the bench shows the server's warnings). */
+	echo?: boolean;
 }
 
 /**
@@ -63,7 +68,7 @@ export async function startInstance(
 	const dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-instance-'));
 	const output: Buffer[] = [];
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		cwd: root,
+		cwd: options.cwd ?? root,
 		env: {
 			...process.env,
 			DATABASE_URL: '',
@@ -83,8 +88,14 @@ export async function startInstance(
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
-	child.stdout!.on('data', (c: Buffer) => output.push(c));
-	child.stderr!.on('data', (c: Buffer) => output.push(c));
+	child.stdout!.on('data', (c: Buffer) => {
+		output.push(c);
+		if (options.echo) process.stdout.write(c);
+	});
+	child.stderr!.on('data', (c: Buffer) => {
+		output.push(c);
+		if (options.echo) process.stderr.write(c);
+	});
 	const log = () => Buffer.concat(output).toString('utf8');
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	let cleaned = false;
@@ -155,9 +166,11 @@ export interface FreshPostgres {
 	drop(): Promise<void>;
 }
 
-/** A new, empty, uniquely named database on TEST_DATABASE_URL's server. */
-export async function freshPostgres(prefix = 'e2e'): Promise<FreshPostgres> {
-	const admin = process.env.TEST_DATABASE_URL;
+/** A new, empty, uniquely named database on the server of `admin` (default: TEST_DATABASE_URL). */
+export async function freshPostgres(
+	prefix = 'e2e',
+	admin = process.env.TEST_DATABASE_URL
+): Promise<FreshPostgres> {
 	if (!admin) throw new Error('freshPostgres needs TEST_DATABASE_URL');
 	const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 	const run = async (sql: string) => {

@@ -1,23 +1,27 @@
 import type { Database, DatabaseHandle } from '../kernel/database.ts';
 import { config } from '../kernel/config.ts';
 import { logger } from '../kernel/logger.ts';
-import { listenForRevisions, readRevision, type RevisionListener } from '../kernel/revision.ts';
+import { startListener, type Listener } from '../kernel/listener.ts';
+import { readRevision, revisionChannel } from '../kernel/revision.ts';
 import { setSharedVersion } from '../kernel/content-version.ts';
 import { resetMailTransport } from '../kernel/mail.ts';
 import { startMailWorker, type MailWorker } from '../kernel/outbox-worker.ts';
 import { openConfiguredDatabase, runTicks } from './startup.ts';
 
 let poller: ReturnType<typeof setInterval> | undefined;
-let listener: RevisionListener | undefined;
+let listener: Listener | undefined;
 let mailWorker: MailWorker | undefined;
 let opening: Promise<DatabaseHandle> | undefined;
+/** Ticks under way: shutdown lets them finish before the database closes. */
+const ticks = new Set<Promise<void>>();
 
 /**
  * The application's database, opened once per process on first use: PostgreSQL when DATABASE_URL
  * is set, otherwise PGlite under DATA_DIR (./data/db). Migrated, with reference data and (unless
  * SEED_DEMO=false) the demo; then each tick runs the modules' periodic work and picks up what
  * other instances changed. The mail outbox's worker runs in every process: woken by an enqueue
- * (on PostgreSQL the NOTIFY of any instance), with each tick as the fallback.
+ * (on PostgreSQL the NOTIFY of any instance), with each tick as the fallback. On PostgreSQL the
+ * process has one LISTEN connection, for both the content revision and the mail outbox.
  */
 export function appDatabase(): Promise<DatabaseHandle> {
 	if (opening) return opening;
@@ -39,27 +43,28 @@ export function appDatabase(): Promise<DatabaseHandle> {
 			if (heard === before) setSharedVersion(revision);
 		};
 		const url = config().databaseUrl;
-		mailWorker = startMailWorker(handle.db, {
-			listenUrl: handle.kind === 'postgres' ? url : undefined
-		});
+		listener = handle.kind === 'postgres' && url ? startListener(url) : undefined;
+		mailWorker = startMailWorker(handle.db, { listener });
 		poller = setInterval(() => {
 			mailWorker?.wake();
-			runTicks(handle.db)
+			const tick = runTicks(handle.db)
 				.then(readShared)
-				.catch((error) => logger.warn({ err: error }, 'Could not poll the revision'));
+				.catch((error) => logger.warn({ err: error }, 'Could not poll the revision'))
+				.finally(() => ticks.delete(tick));
+			ticks.add(tick);
 		}, config().revisionPollMs);
 		poller.unref();
-		// On PostgreSQL other instances' writes arrive at once; the poll stays as the fallback.
-		if (handle.kind === 'postgres' && url) {
-			const announced = (revision: string) => {
+		// On PostgreSQL other instances' writes arrive at once; the poll stays as the fallback. Each
+		// time the LISTEN takes effect (a reconnection too), what was announced meanwhile is read.
+		listener?.subscribe(
+			revisionChannel,
+			(revision) => {
+				if (!revision) return;
 				heard++;
 				setSharedVersion(revision);
-			};
-			// After a reconnection, what was announced while the listener was away is read.
-			const missed = () =>
-				void readShared().catch((error) => logger.warn({ err: error }, 'Could not read the revision'));
-			listener = listenForRevisions(url, announced, missed);
-		}
+			},
+			() => void readShared().catch((error) => logger.warn({ err: error }, 'Could not read the revision'))
+		);
 		logger.info({ database: handle.kind }, 'Database ready');
 		return handle;
 	})();
@@ -86,6 +91,7 @@ export async function closeAppDatabase(): Promise<void> {
 	resetMailTransport();
 	await listener?.close();
 	listener = undefined;
+	await Promise.all(ticks);
 	const handle = await opening;
 	opening = undefined;
 	await handle.close();

@@ -21,6 +21,7 @@ import { eq, max } from 'drizzle-orm';
 import { openDatabase, type Database } from '../kernel/database.ts';
 import { deliverDue } from '../kernel/outbox.ts';
 import { startMailWorker } from '../kernel/outbox-worker.ts';
+import { startListener } from '../kernel/listener.ts';
 import { mailOutbox } from '../kernel/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { organization } from '../organizations/schema.ts';
@@ -157,7 +158,7 @@ await db
 await tick(db);
 // As app/database.ts does: the outbox's worker (woken by NOTIFY on PostgreSQL, by the enqueue on
 // PGlite) and the periodic work, here every 50 ms instead of every few seconds.
-const worker = startMailWorker(db, { listenUrl: postgres ? target : undefined });
+const worker = startMailWorker(db, { listener: postgres ? startListener(target) : undefined });
 void (async () => {
 	for (;;) {
 		await new Promise((r) => setTimeout(r, 50));

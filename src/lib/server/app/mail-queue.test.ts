@@ -151,7 +151,7 @@ describe('the app sends queued mail by itself, at once, and reports the queue to
 							(
 								await admin.query(
 									`select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike $2`,
-									[name, `listen ${mailChannel}`]
+									[name, `%listen ${mailChannel}%`]
 								)
 							).rows[0].n
 					)

@@ -1,5 +1,5 @@
-import { config } from './config.ts';
 import type { Database } from './database.ts';
+import type { Listener } from './listener.ts';
 import { logger } from './logger.ts';
 import { deliverDue, mailChannel, onMailEnqueued, pruneSentMail } from './outbox.ts';
 
@@ -14,8 +14,8 @@ export interface MailWorker {
 }
 
 export interface MailWorkerOptions {
-	/** PostgreSQL: listen on `mail_outbox` here, so that an enqueue in any instance wakes this one. */
-	listenUrl?: string;
+	/** PostgreSQL: the process's listener; `mail_outbox` on it wakes this worker on an enqueue in any instance. */
+	listener?: Listener;
 	/** Messages per round before the next round is started (another wake between them is kept). */
 	batch?: number;
 	/** Sent messages are deleted after this many days (checked at most once an hour). */
@@ -67,12 +67,14 @@ export function startMailWorker(db: Database, options: MailWorkerOptions = {}): 
 		running = round();
 	};
 
-	// With a listener, the NOTIFY wakes every instance after the commit. Without one (PGlite), an
-	// enqueue here wakes this worker: PGlite runs the worker's statements only once the enqueuing
-	// transaction has ended, so the worker sees the row. (On PostgreSQL such a wake would come
-	// before the commit and find nothing; the tick would then be the one to send it.)
-	const listener = options.listenUrl ? listen(options.listenUrl, wake) : undefined;
-	const unsubscribe = listener ? () => {} : onMailEnqueued(wake);
+	// With a listener, the NOTIFY wakes every instance after the commit, and so does each LISTEN
+	// taking effect (a reconnection: what was enqueued meanwhile was not heard). Without one
+	// (PGlite), an enqueue here wakes this worker: PGlite runs the worker's statements only once the
+	// enqueuing transaction has ended, so the worker sees the row. (On PostgreSQL such a wake would
+	// come before the commit and find nothing; the tick would then be the one to send it.)
+	const unsubscribe = options.listener
+		? options.listener.subscribe(mailChannel, wake, wake)
+		: onMailEnqueued(wake);
 	wake();
 
 	return {
@@ -84,72 +86,7 @@ export function startMailWorker(db: Database, options: MailWorkerOptions = {}): 
 			stopped = true;
 			controller.abort();
 			unsubscribe();
-			await listener?.close();
 			while (running) await running;
-		}
-	};
-}
-
-/**
- * LISTEN mail_outbox on a connection of its own (LISTEN belongs to a session, a pooled one is not
- * kept). A dropped connection is made again with back-off (0.25 s doubling to 10 s), and the
- * worker is woken then, for what was enqueued meanwhile; the tick covers the gap.
- */
-function listen(url: string, wake: () => void): { close(): Promise<void> } {
-	let closed = false;
-	let client: import('pg').Client | undefined;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	let delay = 250;
-
-	const connect = async (): Promise<void> => {
-		const { default: pg } = await import('pg');
-		const next = new pg.Client({
-			connectionString: url,
-			keepAlive: true,
-			connectionTimeoutMillis: config().databaseTimeouts.connectMs
-		});
-		client = next;
-		// Without a handler, a dropped connection's error would end the process.
-		next.on('error', (error) => logger.warn({ err: error }, 'The mail listener lost its connection'));
-		next.on('end', () => {
-			if (client === next) again();
-		});
-		next.on('notification', (message) => {
-			if (message.channel === mailChannel) wake();
-		});
-		try {
-			await next.connect();
-			await next.query(`listen ${mailChannel}`);
-		} catch (error) {
-			logger.warn({ err: error }, 'The mail listener could not connect; trying again');
-			await next.end().catch(() => {});
-			again();
-			return;
-		}
-		if (closed) return void (await next.end().catch(() => {}));
-		delay = 250;
-		wake();
-	};
-
-	const again = () => {
-		if (closed || timer) return;
-		timer = setTimeout(() => {
-			timer = undefined;
-			void connect();
-		}, delay);
-		timer.unref();
-		delay = Math.min(delay * 2, 10_000);
-	};
-
-	const started = connect();
-	return {
-		close: async () => {
-			closed = true;
-			clearTimeout(timer);
-			await started;
-			const last = client;
-			client = undefined;
-			await last?.end().catch(() => {});
 		}
 	};
 }

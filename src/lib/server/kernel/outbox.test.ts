@@ -16,6 +16,7 @@ import {
 	retryDelayMs,
 	type OutboxMail
 } from './outbox.ts';
+import { startListener } from './listener.ts';
 import { startMailWorker } from './outbox-worker.ts';
 
 const mail = (n: number | string, extra: Partial<OutboxMail> = {}): OutboxMail => ({
@@ -219,9 +220,11 @@ describe.each(testDatabases)('the mail outbox on $name', ({ open }) => {
 
 	it('the worker sends what was waiting at its start and what is enqueued later, and stops cleanly', async () => {
 		await enqueueMail(handle.db, mail('waiting'));
-		// PostgreSQL: the worker hears the commit's NOTIFY on a connection of its own.
+		// PostgreSQL: the worker hears the commit's NOTIFY through a listener, as the app's process has.
 		const client = (handle.db as unknown as { $client: { options?: { connectionString?: string } } }).$client;
-		const worker = startMailWorker(handle.db, { batch: 5, listenUrl: client.options?.connectionString });
+		const url = client.options?.connectionString;
+		const listener = url ? startListener(url) : undefined;
+		const worker = startMailWorker(handle.db, { batch: 5, listener });
 		try {
 			await smtp.until(1);
 			// Woken by the enqueue (its NOTIFY, or on PGlite the enqueue itself): no tick runs here.
@@ -231,6 +234,7 @@ describe.each(testDatabases)('the mail outbox on $name', ({ open }) => {
 			await smtp.until(13);
 		} finally {
 			await worker.stop();
+			await listener?.close();
 		}
 		expect(smtp.perMessageId().size).toBe(13);
 		// Stopped: what is enqueued now waits for the next process.
