@@ -28,7 +28,9 @@ export const dialogueComment = pgTable(
 		editedAt: timestamp('edited_at', { withTimezone: true }),
 		deletedAt: timestamp('deleted_at', { withTimezone: true }),
 		hidden: boolean('hidden').notNull().default(false),
-		hiddenReason: text('hidden_reason')
+		hiddenReason: text('hidden_reason'),
+		/** Held for a moderator in a pre-moderated space: shown only to its author until approved. */
+		screening: boolean('screening').notNull().default(false)
 	},
 	(t) => [
 		index('dialogue_comment_top_idx')
@@ -42,6 +44,7 @@ export const dialogueComment = pgTable(
 		// Open data: a space's or a proposal's comments in order (and the cascade from a proposal).
 		index('dialogue_comment_space_idx').on(t.spaceId, t.id),
 		index('dialogue_comment_proposal_idx').on(t.proposalId, t.id),
-		index('dialogue_comment_author_idx').on(t.authorId)
+		index('dialogue_comment_author_idx').on(t.authorId),
+		index('dialogue_comment_screening_idx').on(t.spaceId, t.createdAt).where(sql`${t.screening}`)
 	]
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "dialogue_comment" ADD COLUMN "screening" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "dialogue_comment_screening_idx" ON "dialogue_comment" USING btree ("space_id","created_at") WHERE "dialogue_comment"."screening";
