@@ -10,6 +10,7 @@ import { ValidationError } from '../kernel/errors.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { media } from '../media/schema.ts';
+import { listMedia, mediaByKeys } from '../media/queries.ts';
 import type { MediaStore } from '../media/store.ts';
 import { jpegWithGps, png, textNamedJpg } from '../media/test-files.ts';
 import { proposal } from '../dialogue/schema.ts';
@@ -226,5 +227,16 @@ describe.each(testDatabases)('a proposal’s photo in the library on $name', (da
 		const own = await servedMedia(h.db, image.storageKey, '320.webp', async () => ((asked = true), null));
 		expect(own?.cacheControl).toBe('public, max-age=31536000, immutable');
 		expect(asked).toBe(false);
+
+		// Not the staff's to reuse: the library lists the editor's image, never the photo, and an
+		// article cannot name it.
+		const listed = await listMedia(h.db, editor);
+		expect(listed.items.map((i) => i.storageKey)).toContain(image.storageKey);
+		expect(listed.items.map((i) => i.storageKey)).not.toContain(storageKey);
+		expect([...(await mediaByKeys(h.db, [storageKey, image.storageKey])).keys()]).toEqual([image.storageKey]);
+
+		// Its proposal gone (its space deleted): nobody's to see, though the file is still stored.
+		await h.db.delete(proposal).where(eq(proposal.id, id));
+		expect(await everyone()).toEqual(Array(6).fill(404));
 	});
 });

@@ -85,7 +85,12 @@ function pipeline(store: MediaStore) {
 			if (Buffer.from(head).toString('latin1') === '%PDF-') throw photoProblem('proposalPhotoType');
 			let upload: PreparedUpload;
 			try {
-				upload = await prepareUpload(store, { bytes: file, fileName: file.name, alt: { [language]: alt } });
+				upload = await prepareUpload(store, {
+					bytes: file,
+					fileName: file.name,
+					alt: { [language]: alt },
+					origin: 'proposal'
+				});
 			} catch (error) {
 				throw asPhotoProblem(error);
 			}
@@ -172,6 +177,7 @@ export async function servedMedia(
 	const served = await findServedFile(db, key, file);
 	if (!served) return null;
 	const access = await proposalPhotoAccess(db, served.mediaId, viewer);
-	if (access === 'refused') return null;
+	// A proposal's photo whose proposal is gone (its space deleted) is nobody's to see.
+	if (access === 'refused' || (access === 'none' && served.origin === 'proposal')) return null;
 	return { ...served, cacheControl: caching[access] };
 }

@@ -8,7 +8,7 @@ import type { LocalizedText } from '../kernel/localized.ts';
 import { logger } from '../kernel/logger.ts';
 import { authorize, type Actor } from '../kernel/policy.ts';
 import { processUpload, safeFileName } from './process.ts';
-import { media } from './schema.ts';
+import { media, type MediaOrigin } from './schema.ts';
 import {
 	documentObjectKey,
 	newStorageKey,
@@ -31,6 +31,8 @@ export interface UploadInput {
 	fileName: string;
 	/** Alt text per language; an image needs at least one. */
 	alt: Partial<Record<string, string>>;
+	/** A proposal's photo is kept out of the staff's library (default: the library). */
+	origin?: MediaOrigin;
 }
 
 const unknownMedia = () => new ValidationError([{ field: 'file', code: 'unknownMedia' }], 'media');
@@ -170,7 +172,8 @@ export async function uploadMedia(
 export async function prepareUpload(store: MediaStore, input: UploadInput): Promise<PreparedUpload> {
 	const alt = Object.fromEntries(Object.entries(input.alt).map(([l, text]) => [`alt_${l}`, text]));
 	const { fileName, ...altValues } = readForm({ fileName: input.fileName, ...alt }, libraryFile, 'media');
-	return storeUpload(store, input.bytes, fileName, altOf(altValues));
+	const upload = await storeUpload(store, input.bytes, fileName, altOf(altValues));
+	return { ...upload, values: { ...upload.values, origin: input.origin ?? 'library' } };
 }
 
 /**

@@ -102,6 +102,7 @@ describe.each(testDatabases)('reading the media library on $name', (database) =>
 		const key = photo.storageKey;
 		expect(await findServedFile(h.db, key, '320.webp')).toEqual({
 			mediaId: photo.id,
+			origin: 'library',
 			objectKey: `${key}/320.webp`,
 			contentType: 'image/webp',
 			downloadName: null,

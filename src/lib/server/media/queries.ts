@@ -1,10 +1,10 @@
-import { count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
 import { authorize, type Actor } from '../kernel/policy.ts';
 import { user } from '../accounts/schema.ts';
 import { isStorageKey } from '#lib/media-urls.ts';
-import { media, type MediaKind } from './schema.ts';
+import { media, type MediaKind, type MediaOrigin } from './schema.ts';
 import { documentObjectKey, variantObjectKey } from './store.ts';
 import { mediaPolicy } from './policy.ts';
 import { servedFileParams } from './input.ts';
@@ -49,7 +49,8 @@ export async function listMedia(
 ): Promise<{ items: MediaItem[]; page: number; pages: number; total: number }> {
 	authorize(actor, mediaPolicy.upload);
 	const page = query.page ?? 1;
-	const where = query.kind ? eq(media.kind, query.kind) : undefined;
+	// Participants' proposal photos are not the staff's to reuse.
+	const where = and(eq(media.origin, 'library'), query.kind ? eq(media.kind, query.kind) : undefined);
 	const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(media).where(where);
 	const items = await itemsWhere(db, where, { limit: mediaPerPage, offset: (page - 1) * mediaPerPage });
 	return { items, page, pages: Math.max(1, Math.ceil(total / mediaPerPage)), total };
@@ -116,7 +117,7 @@ export async function mediaByKeys(
 			fileName: media.fileName
 		})
 		.from(media)
-		.where(inArray(media.storageKey, wanted));
+		.where(and(inArray(media.storageKey, wanted), eq(media.origin, 'library')));
 	for (const { storageKey, ...reference } of rows) found.set(storageKey, reference);
 	return found;
 }
@@ -125,6 +126,7 @@ export async function mediaByKeys(
 export interface ServedFile {
 	/** The library item (another module may decide who sees it: a proposal's photo). */
 	mediaId: number;
+	origin: MediaOrigin;
 	/** The object in the store. */
 	objectKey: string;
 	contentType: 'image/webp' | 'application/pdf';
@@ -143,7 +145,13 @@ export async function findServedFile(db: Database, key: string, file: string): P
 	if (!address.success) return null;
 	const { width, document } = address.data.file;
 	const [row] = await db
-		.select({ id: media.id, kind: media.kind, variants: media.variants, fileName: media.fileName })
+		.select({
+			id: media.id,
+			kind: media.kind,
+			variants: media.variants,
+			fileName: media.fileName,
+			origin: media.origin
+		})
 		.from(media)
 		.where(eq(media.storageKey, key));
 	if (!row) return null;
@@ -152,6 +160,7 @@ export async function findServedFile(db: Database, key: string, file: string): P
 		if (row.kind !== 'image' || !row.variants.includes(width)) return null;
 		return {
 			mediaId: row.id,
+			origin: row.origin,
 			objectKey: variantObjectKey(key, width),
 			contentType: 'image/webp',
 			downloadName: null,
@@ -161,6 +170,7 @@ export async function findServedFile(db: Database, key: string, file: string): P
 	if (row.kind !== 'document' || row.fileName !== document) return null;
 	return {
 		mediaId: row.id,
+		origin: row.origin,
 		objectKey: documentObjectKey(key),
 		contentType: 'application/pdf',
 		downloadName: row.fileName,

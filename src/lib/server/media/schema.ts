@@ -6,6 +6,13 @@ export const mediaKinds = ['image', 'document'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
 
 /**
+ * Where a file came from: the staff's library (listed, usable in articles), or a participant's
+ * proposal photo (served only as the proposal allows, never offered to editors).
+ */
+export const mediaOrigins = ['library', 'proposal'] as const;
+export type MediaOrigin = (typeof mediaOrigins)[number];
+
+/**
  * An uploaded file. Its bytes live in the store (local disk or S3) under `storageKey`, a random
  * name the server made; the uploader's file name is kept only as a cleaned-up download name.
  */
@@ -26,8 +33,9 @@ export const media = pgTable(
 		fileName: text('file_name').notNull(),
 		/** Alt text per language; an image is usable in a language only once it has one. */
 		alt: jsonb('alt').$type<LocalizedText>().notNull().default({}),
+		origin: text('origin').$type<MediaOrigin>().notNull().default('library'),
 		createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('media_created_idx').on(t.createdAt.desc(), t.id.desc())]
+	(t) => [index('media_created_idx').on(t.origin, t.createdAt.desc(), t.id.desc())]
 );
