@@ -1,7 +1,7 @@
 // Rule 1 of docs/architecture.md: imports run one way, routes → app → modules → taxonomy → kernel.
 // `npm run check` runs `depcruise` with this file; a wrong-way import fails it and names the edge.
 const server = '^src/lib/server';
-const modules = 'accounts|content|media|organizations|partner-search|partnerships';
+const modules = 'accounts|content|dialogue|media|organizations|partner-search|partnerships|results';
 
 module.exports = {
 	forbidden: [

@@ -1,12 +1,12 @@
 import { defineModule } from '../kernel/module.ts';
 import { resultsPolicy } from './policy.ts';
-import { moveThemeLinks } from './theme-links.ts';
 import { addDemoResults } from './demo.ts';
 
 /** Results follow-up: each partnership's framework of results and indicators. */
 export const resultsModule = defineModule({
 	name: 'results',
 	policy: resultsPolicy,
-	demo: addDemoResults,
-	themeMerged: moveThemeLinks
+	demo: async (db) => {
+		await addDemoResults(db);
+	}
 });

@@ -5,13 +5,15 @@ import { db } from '#lib/server/app/database.ts';
 import { mayOn } from '#lib/server/kernel/policy.ts';
 import { getPartnership } from '#lib/server/partnerships/queries.ts';
 import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
+import { frameworkView } from '#lib/server/results/views.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const database = await db();
 	const partnership = await getPartnership(database, locals.locale, params.slug);
 	if (!partnership) error(404, messages(locals.locale).errors.notFound);
-	return {
-		partnership,
-		canEdit: await mayOn(locals.user, partnershipsPolicy.edit, { db: database, id: partnership.id })
-	};
+	const [canEdit, results] = await Promise.all([
+		mayOn(locals.user, partnershipsPolicy.edit, { db: database, id: partnership.id }),
+		frameworkView(database, locals.locale, partnership.id)
+	]);
+	return { partnership, canEdit, results };
 };
