@@ -22,6 +22,7 @@ import svDialogueNotifications from '../../../messages/sv/dialogue/notifications
 import svResults from '../../../messages/sv/results.json' with { type: 'json' };
 import svResultsReports from '../../../messages/sv/results/reports.json' with { type: 'json' };
 import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 'json' };
+import svResultsReminders from '../../../messages/sv/results/reminders.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -42,6 +43,7 @@ import enDialogueNotifications from '../../../messages/en/dialogue/notifications
 import enResults from '../../../messages/en/results.json' with { type: 'json' };
 import enResultsReports from '../../../messages/en/results/reports.json' with { type: 'json' };
 import enResultsIati from '../../../messages/en/results/iati.json' with { type: 'json' };
+import enResultsReminders from '../../../messages/en/results/reminders.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -84,7 +86,11 @@ export const sv = {
 		verification: svDialogueVerification,
 		notifications: svDialogueNotifications
 	}),
-	results: withParts(svResults, { reports: svResultsReports, iati: svResultsIati })
+	results: withParts(svResults, {
+		reports: svResultsReports,
+		iati: svResultsIati,
+		reminders: svResultsReminders
+	})
 };
 
 /** The shape every catalogue must have: Swedish is the source. */
@@ -110,5 +116,9 @@ export const en: Messages = {
 		verification: enDialogueVerification,
 		notifications: enDialogueNotifications
 	}),
-	results: withParts(enResults, { reports: enResultsReports, iati: enResultsIati })
+	results: withParts(enResults, {
+		reports: enResultsReports,
+		iati: enResultsIati,
+		reminders: enResultsReminders
+	})
 };
