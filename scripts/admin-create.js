@@ -19,16 +19,37 @@ import { createStaffUser } from '../src/lib/server/accounts/commands.ts';
 import { sendMail } from '../src/lib/server/kernel/mail.ts';
 import { ValidationError } from '../src/lib/server/kernel/errors.ts';
 
-const { values } = parseArgs({
-	options: {
-		email: { type: 'string' },
-		name: { type: 'string' },
-		role: { type: 'string', default: 'admin' },
-		password: { type: 'string' },
-		organization: { type: 'string', multiple: true },
-		from: { type: 'string' }
-	}
-});
+const usage =
+	'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …] [--organization slug …]\n' +
+	'       npm run admin:create -- --from people.json';
+
+// A wrong or unknown option gets the usage, not a stack trace.
+/** @type {ReturnType<typeof readArgs>['values']} */
+let values;
+try {
+	values = readArgs().values;
+} catch (e) {
+	console.error(`${e instanceof Error ? e.message : e}\n${usage}`);
+	process.exit(2);
+}
+if (values.help) {
+	console.log(usage);
+	process.exit(0);
+}
+
+function readArgs() {
+	return parseArgs({
+		options: {
+			email: { type: 'string' },
+			name: { type: 'string' },
+			role: { type: 'string', default: 'admin' },
+			password: { type: 'string' },
+			organization: { type: 'string', multiple: true },
+			from: { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		}
+	});
+}
 
 /** @typedef {{ email: string; name?: string; role?: string; password?: string; organizations?: string[] }} Person */
 /** @type {Person[]} */
@@ -46,10 +67,7 @@ const people = values.from
 			]
 		: [];
 if (!people.length) {
-	console.error(
-		'Usage: npm run admin:create -- --email anna@example.se [--name "…"] [--role admin] [--password …] [--organization slug …]\n' +
-			'       npm run admin:create -- --from people.json'
-	);
+	console.error(usage);
 	process.exit(2);
 }
 

@@ -25,7 +25,10 @@ const pages = [
 	'/accessibility',
 	'/privacy',
 	'/inspiration?sdg=99',
-	'/no-such-page'
+	'/no-such-page',
+	'/dialogue/unsubscribe/nonsense',
+	'/dialogue/new',
+	'/sign-up?to=%2Fdialogue'
 ];
 
 /**
@@ -40,7 +43,8 @@ const englishPages = [
 	'/search?q=dialogue',
 	'/accessibility',
 	'/inspiration?sdg=99',
-	'/no-such-page'
+	'/no-such-page',
+	'/dialogue/new'
 ];
 
 // Each check waits on the server and the browser as much as on axe: a few run side by side.

@@ -31,10 +31,18 @@ for (const javaScriptEnabled of [false, true]) {
 		);
 		expect(await page.locator('.count').textContent()).toMatch(/\d+ dialog/);
 
+		// The filters are folded away until asked for (a phone sees the first dialogue at once),
+		// and open, counted, once some are in use.
+		const filters = page.locator('details.filters');
+		expect(await filters.getAttribute('open')).toBeNull();
+		expect(await page.getByLabel('Land', { exact: true }).isVisible()).toBe(false);
+		await filters.locator('summary').click();
 		// By the partner's country: Kosovo is Peja's, not Ale's.
 		await page.getByLabel('Land', { exact: true }).selectOption('XK');
 		await page.getByRole('button', { name: 'Filtrera' }).click();
 		await page.waitForURL(/country=XK/);
+		expect(await filters.getAttribute('open')).not.toBeNull();
+		expect(await filters.locator('summary').textContent()).toContain('Filtrera dialogerna (1 aktivt)');
 		expect(await titles(page)).toContain('Torget: parkering eller mötesplats?');
 		expect(await titles(page)).not.toContain('Unga i Ale: hur vill du vara med och påverka?');
 
@@ -208,4 +216,84 @@ test('an editor creates a space without JavaScript (bad input sent back as typed
 	expect(await js.page.locator('#moderators').getByLabel('partnerHorby').isChecked()).toBe(true);
 	await js.context.close();
 	expect((await fetch(`${baseUrl()}/dialogue/${slug}`)).status).toBe(200);
+});
+
+test('with one possible owner it is chosen; a form sent back with JavaScript puts the focus on its summary, every time', async () => {
+	// Peja's staff member runs nothing else: Peja is the only owner to choose.
+	const { page, context } = await openAs(browser, 'partnerPeja', { width: 320 });
+	page.setDefaultTimeout(10_000);
+	await page.goto('/dialogue/new');
+	await page.locator('[contenteditable="true"]').first().waitFor();
+	const owner = page.locator('#owner');
+	expect(await owner.locator('option').allTextContents()).toEqual([expect.stringContaining('Peja')]);
+	expect(await owner.inputValue()).toMatch(/^organization:\d+$/);
+	// "Ansvarig" once: the drop-down's label, no legend repeating it.
+	expect(await page.getByText('Ansvarig', { exact: true }).count()).toBe(1);
+
+	const summaryHasFocus = () =>
+		page.evaluate(() => {
+			const summary = document.querySelector('.error-summary');
+			const box = summary?.getBoundingClientRect();
+			return {
+				focused: !!summary && document.activeElement === summary,
+				inView: !!box && box.top >= 0 && box.top < window.innerHeight
+			};
+		});
+	const create = page.getByRole('button', { name: 'Skapa dialogen' });
+	await create.click();
+	await page.locator('.error-summary').waitFor();
+	const summary = await page.locator('.error-summary').textContent();
+	expect(summary).toContain('Rubrik på svenska: Måste fyllas i.');
+	expect(summary).not.toContain('Ansvarig');
+	await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary'));
+	expect(await summaryHasFocus()).toEqual({ focused: true, inView: true });
+
+	// Sent back again (the same problems): the button had the focus, the summary takes it back.
+	await create.focus();
+	await create.click();
+	await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary'));
+	expect(await summaryHasFocus()).toEqual({ focused: true, inView: true });
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+});
+
+test('a bad unsubscribe link says so, an unknown address gets the generic page', async () => {
+	const { page, context } = await open(browser);
+	const main = () => page.locator('main').textContent();
+	expect((await page.goto('/dialogue/unsubscribe/nonsense'))!.status()).toBe(404);
+	expect(await page.locator('h1').textContent()).toBe('Sidan finns inte.');
+	expect(await main()).toContain('Länken går inte att använda.');
+	expect(await main()).not.toContain('Adressen kan vara felstavad');
+	expect((await page.goto('/no-such-page'))!.status()).toBe(404);
+	expect(await main()).toContain('Adressen kan vara felstavad, eller så har sidan flyttats.');
+	await context.close();
+});
+
+test('error pages say what happened: sign in first, no access', async () => {
+	const { page, context } = await open(browser);
+	page.setDefaultTimeout(10_000);
+	const h1 = () => page.locator('h1').textContent();
+	const main = () => page.locator('main').textContent();
+	expect((await page.goto('/no-such-page'))!.status()).toBe(404);
+	expect(await main()).toContain('Adressen kan vara felstavad, eller så har sidan flyttats.');
+
+	// Signed out where an account is needed: how to sign in, and back here after.
+	expect((await page.goto('/en/dialogue/new'))!.status()).toBe(401);
+	expect(await h1()).toBe('Sign in to see this page');
+	expect(
+		await page.locator('main').getByRole('link', { name: 'Sign in', exact: true }).getAttribute('href')
+	).toBe(`/en/sign-in?to=${encodeURIComponent('/en/dialogue/new')}`);
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+
+	// Signed in without access: said so, with who to ask and another account to use.
+	const reader = await openAs(browser, 'tableReader');
+	expect((await reader.page.goto('/admin'))!.status()).toBe(403);
+	expect(await reader.page.locator('h1').textContent()).toBe('Du har inte behörighet till sidan');
+	expect(await reader.page.locator('main').textContent()).toContain('be den som driver sidan');
+	expect(
+		await reader.page.getByRole('button', { name: 'Logga ut och logga in med ett annat konto' }).count()
+	).toBe(1);
+	expect(await axeViolations(reader.page)).toEqual([]);
+	await reader.context.close();
 });

@@ -148,6 +148,10 @@ test('an editor uploads Ale’s census list; a resident verifies with it without
 	const page = await wrong.text();
 	expect(page).toContain('Uppgifterna stämmer inte med kommunens invånarlista');
 	expect(page).toContain('value="19900101-1234"');
+	// Said at the identity number, not at the municipality nor as "the form".
+	expect(page).toMatch(/id="identifier-error"[^>]*>Personnummer: Uppgifterna stämmer inte/);
+	expect(page).not.toContain('organization-error');
+	expect(page).not.toContain('Formuläret:');
 	const right = await post(
 		action,
 		rut.cookie,
@@ -159,6 +163,26 @@ test('an editor uploads Ale’s census list; a resident verifies with it without
 		await fetch(`${instance.url}/dialogue/verify?done=1&space=${ale}`, { headers: { cookie: rut.cookie } })
 	).text();
 	expect(done).toContain('Klart: du är nu verifierad invånare i Ale kommun');
+	expect(done).toContain('<h2>Dina verifieringar</h2>');
+	// Verified for the dialogue: no form to fill in again, the way back instead.
+	expect(done).not.toContain('?/census');
+	expect(done).toContain(`<a href="/dialogue/${ale}">Tillbaka till dialogen</a>`);
+	// Sent from a page (`to`, a path on this site): back to it; another site's address is not followed.
+	const verifyAt = (to: string) =>
+		fetch(`${instance.url}/dialogue/verify?space=${ale}&to=${encodeURIComponent(to)}`, {
+			headers: { cookie: rut.cookie }
+		}).then((r) => r.text());
+	expect(await verifyAt(`/dialogue/${ale}/debate`)).toContain(
+		`<a href="/dialogue/${ale}/debate">Tillbaka till dialogen</a>`
+	);
+	const evil = await verifyAt('//evil.example/');
+	expect(evil).not.toContain('evil.example');
+	expect(evil).toContain(`<a href="/dialogue/${ale}">Tillbaka till dialogen</a>`);
+	// Without a dialogue: Ale's list is not offered again, and the way on is the dialogues.
+	const plain = await (
+		await fetch(`${instance.url}/dialogue/verify`, { headers: { cookie: rut.cookie } })
+	).text();
+	expect(plain).not.toContain('<option value="ale-kommun"');
 });
 
 test('a resident verifies with e-identification through the provider and comes back verified', async () => {

@@ -77,7 +77,12 @@ test('a resident signs up without JavaScript, confirms the address by mail, sign
 	expect(await page.getByRole('status').first().textContent()).toBe(
 		'Välkommen! Din e-postadress är bekräftad och du är inloggad.'
 	);
-	expect(await page.locator('main').textContent()).toContain('roll: läsare');
+	// Said as a resident reads it: no role ("läsare"), the device by name, not its user-agent string.
+	const main = await page.locator('main').textContent();
+	expect(main).toContain(`Inloggad som ${me.name} (${me.email}).`);
+	expect(main).not.toContain('roll:');
+	expect(main).toMatch(/Chrome på Linux\s+\(den här\)/);
+	expect(main).not.toContain('Mozilla/5.0');
 
 	// Signed out and in again with the password.
 	await page.getByRole('button', { name: 'Logga ut' }).click();
@@ -185,4 +190,41 @@ test('with JavaScript at 320 px, in English: the mail comes in English; an addre
 	await other.page.getByRole('button', { name: 'Logga in' }).click();
 	await other.page.waitForURL(/\/account$/);
 	await other.context.close();
+});
+
+test('a resident who signs up from a dialogue is brought back to it after confirming the address', async () => {
+	const { page, context } = await open(browser, { javaScriptEnabled: false });
+	const me = {
+		name: 'Alva Återvänd',
+		email: 'alva.atervand@example.se',
+		password: 'alvas långa lösenfras tillbaka'
+	};
+	const from = '/dialogue/unga-i-ale-vara-med-och-paverka';
+	await page.goto(`/sign-up?to=${encodeURIComponent(from)}`);
+	// Already an account: signing in leads back there too.
+	expect(
+		await page.getByRole('link', { name: 'Har du redan ett konto? Logga in' }).getAttribute('href')
+	).toBe(`/sign-in?to=${encodeURIComponent(from)}`);
+	const before = lastMail();
+	await fillSignUp(page, sv, me);
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Kolla din e-post');
+	const verify = await mailTo(me.email, before);
+	await page.goto(verify.links[0]!);
+	await page.waitForURL(/\/account\?welcome&to=/);
+	const welcome = page.getByRole('status').first();
+	expect(await welcome.textContent()).toContain(
+		'Välkommen! Din e-postadress är bekräftad och du är inloggad.'
+	);
+	await welcome.getByRole('link', { name: 'Fortsätt där du var' }).click();
+	await page.waitForURL((url) => url.pathname === from);
+	expect(await page.locator('h1').textContent()).toBe('Unga i Ale: hur vill du vara med och påverka?');
+
+	// Another site's address is never followed: no link back then.
+	const away = await open(browser, { javaScriptEnabled: false });
+	await away.page.goto('/sign-up?to=%2F%2Fevil.example%2F');
+	expect(
+		await away.page.getByRole('link', { name: 'Har du redan ett konto? Logga in' }).getAttribute('href')
+	).toBe(`/sign-in?to=${encodeURIComponent('/account')}`);
+	await away.context.close();
+	await context.close();
 });

@@ -10,7 +10,8 @@ import {
 } from '#lib/server/accounts/own-account/commands.ts';
 import { ownSettings } from '#lib/server/accounts/own-account/queries.ts';
 import { listOwnSessions } from '#lib/server/accounts/queries.ts';
-import { notificationMails } from '#lib/server/accounts/input.ts';
+import { notificationMails, returnQuery } from '#lib/server/accounts/input.ts';
+import { localTarget } from '#lib/server/kernel/redirect.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { fields, readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 
@@ -18,9 +19,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user)
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname)}`);
 	const me = locals.user;
-	// `?welcome` after the confirmation link, `?saved` after the settings: a notice each.
-	const { welcome, saved } = readQuery(url.searchParams, { welcome: fields.present, saved: fields.present });
 	return forPage(locals.locale, async () => {
+		// `?welcome` after the confirmation link (with `to`, the page signed up from), `?saved`
+		// after the settings: a notice each.
+		const { welcome, saved, to } = readQuery(url.searchParams, {
+			welcome: fields.present,
+			saved: fields.present,
+			...returnQuery
+		});
 		const database = await db();
 		return {
 			me: { name: me.name, email: me.email, role: me.role },
@@ -28,6 +34,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			notificationMails,
 			sessions: await listOwnSessions(database, me, me.sessionId),
 			welcome,
+			to: welcome ? localTarget(to ?? null, '') || null : null,
 			saved
 		};
 	});

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm } from '#lib/server/kernel/input.ts';
+import { localTarget } from '#lib/server/kernel/redirect.ts';
 import { ForbiddenError, ValidationError } from '#lib/server/kernel/errors.ts';
 import { db } from '#lib/server/app/database.ts';
 import { verifyQueryShape } from '#lib/server/dialogue/verification/input.ts';
@@ -19,7 +20,8 @@ import {
 
 // Verifying as a resident: the dialogue that sent the participant here (`?space=`) and whose
 // residents it admits, where they are verified already, and the ways offered: the census form
-// and e-identification. Works without JavaScript.
+// and e-identification; once verified, the way back (`?to=`, a path on this site, else the
+// dialogue, else the list of dialogues). Works without JavaScript.
 export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -46,7 +48,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			lists,
 			mine: mine.map((v) => ({ ...v, verifiedAt: v.verifiedAt.toISOString() })),
 			done: query.done === '1',
-			problem: query.problem ?? null
+			problem: query.problem ?? null,
+			to: localTarget(query.to ?? null, '') || null
 		};
 	});
 };
@@ -76,9 +79,10 @@ export const actions: Actions = {
 			redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(back)}`);
 		}
 		const user = locals.user;
-		const { space } = readQuery(url.searchParams, verifyQueryShape, 'dialogue');
+		const { space, to } = readQuery(url.searchParams, verifyQueryShape, 'dialogue');
+		const back = localTarget(to ?? null, '') || undefined;
 		const started = await forPage(locals.locale, () =>
-			startOidc(user, { space }).catch((e) => {
+			startOidc(user, { space, to: back }).catch((e) => {
 				if (e instanceof ValidationError) return e.problems[0]!.code as OidcProblem;
 				throw e;
 			})
@@ -89,9 +93,10 @@ export const actions: Actions = {
 	}
 };
 
-/** Back to this page, for the same dialogue (`?space=`), saying how it went. */
+/** Back to this page, for the same dialogue (`?space=`) and way back (`?to=`), saying how it went. */
 function verifyPage(locale: Parameters<typeof localizePath>[0], url: URL, say: Record<string, string>) {
-	const { space } = readQuery(url.searchParams, verifyQueryShape, 'dialogue');
-	const query = new URLSearchParams({ ...say, ...(space ? { space } : {}) });
+	const { space, to } = readQuery(url.searchParams, verifyQueryShape, 'dialogue');
+	const back = localTarget(to ?? null, '');
+	const query = new URLSearchParams({ ...say, ...(space ? { space } : {}), ...(back ? { to: back } : {}) });
 	return localizePath(locale, `/dialogue/verify${query.size ? `?${query}` : ''}`);
 }

@@ -106,7 +106,7 @@ describe.each(testDatabases)('the comment forms of a page on $name', (database) 
 			comment: typed,
 			stance: 'kanske',
 			problems: [
-				{ field: 'comment', message: 'Kommentar: Får vara högst 1 000 tecken.' },
+				{ field: 'comment', message: 'Kommentar: Får vara högst 1\u00a0000 tecken.' },
 				{
 					field: 'stance',
 					message: 'Ställningstagande: Välj för, emot, neutral eller inget ställningstagande.'

@@ -79,7 +79,9 @@ describe.each(testDatabases)('census verification on $name', (database) => {
 		expect((await censusStatus(h.db, editor, other.slug, 'sv')).count).toBe(1);
 		const newcomer = await anActor(h.db, 'reader');
 		const form = { organization: other.slug, identifier: '19900101-1234', postNumber: '11122' };
-		expect(await problems(verifyWithCensus(h.db, newcomer, form, client()))).toEqual(['form:verifyNoMatch']);
+		expect(await problems(verifyWithCensus(h.db, newcomer, form, client()))).toEqual([
+			'identifier:verifyNoMatch'
+		]);
 
 		const audit = await h.db.select().from(auditLog).where(eq(auditLog.action, 'census.upload'));
 		expect(audit.at(-1)).toMatchObject({ actorId: editor.id, after: { residents: 1 } });
@@ -164,7 +166,9 @@ describe.each(testDatabases)('census verification on $name', (database) => {
 	it('a wrong postal code is refused and nothing is recorded', async () => {
 		const someone = await anActor(h.db, 'reader');
 		const form = { organization: ale.slug, identifier: '20020303-5566', postNumber: '44930' };
-		expect(await problems(verifyWithCensus(h.db, someone, form, client()))).toEqual(['form:verifyNoMatch']);
+		expect(await problems(verifyWithCensus(h.db, someone, form, client()))).toEqual([
+			'identifier:verifyNoMatch'
+		]);
 		expect(await verificationsOf(h.db, someone.id, 'sv')).toEqual([]);
 		expect(
 			await problems(
@@ -212,7 +216,7 @@ describe.each(testDatabases)('census verification on $name', (database) => {
 			codes
 				.slice(0, -1)
 				.flat()
-				.every((c) => c === 'form:verifyNoMatch' || c === 'form:verifyTooMany')
+				.every((c) => c === 'identifier:verifyNoMatch' || c === 'form:verifyTooMany')
 		).toBe(true);
 		expect(codes.at(-1)).toEqual(['form:verifyTooMany']);
 		// Even the right postal code waits now.

@@ -138,7 +138,8 @@ export function censusVerifier(db: Database): Verifier<CensusProof> {
 						eq(censusEntry.hash, censusHash(secret, identifier, postNumber))
 					)
 				);
-			if (!hit) throw new ValidationError([{ field: 'form', code: 'verifyNoMatch' }], 'dialogue');
+			// At the identity number: that is what the person checks first (the message names both).
+			if (!hit) throw new ValidationError([{ field: 'identifier', code: 'verifyNoMatch' }], 'dialogue');
 			return { organizationIds: [organizationId], subject: subjectHash(secret, identifier) };
 		}
 	};

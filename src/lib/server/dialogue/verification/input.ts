@@ -21,7 +21,9 @@ export const verifyQueryShape = {
 	/** Back from a verification that went through. */
 	done: z.literal('1').optional(),
 	/** Back from e-identification that did not (what the page then says). */
-	problem: z.enum(oidcProblems).optional()
+	problem: z.enum(oidcProblems).optional(),
+	/** The page to go back to once verified (only a path on this site is followed). */
+	to: z.string().optional()
 };
 
 /** A participant checks themselves against an organization's census list. */

@@ -272,7 +272,7 @@ describe.each(testDatabases)('e-identification (OpenID Connect) on $name', (data
 		const { lines, text } = await logLines(async () => {
 			const census = { organization: slug, identifier: '19650302-1111', postNumber: '990 11' };
 			expect(await problems(verifyWithCensus(h.db, guesser, census, { ip: '192.0.2.30' }))).toEqual([
-				'form:verifyNoMatch'
+				'identifier:verifyNoMatch'
 			]);
 			// Nils's municipality (9801) is not on the platform: the provider's claims prove nothing.
 			expect(

@@ -71,6 +71,8 @@ export interface PendingOidc {
 	userId: string;
 	/** The dialogue to return to. */
 	space?: string;
+	/** The page to return to (a path on this site). */
+	to?: string;
 }
 
 const failed = () => new ValidationError([{ field: 'form', code: 'verifyOidcFailed' }], 'dialogue');
@@ -78,7 +80,7 @@ const failed = () => new ValidationError([{ field: 'form', code: 'verifyOidcFail
 /** The first step: where to send the participant, and what to keep until they come back. */
 export async function startOidc(
 	actor: Actor,
-	options: { space?: string; redirectUri?: string } = {}
+	options: { space?: string; to?: string; redirectUri?: string } = {}
 ): Promise<{ url: string; pending: PendingOidc }> {
 	authorize(actor, dialoguePolicy.participate);
 	verificationSecret();
@@ -92,7 +94,8 @@ export async function startOidc(
 		nonce: client.randomNonce(),
 		codeVerifier: client.randomPKCECodeVerifier(),
 		userId: actor.id,
-		...(options.space ? { space: options.space } : {})
+		...(options.space ? { space: options.space } : {}),
+		...(options.to ? { to: options.to } : {})
 	};
 	const url = client.buildAuthorizationUrl(provider, {
 		redirect_uri: options.redirectUri ?? oidcRedirectUri(),

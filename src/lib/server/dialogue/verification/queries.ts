@@ -51,6 +51,7 @@ export async function spaceResidency(db: Database, slug: string, locale: string)
 }
 
 export interface Verified {
+	organizationId: number;
 	organization: string;
 	method: VerificationMethod;
 	verifiedAt: Date;
@@ -60,6 +61,7 @@ export interface Verified {
 export async function verificationsOf(db: Database, userId: string, locale: string): Promise<Verified[]> {
 	const rows = await db
 		.select({
+			organizationId: organization.id,
 			name: organization.name,
 			method: residentVerification.method,
 			verifiedAt: residentVerification.verifiedAt
@@ -69,6 +71,7 @@ export async function verificationsOf(db: Database, userId: string, locale: stri
 		.where(eq(residentVerification.userId, userId))
 		.orderBy(desc(residentVerification.verifiedAt));
 	return rows.map((r) => ({
+		organizationId: r.organizationId,
 		organization: pick(r.name, locale),
 		method: r.method,
 		verifiedAt: r.verifiedAt

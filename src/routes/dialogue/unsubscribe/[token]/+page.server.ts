@@ -15,10 +15,13 @@ import type { Locale } from '#lib/i18n/locales.ts';
 /** A link that is not ours (or was cut short) is a 404 that says so. */
 async function withLink<T>(locale: Locale, run: () => Promise<T>): Promise<T> {
 	try {
-		return await forPage(locale, run);
+		return await run();
 	} catch (e) {
+		// Before forPage, which would answer any 404 with the generic text.
 		if (e instanceof NotFoundError) error(404, messages(locale).dialogue.notifications.unsubscribe.invalid);
-		throw e;
+		return forPage(locale, () => {
+			throw e;
+		});
 	}
 }
 

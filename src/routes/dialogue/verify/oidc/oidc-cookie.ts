@@ -5,8 +5,8 @@ import { locales, type Locale } from '#lib/i18n/index.ts';
 import { config } from '#lib/server/kernel/config.ts';
 
 // What the start of e-identification keeps for its callback: state, nonce and the PKCE verifier
-// (random, this browser's only), the account that started, the dialogue to return to and the
-// language. A short-lived cookie for these two addresses only, sent back on the provider's
+// (random, this browser's only), the account that started, the dialogue and page to return to
+// and the language. A short-lived cookie for these two addresses only, sent back on the provider's
 // top-level redirect (SameSite=Lax), gone once read.
 
 const name = 'dialogue_oidc';
@@ -18,6 +18,7 @@ const shape = z.object({
 	codeVerifier: z.string().min(43).max(128),
 	userId: z.string().min(1).max(200),
 	space: z.string().max(120).optional(),
+	to: z.string().max(500).optional(),
 	locale: z.enum(locales)
 });
 

@@ -14,11 +14,11 @@ import { takePending } from '../oidc-cookie.ts';
 export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddress }) => {
 	const pending = takePending(cookies);
 	const locale = pending?.locale ?? locals.locale;
-	const space = pending?.space;
+	const { space, to } = pending ?? {};
 	const verifyPage = (params: Record<string, string>) =>
 		localizePath(
 			locale,
-			`/dialogue/verify?${new URLSearchParams({ ...(space ? { space } : {}), ...params })}`
+			`/dialogue/verify?${new URLSearchParams({ ...(space ? { space } : {}), ...(to ? { to } : {}), ...params })}`
 		);
 	if (!locals.user) {
 		redirect(303, `${localizePath(locale, '/sign-in')}?to=${encodeURIComponent(verifyPage({}))}`);
