@@ -42,7 +42,27 @@ describe.each(testDatabases)('one’s own account on $name', (database) => {
 		expect(listed.map((s) => s.id).sort()).toEqual(
 			[laptop.sessionId, phone.sessionId, tablet.sessionId].sort()
 		);
-		expect(listed[0]).toMatchObject({ id: laptop.sessionId, current: true, userAgent: 'Testläsaren/1.0' });
+		// A user agent nobody knows is named by nothing; a common one by its browser and system.
+		expect(listed[0]).toMatchObject({
+			id: laptop.sessionId,
+			current: true,
+			userAgent: 'Testläsaren/1.0',
+			browser: null,
+			system: null
+		});
+		await h.db
+			.update(session)
+			.set({
+				userAgent:
+					'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1'
+			})
+			.where(eq(session.id, phone.sessionId));
+		expect(
+			(await listOwnSessions(h.db, me, laptop.sessionId)).find((s) => s.id === phone.sessionId)
+		).toMatchObject({
+			browser: 'Safari',
+			system: 'iOS'
+		});
 		const tokens = await h.db.select({ token: session.token }).from(session).where(eq(session.userId, me.id));
 		for (const { token } of tokens) expect(JSON.stringify(listed)).not.toContain(token);
 

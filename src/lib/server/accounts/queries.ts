@@ -4,6 +4,7 @@ import { auditLog } from '../kernel/schema.ts';
 import { authorize, type Actor } from '../kernel/policy.ts';
 import { session, user, type Role } from './schema.ts';
 import { accountsPolicy } from './policy.ts';
+import Bowser from 'bowser';
 
 /** A person in the admin's user list. */
 export interface UserRow {
@@ -95,6 +96,9 @@ export interface OwnSession {
 	/** The session this request came with. */
 	current: boolean;
 	userAgent: string | null;
+	/** What bowser recognises in the user agent ("Chrome", "Linux"), else null. */
+	browser: string | null;
+	system: string | null;
 	ipAddress: string | null;
 	createdAt: string;
 	updatedAt: string;
@@ -123,11 +127,19 @@ export async function listOwnSessions(
 			id: s.id,
 			current: s.id === currentSessionId,
 			userAgent: s.userAgent,
+			...deviceOf(s.userAgent),
 			ipAddress: s.ipAddress,
 			createdAt: s.createdAt.toISOString(),
 			updatedAt: s.updatedAt.toISOString()
 		}))
 		.sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** The browser and system a user agent names, as people know them (bowser's names). */
+function deviceOf(userAgent: string | null): { browser: string | null; system: string | null } {
+	if (!userAgent) return { browser: null, system: null };
+	const parsed = Bowser.parse(userAgent);
+	return { browser: parsed.browser.name || null, system: parsed.os.name || null };
 }
 
 // Settings and the data download: own-account/queries.ts.
