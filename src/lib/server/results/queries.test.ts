@@ -2,23 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../test/databases.ts';
 import { aPartnership } from '../test/factories/partnerships.ts';
 import { aFramework, type TestFramework } from '../test/factories/results.ts';
-import type { Database, DatabaseHandle } from '../kernel/database.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { statements } from '../test/statements.ts';
 import { frameworkOf } from './queries.ts';
 import { frameworkView } from './views.ts';
-
-/** The statements a piece of work sends to the database (as dialogue/page-queries.test.ts counts them). */
-async function statements<T>(db: Database, work: () => Promise<T>) {
-	const session = (db as unknown as { session: { logger: { logQuery(q: string, p: unknown[]): void } } })
-		.session;
-	const before = session.logger;
-	const seen: string[] = [];
-	session.logger = { logQuery: (query) => void seen.push(query) };
-	try {
-		return { result: await work(), seen };
-	} finally {
-		session.logger = before;
-	}
-}
 
 describe.each(testDatabases)('a partnership’s results framework on $name', (database) => {
 	let h: DatabaseHandle;
