@@ -60,8 +60,12 @@ export async function open(
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
 		viewport: { width: options.width ?? 1280, height: 900 }
 	});
+	if (options.javaScriptEnabled === false) withoutScript.add(context);
 	return { context, page: await context.newPage() };
 }
+
+/** Contexts opened without JavaScript: axe cannot run in their pages (see axeViolations). */
+const withoutScript = new WeakSet<BrowserContext>();
 
 /** The prepared session of a person (signed in by the global set-up). */
 export function sessionOf(who: PreparedPerson): PreparedSession {
@@ -98,6 +102,21 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
  * checks was minutes.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
+	if (withoutScript.has(page.context())) {
+		// A page without JavaScript cannot run axe (evaluating in it waits for ever): the same markup,
+		// as the browser holds it now (a form sent back included), is checked in a page that can,
+		// at the same address so that its styles load as they did.
+		const html = await page.content();
+		const copy = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
+		try {
+			const twin = await copy.newPage();
+			await twin.goto(page.url());
+			await twin.setContent(html, { waitUntil: 'load' });
+			return await axeViolations(twin);
+		} finally {
+			await copy.close();
+		}
+	}
 	await page.evaluate(axeSource);
 	const violations = await page.evaluate(async () => {
 		const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;

@@ -126,7 +126,7 @@ test('a participant flags a proposal; an editor hides it with a public reason an
 		.click();
 	await page.getByRole('status').filter({ hasText: 'Innehållet döljs nu' }).waitFor();
 	const hiddenList = page.locator('section[aria-labelledby="hidden-heading"]');
-	expect(await hiddenList.textContent()).toContain(`Dolt: ${hideReason}`);
+	expect(await hiddenList.textContent()).toContain(`Läge: Dolt med skälet ”${hideReason}”`);
 
 	const visitor = await as(null, { javaScriptEnabled: false });
 	await visitor.page.goto(path);
@@ -269,3 +269,136 @@ test('the space editor sends bad input back with a message per field and everyth
 		'Unga i Ale: hur vill du vara med och påverka?'
 	);
 });
+
+/** A pre-moderated space of Hörby's, opened by the editor over HTTP (creating one is dialogue-spaces.spec.ts's). */
+async function preModeratedSpace(): Promise<string> {
+	const cookie = sessionOf('partnerEditor').cookie;
+	const form = await (await fetch(`${baseUrl()}/dialogue/new`, { headers: { cookie } })).text();
+	const owner = /<option value="(organization:\d+)"[^>]*>Hörby kommun/.exec(form)?.[1];
+	expect(owner).toBeTruthy();
+	const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+	const body = new URLSearchParams({
+		owner: owner!,
+		title_sv: `Granskade kommentarer ${Date.now()}`,
+		description_sv: '<p>Här läser en moderator varje kommentar innan den visas.</p>',
+		languages: 'sv',
+		level: 'consultation',
+		status: 'open',
+		moderation: 'pre',
+		requirement_proposals: 'verified-email',
+		requirement_supports: 'verified-email',
+		requirement_comments: 'verified-email',
+		support_threshold: '50',
+		support_window_days: '90',
+		answer_days: '183',
+		flags_to_hide: '3',
+		phase_kind: 'input',
+		phase_from: day(-1),
+		phase_to: day(30),
+		phase_opens_0: 'comments'
+	});
+	const res = await fetch(`${baseUrl()}/dialogue/new?/create`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			origin: baseUrl(),
+			accept: 'text/html',
+			cookie
+		},
+		body
+	});
+	expect(res.status).toBe(303);
+	return (res.headers.get('location') ?? '').split('/').pop()!;
+}
+
+test('in a pre-moderated space a comment waits for a moderator: its author sees it marked, others nothing, until it is approved', async () => {
+	const slug = await preModeratedSpace();
+	const debate = `/dialogue/${slug}/debate`;
+	const words = 'Kan vi få fler bänkar vid busshållplatsen? (Ett exempel i testet.)';
+
+	// A resident without JavaScript: told beforehand, then sees their comment marked as waiting.
+	const writer = await as('coordinator', { javaScriptEnabled: false });
+	await writer.page.goto(debate);
+	expect(await text(writer.page, '#comments')).toContain(
+		'Kommentarer här läses av en moderator innan andra ser dem.'
+	);
+	await writer.page.locator('#comment-new-comment').fill(words);
+	await writer.page.getByRole('button', { name: 'Skicka kommentaren till granskning' }).click();
+	await writer.page.waitForURL(/#comment-\d+$/);
+	const id = Number(/#comment-(\d+)$/.exec(writer.page.url())![1]);
+	const own = `#comment-${id}`;
+	expect(await text(writer.page, own)).toContain(words);
+	expect(await text(writer.page, own)).toContain(
+		'Väntar på granskning: bara du ser kommentaren tills en moderator har godkänt den.'
+	);
+	expect(
+		await writer.page
+			.locator(own)
+			.locator('summary')
+			.filter({ hasText: /^Svara/ })
+			.count()
+	).toBe(0);
+	expect(await text(writer.page, '#comments')).toContain('1 tråd');
+	// (axe needs JavaScript in the page: the same view, checked with it.)
+	const writerWithJs = await as('coordinator');
+	await writerWithJs.page.goto(debate);
+	await writerWithJs.page.locator(own).waitFor();
+	expect(await axeViolations(writerWithJs.page)).toEqual([]);
+	await writerWithJs.context.close();
+
+	// Another resident, with JavaScript, and a visitor see nothing of it, not even a placeholder.
+	const other = await as('partnerPeja');
+	await other.page.goto(debate);
+	expect(await text(other.page, '#comments')).toContain('Inga kommentarer ännu.');
+	expect(await other.page.locator(own).count()).toBe(0);
+	const anonymousPage = await (await fetch(`${baseUrl()}${debate}`)).text();
+	expect(anonymousPage).not.toContain(words);
+	expect(anonymousPage).not.toContain(`comment-${id}`);
+	const api = await (await fetch(`${baseUrl()}/api/v1/comments?space=${slug}`)).json();
+	expect(api.items).toEqual([]);
+
+	// The moderator: the held comment stands in the queue, said once where it is; refusing
+	// without a reason is sent back clear of the tab links; then it is approved.
+	const moderator = await as('partnerEditor');
+	const { page } = moderator;
+	await page.goto(`/dialogue/${slug}/manage/moderation`);
+	const held = page.locator('section[aria-labelledby="held-heading"]');
+	expect(await text(page, '#held-heading')).toBe('Kommentarer som väntar på granskning');
+	expect(await held.locator('h3').allTextContents()).toEqual(['Kommentar i samtalets debatt']);
+	expect(await text(page, 'section[aria-labelledby="held-heading"] .text')).toBe(words);
+	expect(await axeViolations(page)).toEqual([]);
+	await held.getByRole('button', { name: /^Avvisa kommentaren av / }).click();
+	await page.locator(`#reason-refuse-comment-${id}-error`).waitFor();
+	expect(await summary(page)).toEqual(['Skäl: Måste fyllas i.']);
+	const gap = await page.evaluate(() => {
+		const nav = document.querySelector('.work-nav')!.getBoundingClientRect();
+		const box = document.querySelector('.error-summary')!.getBoundingClientRect();
+		return box.top - nav.bottom;
+	});
+	expect(gap).toBeGreaterThanOrEqual(16);
+	expect(await axeViolations(page)).toEqual([]);
+	await held.getByRole('button', { name: /^Godkänn kommentaren av / }).click();
+	await page
+		.getByRole('status')
+		.filter({ hasText: 'Kommentaren är godkänd och syns nu för alla.' })
+		.waitFor();
+	expect(await text(page, 'section[aria-labelledby="held-heading"]')).toContain(
+		'Inga kommentarer väntar på granskning.'
+	);
+
+	// Now everyone sees it, unmarked; the other resident may answer it.
+	await other.page.reload();
+	expect(await text(other.page, own)).toContain(words);
+	expect(
+		await other.page
+			.locator(own)
+			.locator('summary')
+			.filter({ hasText: /^Svara/ })
+			.count()
+	).toBe(1);
+	expect(await (await fetch(`${baseUrl()}${debate}`)).text()).toContain(words);
+	await writer.page.reload();
+	expect(await text(writer.page, own)).not.toContain('Väntar på granskning');
+	await Promise.all([writer.context.close(), other.context.close(), moderator.context.close()]);
+}, 180_000);

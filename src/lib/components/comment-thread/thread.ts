@@ -17,6 +17,8 @@ export interface CommentView {
 	/** The text (only when shown: a hidden or deleted comment's text never reaches the page). */
 	body: string | null;
 	hiddenReason: string | null;
+	/** Held for a moderator (a pre-moderated space): only its author sees it, and nobody replies yet. */
+	awaiting: boolean;
 	/** The viewer wrote it. */
 	mine: boolean;
 	/** Until when (ISO) the viewer may still edit it; null when they may not. */
@@ -48,6 +50,8 @@ export interface ThreadPage {
 	threads: number;
 	order: CommentOrder;
 	mode: CommentMode;
+	/** The viewer's new comments wait for a moderator before others see them. */
+	screened: boolean;
 }
 
 /** A piece of a comment's text: plain text, or a link (http/https only). */

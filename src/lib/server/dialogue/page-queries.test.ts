@@ -186,6 +186,31 @@ describe.each(testDatabases)('the queries of a dialogue page on $name', (databas
 		}
 	});
 
+	it('in a pre-moderated space held comments cost no query more: each sees their own, nobody another’s', async () => {
+		const writer = await anActor(h.db, 'reader');
+		const pre = await aSpace(h.db, { moderation: 'pre' });
+		const p = await aProposal(h.db, pre.id, writer.id);
+		for (let i = 0; i < 3; i++) await aComment(h.db, pre.id, writer.id, { proposalId: p.id });
+		const held = async (authorId: string) => {
+			const c = await aComment(h.db, pre.id, authorId, { proposalId: p.id });
+			await h.db.update(dialogueComment).set({ screening: true }).where(eq(dialogueComment.id, c.id));
+			return c;
+		};
+		await held(writer.id);
+		const readers = await held(reader.id);
+		for (const [actor, threads] of [
+			[anonymous, 3],
+			[reader, 4]
+		] as const) {
+			const load = await proposalPageLoad(h.db, actor, pre.slug, p.id);
+			expect(load.result.comments.threads).toBe(threads);
+			expect(load.result.comments.comments.filter((c) => c.awaiting).map((c) => c.id)).toEqual(
+				actor ? [readers.id] : []
+			);
+			expect(load.seen.length).toBe(actor ? 7 : 6);
+		}
+	});
+
 	it('a space with 1,000 proposals loads its page in as many queries as one with three, sorted by supports or not', async () => {
 		for (const actor of [anonymous, reader]) {
 			const few = await spacePageLoad(h.db, actor, small.slug);

@@ -15,8 +15,10 @@ import { commentForChange, commentMode, commentTarget, type CommentTarget } from
 
 // Writing comments: a new one, a reply (three levels at most), the author's edit within the
 // window and the author's delete (the row stays, so the thread does). Each is one command; the
-// proposal's `comment_count` changes in the same transaction as the row it counts. Comments are
-// live input, never cached: no change here raises the content revision (`public: false`).
+// proposal's `comment_count` changes in the same transaction as the row it counts. In a
+// pre-moderated space a comment is held (`screening`) and counted only once a moderator approves
+// it (moderation/screening.ts). Comments are live input, never cached: no change here raises the
+// content revision (`public: false`).
 
 /** Comments a participant may write in the window, and all participants behind one address. */
 export const commentsPerParticipant = 20;
@@ -143,7 +145,9 @@ async function post(
 				mustWrite(target, actor);
 				const parent = parentId === undefined ? null : await commentForChange(tx, target, parentId);
 				if (parentId !== undefined) {
-					if (!parent || parent.deletedAt || parent.hidden) throw problem('parent', 'commentGone');
+					// A held comment is its author's alone until approved: nobody can answer it yet.
+					if (!parent || parent.deletedAt || parent.hidden || parent.screening)
+						throw problem('parent', 'commentGone');
 					if (parent.depth >= maxCommentDepth) throw problem('parent', 'commentTooDeep');
 				}
 				const [row] = await tx
@@ -156,16 +160,23 @@ async function post(
 						depth: parent ? parent.depth + 1 : 0,
 						authorId: actor.id,
 						body: comment,
-						stance: stance ?? null
+						stance: stance ?? null,
+						screening: target.screened
 					})
 					.returning({ id: dialogueComment.id });
-				await countOn(tx, target.proposalId, 1);
+				if (!target.screened) await countOn(tx, target.proposalId, 1);
 				return {
-					result: { id: row!.id, notify: replyRecipients(parent ?? null, actor.id) },
+					// A held reply is told of when it is approved, not now.
+					result: { id: row!.id, notify: target.screened ? [] : replyRecipients(parent ?? null, actor.id) },
 					audit: {
 						action: parent ? 'dialogue-comment.reply' : 'dialogue-comment.create',
 						subject: `dialogue-comment:${row!.id}`,
-						after: { spaceId: target.spaceId, proposalId: target.proposalId, parentId: parent?.id ?? null },
+						after: {
+							spaceId: target.spaceId,
+							proposalId: target.proposalId,
+							parentId: parent?.id ?? null,
+							screening: target.screened
+						},
 						ip: client.ip
 					},
 					public: false
@@ -179,7 +190,7 @@ async function post(
 }
 
 /** The proposal's comment counter, changed with the row it counts. */
-async function countOn(tx: Transaction, proposalId: number | null, by: 1 | -1): Promise<void> {
+export async function countOn(tx: Transaction, proposalId: number | null, by: 1 | -1): Promise<void> {
 	if (proposalId === null) return;
 	await tx
 		.update(proposal)
@@ -278,7 +289,8 @@ export async function deleteComment(
 					.update(dialogueComment)
 					.set({ body: '', stance: null, deletedAt: now })
 					.where(eq(dialogueComment.id, c.id));
-				await countOn(tx, target.proposalId, -1);
+				// A held comment was never counted.
+				if (!c.screening) await countOn(tx, target.proposalId, -1);
 			}
 			return {
 				result: { id: c.id },

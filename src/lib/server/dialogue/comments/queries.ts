@@ -1,13 +1,14 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { subquery } from '../../kernel/sql.ts';
 import type { LocalizedText } from '../../kernel/localized.ts';
-import type { Actor } from '../../kernel/policy.ts';
+import { mayOn, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import { dialogueComment, type ProposalStatus, type SpaceStatus, type Stance } from '../schema.ts';
 import { editWindowMinutes, maxCommentDepth } from '#lib/dialogue-values.ts';
 import { decide, type Gate, type Refusal } from '../participation.ts';
+import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import { today } from '../spaces/listing.ts';
 import type {
@@ -41,6 +42,11 @@ export interface CommentTarget {
 	proposalOpen: boolean;
 	/** The dialogue's one gate (`participation.ts`) for the viewer and comments in this space. */
 	gate: Gate;
+	/**
+	 * The viewer's comments wait for a moderator (a pre-moderated space); those who moderate it
+	 * publish at once: they would only approve their own.
+	 */
+	screened: boolean;
 }
 
 /**
@@ -76,7 +82,8 @@ export async function commentTarget(
 		spaceStatus: read.status,
 		phaseOpen,
 		proposalOpen: !asked || (!asked.hidden && commentableStatuses.includes(asked.status)),
-		gate: decide(actor, read, 'comments', actor ? read.standing : null)
+		gate: decide(actor, read, 'comments', actor ? read.standing : null),
+		screened: read.moderation === 'pre' && !(await mayOn(actor, dialoguePolicy.moderate, read.actors))
 	};
 }
 
@@ -107,6 +114,12 @@ export function inThread(target: { spaceId: number; proposalId: number | null })
 	)!;
 }
 
+/** What the viewer may see of a thread: public comments, and their own held for screening. */
+export function seenBy(actor: Actor): SQL {
+	const open = eq(dialogueComment.screening, false);
+	return actor ? or(open, eq(dialogueComment.authorId, actor.id))! : open;
+}
+
 const columns = {
 	id: dialogueComment.id,
 	parentId: dialogueComment.parentId,
@@ -120,7 +133,8 @@ const columns = {
 	editedAt: dialogueComment.editedAt,
 	deletedAt: dialogueComment.deletedAt,
 	hidden: dialogueComment.hidden,
-	hiddenReason: dialogueComment.hiddenReason
+	hiddenReason: dialogueComment.hiddenReason,
+	screening: dialogueComment.screening
 };
 type Row = {
 	id: number;
@@ -136,6 +150,7 @@ type Row = {
 	deletedAt: Date | null;
 	hidden: boolean;
 	hiddenReason: string | null;
+	screening: boolean;
 };
 
 /**
@@ -152,7 +167,7 @@ export async function threadPage(
 ): Promise<ThreadPage> {
 	const mode = commentMode(target, actor);
 	const newest = options.order === 'newest';
-	const topLevel = and(inThread(target), isNull(dialogueComment.parentId));
+	const topLevel = and(inThread(target), isNull(dialogueComment.parentId), seenBy(actor));
 	// The count is a subquery of its own (run once), so the join to names is for the page's rows only.
 	const top = await db
 		.select({
@@ -185,9 +200,12 @@ export async function threadPage(
 				.from(dialogueComment)
 				.leftJoin(user, eq(user.id, dialogueComment.authorId))
 				.where(
-					inArray(
-						dialogueComment.rootId,
-						top.map((c) => c.id)
+					and(
+						inArray(
+							dialogueComment.rootId,
+							top.map((c) => c.id)
+						),
+						seenBy(actor)
 					)
 				)
 				.orderBy(asc(dialogueComment.rootId), asc(dialogueComment.createdAt), asc(dialogueComment.id))
@@ -196,6 +214,8 @@ export async function threadPage(
 	const view = (r: Row): CommentView => {
 		const mine = actor !== null && r.authorId === actor.id;
 		const state = r.deletedAt ? 'deleted' : r.hidden ? 'hidden' : 'shown';
+		// Only its author gets here (`seenBy`); a refused one is hidden, with its reason.
+		const awaiting = r.screening && state === 'shown';
 		const until = new Date(r.createdAt.getTime() + editWindowMinutes * 60_000);
 		return {
 			id: r.id,
@@ -208,11 +228,12 @@ export async function threadPage(
 			state,
 			body: state === 'shown' ? r.body : null,
 			hiddenReason: state === 'hidden' ? r.hiddenReason : null,
+			awaiting,
 			mine,
 			editableUntil:
 				mine && state === 'shown' && mode === 'write' && until > now ? until.toISOString() : null,
 			canDelete: mine && state !== 'deleted',
-			canReply: mode === 'write' && state === 'shown' && r.depth < maxCommentDepth,
+			canReply: mode === 'write' && state === 'shown' && !awaiting && r.depth < maxCommentDepth,
 			replies: []
 		};
 	};
@@ -234,7 +255,8 @@ export async function threadPage(
 		pages: Math.max(1, Math.ceil(threads / threadsPerPage)),
 		threads,
 		order: options.order,
-		mode
+		mode,
+		screened: target.screened
 	};
 }
 
@@ -252,7 +274,8 @@ export async function commentForChange(
 			authorId: dialogueComment.authorId,
 			createdAt: dialogueComment.createdAt,
 			deletedAt: dialogueComment.deletedAt,
-			hidden: dialogueComment.hidden
+			hidden: dialogueComment.hidden,
+			screening: dialogueComment.screening
 		})
 		.from(dialogueComment)
 		.where(and(inThread(target), eq(dialogueComment.id, id)))

@@ -9,32 +9,19 @@ import { signInThrottle } from '../../accounts/schema.ts';
 import { dialogueBlock, dialogueComment, dialogueFlag, proposal, proposalEvent } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
-import {
-	readBlockForm,
-	readDecisionForm,
-	readFlagForm,
-	readScreeningForm,
-	unblockShape,
-	type Target
-} from './input.ts';
+import { readBlockForm, readDecisionForm, readFlagForm, unblockShape, type Target } from './input.ts';
 import { targetRow } from './queries.ts';
 import { mayTakePart } from '../participation.ts';
 
 // Moderation: participants flag; enough flags from different participants hide a thing until a
-// moderator decides; moderators hide or restore with a public reason, screen proposals and block
-// participants. Every act is audited; none raises the content revision (dialogue pages are live).
+// moderator decides; moderators hide or restore with a public reason and block participants
+// (screening is screening.ts). Every act is audited; none raises the content revision (dialogue
+// pages are live).
 
 type Form = FormData | Record<string, unknown>;
 
 const refuse = (
-	code:
-		| 'flagBlocked'
-		| 'flagLimit'
-		| 'flagNotPublic'
-		| 'notInScreening'
-		| 'authorGone'
-		| 'alreadyBlocked'
-		| 'unknownBlock',
+	code: 'flagBlocked' | 'flagLimit' | 'flagNotPublic' | 'authorGone' | 'alreadyBlocked' | 'unknownBlock',
 	params?: Record<string, number>
 ) => new ValidationError([{ field: 'form', code, params }], 'dialogue');
 
@@ -340,66 +327,6 @@ export async function unblock(db: Database, actor: Actor, form: Form, where: Whe
 			return {
 				result: undefined,
 				audit: { action: 'dialogue.unblock', subject: `user:${before.userId}`, before },
-				public: false
-			};
-		}
-	});
-}
-
-// ---------------------------------------------------------------------------------------------
-// Screening (pre-moderation)
-
-/**
- * A moderator publishes a proposal in screening (it starts collecting supports now, for the
- * space's window) or refuses it with a reason the public sees in its history.
- */
-export async function screen(
-	db: Database,
-	actor: Actor,
-	slug: string,
-	form: Form,
-	decision: 'publish' | 'refuse'
-): Promise<void> {
-	const space = await readSpace(db, { slug });
-	await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
-	await runCommand(db, actor, {
-		rule: dialoguePolicy.participate,
-		parse: () => readScreeningForm(form, decision === 'refuse'),
-		work: async (tx, input, who) => {
-			const [found] = await tx
-				.select({ status: proposal.status })
-				.from(proposal)
-				.where(and(eq(proposal.id, input.proposal), eq(proposal.spaceId, space.id)))
-				.for('update');
-			if (!found || found.status !== 'screening') throw refuse('notInScreening');
-			const now = new Date();
-			if (decision === 'publish') {
-				const collectUntil = new Date(now.getTime() + space.supportWindowDays * 24 * 60 * 60 * 1000);
-				await tx
-					.update(proposal)
-					.set({ status: 'collecting', collectUntil })
-					.where(eq(proposal.id, input.proposal));
-				await tx
-					.insert(proposalEvent)
-					.values({ proposalId: input.proposal, kind: 'published', actorId: who.id, at: now });
-			} else {
-				await tx.update(proposal).set({ status: 'refused' }).where(eq(proposal.id, input.proposal));
-				await tx.insert(proposalEvent).values({
-					proposalId: input.proposal,
-					kind: 'refused',
-					detail: { reason: input.reason! },
-					actorId: who.id,
-					at: now
-				});
-			}
-			return {
-				result: undefined,
-				audit: {
-					action: decision === 'publish' ? 'dialogue.screen.publish' : 'dialogue.screen.refuse',
-					subject: `proposal:${input.proposal}`,
-					before: { status: 'screening' },
-					after: { status: decision === 'publish' ? 'collecting' : 'refused', reason: input.reason ?? null }
-				},
 				public: false
 			};
 		}

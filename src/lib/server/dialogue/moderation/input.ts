@@ -60,14 +60,21 @@ export function readBlockForm(form: FormData | Record<string, unknown>): { targe
 /** Lifting a block. */
 export const unblockShape = { block: fields.id };
 
-/** Publishing a proposal in screening (no reason needed) … */
-export const publishShape = { proposal: fields.id, reason: line(reasonMax, 'reasonTooLong').optional() };
-/** … or refusing it, with the reason its author and the public see. */
-export const refuseShape = { proposal: fields.id, reason: requiredLine(reasonMax, 'reasonTooLong') };
-
+/**
+ * Publishing a proposal in screening or approving a held comment (no reason needed), or refusing
+ * either with the reason its author sees.
+ */
 export function readScreeningForm(
 	form: FormData | Record<string, unknown>,
 	refuse: boolean
-): { proposal: number; reason?: string } {
-	return refuse ? readForm(form, refuseShape, 'dialogue') : readForm(form, publishShape, 'dialogue');
+): { target: Target; reason: string | null } {
+	const read = readForm(
+		form,
+		{
+			...targetFields,
+			reason: refuse ? requiredLine(reasonMax, 'reasonTooLong') : line(reasonMax, 'reasonTooLong').optional()
+		},
+		'dialogue'
+	);
+	return { target: targetOf(read), reason: read.reason || null };
 }

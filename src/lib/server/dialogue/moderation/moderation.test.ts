@@ -17,16 +17,8 @@ import {
 	proposalEvent
 } from '../schema.ts';
 import { runNotifier } from '../notifications/notifier.ts';
-import {
-	blockAuthor,
-	flag,
-	flagsPerAddress,
-	flagsPerUser,
-	hide,
-	restore,
-	screen,
-	unblock
-} from './commands.ts';
+import { blockAuthor, flag, flagsPerAddress, flagsPerUser, hide, restore, unblock } from './commands.ts';
+import { screen } from './screening.ts';
 import { platformModeration, queuePageSize, spaceModeration, type FlaggedItem } from './queries.ts';
 
 /** The domain error's problems as "field:code". */

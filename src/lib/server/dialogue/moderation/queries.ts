@@ -18,9 +18,10 @@ import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import type { WorkPage } from '../answers/queries.ts';
 import type { Target } from './input.ts';
+import { heldComments, listMax, screeningQueue } from './screening.ts';
 
-// What moderators see: flagged input (a queue per space and one for the platform), proposals in
-// screening, and blocks. Each list is one query.
+// What moderators see: flagged input (a queue per space and one for the platform), proposals and
+// comments in screening, and blocks. Each list is one query.
 
 /** The thing a flag or a decision is about, with its space and author (404 when there is none). */
 export async function targetRow(db: Database | Transaction, target: Target, lock = false) {
@@ -46,7 +47,8 @@ export async function targetRow(db: Database | Transaction, target: Target, lock
 			authorId: dialogueComment.authorId,
 			hidden: dialogueComment.hidden,
 			hiddenReason: dialogueComment.hiddenReason,
-			status: sql<ProposalStatus | null>`null`,
+			// A held comment is not public yet, like a proposal in screening.
+			status: sql<ProposalStatus | null>`case when ${dialogueComment.screening} then 'screening' end`,
 			gone: sql<boolean>`${dialogueComment.deletedAt} is not null`
 		})
 		.from(dialogueComment)
@@ -71,12 +73,12 @@ export interface FlaggedItem {
 	flags: number;
 	reasons: Partial<Record<FlagReason, number>>;
 	firstFlaggedAt: string;
+	/** The viewer wrote it: they are not offered to block themselves. */
+	mine: boolean;
 }
 
 /** Flagged items a page of a queue, the most flagged first. */
 export const queuePageSize = 20;
-/** At most this many in the other lists (screening, hidden, blocks), oldest or newest first. */
-export const listMax = 200;
 
 /** The proposal a flagged comment is on. */
 const onProposal = alias(proposal, 'on_proposal');
@@ -89,7 +91,8 @@ async function flagged(
 	db: Database,
 	where: SQL | undefined,
 	locale: string,
-	page: number
+	page: number,
+	viewerId: string
 ): Promise<WorkPage<FlaggedItem>> {
 	const f = dialogueFlag;
 	const p = proposal;
@@ -106,6 +109,7 @@ async function flagged(
 			proposalTitle: sql<string | null>`coalesce(${p.title}, ${onProposal.title})`,
 			commentProposalId: c.proposalId,
 			text: sql<string>`coalesce(${p.body}, ${c.body})`,
+			authorId: user.id,
 			author: user.name,
 			hidden: sql<boolean>`coalesce(${p.hidden}, ${c.hidden})`,
 			hiddenReason: sql<string | null>`coalesce(${p.hiddenReason}, ${c.hiddenReason})`,
@@ -141,36 +145,11 @@ async function flagged(
 			hiddenReason: r.hiddenReason,
 			flags: r.flags,
 			reasons,
-			firstFlaggedAt: r.firstAt.toISOString()
+			firstFlaggedAt: r.firstAt.toISOString(),
+			mine: r.authorId === viewerId
 		};
 	});
 	return { rows: items, total, page, pages: Math.max(1, Math.ceil(total / queuePageSize)) };
-}
-
-export interface ScreeningItem {
-	id: number;
-	title: string;
-	body: string;
-	author: string | null;
-	createdAt: string;
-}
-
-/** Proposals waiting to be screened in a space, oldest first. */
-export async function screeningQueue(db: Database, spaceId: number): Promise<ScreeningItem[]> {
-	const rows = await db
-		.select({
-			id: proposal.id,
-			title: proposal.title,
-			body: proposal.body,
-			author: user.name,
-			createdAt: proposal.createdAt
-		})
-		.from(proposal)
-		.leftJoin(user, eq(user.id, proposal.authorId))
-		.where(and(eq(proposal.spaceId, spaceId), eq(proposal.status, 'screening')))
-		.orderBy(asc(proposal.createdAt), asc(proposal.id))
-		.limit(listMax);
-	return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
 export interface BlockRow {
@@ -207,7 +186,8 @@ async function blocks(db: Database, where: SQL): Promise<BlockRow[]> {
 export async function hiddenIn(
 	db: Database,
 	space: Pick<SpaceRecord, 'id' | 'slug' | 'title'>,
-	locale: string
+	locale: string,
+	viewerId: string
 ): Promise<FlaggedItem[]> {
 	const f = dialogueFlag;
 	const p = proposal;
@@ -216,7 +196,14 @@ export async function hiddenIn(
 	const shown = { slug: space.slug, title: pick(space.title, locale) };
 	const [proposals, comments] = await Promise.all([
 		db
-			.select({ id: p.id, title: p.title, text: p.body, author: user.name, hiddenReason: p.hiddenReason })
+			.select({
+				id: p.id,
+				title: p.title,
+				text: p.body,
+				authorId: p.authorId,
+				author: user.name,
+				hiddenReason: p.hiddenReason
+			})
 			.from(p)
 			.leftJoin(user, eq(user.id, p.authorId))
 			.where(
@@ -234,6 +221,7 @@ export async function hiddenIn(
 				title: onProposal.title,
 				proposalId: c.proposalId,
 				text: c.body,
+				authorId: c.authorId,
 				author: user.name,
 				hiddenReason: c.hiddenReason
 			})
@@ -244,6 +232,8 @@ export async function hiddenIn(
 				and(
 					eq(c.spaceId, spaceId),
 					eq(c.hidden, true),
+					// A refused held comment was never public: there is nothing to show again.
+					eq(c.screening, false),
 					sql`not exists (select 1 from ${f} where ${f.commentId} = ${c.id} and ${f.resolvedAt} is null)`
 				)
 			)
@@ -251,9 +241,21 @@ export async function hiddenIn(
 			.limit(listMax)
 	]);
 	const common = { space: shown, hidden: true, flags: 0, reasons: {}, firstFlaggedAt: '' };
+	const mine = (authorId: string | null) => authorId === viewerId;
 	return [
-		...proposals.map((r) => ({ ...common, ...r, kind: 'proposal' as const, proposalId: r.id })),
-		...comments.map((r) => ({ ...common, ...r, kind: 'comment' as const }))
+		...proposals.map(({ authorId, ...r }) => ({
+			...common,
+			...r,
+			kind: 'proposal' as const,
+			proposalId: r.id,
+			mine: mine(authorId)
+		})),
+		...comments.map(({ authorId, ...r }) => ({
+			...common,
+			...r,
+			kind: 'comment' as const,
+			mine: mine(authorId)
+		}))
 	];
 }
 
@@ -263,21 +265,22 @@ export async function hiddenIn(
  */
 export async function spaceModeration(db: Database, actor: Actor, slug: string, locale: string, page = 1) {
 	const space = await readSpace(db, { slug });
-	await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
-	const [items, hidden, screening, blocked] = await Promise.all([
-		flagged(db, eq(dialogueFlag.spaceId, space.id), locale, page),
-		hiddenIn(db, space, locale),
+	const viewer = await authorizeOn(actor, dialoguePolicy.moderate, space.actors);
+	const [items, hidden, screening, held, blocked] = await Promise.all([
+		flagged(db, eq(dialogueFlag.spaceId, space.id), locale, page, viewer.id),
+		hiddenIn(db, space, locale, viewer.id),
 		screeningQueue(db, space.id),
+		heldComments(db, space.id, viewer.id),
 		blocks(db, eq(dialogueBlock.spaceId, space.id))
 	]);
-	return { space, flagged: items, hidden, screening, blocks: blocked };
+	return { space, flagged: items, hidden, screening, held, blocks: blocked };
 }
 
 /** The platform's queue: a page of flagged input in every space, and the platform-wide blocks. */
 export async function platformModeration(db: Database, actor: Actor, locale: string, page = 1) {
 	authorize(actor, dialoguePolicy.moderatePlatform);
 	const [items, blocked] = await Promise.all([
-		flagged(db, undefined, locale, page),
+		flagged(db, undefined, locale, page, actor.id),
 		blocks(db, isNull(dialogueBlock.spaceId))
 	]);
 	return { flagged: items, blocks: blocked };
@@ -324,13 +327,14 @@ export async function flagTarget(db: Database, target: Target): Promise<FlagTarg
 			title: onProposal.title,
 			body: c.body,
 			hidden: c.hidden,
-			deleted: sql<boolean>`${c.deletedAt} is not null`
+			// Held for screening: its author's alone, so nobody else can report it.
+			gone: sql<boolean>`${c.deletedAt} is not null or ${c.screening}`
 		})
 		.from(c)
 		.innerJoin(dialogueSpace, eq(dialogueSpace.id, c.spaceId))
 		.leftJoin(onProposal, eq(onProposal.id, c.proposalId))
 		.where(eq(c.id, target.id));
-	if (!row || row.deleted) throw new NotFoundError('Comment');
+	if (!row || row.gone) throw new NotFoundError('Comment');
 	const words = row.body.length > 160 ? `${row.body.slice(0, 159)}…` : row.body;
 	const page =
 		row.proposalId === null

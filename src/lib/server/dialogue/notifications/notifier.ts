@@ -1,4 +1,18 @@
-import { and, asc, eq, exists, gt, inArray, isNotNull, isNull, max, ne, or, sql } from 'drizzle-orm';
+import {
+	and,
+	asc,
+	eq,
+	exists,
+	gt,
+	inArray,
+	isNotNull,
+	isNull,
+	max,
+	ne,
+	or,
+	sql,
+	type SQL
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { enqueueMail } from '../../kernel/outbox.ts';
@@ -204,7 +218,77 @@ async function notifyEvents(db: Database): Promise<number> {
 const parent = alias(dialogueComment, 'parent');
 const replier = alias(user, 'replier');
 
-/** The comments past the cursor: each reply told to the author of the comment it answers. */
+/**
+ * Tells the replies `which` picks, each to the author of the comment it answers: only a public
+ * reply (not held, hidden or deleted) to someone else's comment, never to `except`.
+ */
+async function tellReplies(tx: Transaction, which: SQL, except?: string): Promise<number> {
+	const replies = await tx
+		.select({
+			...recipientColumns,
+			replyId: dialogueComment.id,
+			spaceId: dialogueComment.spaceId,
+			proposalId: dialogueComment.proposalId,
+			proposalTitle: proposal.title,
+			spaceSlug: dialogueSpace.slug,
+			spaceTitle: dialogueSpace.title,
+			replierName: replier.name
+		})
+		.from(dialogueComment)
+		.innerJoin(parent, eq(parent.id, dialogueComment.parentId))
+		.innerJoin(user, eq(user.id, parent.authorId))
+		.innerJoin(dialogueSpace, eq(dialogueSpace.id, dialogueComment.spaceId))
+		.leftJoin(proposal, eq(proposal.id, dialogueComment.proposalId))
+		.leftJoin(replier, eq(replier.id, dialogueComment.authorId))
+		.where(
+			and(
+				which,
+				isNotNull(dialogueComment.parentId),
+				isNull(dialogueComment.deletedAt),
+				eq(dialogueComment.hidden, false),
+				eq(dialogueComment.screening, false),
+				isNull(parent.deletedAt),
+				sql`${parent.authorId} is distinct from ${dialogueComment.authorId}`,
+				except ? ne(parent.authorId, except) : undefined,
+				reachable
+			)
+		)
+		.orderBy(asc(dialogueComment.id));
+	let made = 0;
+	for (const r of replies) {
+		made += await notify(
+			tx,
+			[{ person: r, via: { kind: 'all' } }],
+			{ key: `reply:${r.replyId}`, spaceId: r.spaceId, proposalId: r.proposalId, commentId: r.replyId },
+			{
+				kind: 'reply',
+				spaceSlug: r.spaceSlug,
+				spaceTitle: r.spaceTitle,
+				proposalId: r.proposalId,
+				proposalTitle: r.proposalTitle,
+				answerState: null,
+				replierName: r.replierName,
+				commentId: r.replyId
+			}
+		);
+	}
+	return made;
+}
+
+/**
+ * A held reply a moderator has just approved, told in the approval's transaction (the cursor
+ * passed it while it was held), never to the moderator who approved it. Should the cursor reach
+ * it later, the row's key `reply:<id>` stops a second telling.
+ */
+export async function tellApprovedReply(tx: Transaction, commentId: number, moderatorId: string) {
+	return tellReplies(tx, eq(dialogueComment.id, commentId), moderatorId);
+}
+
+/**
+ * The comments past the cursor: each public reply told to the author of the comment it answers.
+ * Held replies are passed like any other id (waiting for them would stop every reply behind one
+ * that waits days for a moderator): their approval tells them (`tellApprovedReply`).
+ */
 async function notifyReplies(db: Database): Promise<number> {
 	return db.transaction(async (tx) => {
 		const cursor = await lockCursor(tx, commentStream, async () => {
@@ -219,58 +303,12 @@ async function notifyReplies(db: Database): Promise<number> {
 			.orderBy(asc(dialogueComment.id))
 			.limit(notifierBatch);
 		const last = passable(cursor.lastId, rows, cursor.now, holeWaitFor(tx));
-		let made = 0;
-		if (last > cursor.lastId) {
-			// The replies among them, shown (not hidden or deleted), to someone else's comment.
-			const replies = await tx
-				.select({
-					...recipientColumns,
-					replyId: dialogueComment.id,
-					spaceId: dialogueComment.spaceId,
-					proposalId: dialogueComment.proposalId,
-					proposalTitle: proposal.title,
-					spaceSlug: dialogueSpace.slug,
-					spaceTitle: dialogueSpace.title,
-					replierName: replier.name
-				})
-				.from(dialogueComment)
-				.innerJoin(parent, eq(parent.id, dialogueComment.parentId))
-				.innerJoin(user, eq(user.id, parent.authorId))
-				.innerJoin(dialogueSpace, eq(dialogueSpace.id, dialogueComment.spaceId))
-				.leftJoin(proposal, eq(proposal.id, dialogueComment.proposalId))
-				.leftJoin(replier, eq(replier.id, dialogueComment.authorId))
-				.where(
-					and(
-						gt(dialogueComment.id, cursor.lastId),
-						sql`${dialogueComment.id} <= ${last}`,
-						isNotNull(dialogueComment.parentId),
-						isNull(dialogueComment.deletedAt),
-						eq(dialogueComment.hidden, false),
-						isNull(parent.deletedAt),
-						sql`${parent.authorId} is distinct from ${dialogueComment.authorId}`,
-						reachable
-					)
-				)
-				.orderBy(asc(dialogueComment.id));
-			for (const r of replies) {
-				made += await notify(
-					tx,
-					[{ person: r, via: { kind: 'all' } }],
-					{ key: `reply:${r.replyId}`, spaceId: r.spaceId, proposalId: r.proposalId, commentId: r.replyId },
-					{
-						kind: 'reply',
-						spaceSlug: r.spaceSlug,
-						spaceTitle: r.spaceTitle,
-						proposalId: r.proposalId,
-						proposalTitle: r.proposalTitle,
-						answerState: null,
-						replierName: r.replierName,
-						commentId: r.replyId
-					}
-				);
-			}
-			await moveCursor(tx, commentStream, last);
-		}
+		if (last <= cursor.lastId) return 0;
+		const made = await tellReplies(
+			tx,
+			and(gt(dialogueComment.id, cursor.lastId), sql`${dialogueComment.id} <= ${last}`)!
+		);
+		await moveCursor(tx, commentStream, last);
 		return made;
 	});
 }

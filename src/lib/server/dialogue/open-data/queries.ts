@@ -355,9 +355,13 @@ export function commentRecord(r: CommentRow): CommentRecord {
 	};
 }
 
-/** Comments in a listed space's debate, or on a public proposal. */
-const publicComment = and(
+/**
+ * Comments in a listed space's debate, or on a public proposal; never one held for screening (its
+ * author's alone, until a moderator approves it). Every read of comments here starts from it.
+ */
+export const publicComment = and(
 	listedSpace,
+	eq(dialogueComment.screening, false),
 	or(isNull(dialogueComment.proposalId), inArray(proposal.status, publicStatusList))
 )!;
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
@@ -6,6 +6,7 @@ import { dialogueComment, dialogueSpace, proposal, proposalAnswer, proposalEvent
 import {
 	commentRecord,
 	commentsFrom,
+	publicComment,
 	events,
 	listedSpace,
 	proposalRecord,
@@ -57,12 +58,7 @@ export async function spaceData(db: Database, slug: string): Promise<SpaceData> 
 	const [proposals, comments, answers, history] = await Promise.all([
 		proposalsFrom(db).where(ofSpace).orderBy(asc(proposal.createdAt), asc(proposal.id)),
 		commentsFrom(db)
-			.where(
-				and(
-					eq(dialogueComment.spaceId, space.id),
-					or(isNull(dialogueComment.proposalId), inArray(proposal.status, publicStatusList))
-				)
-			)
+			.where(and(eq(dialogueComment.spaceId, space.id), publicComment))
 			.orderBy(asc(dialogueComment.id)),
 		publishedAnswers(db, inArray(proposalAnswer.proposalId, publicIds), 'oldest'),
 		events(db, inArray(proposalEvent.proposalId, publicIds))

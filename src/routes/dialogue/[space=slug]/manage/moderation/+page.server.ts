@@ -8,20 +8,15 @@ import { pick } from '#lib/server/kernel/localized.ts';
 import { db } from '#lib/server/app/database.ts';
 import { workRights } from '#lib/server/dialogue/answers/queries.ts';
 import { spaceModeration } from '#lib/server/dialogue/moderation/queries.ts';
-import {
-	blockAuthor,
-	hide,
-	restore,
-	screen,
-	unblock,
-	type Where
-} from '#lib/server/dialogue/moderation/commands.ts';
+import { blockAuthor, hide, restore, unblock, type Where } from '#lib/server/dialogue/moderation/commands.ts';
+import { screen } from '#lib/server/dialogue/moderation/screening.ts';
 import type { Database } from '#lib/server/kernel/database.ts';
 import type { Actor } from '#lib/server/kernel/policy.ts';
 import { signInFirst } from '../work.ts';
 
 // A space's moderation: flagged input (hide / restore with a public reason, block the author in
-// this space), the screening queue (publish / refuse) and the space's blocks.
+// this space), the screening queues of proposals and comments (publish / refuse) and the space's
+// blocks.
 export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -44,13 +39,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return loaded;
 };
 
-type Run = (db: Database, actor: Actor, form: FormData, where: Where) => Promise<unknown>;
+type Run<T> = (db: Database, actor: Actor, form: FormData, where: Where) => Promise<T>;
 
 /**
  * Runs one decision in this space; a form sent back says which item it was for (`for`) and keeps
- * the typed reason.
+ * the typed reason. `done` names the notice (from what the decision returned).
  */
-function act(done: string, run: Run) {
+function act<T>(done: string | ((result: T) => string), run: Run<T>) {
 	return async ({ request, locals, params }: RequestEvent) => {
 		const form = (await requestForm(request)) ?? new FormData();
 		const text = (name: string) => {
@@ -58,8 +53,8 @@ function act(done: string, run: Run) {
 			return typeof v === 'string' ? v : '';
 		};
 		return forAction(locals.locale, { for: text('for'), reason: text('reason') }, async () => {
-			await run(await db(), locals.user, form, { space: params.space });
-			return { done };
+			const result = await run(await db(), locals.user, form, { space: params.space });
+			return { done: typeof done === 'string' ? done : done(result) };
 		});
 	};
 }
@@ -69,10 +64,13 @@ export const actions: Actions = {
 	restore: act('restored', restore),
 	block: act('blocked', blockAuthor),
 	unblock: act('unblocked', unblock),
-	publish: act('published', (db, actor, form, where) =>
-		screen(db, actor, (where as { space: string }).space, form, 'publish')
+	// A proposal (`proposal=<id>`) or a held comment (`comment=<id>`).
+	publish: act(
+		(kind) => (kind === 'comment' ? 'approved' : 'published'),
+		(db, actor, form, where) => screen(db, actor, (where as { space: string }).space, form, 'publish')
 	),
-	refuse: act('refused', (db, actor, form, where) =>
-		screen(db, actor, (where as { space: string }).space, form, 'refuse')
+	refuse: act(
+		(kind) => (kind === 'comment' ? 'refusedComment' : 'refused'),
+		(db, actor, form, where) => screen(db, actor, (where as { space: string }).space, form, 'refuse')
 	)
 };
