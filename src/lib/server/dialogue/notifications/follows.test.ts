@@ -89,7 +89,9 @@ describe.each(testDatabases)('following and unsubscribing on $name', (database) 
 		expect(await unsubscribeView(h.db, token, 'sv')).toEqual({
 			kind: 'proposal',
 			spaceTitle: 'Torget i Hörby',
-			proposalTitle: 'Fontän på torget'
+			proposalTitle: 'Fontän på torget',
+			spaceSlug: space.slug,
+			proposalId: p.id
 		});
 		expect(await followsOfReader(reader)).toHaveLength(2);
 		await unsubscribe(h.db, token, 'sv');

@@ -20,6 +20,9 @@ export interface UnsubscribeView {
 	/** In the page's language. */
 	spaceTitle: string | null;
 	proposalTitle: string | null;
+	/** Where the page links back to: the space followed, or the proposal in it. */
+	spaceSlug: string | null;
+	proposalId: number | null;
 }
 
 /** The token, read; 404 for one that was not made here, or whose person is gone. */
@@ -34,22 +37,35 @@ async function readToken(db: Database, token: string): Promise<Unsubscribe & { r
 /** What the link stops, for its page. A space or proposal since removed reads as nothing left to stop. */
 export async function unsubscribeView(db: Database, token: string, locale: string): Promise<UnsubscribeView> {
 	const { target } = await readToken(db, token);
-	if (target.kind === 'all') return { kind: 'all', spaceTitle: null, proposalTitle: null };
+	if (target.kind === 'all')
+		return { kind: 'all', spaceTitle: null, proposalTitle: null, spaceSlug: null, proposalId: null };
 	if (target.kind === 'space') {
 		const [space] = await db
-			.select({ title: dialogueSpace.title })
+			.select({ title: dialogueSpace.title, slug: dialogueSpace.slug })
 			.from(dialogueSpace)
 			.where(eq(dialogueSpace.id, target.spaceId));
 		if (!space) throw new NotFoundError('dialogue space');
-		return { kind: 'space', spaceTitle: pick(space.title, locale), proposalTitle: null };
+		return {
+			kind: 'space',
+			spaceTitle: pick(space.title, locale),
+			proposalTitle: null,
+			spaceSlug: space.slug,
+			proposalId: null
+		};
 	}
 	const [found] = await db
-		.select({ title: proposal.title, spaceTitle: dialogueSpace.title })
+		.select({ title: proposal.title, spaceTitle: dialogueSpace.title, spaceSlug: dialogueSpace.slug })
 		.from(proposal)
 		.innerJoin(dialogueSpace, eq(dialogueSpace.id, proposal.spaceId))
 		.where(eq(proposal.id, target.proposalId));
 	if (!found) throw new NotFoundError('proposal');
-	return { kind: 'proposal', spaceTitle: pick(found.spaceTitle, locale), proposalTitle: found.title };
+	return {
+		kind: 'proposal',
+		spaceTitle: pick(found.spaceTitle, locale),
+		proposalTitle: found.title,
+		spaceSlug: found.spaceSlug,
+		proposalId: target.proposalId
+	};
 }
 
 /**

@@ -147,9 +147,9 @@ export interface SupportResult {
 }
 
 /**
- * A participant supports a proposal: exactly once however often (or however concurrently) they
- * ask — the primary key and ON CONFLICT DO NOTHING, the counter raised only when a row went in,
- * in the same transaction. The support that reaches the space's threshold within the window
+ * A participant supports a proposal, not their own: exactly once however often (or however
+ * concurrently) they ask — the primary key and ON CONFLICT DO NOTHING, the counter raised only
+ * when a row went in, in the same transaction. The support that reaches the space's threshold within the window
  * sends the proposal to be answered, with its deadline; under concurrency that happens once
  * (the proposal's row is locked for the change).
  */
@@ -182,7 +182,9 @@ export async function supportProposal(
 				eq(proposal.spaceId, space.id),
 				inArray(proposal.status, supportableStatuses),
 				eq(proposal.hidden, false),
-				gt(proposal.collectUntil, now)
+				gt(proposal.collectUntil, now),
+				// Its author speaks for it already (and supporting would end their right to edit it).
+				sql`${proposal.authorId} is distinct from ${actor.id}`
 			);
 			if (!inserted.length) {
 				const [p] = await tx
@@ -204,10 +206,12 @@ export async function supportProposal(
 			if (!after) {
 				// Not supportable (or not there): the insert is rolled back with the refusal.
 				const [exists] = await tx
-					.select({ id: proposal.id })
+					.select({ authorId: proposal.authorId })
 					.from(proposal)
 					.where(and(eq(proposal.id, proposalId), eq(proposal.spaceId, space.id)));
 				if (!exists) throw new NotFoundError('Proposal');
+				if (exists.authorId === actor.id)
+					throw new ValidationError([{ field: 'form', code: 'proposalOwnSupport' }], 'dialogue');
 				refuse('notCollecting', 'supports');
 			}
 			const p = after!;

@@ -25,6 +25,7 @@ import {
 import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import { decide, refusalOf, type Refusal as GateRefusal } from '../participation.ts';
+import { answerableStatuses } from '../answers/queries.ts';
 
 // Reads of proposals: the space a proposal is written in (and whether the reader may take part
 // there now), similar titles while writing, and the proposal's own page in a handful of queries.
@@ -201,9 +202,11 @@ export interface ProposalView {
 		isAuthor: boolean;
 		supported: boolean;
 		/** Why they cannot support it now, or null when they can (or already did). */
-		supportRefusal: Refusal | 'notCollecting' | null;
+		supportRefusal: Refusal | 'notCollecting' | 'ownProposal' | null;
 		canEdit: boolean;
 		canWithdraw: boolean;
+		/** An answerer of the space (the policy's `answer`), and the proposal can be answered. */
+		canAnswer: boolean;
 	};
 }
 
@@ -290,6 +293,9 @@ export async function proposalPage(
 	]);
 	const collecting =
 		supportableStatuses.includes(row.status) && !row.hidden && row.collectUntil.getTime() > Date.now();
+	// Who runs and serves the space came with it: no query of its own.
+	const canAnswer =
+		answerableStatuses.includes(row.status) && (await mayOn(actor, dialoguePolicy.answer, read.actors));
 	return {
 		id: row.id,
 		space: { slug: space.slug, title: space.title },
@@ -321,9 +327,14 @@ export async function proposalPage(
 		reader: {
 			isAuthor,
 			supported,
-			supportRefusal: supported ? null : collecting ? refusal : 'notCollecting',
+			supportRefusal: supported
+				? null
+				: !collecting
+					? 'notCollecting'
+					: (refusal ?? (isAuthor ? 'ownProposal' : null)),
 			canEdit: isAuthor && !row.hidden && editWindowOpen(row),
-			canWithdraw: isAuthor && withdrawable(row.status)
+			canWithdraw: isAuthor && withdrawable(row.status),
+			canAnswer
 		}
 	};
 }
@@ -342,6 +353,8 @@ export async function proposalForEdit(
 	placeName: string | null;
 	photo: ProposalPhoto | null;
 	open: boolean;
+	/** When the edit window closes (it may close sooner, at the first support or comment). */
+	editUntil: string;
 }> {
 	const [row] = await db
 		.select({
@@ -373,6 +386,7 @@ export async function proposalForEdit(
 		body: row.body,
 		placeName: row.placeName,
 		photo: photoView(row, row.language),
-		open: !row.hidden && editWindowOpen(row)
+		open: !row.hidden && editWindowOpen(row),
+		editUntil: new Date(row.createdAt.getTime() + editWindowMinutes * 60_000).toISOString()
 	};
 }

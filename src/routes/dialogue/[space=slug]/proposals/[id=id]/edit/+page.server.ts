@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 	forPage(locals.locale, async () => {
 		const p = await proposalForEdit(await db(), locals.user, params.space, params.id);
 		return {
-			proposal: { id: p.id, spaceSlug: p.spaceSlug, open: p.open, photo: p.photo },
+			proposal: { id: p.id, spaceSlug: p.spaceSlug, open: p.open, photo: p.photo, editUntil: p.editUntil },
 			maxPhotoBytes: maxUploadBytes,
 			values: {
 				proposalTitle: p.title,
