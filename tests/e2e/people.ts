@@ -111,6 +111,30 @@ export const people = {
 		role: 'reader',
 		organization: 'kalmar-lans-museum',
 		name: `"><img src=x onerror=alert('visningsnamn')><script>alert('visningsnamn')</script>`
+	},
+	/**
+	 * The yearly report journey on Kalmar–Cape Winelands: a coordinator on each side (members of
+	 * their organization, so each approves for its side) and the programme's officer.
+	 */
+	reportStaff: {
+		email: 'rapport-redaktor@example.se',
+		password: 'rapportredaktörens långa lösen',
+		role: 'editor',
+		name: 'Programhandläggare'
+	},
+	reportSwedish: {
+		email: 'rapport-kalmar@example.se',
+		password: 'kalmars rapportsamordnare har ett långt lösen',
+		role: 'reader',
+		organization: 'regionforbundet-kalmar-lan',
+		name: 'Samordnare Kalmar'
+	},
+	reportPartner: {
+		email: 'rapport-winelands@example.org',
+		password: 'the winelands coordinator has a long password',
+		role: 'reader',
+		organization: 'cape-winelands-district',
+		name: 'Coordinator Winelands'
 	}
 } as const;
 
@@ -139,7 +163,10 @@ export const preparedPeople = [
 	'partnerHorby',
 	'partnerPeja',
 	'partnerEditor',
-	'seamsAdmin'
+	'seamsAdmin',
+	'reportStaff',
+	'reportSwedish',
+	'reportPartner'
 ] as const satisfies readonly Person[];
 
 export type PreparedPerson = (typeof preparedPeople)[number];

@@ -112,6 +112,24 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 		expect: everyone
 	},
 	'/api/v1/iati.xml': { path: '/api/v1/iati.xml', expect: everyone },
+	'/partnerships/[slug=slug]/results/spreadsheet.csv': {
+		path: '/partnerships/ale-ghanzi/results/spreadsheet.csv',
+		expect: everyone
+	},
+	'/partnerships/[slug=slug]/results/spreadsheet.xlsx': {
+		path: '/partnerships/ale-ghanzi/results/spreadsheet.xlsx',
+		expect: everyone
+	},
+	'/partnerships/[slug=slug]/results/import': {
+		path: '/partnerships/horby-peja/results/import',
+		expect: editors
+	},
+	// The yearly reports: the partnership's people and the programme's staff (2099: a year no demo has).
+	'/partnerships/[slug=slug]/reports': { path: '/partnerships/horby-peja/reports', expect: staff },
+	'/partnerships/[slug=slug]/reports/[year]': {
+		path: '/partnerships/horby-peja/reports/2099',
+		expect: staff
+	},
 	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	'/admin/outbox': { path: '/admin/outbox', expect: admins },
@@ -237,6 +255,22 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		['save', 'invite', 'coordinator', 'revoke', 'attach', 'upload', 'detach'].map((action) => [
 			`/partnerships/[slug=slug]/edit?/${action}`,
 			{ path: `/partnerships/horby-peja/edit?/${action}`, expect: editors }
+		])
+	),
+	...Object.fromEntries(
+		['start', 'save', 'submit', 'approve', 'reopen', 'return'].map((action) => [
+			`/partnerships/[slug=slug]/reports/[year]?/${action}`,
+			// Returning is asked with the report: an author passes the role and gets the form back.
+			{
+				path: `/partnerships/horby-peja/reports/2099?/${action}`,
+				expect: action === 'return' ? staff : editors
+			}
+		])
+	),
+	...Object.fromEntries(
+		['preview', 'apply'].map((action) => [
+			`/partnerships/[slug=slug]/results/import?/${action}`,
+			{ path: `/partnerships/horby-peja/results/import?/${action}`, expect: editors }
 		])
 	),
 	'/find-a-partner/[id=id]?/contact': { path: '/find-a-partner/1?/contact', expect: signedIn },

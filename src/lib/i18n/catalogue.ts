@@ -22,7 +22,9 @@ import svDialogueNotifications from '../../../messages/sv/dialogue/notifications
 import svResults from '../../../messages/sv/results.json' with { type: 'json' };
 import svResultsReports from '../../../messages/sv/results/reports.json' with { type: 'json' };
 import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 'json' };
+import svResultsDashboard from '../../../messages/sv/results/dashboard.json' with { type: 'json' };
 import svResultsReminders from '../../../messages/sv/results/reminders.json' with { type: 'json' };
+import svResultsSpreadsheet from '../../../messages/sv/results/spreadsheet.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -43,7 +45,9 @@ import enDialogueNotifications from '../../../messages/en/dialogue/notifications
 import enResults from '../../../messages/en/results.json' with { type: 'json' };
 import enResultsReports from '../../../messages/en/results/reports.json' with { type: 'json' };
 import enResultsIati from '../../../messages/en/results/iati.json' with { type: 'json' };
+import enResultsDashboard from '../../../messages/en/results/dashboard.json' with { type: 'json' };
 import enResultsReminders from '../../../messages/en/results/reminders.json' with { type: 'json' };
+import enResultsSpreadsheet from '../../../messages/en/results/spreadsheet.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -89,7 +93,9 @@ export const sv = {
 	results: withParts(svResults, {
 		reports: svResultsReports,
 		iati: svResultsIati,
-		reminders: svResultsReminders
+		reminders: svResultsReminders,
+		dashboard: svResultsDashboard,
+		spreadsheet: svResultsSpreadsheet
 	})
 };
 
@@ -119,6 +125,8 @@ export const en: Messages = {
 	results: withParts(enResults, {
 		reports: enResultsReports,
 		iati: enResultsIati,
-		reminders: enResultsReminders
+		reminders: enResultsReminders,
+		dashboard: enResultsDashboard,
+		spreadsheet: enResultsSpreadsheet
 	})
 };

@@ -4,7 +4,7 @@ import { articleAddresses } from '#lib/server/content/queries.ts';
 import { locales, localizePath } from '#lib/i18n/locales.ts';
 
 // Not /search: robots.txt keeps crawlers out of result pages.
-const pages = ['/', '/inspiration', '/goals', '/accessibility', '/privacy'];
+const pages = ['/', '/inspiration', '/goals', '/results', '/accessibility', '/privacy'];
 
 /** Every public page in every language, with hreflang alternates. */
 export const GET: RequestHandler = async ({ url }) => {

@@ -11,25 +11,12 @@ import { loadThread } from './comments/page.ts';
 import { getSpace, spaceProposals } from './spaces/queries.ts';
 import { readProposalListFilter } from './spaces/input.ts';
 import { spaceFigures } from './figures.ts';
+import { statements } from '../test/statements.ts';
 
 // The whole load of a proposal's page and of a space's page, as their routes compose it, sends a
 // fixed number of statements to the database however many comments or proposals there are: a
 // proposal with 10,000 comments in 2,500 threads costs what one with two comments costs, and a
 // space with 1,000 proposals what one with three costs (no N+1, no page that grows with its data).
-
-/** The statements a piece of work sends to the database. */
-async function statements<T>(db: Database, work: () => Promise<T>) {
-	const session = (db as unknown as { session: { logger: { logQuery(q: string, p: unknown[]): void } } })
-		.session;
-	const before = session.logger;
-	const seen: string[] = [];
-	session.logger = { logQuery: (query) => void seen.push(query) };
-	try {
-		return { result: await work(), seen };
-	} finally {
-		session.logger = before;
-	}
-}
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 

@@ -215,7 +215,7 @@ export async function replaceFramework(
 	db: Database,
 	actor: Actor,
 	slug: string,
-	source: 'form' | 'iati',
+	source: 'form' | 'iati' | 'spreadsheet',
 	read: () => { values: unknown; locate?: Locate }
 ): Promise<Replaced> {
 	let partnershipId = 0;

@@ -2,6 +2,7 @@ import { defineModule } from '../kernel/module.ts';
 import { resultsPolicy } from './policy.ts';
 import { addDemoResults } from './demo.ts';
 import { seedReportDeadlines, sendReportReminders } from './reports/reminders.ts';
+import { addDemoReports } from './reports/demo.ts';
 
 /** Results follow-up: each partnership's framework of results and indicators, and its yearly reports. */
 export const resultsModule = defineModule({
@@ -11,6 +12,7 @@ export const resultsModule = defineModule({
 	reference: (db) => seedReportDeadlines(db),
 	demo: async (db) => {
 		await addDemoResults(db);
+		await addDemoReports(db);
 	},
 	// Coordinators are reminded before a report is due and once it is overdue.
 	tick: async (db) => {

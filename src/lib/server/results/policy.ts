@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
-import { editors, rules, signedIn, type Actor } from '../kernel/policy.ts';
+import { editors, rules, signedIn, staff, type Actor } from '../kernel/policy.ts';
 import { partnershipAccess } from '../partnerships/schema.ts';
 
 /** The partnership a rule is asked about. */
@@ -18,12 +18,28 @@ async function coordinates(actor: NonNullable<Actor>, p: PartnershipRef): Promis
 	return row?.role === 'coordinator';
 }
 
+/** Whether the person takes part in the partnership's space at all (as coordinator or member). */
+async function takesPart(actor: NonNullable<Actor>, p: PartnershipRef): Promise<boolean> {
+	const [row] = await p.db
+		.select({ role: partnershipAccess.role })
+		.from(partnershipAccess)
+		.where(and(eq(partnershipAccess.partnershipId, p.id), eq(partnershipAccess.userId, actor.id)));
+	return row !== undefined;
+}
+
 /** Results follow-up. Frameworks and progress are public (no rule to read them). */
 export const resultsPolicy = rules({
 	editFramework: {
 		allow: editors,
 		also: { who: 'a coordinator of this partnership', when: coordinates },
 		why: "a partnership plans and reports its own results; the programme's staff help and correct"
+	},
+	readReport: {
+		allow: staff,
+		also: { who: 'a coordinator or member of this partnership', when: takesPart },
+		why:
+			"a draft or a submitted report is the partnership's work in progress; an approved report is public " +
+			'(no rule to read it), like the framework it reports on'
 	},
 	workOnReport: {
 		allow: signedIn,

@@ -76,8 +76,12 @@ export async function saveReport(
 		rule: resultsPolicy.workOnReport,
 		parse: () => readReportForm(form, loaded.principles, periods),
 		check: async (tx, _input, who) => {
+			// Who may, before whether there is a report: a stranger learns nothing of it.
+			await authorizeOn(who, resultsPolicy.writeReport, {
+				db: tx,
+				id: (await partnershipBySlug(tx, slug)).id
+			});
 			const at = await reportAt(tx, slug, year);
-			await authorizeOn(who, resultsPolicy.writeReport, { db: tx, id: at.partnership.id });
 			if (!editable(at.report.status)) throw problem('form', 'reportNotEditable');
 		},
 		work: async (tx, input) => {
@@ -200,6 +204,13 @@ export async function reportStep(
 					: resultsPolicy.workOnReport,
 		parse: () => (name === 'return' || name === 'reopen' ? readForm(form, stepShape, 'results').comment : ''),
 		work: async (tx, comment, who) => {
+			// Who may, before whether there is a report: a stranger learns nothing of it.
+			const p = await partnershipBySlug(tx, slug);
+			if (name === 'approve') {
+				const approves =
+					can(who, resultsPolicy.approveForProgramme) || (await sidesOf(tx, who.id, p.id)).length > 0;
+				if (!approves) throw new ForbiddenError(false);
+			} else if (name !== 'reopen') await authorizeOn(who, rule, { db: tx, id: p.id });
 			const at = await reportAt(tx, slug, year);
 			// Locks the report's row: two steps at once take turns, each seeing the other's result.
 			await tx.execute(
@@ -208,7 +219,6 @@ export async function reportStep(
 			const fresh = (await reportWithFigures(tx, at.partnership.id, year)).report!;
 			let side: ApprovalSide | null = null;
 			if (name === 'approve') side = await sideFor(tx, who, at.partnership.id, fresh);
-			else if (name !== 'reopen') await authorizeOn(who, rule, { db: tx, id: at.partnership.id });
 			if (name === 'submit') {
 				const missing = missingForSubmission(fresh, at.principles, at.periods);
 				if (missing.length) throw new ValidationError(missing, 'results');

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { LocalizedText } from '../../kernel/localized.ts';
@@ -7,6 +7,7 @@ import { organizationMember } from '../../organizations/schema.ts';
 import { theme } from '../../taxonomy/schema.ts';
 import { user } from '../../accounts/schema.ts';
 import { frameworkOf, type Framework, type Indicator, type Period, type Result } from '../queries.ts';
+import { indicator, indicatorPeriod, result } from '../schema.ts';
 import {
 	annualReport,
 	reportApproval,
@@ -187,13 +188,15 @@ export async function lockedYears(db: Db, partnershipId: number): Promise<number
 }
 
 /**
- * What the reporting lights need for many partnerships, in three queries: each one's years (from
- * its start to its end or now) that have a due date, and when each year's report was first sent.
+ * What the reporting lights need for many partnerships, in four queries: each one's years that have
+ * a due date, and when each year's report was first sent. A partnership answers for the years from
+ * when it began following up on the platform (its first report or framework period; its start year
+ * if it has neither) to its end.
  */
 export async function reportingYears(db: Db, partnershipIds: number[]): Promise<Map<number, YearDue[]>> {
 	const out = new Map<number, YearDue[]>(partnershipIds.map((id) => [id, []]));
 	if (partnershipIds.length === 0) return out;
-	const [partnerships, deadlines, reports] = await Promise.all([
+	const [partnerships, deadlines, reports, firstPeriods] = await Promise.all([
 		db
 			.select({ id: partnership.id, startYear: partnership.startYear, endYear: partnership.endYear })
 			.from(partnership)
@@ -206,15 +209,33 @@ export async function reportingYears(db: Db, partnershipIds: number[]): Promise<
 				submittedAt: annualReport.submittedAt
 			})
 			.from(annualReport)
-			.where(inArray(annualReport.partnershipId, partnershipIds))
+			.where(inArray(annualReport.partnershipId, partnershipIds)),
+		db
+			.select({
+				partnershipId: result.partnershipId,
+				year: sql<number>`min(extract(year from ${indicatorPeriod.end}))::int`
+			})
+			.from(indicatorPeriod)
+			.innerJoin(indicator, eq(indicator.id, indicatorPeriod.indicatorId))
+			.innerJoin(result, eq(result.id, indicator.resultId))
+			.where(inArray(result.partnershipId, partnershipIds))
+			.groupBy(result.partnershipId)
 	]);
 	const sent = new Map(reports.map((r) => [`${r.partnershipId}:${r.year}`, r.submittedAt]));
+	const firstReport = new Map<number, number>();
+	for (const r of reports)
+		firstReport.set(r.partnershipId, Math.min(r.year, firstReport.get(r.partnershipId) ?? r.year));
+	const firstPeriod = new Map(firstPeriods.map((f) => [f.partnershipId, Number(f.year)]));
 	for (const p of partnerships) {
-		if (p.startYear === null) continue;
+		const followed = [firstReport.get(p.id), firstPeriod.get(p.id)].filter(
+			(y): y is number => y !== undefined
+		);
+		const from = followed.length ? Math.max(Math.min(...followed), p.startYear ?? 0) : p.startYear;
+		if (from === null) continue;
 		out.set(
 			p.id,
 			deadlines
-				.filter((d) => d.year >= p.startYear! && (p.endYear === null || d.year <= p.endYear))
+				.filter((d) => d.year >= from && (p.endYear === null || d.year <= p.endYear))
 				.map((d) => ({
 					year: d.year,
 					due: d.due,

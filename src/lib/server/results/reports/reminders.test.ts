@@ -36,14 +36,12 @@ describe.each(testDatabases)('reminders of the yearly report on $name', (databas
 			startYear: 2040,
 			coordinators: [sv.id]
 		});
-		await h.db
-			.insert(annualReport)
-			.values({
-				partnershipId: submitted.id,
-				year: 2041,
-				status: 'submitted',
-				submittedAt: new Date('2042-03-01')
-			});
+		await h.db.insert(annualReport).values({
+			partnershipId: submitted.id,
+			year: 2041,
+			status: 'submitted',
+			submittedAt: new Date('2042-03-01')
+		});
 		ids = { reporting: reporting.id, submitted: submitted.id, completed: completed.id };
 	});
 	afterAll(async () => {

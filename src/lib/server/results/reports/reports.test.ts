@@ -10,7 +10,7 @@ import { aFramework, type TestFramework } from '../../test/factories/results.ts'
 import { organizationMember } from '../../organizations/schema.ts';
 import { indicatorFigure } from '../schema.ts';
 import { reportStep, saveReport, startReport } from './commands.ts';
-import { lockedYears, reportFor, reportWithFigures } from './queries.ts';
+import { lockedYears, reportFor, reportingYears, reportWithFigures } from './queries.ts';
 import { field } from './input.ts';
 
 const principles = ['participation', 'transparency', 'accountability', 'non-discrimination'];
@@ -183,5 +183,21 @@ describe.each(testDatabases)('the yearly report on $name', (database) => {
 				{ field: field.actual(rising), code: 'invalidNumber' }
 			]
 		});
+	});
+
+	it('counts the years a partnership answers for from when it began following up on the platform', async () => {
+		// p started in 2023 and its framework's periods end in 2024 and 2025: answerable from 2024.
+		const fresh = await aPartnership(h.db, { startYear: 2024 });
+		const years = await reportingYears(h.db, [p.id, fresh.id]);
+		expect(
+			years
+				.get(p.id)!
+				.map((y) => y.year)
+				.slice(0, 2)
+		).toEqual([2024, 2025]);
+		expect(years.get(p.id)!.find((y) => y.year === 2025)).toMatchObject({ due: '2026-03-31' });
+		expect(years.get(p.id)!.find((y) => y.year === 2025)!.submittedAt).not.toBeNull();
+		// Nothing entered yet: from its start year.
+		expect(years.get(fresh.id)![0]).toEqual({ year: 2024, due: '2025-03-31', submittedAt: null });
 	});
 });

@@ -1,0 +1,312 @@
+import { and, asc, desc, eq, exists, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { subquery } from '../../kernel/sql.ts';
+import { organization } from '../../organizations/schema.ts';
+import { partnership, partnershipGoal, partnershipMember } from '../../partnerships/schema.ts';
+import { theme } from '../../taxonomy/schema.ts';
+import { figureDimension, indicator, indicatorFigure, indicatorPeriod, result } from '../schema.ts';
+import { annualReport, reportDeadline, reportPrinciple } from '../reports/schema.ts';
+import { reportingYears } from '../reports/queries.ts';
+import { reportingLight, type Light } from '../reports/light.ts';
+import { figureNumber, indicatorProgress } from '../progress.ts';
+import type { IndicatorMeasure } from '../schema.ts';
+
+// The programme's figures for /results, for a year and a selection (principle, country, goal).
+// Counting is done by the database; the same statements (nine, and three for the filters' options) are sent whatever the number of
+// partnerships. The one exception is an indicator's progress: it is worked out by progress.ts's
+// rule (one definition of progress for the partnership page and this one) from one row per
+// indicator that the database has already narrowed to its baseline, final target and latest actual.
+//
+// Every filter has its index: the year and status (annual_report_year_status_idx), the principle
+// (report_principle_principle_idx, result_principle_idx), the country
+// (organization_country_idx, partnership_member_org_idx), the goal (partnership_goal_goal_idx).
+
+type Db = Database | Transaction;
+
+export interface DashboardFilter {
+	year: number;
+	principle?: string;
+	country?: string;
+	goal?: number;
+}
+
+export const lights: Light[] = ['on-time', 'due', 'overdue', 'inactive'];
+export const scores = [1, 2, 3, 4, 5] as const;
+/** Progress in quarters of the way, the target reached, and those that cannot be worked out. */
+export const buckets = ['q1', 'q2', 'q3', 'q4', 'reached', 'unknown'] as const;
+export type Bucket = (typeof buckets)[number];
+
+export interface DashboardFigures {
+	filter: DashboardFilter;
+	partnerships: { inFilter: number; activeInYear: number; approvedReports: number };
+	/** Per principle (in the principles' order): how many assessments gave each score 1–5. */
+	scores: { principle: string; counts: number[]; total: number; mean: number | null }[];
+	progress: {
+		buckets: Record<Bucket, number>;
+		/** Per principle: the mean share (0–1) of the indicators whose progress can be worked out. */
+		mean: { principle: string; mean: number | null; counted: number }[];
+	};
+	lights: Record<Light, number>;
+}
+
+export interface DashboardOptions {
+	years: number[];
+	principles: string[];
+	/** Countries of the partner organizations (ISO codes). */
+	countries: string[];
+	goals: number[];
+}
+
+/** What the filter links offer: the years with a due date or a report, the principles, countries and goals in use. */
+export async function dashboardOptions(db: Db): Promise<DashboardOptions> {
+	const [years, span, principles, countries, goals] = await Promise.all([
+		db
+			.select({ year: reportDeadline.year })
+			.from(reportDeadline)
+			.union(db.selectDistinct({ year: annualReport.year }).from(annualReport))
+			.orderBy(desc(reportDeadline.year)),
+		// The years the frameworks' periods span (figures before the first report is in).
+		db
+			.select({
+				first: sql<number | null>`extract(year from min(${indicatorPeriod.end}))`.mapWith(Number),
+				last: sql<number | null>`extract(year from max(${indicatorPeriod.end}))`.mapWith(Number)
+			})
+			.from(indicatorPeriod),
+		db
+			.select({ key: theme.key })
+			.from(theme)
+			.where(eq(theme.kind, 'principle'))
+			.orderBy(asc(theme.position), asc(theme.key)),
+		db
+			.selectDistinct({ country: organization.country })
+			.from(partnershipMember)
+			.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
+			.where(eq(partnershipMember.role, 'international'))
+			.orderBy(asc(organization.country)),
+		db
+			.selectDistinct({ goal: partnershipGoal.goal })
+			.from(partnershipGoal)
+			.orderBy(asc(partnershipGoal.goal))
+	]);
+	return {
+		years: [...new Set([...years.map((y) => y.year), ...yearsBetween(span[0]?.first, span[0]?.last)])].sort(
+			(a, b) => b - a
+		),
+		principles: principles.map((p) => p.key),
+		countries: countries.map((c) => c.country),
+		goals: goals.map((g) => g.goal)
+	};
+}
+
+function yearsBetween(first: number | null | undefined, last: number | null | undefined): number[] {
+	if (!first || !last) return [];
+	return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** The partnerships of the selection (a member in the country, tagged with the goal). */
+function chosenPartnerships(db: Db, f: DashboardFilter) {
+	const where: SQL[] = [];
+	if (f.country)
+		where.push(
+			exists(
+				db
+					.select({ one: sql`1` })
+					.from(partnershipMember)
+					.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
+					.where(and(eq(partnershipMember.partnershipId, partnership.id), eq(organization.country, f.country)))
+			)
+		);
+	if (f.goal)
+		where.push(
+			exists(
+				db
+					.select({ one: sql`1` })
+					.from(partnershipGoal)
+					.where(and(eq(partnershipGoal.partnershipId, partnership.id), eq(partnershipGoal.goal, f.goal)))
+			)
+		);
+	return where;
+}
+
+/** A figure that is a total, not a breakdown (it has no dimension). */
+const isTotal = sql`not exists (select 1 from ${figureDimension} where ${figureDimension.figureId} = ${indicatorFigure.id})`;
+
+export async function dashboardFigures(db: Db, f: DashboardFilter, principles: string[], today = new Date()) {
+	const inSelection = chosenPartnerships(db, f);
+	const chosen = db
+		.select({ id: partnership.id })
+		.from(partnership)
+		.where(and(...inSelection));
+	const yearStart = `${f.year}-01-01`;
+	const yearEnd = `${f.year}-12-31`;
+	const [partnerships, scoreRows, indicatorRows] = await Promise.all([
+		db
+			.select({
+				id: partnership.id,
+				startYear: partnership.startYear,
+				endYear: partnership.endYear,
+				approved: subquery<boolean>(
+					sql`select exists (select 1 from ${annualReport} where ${annualReport.partnershipId} = ${partnership.id}
+						and ${annualReport.year} = ${f.year} and ${annualReport.status} = 'approved')`
+				)
+			})
+			.from(partnership)
+			.where(and(...inSelection)),
+		db
+			.select({
+				principle: reportPrinciple.principle,
+				score: reportPrinciple.score,
+				count: sql<number>`count(*)`.mapWith(Number)
+			})
+			.from(reportPrinciple)
+			.innerJoin(annualReport, eq(annualReport.id, reportPrinciple.reportId))
+			.where(
+				and(
+					eq(annualReport.year, f.year),
+					eq(annualReport.status, 'approved'),
+					isNotNull(reportPrinciple.score),
+					f.principle ? eq(reportPrinciple.principle, f.principle) : undefined,
+					inSelection.length ? inArray(annualReport.partnershipId, chosen) : undefined
+				)
+			)
+			.groupBy(reportPrinciple.principle, reportPrinciple.score),
+		// One row per indicator with a period in the year: its baseline, final target and latest
+		// actual up to the year's end (totals, not breakdowns). A numeric measure's actual is a number
+		// (reports/input.ts), so the latest one with a value is the latest one progress.ts can use.
+		db
+			.select({
+				principle: result.principle,
+				measure: indicator.measure,
+				ascending: indicator.ascending,
+				baseline: subquery<string | null>(
+					sql`select ${indicatorFigure.value} from ${indicatorFigure}
+						where ${indicatorFigure.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'baseline' and ${isTotal}
+						order by ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+				),
+				// The final period's target, and the latest actual up to the year's end: each found by
+				// walking the indicator's periods backwards on their index, one or two rows read.
+				target: subquery<string | null>(
+					sql`select ${indicatorFigure.value} from ${indicatorPeriod}
+						join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
+						where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'target' and ${isTotal}
+						order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+				),
+				actual: subquery<string | null>(
+					sql`select ${indicatorFigure.value} from ${indicatorPeriod}
+						join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
+						where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorPeriod.start} <= ${yearEnd}
+							and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorFigure.kind} = 'actual'
+							and ${indicatorFigure.value} is not null and ${isTotal}
+						order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+				)
+			})
+			.from(indicator)
+			.innerJoin(result, eq(result.id, indicator.resultId))
+			.where(
+				and(
+					f.principle ? eq(result.principle, f.principle) : undefined,
+					inSelection.length ? inArray(result.partnershipId, chosen) : undefined,
+					exists(
+						db
+							.select({ one: sql`1` })
+							.from(indicatorPeriod)
+							.where(
+								and(
+									eq(indicatorPeriod.indicatorId, indicator.id),
+									sql`${indicatorPeriod.end} between ${yearStart} and ${yearEnd}`
+								)
+							)
+					)
+				)
+			)
+	]);
+	const due = await reportingYears(
+		db,
+		partnerships.map((p) => p.id)
+	);
+	return shape(f, principles, partnerships, scoreRows, indicatorRows, due, today);
+}
+
+function shape(
+	f: DashboardFilter,
+	allPrinciples: string[],
+	partnerships: { startYear: number | null; endYear: number | null; approved: boolean }[],
+	scoreRows: { principle: string; score: number | null; count: number }[],
+	indicatorRows: {
+		principle: string | null;
+		measure: IndicatorMeasure;
+		ascending: boolean;
+		baseline: string | null;
+		target: string | null;
+		actual: string | null;
+	}[],
+	due: Awaited<ReturnType<typeof reportingYears>>,
+	today: Date
+): DashboardFigures {
+	const principles = f.principle ? allPrinciples.filter((p) => p === f.principle) : allPrinciples;
+	const scores = principles.map((principle) => {
+		const counts = [1, 2, 3, 4, 5].map(
+			(s) => scoreRows.find((r) => r.principle === principle && r.score === s)?.count ?? 0
+		);
+		const total = counts.reduce((a, b) => a + b, 0);
+		const sum = counts.reduce((a, c, i) => a + c * (i + 1), 0);
+		return { principle, counts, total, mean: total ? sum / total : null };
+	});
+
+	const bucketCounts = Object.fromEntries(buckets.map((b) => [b, 0])) as Record<Bucket, number>;
+	const sums = new Map<string, { sum: number; counted: number }>();
+	for (const row of indicatorRows) {
+		const progress = indicatorProgress({
+			measure: row.measure,
+			ascending: row.ascending,
+			baseline: figureNumber(row.baseline),
+			target: figureNumber(row.target),
+			actual: figureNumber(row.actual)
+		});
+		bucketCounts[bucketOf(progress)] += 1;
+		if (progress === null || row.principle === null) continue;
+		const s = sums.get(row.principle) ?? { sum: 0, counted: 0 };
+		s.sum += progress;
+		s.counted += 1;
+		sums.set(row.principle, s);
+	}
+
+	const lightCounts = Object.fromEntries(lights.map((l) => [l, 0])) as Record<Light, number>;
+	for (const years of due.values()) lightCounts[reportingLight(years, today)] += 1;
+
+	return {
+		filter: f,
+		partnerships: {
+			inFilter: partnerships.length,
+			activeInYear: partnerships.filter(
+				(p) => p.startYear !== null && p.startYear <= f.year && (p.endYear === null || p.endYear >= f.year)
+			).length,
+			approvedReports: partnerships.filter((p) => p.approved).length
+		},
+		scores,
+		progress: {
+			buckets: bucketCounts,
+			mean: principles.map((principle) => {
+				const s = sums.get(principle);
+				return { principle, mean: s ? s.sum / s.counted : null, counted: s?.counted ?? 0 };
+			})
+		},
+		lights: lightCounts
+	};
+}
+
+/** A share's bucket: [0, ¼), [¼, ½), [½, ¾), [¾, 1), reached (1), or unknown. */
+export function bucketOf(progress: number | null): Bucket {
+	if (progress === null) return 'unknown';
+	if (progress >= 1) return 'reached';
+	return buckets[Math.min(3, Math.floor(progress * 4))]!;
+}
+
+/** The year shown when none is asked for: the latest with an approved report, else the latest offered. */
+export async function defaultYear(db: Db, years: number[], today = new Date()): Promise<number> {
+	const [row] = await db
+		.select({ year: sql<number | null>`max(${annualReport.year})` })
+		.from(annualReport)
+		.where(eq(annualReport.status, 'approved'));
+	return row?.year ?? years[0] ?? today.getUTCFullYear() - 1;
+}

@@ -1,0 +1,57 @@
+import type { Actions, PageServerLoad } from './$types';
+import { redirect } from '@sveltejs/kit';
+import { localizePath } from '#lib/i18n/index.ts';
+import { ForbiddenError, ValidationError } from '#lib/server/kernel/errors.ts';
+import { forAction, forPage } from '#lib/server/kernel/http.ts';
+import { mayOn } from '#lib/server/kernel/policy.ts';
+import { readForm, requestForm } from '#lib/server/kernel/input.ts';
+import { db } from '#lib/server/app/database.ts';
+import { resultsPolicy } from '#lib/server/results/policy.ts';
+import { partnershipBySlug } from '#lib/server/results/reports/queries.ts';
+import { applySpreadsheet, previewSpreadsheet } from '#lib/server/results/spreadsheet/commands.ts';
+import { maxSpreadsheetBytes } from '#lib/server/results/spreadsheet/files.ts';
+import { applyShape, uploadShape } from '#lib/server/results/spreadsheet/input.ts';
+
+// Upload → preview (nothing saved) → apply. Works without JavaScript: the preview carries the
+// file and the framework's fingerprint in hidden fields.
+export const csr = false;
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	if (!locals.user) {
+		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(url.pathname)}`);
+	}
+	const user = locals.user;
+	return forPage(locals.locale, async () => {
+		const database = await db();
+		const ref = await partnershipBySlug(database, params.slug);
+		if (!(await mayOn(user, resultsPolicy.editFramework, { db: database, id: ref.id })))
+			throw new ForbiddenError();
+		return {
+			slug: ref.slug,
+			megabytes: maxSpreadsheetBytes / 1024 / 1024
+		};
+	});
+};
+
+const tooLarge = () => new ValidationError([{ field: 'spreadsheet', code: 'sheetTooLarge' }], 'results');
+
+export const actions: Actions = {
+	preview: async ({ request, locals, params }) => {
+		const form = await requestForm(request);
+		return forAction(locals.locale, {}, async () => {
+			if (!form) throw tooLarge();
+			const { spreadsheet } = readForm(form, uploadShape, 'results');
+			return { preview: await previewSpreadsheet(await db(), locals.user, params.slug, spreadsheet) };
+		});
+	},
+	apply: async ({ request, locals, params }) => {
+		const form = await requestForm(request);
+		const result = await forAction(locals.locale, {}, async () => {
+			if (!form) throw tooLarge();
+			await applySpreadsheet(await db(), locals.user, params.slug, readForm(form, applyShape, 'results'));
+			return null;
+		});
+		if (result) return result;
+		redirect(303, `${localizePath(locals.locale, `/partnerships/${params.slug}`)}`);
+	}
+};
