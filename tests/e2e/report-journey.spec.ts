@@ -28,8 +28,20 @@ async function press(page: Page, name: string | RegExp) {
 
 const status = (page: Page) => page.getByRole('status').first().innerText();
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const fitsNarrow = (page: Page) =>
-	page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+/** What sticks out sideways (a table scrolling in its own region does not count): none, when it fits. */
+const stickingOut = (page: Page) =>
+	page.evaluate(() =>
+		document.documentElement.scrollWidth <= document.documentElement.clientWidth
+			? []
+			: [...document.querySelectorAll('body *')]
+					.filter(
+						(el) =>
+							!el.closest('.table-wrap') &&
+							el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+					)
+					.slice(0, 5)
+					.map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+	);
 
 /** The programme's officer lets a person into the partnership's space and makes them coordinator. */
 async function appoint(page: Page, who: 'reportSwedish' | 'reportPartner') {
@@ -101,7 +113,8 @@ test('a year is written, returned, corrected and approved by both sides and the 
 	expect(await status(sw)).toContain('Rapporten är inskickad.');
 	expect(await text(sw, '.report-facts')).toContain('Inskickad');
 	expect(await sw.locator('textarea[name="lessons_en"]').count()).toBe(0);
-	expect(await text(sw, 'main')).toContain('Evening meetings drew more young residents.');
+	// The Swedish page shows the Swedish texts (the demo's draft had them too).
+	expect(await text(sw, 'main')).toContain('Kvällsmöten fungerade bäst.');
 
 	// The partner side approves, in English.
 	const partner = await as('reportPartner');
@@ -149,7 +162,9 @@ test('a year is written, returned, corrected and approved by both sides and the 
 	expect(await text(st, '.report-facts')).toContain('Godkänd');
 	expect(await text(st, '.report-state')).toContain('godkänd och låst');
 	expect(await st.locator('textarea[name^="text_"]').count()).toBe(0);
+	await st.goto(`/en${year}`);
 	expect(await text(st, 'main')).toContain('Two of three questions were answered in time.');
+	await st.goto(year);
 	const history = await st.locator('.history li').allInnerTexts();
 	expect(history.map((h) => h.split(',')[0])).toEqual([
 		'Rapporten påbörjades',
@@ -167,7 +182,7 @@ test('a year is written, returned, corrected and approved by both sides and the 
 	expect(await axeViolations(st)).toEqual([]);
 
 	// The approved year is public; the list of years and the steps are the partnership's.
-	const visitor = await fetch(`${baseUrl()}${year}`);
+	const visitor = await fetch(`${baseUrl()}/en${year}`);
 	expect(visitor.status).toBe(200);
 	const page = await visitor.text();
 	expect(page).toContain('Two of three questions were answered in time.');
@@ -188,7 +203,7 @@ test('the reports’ pages pass axe in English and fit 320 px', async () => {
 		const res = await page.goto(path);
 		expect(res?.status(), path).toBe(200);
 		expect(await axeViolations(page), path).toEqual([]);
-		expect(await fitsNarrow(page), path).toBe(true);
+		expect(await stickingOut(page), path).toEqual([]);
 	}
 	await context.close();
 	// The year of a report that was never started is only a note and, for writers, the button.

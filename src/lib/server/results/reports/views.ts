@@ -68,12 +68,8 @@ export async function reportYearsView(
 	]);
 	const status = new Map(reports.map((r) => [r.year, r.status]));
 	const due = new Map(dues.map((d) => [d.year, d.due]));
-	// Years due so far and the current one, and any year that has a report.
-	const years = new Set([
-		...dues.map((d) => d.year).filter((y) => y <= yearOf(now)),
-		yearOf(now),
-		...status.keys()
-	]);
+	// The years it answers for up to the current one (not past its end), and any year with a report.
+	const years = new Set([...dues.map((d) => d.year).filter((y) => y <= yearOf(now)), ...status.keys()]);
 	const rows: YearRow[] = [...years]
 		.sort((a, b) => b - a)
 		.map((year) => ({ year, due: due.get(year) ?? null, status: status.get(year) ?? null }));
