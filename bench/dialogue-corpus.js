@@ -170,7 +170,13 @@ export async function loadCorpus() {
 	const supportsSpace = await space(spaces.supports, 'Stöd på en gång');
 	const [target, patient, single] = await db
 		.insert(proposal)
-		.values([aProposal(supportsSpace, 0), aProposal(supportsSpace, 1), aProposal(supportsSpace, 2)])
+		// Nobody supports their own proposal: the 1,000 support proposals by the one who supports
+		// 50 times, and that one supports a proposal of someone among the 1,000.
+		.values([
+			aProposal(supportsSpace, 0, { authorId: people[corpus.participants].id }),
+			aProposal(supportsSpace, 1, { authorId: people[corpus.participants].id }),
+			aProposal(supportsSpace, 2)
+		])
 		.returning({ id: proposal.id });
 	// Fresh statistics and visibility map, as autovacuum would give a live database in time.
 	await db.execute(sql`vacuum analyze`);
