@@ -69,6 +69,15 @@ test('an editor must set up two-step verification, then signs in with a code or 
 		await signIn(page, people.editor.email, people.editor.password);
 		await page.waitForURL(/\/sign-in\/two-factor/);
 	};
+	// A mistyped first code: the message stands at the code, and the same key is offered again.
+	const wrong = (await totp()) === '000000' ? '111111' : '000000';
+	await page.getByLabel('Kod', { exact: true }).fill(wrong);
+	await page.getByRole('button', { name: 'Slå på' }).click();
+	await page.waitForSelector('.error-summary');
+	expect(await page.locator('#code-error').textContent()).toBeTruthy();
+	expect(await page.locator('code.secret').textContent()).toBe(secret);
+	expect(await page.locator('.backup-codes code').allTextContents()).toEqual(backupCodes);
+	expect(await axeViolations(page)).toEqual([]);
 	await page.getByLabel('Kod', { exact: true }).fill(await totp());
 	await page.getByRole('button', { name: 'Slå på' }).click();
 	expect(await page.getByRole('status').textContent()).toBe('Klart! Tvåstegsverifiering är påslagen.');
@@ -109,7 +118,9 @@ test('a reader who signs in lands on their account, and gets 403 in the workspac
 	expect(landed.status()).toBe(200);
 	const response = await page.goto('/admin');
 	expect(response!.status()).toBe(403);
-	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Du har inte behörighet till sidan');
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+		'Du har inte behörighet till sidan'
+	);
 	expect(await page.locator('main').textContent()).toContain('be den som driver sidan');
 	await context.close();
 });
