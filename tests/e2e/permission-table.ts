@@ -112,6 +112,7 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 		expect: everyone
 	},
 	'/api/v1/iati.xml': { path: '/api/v1/iati.xml', expect: everyone },
+	'/partnerships/[slug=slug]/results': { path: '/partnerships/ale-ghanzi/results', expect: everyone },
 	'/partnerships/[slug=slug]/results/spreadsheet.csv': {
 		path: '/partnerships/ale-ghanzi/results/spreadsheet.csv',
 		expect: everyone

@@ -10,7 +10,7 @@ import { people } from './people.ts';
 
 // The spreadsheet round trip as a coordinator does it: download the XLSX, change one actual value
 // in it (with the library, as Excel would), upload, see exactly that change, save, see the value on
-// the partnership page; a bad value is named by its row and column and nothing is saved.
+// the partnership's results page; a bad value is named by its row and column and nothing is saved.
 
 let browser: Browser;
 beforeAll(async () => {
@@ -70,7 +70,7 @@ test('an editor downloads the results, changes one value, previews exactly it an
 	expect(change).toContain(now);
 	expect(await axeViolations(page)).toEqual([]);
 	await page.getByRole('button', { name: 'Spara ändringarna' }).click();
-	await page.waitForURL(new RegExp(`/partnerships/${slug}$`));
+	await page.waitForURL(new RegExp(`/partnerships/${slug}/results$`));
 	expect(await page.locator('main').textContent()).toContain(now);
 	await context.close();
 });

@@ -52,6 +52,6 @@ export const actions: Actions = {
 			return null;
 		});
 		if (result) return result;
-		redirect(303, `${localizePath(locals.locale, `/partnerships/${params.slug}`)}`);
+		redirect(303, `${localizePath(locals.locale, `/partnerships/${params.slug}/results`)}`);
 	}
 };
