@@ -134,6 +134,7 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	'/api/v1/organizations': { path: '/api/v1/organizations?county=14', expect: everyone },
 	'/admin/audit': { path: '/admin/audit', expect: admins },
 	'/admin/outbox': { path: '/admin/outbox', expect: admins },
+	'/admin/report-deadlines': { path: '/admin/report-deadlines', expect: editors },
 	'/account': { path: '/account', expect: signedIn },
 	'/account/two-factor': { path: '/account/two-factor', expect: signedIn },
 	'/account/data': { path: '/account/data', expect: signedIn },
@@ -299,6 +300,7 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/reset-password/new?/default': { path: '/reset-password/new', expect: everyone },
 	'/sign-up?/default': { path: '/sign-up', expect: everyone },
 	'/admin/outbox?/resend': { path: '/admin/outbox?/resend', expect: admins },
+	'/admin/report-deadlines?/default': { path: '/admin/report-deadlines', expect: editors },
 	'/account?/settings': { path: '/account?/settings', expect: signedIn },
 	// Citizen dialogue: an empty form from anyone signed in comes back with messages.
 	'/dialogue/new?/create': { path: '/dialogue/new?/create', expect: signedIn },

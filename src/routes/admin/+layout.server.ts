@@ -8,6 +8,7 @@ import { organizationsPolicy } from '#lib/server/organizations/policy.ts';
 import { partnerSearchPolicy } from '#lib/server/partner-search/policy.ts';
 import { topicsPolicy } from '#lib/server/taxonomy/policy.ts';
 import { dialoguePolicy } from '#lib/server/dialogue/policy.ts';
+import { resultsPolicy } from '#lib/server/results/policy.ts';
 
 // Every page under /admin passes here first: signed out → sign in; signed in without a staff role → 403.
 export const load: LayoutServerLoad = async ({ locals, url }) => {
@@ -29,6 +30,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 			manageOrganizations: can(locals.user, organizationsPolicy.manage),
 			moderatePartnerSearch: can(locals.user, partnerSearchPolicy.moderate),
 			moderateDialogue: can(locals.user, dialoguePolicy.moderatePlatform),
+			setReportDeadlines: can(locals.user, resultsPolicy.setDeadlines),
 			readAuditLog: can(locals.user, accountsPolicy.readAuditLog),
 			readOutbox: can(locals.user, accountsPolicy.readOutbox)
 		}

@@ -73,6 +73,10 @@ export const resultsPolicy = rules({
 		also: { who: 'a coordinator of this partnership', when: coordinates },
 		why: 'the programme or either partner sends a submitted report back with a comment'
 	},
+	setDeadlines: {
+		allow: editors,
+		why: "the programme decides when each year's reports are due; every partnership's light follows"
+	},
 	reopenReport: {
 		allow: editors,
 		why: "an approved year is locked; only the programme's staff reopen it, with a reason kept in the history"
