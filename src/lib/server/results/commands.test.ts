@@ -4,7 +4,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
 import { anActor, anonymous, everyRole, type TestActor } from '../test/actors.ts';
 import { aPartnership, type TestPartnership } from '../test/factories/partnerships.ts';
-import { aFramework } from '../test/factories/results.ts';
+import { aFramework, type TestFramework } from '../test/factories/results.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -12,8 +12,9 @@ import { contentVersion } from '../kernel/content-version.ts';
 import type { Role } from '#lib/roles.ts';
 import { replaceFramework } from './commands.ts';
 import { frameworkValues, type FrameworkValues } from './input.ts';
-import { frameworkOf } from './queries.ts';
+import { frameworkOf, type Result } from './queries.ts';
 import { resultActivity } from './schema.ts';
+import { annualReport } from './reports/schema.ts';
 import { partnershipIatiXml, programmeIatiXml } from './iati/export.ts';
 import { importIatiFramework } from './iati/import.ts';
 import { aFrameworkValues } from './iati/arbitraries.ts';
@@ -34,6 +35,7 @@ describe.each(testDatabases)(
 		let coordinator: TestActor;
 		let ours: TestPartnership;
 		let theirs: TestPartnership;
+		let plan: TestFramework;
 
 		beforeAll(async () => {
 			h = await database.open();
@@ -41,13 +43,31 @@ describe.each(testDatabases)(
 			coordinator = await anActor(h.db, 'reader');
 			ours = await aPartnership(h.db, { coordinators: [coordinator.id], status: 'active' });
 			theirs = await aPartnership(h.db);
-			await aFramework(h.db, ours.id);
+			plan = await aFramework(h.db, ours.id);
 		});
 		afterAll(async () => {
 			await h?.close();
 		});
 
 		const stored = async (p: TestPartnership) => frameworkValues(await frameworkOf(h.db, p.id));
+		/** Every result's, indicator's and period's id, depth first. */
+		const idsOf = async (p: TestPartnership) => {
+			const walk = (rs: readonly Result[]): string[] =>
+				rs.flatMap((r) => [
+					`r${r.id}`,
+					...r.indicators.flatMap((i) => [`i${i.id}`, ...i.periods.map((x) => `p${x.id}`)]),
+					...walk(r.children)
+				]);
+			return walk((await frameworkOf(h.db, p.id)).results);
+		};
+		const linksOf = async (p: TestPartnership) =>
+			(
+				await h.db
+					.select({ resultId: resultActivity.resultId })
+					.from(resultActivity)
+					.where(eq(resultActivity.partnershipId, p.id))
+					.orderBy(resultActivity.id)
+			).map((a) => a.resultId);
 
 		it('publishes the framework as an IATI file valid against the 2.03 schema and the result rules', async () => {
 			const xml = await partnershipIatiXml(h.db, ours.slug);
@@ -65,21 +85,27 @@ describe.each(testDatabases)(
 			await expect(partnershipIatiXml(h.db, 'no-such-partnership')).rejects.toThrow(NotFoundError);
 		});
 
-		it('imports its own file back unchanged: the same framework, the same file, audited and public', async () => {
+		it('imports its own file back unchanged: the same framework, ids and links, the same file, audited and public', async () => {
 			const before = await stored(ours);
+			const ids = await idsOf(ours);
 			const xml = await partnershipIatiXml(h.db, ours.slug);
 			const version = contentVersion();
 			const replaced = await importIatiFramework(h.db, coordinator, ours.slug, xml);
-			expect(replaced).toEqual({ results: 3, indicators: 3, unlinkedActivities: 2, leftOut: [] });
+			expect(replaced).toEqual({
+				results: 3,
+				indicators: 3,
+				kept: 3,
+				added: 0,
+				removed: 0,
+				unlinkedActivities: 0,
+				leftOut: []
+			});
 			expect(contentVersion()).not.toBe(version);
 			expect(await stored(ours)).toEqual(before);
+			expect(await idsOf(ours)).toEqual(ids);
 			expect(await partnershipIatiXml(h.db, ours.slug)).toBe(xml);
-			// The plan's activities stay, without the results they were linked to.
-			const activities = await h.db
-				.select()
-				.from(resultActivity)
-				.where(eq(resultActivity.partnershipId, ours.id));
-			expect(activities.map((a) => a.resultId)).toEqual([null, null]);
+			// The plan's activities keep the results they are linked to.
+			expect(await linksOf(ours)).toEqual([plan.outcome, plan.impact]);
 			const [row] = await h.db
 				.select()
 				.from(auditLog)
@@ -89,7 +115,83 @@ describe.each(testDatabases)(
 				.orderBy(desc(auditLog.id))
 				.limit(1);
 			expect(row?.actorId).toBe(coordinator.id);
-			expect(row?.after).toMatchObject({ results: 3, indicators: 3, source: 'iati' });
+			expect(row?.after).toMatchObject({ results: 3, indicators: 3, kept: 3, source: 'iati' });
+		});
+
+		it('refuses, from a file or a form, a change to the figures of a year whose report is sent, where it is', async () => {
+			await h.db.insert(annualReport).values({ partnershipId: ours.id, year: 2024, status: 'submitted' });
+			try {
+				const before = await stored(ours);
+				const xml = await partnershipIatiXml(h.db, ours.slug);
+				// The outcome's rising count: its 2024 actual is 45, its 2025 target 60.
+				const locked = xml.replace('<actual value="45"', '<actual value="46"');
+				expect(locked).not.toBe(xml);
+				const refused = await importIatiFramework(h.db, coordinator, ours.slug, locked).catch(
+					(e: unknown) => e
+				);
+				expect(refused).toBeInstanceOf(ValidationError);
+				expect((refused as ValidationError).problems).toEqual([
+					{
+						field: 'result[2]/indicator[1]/period[1]',
+						code: 'lockedYear',
+						params: { year: '2024', result: '1.1', indicator: '1' }
+					}
+				]);
+				// Leaving out the output (its 2024 figures with it) is refused at the outcome above it.
+				const values = structuredClone(before);
+				values.results[0]!.children[0]!.children = [];
+				const gone = await replaceFramework(h.db, people.editor, ours.slug, 'form', () => ({ values })).catch(
+					(e: unknown) => e
+				);
+				expect((gone as ValidationError).problems).toEqual([
+					{
+						field: 'results.0.children.0',
+						code: 'lockedYear',
+						params: { year: '2024', result: '1.1.1', indicator: '1' }
+					}
+				]);
+				expect(await stored(ours)).toEqual(before);
+				// An open year may change.
+				const open = xml.replace('<target value="60"', '<target value="61"');
+				expect(open).not.toBe(xml);
+				await importIatiFramework(h.db, coordinator, ours.slug, open);
+				expect(
+					(await stored(ours)).results[0]!.children[0]!.indicators[0]!.periods[1]!.targets[0]!.value
+				).toBe('61');
+				await importIatiFramework(h.db, coordinator, ours.slug, xml);
+			} finally {
+				await h.db.delete(annualReport).where(eq(annualReport.partnershipId, ours.id));
+			}
+		});
+
+		it('matches by place: a reordered result is the result at that place changed, its links stay there', async () => {
+			const other = await aPartnership(h.db);
+			const values = await stored(ours);
+			const outcome = values.results[0]!.children[0]!;
+			const named = (en: string) => ({ ...outcome, title: { en }, children: [] });
+			values.results[0]!.children = [named('A'), named('B')];
+			await replaceFramework(h.db, people.editor, other.slug, 'form', () => ({ values }));
+			const [a, b] = (await frameworkOf(h.db, other.id)).results[0]!.children;
+			await h.db.insert(resultActivity).values({
+				partnershipId: other.id,
+				resultId: b!.id,
+				title: { en: 'Serves B' },
+				end: '2025-06-30'
+			});
+			values.results[0]!.children.reverse();
+			const swapped = await replaceFramework(h.db, people.editor, other.slug, 'form', () => ({ values }));
+			expect(swapped).toMatchObject({ kept: 3, added: 0, removed: 0, unlinkedActivities: 0 });
+			// The activity still points at place 1.2, which now holds what was 1.1.
+			const after = (await frameworkOf(h.db, other.id)).results[0]!.children;
+			expect(after.map((r) => [r.id, r.title.en])).toEqual([
+				[a!.id, 'B'],
+				[b!.id, 'A']
+			]);
+			expect(await linksOf(other)).toEqual([b!.id]);
+			values.results[0]!.children.pop();
+			const removed = await replaceFramework(h.db, people.editor, other.slug, 'form', () => ({ values }));
+			expect(removed).toMatchObject({ results: 2, kept: 2, added: 0, removed: 1, unlinkedActivities: 1 });
+			expect(await linksOf(other)).toEqual([null]);
 		});
 
 		it('lets a coordinator replace their own framework and editors any; nobody else', async () => {
@@ -149,10 +251,14 @@ describe.each(testDatabases)(
 				fc.asyncProperty(aFrameworkValues, async (values) => {
 					await replaceFramework(h.db, people.editor, theirs.slug, 'form', () => ({ values }));
 					expect(await stored(theirs)).toEqual(values);
+					const ids = await idsOf(theirs);
 					const xml = await partnershipIatiXml(h.db, theirs.slug);
 					expect(xsdProblems(xml)).toEqual([]);
-					await importIatiFramework(h.db, people.editor, theirs.slug, xml);
+					const again = await importIatiFramework(h.db, people.editor, theirs.slug, xml);
+					expect(again).toMatchObject({ added: 0, removed: 0 });
 					expect(await partnershipIatiXml(h.db, theirs.slug)).toBe(xml);
+					// Nothing changed, so every result, indicator and period keeps its id.
+					expect(await idsOf(theirs)).toEqual(ids);
 				}),
 				{ numRuns: 8 }
 			);

@@ -1,4 +1,4 @@
-import { and, count, countDistinct, eq, inArray, isNotNull } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { NotFoundError, ValidationError, type FieldProblem } from '../kernel/errors.ts';
@@ -6,25 +6,36 @@ import { authorizeOn, type Actor } from '../kernel/policy.ts';
 import { runCommand } from '../kernel/write.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { sdgGoal, sdgTarget, theme } from '../taxonomy/schema.ts';
-import { frameworkShape, type FrameworkValues, type ResultValues } from './input.ts';
-import { resultsPolicy } from './policy.ts';
+import { frameworkShape, type FrameworkValues, type IndicatorValues } from './input.ts';
 import {
-	figureDimension,
-	indicator,
-	indicatorFigure,
-	indicatorPeriod,
-	result,
-	resultActivity,
-	resultGoal,
-	resultTarget
-} from './schema.ts';
+	flatten,
+	periodKey,
+	placed,
+	storedByPlace,
+	writeInPlace,
+	type Place,
+	type Placed,
+	type Stored
+} from './in-place.ts';
+import { resultsPolicy } from './policy.ts';
+import { frameworkOf } from './queries.ts';
+import { lockedYears } from './reports/queries.ts';
 
-/** What a replacement wrote, and the activities that lost the result they were linked to. */
+/**
+ * What a replacement did. Results are matched by place ("1.2"), so a routine edit keeps them: `kept`
+ * kept their ids (and what points at them), `added` are new, `removed` went with what hung under
+ * them; `unlinkedActivities` lost the removed result they were linked to.
+ */
 export interface Replaced {
 	results: number;
 	indicators: number;
+	kept: number;
+	added: number;
+	removed: number;
 	unlinkedActivities: number;
 }
+
+export type { Place };
 
 /** Where a problem at a path of the values is in what the person sent: a form's dotted field by default. */
 type Locate = (path: readonly PropertyKey[]) => string;
@@ -40,17 +51,6 @@ function problemsAt(error: z.ZodError, locate: Locate): FieldProblem<'results'>[
 		out.push({ field, code } as FieldProblem<'results'>);
 	}
 	return out;
-}
-
-/** Every result of the tree depth first, with its path in the values and its parent's place. */
-function flatten(results: readonly ResultValues[]) {
-	const flat: { node: ResultValues; path: PropertyKey[]; depth: number; parent: number | null }[] = [];
-	const walk = (r: ResultValues, path: PropertyKey[], depth: number, parent: number | null) => {
-		const at = flat.push({ node: r, path, depth, parent }) - 1;
-		r.children.forEach((c, i) => walk(c, [...path, 'children', i], depth + 1, at));
-	};
-	results.forEach((r, i) => walk(r, ['results', i], 0, null));
-	return flat;
 }
 
 /** Principles, goals and targets the framework names must exist; each unknown one is named where it is. */
@@ -94,168 +94,164 @@ async function checkTags(tx: Transaction, values: FrameworkValues, locate: Locat
 	if (problems.length) throw new ValidationError(problems, 'results');
 }
 
-/** Inserts rows a thousand at a time (PostgreSQL takes at most 65,535 values a statement). */
-async function inChunks<T, R>(rows: T[], insert: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
-	const out: R[] = [];
-	for (let i = 0; i < rows.length; i += 1000) out.push(...(await insert(rows.slice(i, i + 1000))));
-	return out;
+/** A period's index in what was sent: the parse sorts periods by date, `locate` reads them unsorted. */
+function sentIndex(
+	sent: unknown,
+	at: readonly PropertyKey[],
+	p: { start: string; end: string },
+	parsed: number
+) {
+	let node = sent;
+	for (const key of at)
+		node =
+			node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+	const periods =
+		node !== null && typeof node === 'object' ? (node as { periods?: unknown }).periods : undefined;
+	const i = Array.isArray(periods)
+		? periods.findIndex(
+				(q: { start?: unknown; end?: unknown } | null) => q?.start === p.start && q?.end === p.end
+			)
+		: -1;
+	return i === -1 ? parsed : i;
 }
 
-/** Writes a framework under a partnership that has none: a fixed number of statements per table. */
-async function writeFramework(tx: Transaction, partnershipId: number, values: FrameworkValues) {
-	const flat = flatten(values.results);
-	const ids: number[] = [];
-	for (let depth = 0; flat.some((r) => r.depth === depth); depth++) {
-		const level = flat.map((r, position) => ({ ...r, position })).filter((r) => r.depth === depth);
-		const rows = await tx
-			.insert(result)
-			.values(
-				level.map(({ node, parent, position }) => ({
-					partnershipId,
-					parentId: parent === null ? null : ids[parent]!,
-					level: node.level,
-					principle: node.principle,
-					title: node.title,
-					description: node.description,
-					aggregationStatus: node.aggregationStatus,
-					weight: node.weight === null ? null : String(node.weight),
-					position
-				}))
-			)
-			.returning({ id: result.id, position: result.position });
-		for (const r of rows) ids[r.position] = r.id;
+/** A period's targets and actuals as one comparable text, whatever their order. */
+const figuresOf = (p: IndicatorValues['periods'][number] | undefined) =>
+	JSON.stringify(
+		p ? [p.targets, p.actuals].map((fs) => fs.map((f) => JSON.stringify(f)).toSorted()) : [[], []]
+	);
+
+/**
+ * A year whose report is sent or approved is locked (reports/queries.ts `lockedYears`): no figure of
+ * a period ending in it may be added, changed or removed, whatever the source. Each such period is
+ * named where it is in what was sent or, when it is gone, at the nearest place that is still there.
+ */
+function lockedProblems(
+	stored: Map<string, Stored>,
+	incoming: readonly Placed[],
+	locked: readonly number[],
+	locate: Locate,
+	sent: unknown
+): FieldProblem<'results'>[] {
+	const years = new Set(locked);
+	const isLocked = (p: { end: string }) => years.has(Number(p.end.slice(0, 4)));
+	type Seen = {
+		result: string;
+		indicator: number;
+		year: string;
+		at: PropertyKey[];
+		before?: string;
+		after?: string;
+	};
+	const seen = new Map<string, Seen>();
+	const where = new Map<string, PropertyKey[]>();
+	for (const r of incoming) {
+		where.set(r.place, r.path);
+		r.node.indicators.forEach((ind, j) => {
+			const at = [...r.path, 'indicators', j];
+			where.set(`${r.place}#${r.numbers[j]}`, at);
+			ind.periods.forEach((p, n) => {
+				if (!isLocked(p)) return;
+				const key = `${r.place}#${r.numbers[j]}/${periodKey(p)}`;
+				const period = [...at, 'periods', sentIndex(sent, at, p, n)];
+				seen.set(key, {
+					result: r.place,
+					indicator: r.numbers[j]!,
+					year: p.end.slice(0, 4),
+					at: period,
+					after: figuresOf(p)
+				});
+			});
+		});
 	}
-	const goals = flat.flatMap((r, i) => r.node.goals.map((goal) => ({ resultId: ids[i]!, goal })));
-	const targets = flat.flatMap((r, i) => r.node.targets.map((target) => ({ resultId: ids[i]!, target })));
-	if (goals.length) await tx.insert(resultGoal).values(goals);
-	if (targets.length) await tx.insert(resultTarget).values(targets);
-
-	const indicators = flat.flatMap((r, i) => r.node.indicators.map((ind) => ({ ind, resultId: ids[i]! })));
-	const indicatorIds = new Map<number, number>();
-	const inserted = await inChunks(
-		indicators.map(({ ind, resultId }, position) => ({
-			resultId,
-			measure: ind.measure,
-			ascending: ind.ascending,
-			aggregationStatus: ind.aggregationStatus,
-			title: ind.title,
-			description: ind.description,
-			dataSource: ind.dataSource,
-			weight: ind.weight === null ? null : String(ind.weight),
-			position
-		})),
-		(chunk) =>
-			tx.insert(indicator).values(chunk).returning({ id: indicator.id, position: indicator.position })
-	);
-	for (const r of inserted) indicatorIds.set(r.position, r.id);
-
-	const periods = indicators.flatMap(({ ind }, n) =>
-		ind.periods.map((p) => ({ indicatorId: indicatorIds.get(n)!, start: p.start, end: p.end }))
-	);
-	const periodIds = new Map(
-		(
-			await inChunks(periods, (chunk) =>
-				tx.insert(indicatorPeriod).values(chunk).returning({
-					id: indicatorPeriod.id,
-					indicatorId: indicatorPeriod.indicatorId,
-					start: indicatorPeriod.start,
-					end: indicatorPeriod.end
-				})
-			)
-		).map((p) => [`${p.indicatorId}/${p.start}/${p.end}`, p.id])
-	);
-
-	// A figure's position counts within its indicator: the key that finds its id again.
-	type Dims = { name: string; value: string }[];
-	const figures: (typeof indicatorFigure.$inferInsert & { position: number })[] = [];
-	const dimsOf = new Map<string, Dims>();
-	indicators.forEach(({ ind }, n) => {
-		const indicatorId = indicatorIds.get(n)!;
-		let position = 0;
-		const add = (row: Omit<typeof indicatorFigure.$inferInsert, 'indicatorId' | 'position'>, dims: Dims) => {
-			figures.push({ ...row, indicatorId, position });
-			dimsOf.set(`${indicatorId}/${position++}`, dims);
-		};
-		for (const b of ind.baselines)
-			add(
-				{ kind: 'baseline', year: b.year, isoDate: b.isoDate, value: b.value, comment: b.comment },
-				b.dimensions
-			);
-		for (const p of ind.periods) {
-			const periodId = periodIds.get(`${indicatorId}/${p.start}/${p.end}`)!;
-			for (const f of p.targets)
-				add({ kind: 'target', periodId, value: f.value, comment: f.comment }, f.dimensions);
-			for (const f of p.actuals)
-				add({ kind: 'actual', periodId, value: f.value, comment: f.comment }, f.dimensions);
+	const nearest = (place: string, n: number): PropertyKey[] => {
+		const found = where.get(`${place}#${n}`);
+		if (found) return found;
+		for (let p = place; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+			const up = where.get(p);
+			if (up) return up;
 		}
-	});
-	const figureIds = await inChunks(figures, (chunk) =>
-		tx.insert(indicatorFigure).values(chunk).returning({
-			id: indicatorFigure.id,
-			indicatorId: indicatorFigure.indicatorId,
-			position: indicatorFigure.position
-		})
-	);
-	const dimensions = figureIds.flatMap((f) =>
-		(dimsOf.get(`${f.indicatorId}/${f.position}`) ?? []).map((d) => ({ figureId: f.id, ...d }))
-	);
-	await inChunks(dimensions, (chunk) =>
-		tx.insert(figureDimension).values(chunk).returning({ id: figureDimension.figureId })
-	);
-	return { results: flat.length, indicators: indicators.length };
+		return [];
+	};
+	for (const [place, s] of stored)
+		s.values.indicators.forEach((ind, j) =>
+			ind.periods.filter(isLocked).forEach((p) => {
+				const key = `${place}#${j + 1}/${periodKey(p)}`;
+				const entry = seen.get(key) ?? {
+					result: place,
+					indicator: j + 1,
+					year: p.end.slice(0, 4),
+					at: nearest(place, j + 1)
+				};
+				seen.set(key, { ...entry, before: figuresOf(p) });
+			})
+		);
+	const problems: FieldProblem<'results'>[] = [];
+	for (const s of seen.values()) {
+		if ((s.before ?? figuresOf(undefined)) === (s.after ?? figuresOf(undefined))) continue;
+		const field = locate(s.at);
+		if (problems.some((p) => p.field === field)) continue;
+		const params = { year: s.year, result: s.result, indicator: String(s.indicator) };
+		problems.push({ field, code: 'lockedYear', params });
+	}
+	return problems;
 }
 
 /**
- * Replaces a partnership's whole framework (its coordinator, or the programme's editors): the
- * results with their indicators, periods and figures, in one transaction. `read` gives the values
- * (a form's, or an IATI file's: it may refuse them with its own problems) and where each is in
- * what was sent. The plan's activities stay; one linked to a replaced result loses the link.
+ * Replaces a partnership's whole framework (its coordinator, or the programme's editors) with the
+ * values `read` gives (a form's, an IATI file's or a spreadsheet's: it may refuse them with its own
+ * problems), in one transaction, updating in place: what is at the same place keeps its id, so the
+ * plan's activities (and anything else pointing at a result) keep their links through a routine
+ * edit. Places are positions: a result moved to another place is the result at that place changed,
+ * and a link follows the place, not the text. A figure of a locked year may not change.
  */
 export async function replaceFramework(
 	db: Database,
 	actor: Actor,
 	slug: string,
 	source: 'form' | 'iati' | 'spreadsheet',
-	read: () => { values: unknown; locate?: Locate }
+	read: () => { values: unknown; locate?: Locate; names?: readonly Place[] }
 ): Promise<Replaced> {
 	let partnershipId = 0;
+	let stored = new Map<string, Stored>();
+	let incoming: Placed[] = [];
 	return runCommand(db, actor, {
 		rule: resultsPolicy.workOnFramework,
 		parse: () => {
-			const { values, locate = dotted } = read();
-			const parsed = frameworkShape.safeParse(values);
+			const { values: sent, locate = dotted, names } = read();
+			const parsed = frameworkShape.safeParse(sent);
 			if (!parsed.success) throw new ValidationError(problemsAt(parsed.error, locate), 'results');
-			return { values: parsed.data, locate };
+			return { values: parsed.data, locate, names, sent };
 		},
-		check: async (tx, { values, locate }, who) => {
+		check: async (tx, { values, locate, names, sent }, who) => {
+			// Two replacements of one framework wait for each other: each compares with what is stored.
 			const [found] = await tx
 				.select({ id: partnership.id })
 				.from(partnership)
-				.where(eq(partnership.slug, slug));
+				.where(eq(partnership.slug, slug))
+				.for('update');
 			if (!found) throw new NotFoundError('partnership');
 			partnershipId = found.id;
 			await authorizeOn(who, resultsPolicy.editFramework, { db: tx, id: found.id });
 			await checkTags(tx, values, locate);
+			stored = storedByPlace(await frameworkOf(tx, found.id));
+			incoming = placed(values, names);
+			const locked = await lockedYears(tx, found.id);
+			const problems = locked.length ? lockedProblems(stored, incoming, locked, locate, sent) : [];
+			if (problems.length) throw new ValidationError(problems, 'results');
 		},
-		work: async (tx, { values }) => {
-			const [before] = await tx
-				.select({ results: countDistinct(result.id), indicators: count(indicator.id) })
-				.from(result)
-				.leftJoin(indicator, eq(indicator.resultId, result.id))
-				.where(eq(result.partnershipId, partnershipId));
-			const [linked] = await tx
-				.select({ n: count() })
-				.from(resultActivity)
-				.where(and(eq(resultActivity.partnershipId, partnershipId), isNotNull(resultActivity.resultId)));
-			await tx.delete(result).where(eq(result.partnershipId, partnershipId));
-			const written = await writeFramework(tx, partnershipId, values);
-			const replaced = { ...written, unlinkedActivities: linked?.n ?? 0 };
+		work: async (tx) => {
+			const before = {
+				results: stored.size,
+				indicators: [...stored.values()].reduce((n, s) => n + s.indicators.length, 0)
+			};
+			const replaced = await writeInPlace(tx, partnershipId, incoming, stored);
 			return {
 				result: replaced,
 				audit: {
 					action: 'results.replaceFramework',
 					subject: `partnership:${partnershipId}`,
-					before: { results: before?.results ?? 0, indicators: before?.indicators ?? 0 },
+					before,
 					after: { ...replaced, source }
 				},
 				public: true

@@ -1,6 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { reads } from '../kernel/sql.ts';
 import {
 	figureDimension,
 	indicator,
@@ -93,48 +94,56 @@ export async function frameworkOf(db: Database | Transaction, partnershipId: num
 		.where(eq(result.partnershipId, partnershipId))
 		.orderBy(asc(result.position), asc(result.id));
 	const resultIds = results.map((r) => r.id);
-	const [goals, targets, indicators, activities] = await Promise.all([
-		resultIds.length
-			? db
-					.select()
-					.from(resultGoal)
-					.where(inArray(resultGoal.resultId, resultIds))
-					.orderBy(asc(resultGoal.goal))
-			: [],
-		resultIds.length
-			? db
-					.select()
-					.from(resultTarget)
-					.where(inArray(resultTarget.resultId, resultIds))
-					.orderBy(asc(resultTarget.target))
-			: [],
-		resultIds.length
-			? db
-					.select()
-					.from(indicator)
-					.where(inArray(indicator.resultId, resultIds))
-					.orderBy(asc(indicator.position), asc(indicator.id))
-			: [],
-		db
-			.select()
-			.from(resultActivity)
-			.where(eq(resultActivity.partnershipId, partnershipId))
-			.orderBy(asc(resultActivity.end), asc(resultActivity.id))
-	]);
+	const [goals, targets, indicators, activities] = await reads(
+		db,
+		() =>
+			resultIds.length
+				? db
+						.select()
+						.from(resultGoal)
+						.where(inArray(resultGoal.resultId, resultIds))
+						.orderBy(asc(resultGoal.goal))
+				: Promise.resolve([]),
+		() =>
+			resultIds.length
+				? db
+						.select()
+						.from(resultTarget)
+						.where(inArray(resultTarget.resultId, resultIds))
+						.orderBy(asc(resultTarget.target))
+				: Promise.resolve([]),
+		() =>
+			resultIds.length
+				? db
+						.select()
+						.from(indicator)
+						.where(inArray(indicator.resultId, resultIds))
+						.orderBy(asc(indicator.position), asc(indicator.id))
+				: Promise.resolve([]),
+		() =>
+			db
+				.select()
+				.from(resultActivity)
+				.where(eq(resultActivity.partnershipId, partnershipId))
+				.orderBy(asc(resultActivity.end), asc(resultActivity.id))
+	);
 	const indicatorIds = indicators.map((i) => i.id);
 	const [periods, figures] = indicatorIds.length
-		? await Promise.all([
-				db
-					.select()
-					.from(indicatorPeriod)
-					.where(inArray(indicatorPeriod.indicatorId, indicatorIds))
-					.orderBy(asc(indicatorPeriod.start), asc(indicatorPeriod.end)),
-				db
-					.select()
-					.from(indicatorFigure)
-					.where(inArray(indicatorFigure.indicatorId, indicatorIds))
-					.orderBy(asc(indicatorFigure.position), asc(indicatorFigure.id))
-			])
+		? await reads(
+				db,
+				() =>
+					db
+						.select()
+						.from(indicatorPeriod)
+						.where(inArray(indicatorPeriod.indicatorId, indicatorIds))
+						.orderBy(asc(indicatorPeriod.start), asc(indicatorPeriod.end)),
+				() =>
+					db
+						.select()
+						.from(indicatorFigure)
+						.where(inArray(indicatorFigure.indicatorId, indicatorIds))
+						.orderBy(asc(indicatorFigure.position), asc(indicatorFigure.id))
+			)
 		: [[], []];
 	const figureIds = figures.map((f) => f.id);
 	const dimensions = figureIds.length

@@ -19,6 +19,7 @@ import {
 	type ReportStatus
 } from './schema.ts';
 import type { YearDue } from './light.ts';
+import { reads } from '../../kernel/sql.ts';
 
 type Db = Database | Transaction;
 
@@ -119,28 +120,31 @@ export async function reportFor(db: Db, partnershipId: number, year: number): Pr
 		.from(annualReport)
 		.where(and(eq(annualReport.partnershipId, partnershipId), eq(annualReport.year, year)));
 	if (!row) return null;
-	const [principles, approvals, history, deadline] = await Promise.all([
-		db.select().from(reportPrinciple).where(eq(reportPrinciple.reportId, row.id)),
-		db
-			.select({ side: reportApproval.side, by: user.name, at: reportApproval.at })
-			.from(reportApproval)
-			.leftJoin(user, eq(user.id, reportApproval.userId))
-			.where(eq(reportApproval.reportId, row.id))
-			.orderBy(asc(reportApproval.at)),
-		db
-			.select({
-				action: reportEvent.action,
-				side: reportEvent.side,
-				by: user.name,
-				comment: reportEvent.comment,
-				at: reportEvent.at
-			})
-			.from(reportEvent)
-			.leftJoin(user, eq(user.id, reportEvent.userId))
-			.where(eq(reportEvent.reportId, row.id))
-			.orderBy(asc(reportEvent.at), asc(reportEvent.id)),
-		db.select({ due: reportDeadline.due }).from(reportDeadline).where(eq(reportDeadline.year, year))
-	]);
+	const [principles, approvals, history, deadline] = await reads(
+		db,
+		() => db.select().from(reportPrinciple).where(eq(reportPrinciple.reportId, row.id)),
+		() =>
+			db
+				.select({ side: reportApproval.side, by: user.name, at: reportApproval.at })
+				.from(reportApproval)
+				.leftJoin(user, eq(user.id, reportApproval.userId))
+				.where(eq(reportApproval.reportId, row.id))
+				.orderBy(asc(reportApproval.at)),
+		() =>
+			db
+				.select({
+					action: reportEvent.action,
+					side: reportEvent.side,
+					by: user.name,
+					comment: reportEvent.comment,
+					at: reportEvent.at
+				})
+				.from(reportEvent)
+				.leftJoin(user, eq(user.id, reportEvent.userId))
+				.where(eq(reportEvent.reportId, row.id))
+				.orderBy(asc(reportEvent.at), asc(reportEvent.id)),
+		() => db.select({ due: reportDeadline.due }).from(reportDeadline).where(eq(reportDeadline.year, year))
+	);
 	return {
 		id: row.id,
 		partnershipId: row.partnershipId,
@@ -165,11 +169,12 @@ export async function reportFor(db: Db, partnershipId: number, year: number): Pr
 
 /** The report and everything its form shows: the framework's periods of that year. */
 export async function reportWithFigures(db: Db, partnershipId: number, year: number) {
-	const [report, framework, principles] = await Promise.all([
-		reportFor(db, partnershipId, year),
-		frameworkOf(db, partnershipId),
-		principleKeys(db)
-	]);
+	const [report, framework, principles] = await reads(
+		db,
+		() => reportFor(db, partnershipId, year),
+		() => frameworkOf(db, partnershipId),
+		() => principleKeys(db)
+	);
 	return { report, periods: periodsOfYear(framework, year), principles };
 }
 

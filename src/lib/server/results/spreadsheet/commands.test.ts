@@ -11,6 +11,8 @@ import type { Role } from '#lib/roles.ts';
 import { frameworkValues } from '../input.ts';
 import { frameworkOf } from '../queries.ts';
 import { annualReport } from '../reports/schema.ts';
+import { resultActivity } from '../schema.ts';
+import { replaceFramework } from '../commands.ts';
 import { applySpreadsheet, previewSpreadsheet, spreadsheetCsv, spreadsheetXlsx } from './commands.ts';
 import { tableOf } from './files.ts';
 
@@ -130,6 +132,63 @@ describe.each(testDatabases)('the results spreadsheet, imported, on $name', (dat
 			{ row, column: 'value', code: 'lockedYear', params: { year: '2024' } }
 		]);
 		await h.db.delete(annualReport).where(eq(annualReport.partnershipId, ours.id));
+	});
+
+	it('keeps the plan’s links through a changed value; a result left out of the file unlinks only its own', async () => {
+		const plan = await aPartnership(h.db, { coordinators: [coordinator.id], status: 'active' });
+		// Result 1 with the outcome (1.1, its output under it) and two outputs beside it: 1.2 and 1.3.
+		const values = await stored();
+		const output = values.results[0]!.children[0]!.children[0]!;
+		values.results[0]!.children.push(
+			{ ...output, title: { en: 'Second output' } },
+			{ ...output, title: { en: 'Third output' } }
+		);
+		await replaceFramework(h.db, people.editor, plan.slug, 'form', () => ({ values }));
+		const idsAt = async () => (await frameworkOf(h.db, plan.id)).results[0]!.children.map((r) => r.id);
+		const [first, second, third] = await idsAt();
+		await h.db.insert(resultActivity).values([
+			{ partnershipId: plan.id, resultId: second!, title: { en: 'For 1.2' }, end: '2025-06-30' },
+			{ partnershipId: plan.id, resultId: third!, title: { en: 'For 1.3' }, end: '2025-06-30' }
+		]);
+		const links = async () =>
+			(
+				await h.db
+					.select({ resultId: resultActivity.resultId })
+					.from(resultActivity)
+					.where(eq(resultActivity.partnershipId, plan.id))
+					.orderBy(resultActivity.id)
+			).map((a) => a.resultId);
+		const csv = async () =>
+			new TextDecoder().decode(await (await spreadsheetCsv(h.db, plan.slug)).arrayBuffer());
+		const save = async (text: string) => {
+			const preview = await previewSpreadsheet(h.db, coordinator, plan.slug, file(text));
+			expect(preview.problems).toEqual([]);
+			const saved = await applySpreadsheet(h.db, coordinator, plan.slug, {
+				sheet: preview.sheet!,
+				version: preview.version
+			});
+			return { preview, saved };
+		};
+
+		// The first output's 2024 actual, 28 → 29.
+		const edit = await save(edited(await csv(), '29', '28').text);
+		expect(edit.saved).toMatchObject({ results: 5, kept: 5, added: 0, removed: 0, unlinkedActivities: 0 });
+		expect(await idsAt()).toEqual([first, second, third]);
+		expect(await links()).toEqual([second, third]);
+
+		// 1.2's rows left out: 1.2 is removed (not 1.3, which becomes the new 1.2 with its id and link).
+		const lines = (await csv()).split('\r\n');
+		const without = lines.filter((l) => !/^"?1\.2"?,/.test(l));
+		expect(without.length).toBeLessThan(lines.length);
+		const removal = await save(without.join('\r\n'));
+		expect(removal.preview.changes).toMatchObject([{ change: 'removed', what: 'result', result: '1.2' }]);
+		expect(removal.saved).toMatchObject({ results: 4, kept: 4, removed: 1, unlinkedActivities: 1 });
+		const after = (await frameworkOf(h.db, plan.id)).results[0]!.children;
+		expect(after.map((r) => [r.id, r.title.en])).toEqual([
+			[first, 'Open meetings on the budget'],
+			[third, 'Third output']
+		]);
+		expect(await links()).toEqual([null, third]);
 	});
 
 	it('lets only the partnership’s coordinators and the programme’s editors import, and refuses other files', async () => {

@@ -5,7 +5,7 @@ import { authorize, authorizeOn, type Actor } from '../../kernel/policy.ts';
 import { runCommand } from '../../kernel/write.ts';
 import { partnership } from '../../partnerships/schema.ts';
 import { sdgGoal, sdgTarget, theme } from '../../taxonomy/schema.ts';
-import { replaceFramework, type Replaced } from '../commands.ts';
+import { replaceFramework, type Place, type Replaced } from '../commands.ts';
 import { frameworkValues, type FrameworkValues } from '../input.ts';
 import { resultsPolicy } from '../policy.ts';
 import { frameworkOf } from '../queries.ts';
@@ -114,13 +114,13 @@ async function examine(db: Db, stored: FrameworkValues, partnershipId: number, b
 	const file = await tableOf(bytes);
 	if ('code' in file) throw refused(file.code);
 	const reading = readSheet(file.table);
-	if (!reading.values) return { problems: reading.problems, changes: [], values: null };
-	const changes = changesOf(stored, reading.values, reading.rows);
+	if (!reading.values) return { problems: reading.problems, changes: [], values: null, names: [] };
+	const changes = changesOf(stored, reading.values, reading.rows, reading.names);
 	const problems = [
 		...(await tagProblems(db, reading.values, reading.rows)),
 		...lockedProblems(changes, await lockedYears(db, partnershipId))
 	];
-	return { problems, changes, values: problems.length ? null : reading.values };
+	return { problems, changes, values: problems.length ? null : reading.values, names: reading.names };
 }
 
 /** The preview of an uploaded file (its partnership's coordinators and the programme's editors). */
@@ -151,6 +151,7 @@ export async function applySpreadsheet(
 	form: { sheet: string; version: string }
 ): Promise<Replaced> {
 	let values: FrameworkValues | null = null;
+	let names: Place[] = [];
 	return runCommand(db, actor, {
 		rule: resultsPolicy.workOnFramework,
 		parse: () => new Uint8Array(Buffer.from(form.sheet, 'base64')),
@@ -165,12 +166,13 @@ export async function applySpreadsheet(
 			await authorizeOn(who, resultsPolicy.editFramework, { db: tx, id: ref.id });
 			const stored = await storedOf(tx, slug);
 			if (stored.version !== form.version) throw refused('sheetChanged');
-			values = (await examine(tx, stored.values, ref.id, bytes)).values;
-			if (!values) throw refused('sheetHasProblems');
+			const seen = await examine(tx, stored.values, ref.id, bytes);
+			if (!seen.values) throw refused('sheetHasProblems');
+			({ values, names } = seen);
 		},
 		work: async (tx) => ({
 			// replaceFramework audits the replacement; this command adds nothing of its own to trace.
-			result: await replaceFramework(tx, actor, slug, 'spreadsheet', () => ({ values })),
+			result: await replaceFramework(tx, actor, slug, 'spreadsheet', () => ({ values, names })),
 			audit: [],
 			public: true
 		})

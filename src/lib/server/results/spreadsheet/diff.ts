@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FrameworkValues } from '../input.ts';
+import type { Place } from '../in-place.ts';
 import { entriesOf, type Entry } from './layout.ts';
 import type { SheetProblem } from './read.ts';
 
@@ -35,10 +36,11 @@ const shown = (v: unknown) => (v === null || v === undefined || v === '' ? null 
 export function changesOf(
 	stored: FrameworkValues,
 	read: FrameworkValues,
-	rows: Map<string, number>
+	rows: Map<string, number>,
+	names?: readonly Place[]
 ): Change[] {
 	const before = new Map(entriesOf(stored).map((e) => [e.key, e]));
-	const after = entriesOf(read);
+	const after = entriesOf(read, names);
 	const afterKeys = new Set(after.map((e) => e.key));
 	const describe = (e: Entry, change: Change['change'], rest: Partial<Change> = {}): Change => ({
 		key: e.key,

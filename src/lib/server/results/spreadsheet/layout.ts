@@ -1,6 +1,7 @@
 import { locales, type Locale } from '#lib/i18n/index.ts';
 import type { FrameworkValues, IndicatorValues, ResultValues } from '../input.ts';
 import type { FigureKind } from '../schema.ts';
+import type { Place } from '../in-place.ts';
 
 // A framework as one flat table (decision 17): a row per figure, each row naming its result by
 // its place in the tree ("1.2" is the second result under the first) and its indicator by number
@@ -156,17 +157,20 @@ const dimensionKey = (ds: { name: string; value: string }[]) =>
  * period (or baseline year), its breakdown and which of such it is: an export read back finds
  * each figure under the same key, and a changed value is a change, not a removal and an addition.
  */
-export function entriesOf(values: Pick<FrameworkValues, 'results'>): Entry[] {
+export function entriesOf(values: Pick<FrameworkValues, 'results'>, names?: readonly Place[]): Entry[] {
 	const out: Entry[] = [];
 	const none = { indicator: null, kind: null, start: null, end: null, year: null, dimensions: [] };
+	let k = 0;
 	const walk = (rs: readonly ResultValues[], prefix: string, parent: string | null) =>
 		rs.forEach((r, index) => {
-			const path = prefix ? `${prefix}.${index + 1}` : String(index + 1);
+			// A file's own names when it gives them (a left-out "1.2" does not make "1.3" the new 1.2).
+			const named = names?.[k++];
+			const path = named?.result ?? (prefix ? `${prefix}.${index + 1}` : String(index + 1));
 			const rKey = `r${path}`;
 			const cells = resultCells(path, r);
 			out.push({ ...none, key: rKey, parent, what: 'result', node: r, cells, result: path, title: r.title });
 			r.indicators.forEach((ind, i) => {
-				const n = i + 1;
+				const n = named?.indicators[i] ?? i + 1;
 				const iKey = `${rKey}/i${n}`;
 				const at = { result: path, indicator: n, title: ind.title };
 				out.push({

@@ -2,6 +2,7 @@ import { locales, type Locale } from '#lib/i18n/index.ts';
 import { frameworkShape, type FrameworkValues, type IndicatorValues, type ResultValues } from '../input.ts';
 import { indicatorMeasures, resultLevels } from '../schema.ts';
 import { isIsoDate } from '../iati/codes.ts';
+import type { Place } from '../in-place.ts';
 import {
 	entriesOf,
 	figureColumns,
@@ -32,6 +33,8 @@ export interface SheetReading {
 	problems: SheetProblem[];
 	/** The row each result, indicator, period and figure was read from, by its key (layout.ts). */
 	rows: Map<string, number>;
+	/** The file's name of each result and its indicators, depth first (replaceFramework matches by them). */
+	names: Place[];
 }
 
 /** A cell as read from CSV (text) or XLSX (text, number as written, true/false, a date). */
@@ -93,12 +96,13 @@ export function readSheet(table: readonly (readonly RawCell[])[]): SheetReading 
 			});
 	});
 	const pairs = names.flatMap((n) => (/^breakdown_\d+$/.test(n) ? [n.slice('breakdown_'.length)] : []));
-	if (problems.length) return { values: null, problems, rows: new Map() };
+	if (problems.length) return { values: null, problems, rows: new Map(), names: [] };
 	if (!body.some((r) => r.some((c) => textOf(c) !== '')))
 		return {
 			values: null,
 			problems: [{ row: null, column: null, letter: null, code: 'noRows' }],
-			rows: new Map()
+			rows: new Map(),
+			names: []
 		};
 
 	const origin = new WeakMap<object, Origin>();
@@ -249,30 +253,38 @@ export function readSheet(table: readonly (readonly RawCell[])[]): SheetReading 
 
 	// The tree: "1.2" hangs under "1"; each list in the order of its numbers, whatever the rows'.
 	const roots: ResultValues[] = [];
+	const pathOf = new Map<ResultValues, string>();
 	for (const path of [...results.keys()].toSorted(comparePaths)) {
 		const { node, row } = results.get(path)!;
+		pathOf.set(node, path);
 		node.indicators.sort((a, b) => numberOf.get(a)! - numberOf.get(b)!);
 		const parent = path.includes('.') ? results.get(path.slice(0, path.lastIndexOf('.'))) : undefined;
 		if (path.includes('.') && !parent) problem(row, 'result', 'noParent', { value: path });
 		(parent ? parent.node.children : roots).push(node);
 	}
 	const values = { results: roots };
+	const places: Place[] = [];
+	const name = (r: ResultValues) => {
+		places.push({ result: pathOf.get(r)!, indicators: r.indicators.map((i) => numberOf.get(i)!) });
+		r.children.forEach(name);
+	};
+	roots.forEach(name);
 	const rows = new Map<string, number>();
-	for (const e of entriesOf(values)) {
+	for (const e of entriesOf(values, places)) {
 		const at = origin.get(e.node);
 		if (at) rows.set(e.key, at.row);
 	}
-	if (problems.length) return { values: null, problems, rows };
+	if (problems.length) return { values: null, problems, rows, names: places };
 
 	const parsed = frameworkShape.safeParse(values);
-	if (parsed.success) return { values: parsed.data, problems, rows };
+	if (parsed.success) return { values: parsed.data, problems, rows, names: places };
 	for (const issue of parsed.error.issues) {
 		const { row, column } = locate(values, origin, issue.path);
 		if (problems.some((p) => p.row === row && p.column === column)) continue;
 		const code = /^[A-Za-z][A-Za-z0-9]*$/.test(issue.message) ? issue.message : 'invalid';
 		problem(row, column, code);
 	}
-	return { values: null, problems, rows };
+	return { values: null, problems, rows, names: places };
 }
 
 /** Where in the file the value at a path of the framework was read from. */
