@@ -25,6 +25,7 @@ import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 
 import svResultsDashboard from '../../../messages/sv/results/dashboard.json' with { type: 'json' };
 import svResultsReminders from '../../../messages/sv/results/reminders.json' with { type: 'json' };
 import svResultsSpreadsheet from '../../../messages/sv/results/spreadsheet.json' with { type: 'json' };
+import svResultsAnalysis from '../../../messages/sv/results/analysis.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -48,6 +49,7 @@ import enResultsIati from '../../../messages/en/results/iati.json' with { type: 
 import enResultsDashboard from '../../../messages/en/results/dashboard.json' with { type: 'json' };
 import enResultsReminders from '../../../messages/en/results/reminders.json' with { type: 'json' };
 import enResultsSpreadsheet from '../../../messages/en/results/spreadsheet.json' with { type: 'json' };
+import enResultsAnalysis from '../../../messages/en/results/analysis.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -95,7 +97,8 @@ export const sv = {
 		iati: svResultsIati,
 		reminders: svResultsReminders,
 		dashboard: svResultsDashboard,
-		spreadsheet: svResultsSpreadsheet
+		spreadsheet: svResultsSpreadsheet,
+		analysis: svResultsAnalysis
 	})
 };
 
@@ -127,6 +130,7 @@ export const en: Messages = {
 		iati: enResultsIati,
 		reminders: enResultsReminders,
 		dashboard: enResultsDashboard,
-		spreadsheet: enResultsSpreadsheet
+		spreadsheet: enResultsSpreadsheet,
+		analysis: enResultsAnalysis
 	})
 };

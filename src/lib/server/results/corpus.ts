@@ -42,7 +42,10 @@ export async function addSyntheticResults(
 				.orderBy(asc(partnership.id))
 		).map((p) => p.id);
 		const principles = (
-			await tx.select({ key: theme.key }).from(theme).where(sql`${theme.kind} = 'principle'`)
+			await tx
+				.select({ key: theme.key })
+				.from(theme)
+				.where(sql`${theme.kind} = 'principle'`)
 		).map((t) => t.key);
 
 		await tx

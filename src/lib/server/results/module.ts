@@ -3,6 +3,7 @@ import { resultsPolicy } from './policy.ts';
 import { addDemoResults } from './demo.ts';
 import { seedReportDeadlines, sendReportReminders } from './reports/reminders.ts';
 import { addDemoReports } from './reports/demo.ts';
+import { addDemoAnalysis } from './analysis/demo.ts';
 
 /** Results follow-up: each partnership's framework of results and indicators, and its yearly reports. */
 export const resultsModule = defineModule({
@@ -13,6 +14,7 @@ export const resultsModule = defineModule({
 	demo: async (db) => {
 		await addDemoResults(db);
 		await addDemoReports(db);
+		await addDemoAnalysis(db);
 	},
 	// Coordinators are reminded before a report is due and once it is overdue.
 	tick: async (db) => {

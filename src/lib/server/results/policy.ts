@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { editors, rules, signedIn, staff, type Actor } from '../kernel/policy.ts';
 import { partnershipAccess } from '../partnerships/schema.ts';
+import { analysisPolicy } from './analysis/policy.ts';
 
 /** The partnership a rule is asked about. */
 export interface PartnershipRef {
@@ -29,6 +30,7 @@ async function takesPart(actor: NonNullable<Actor>, p: PartnershipRef): Promise<
 
 /** Results follow-up. Frameworks and progress are public (no rule to read them). */
 export const resultsPolicy = rules({
+	...analysisPolicy,
 	editFramework: {
 		allow: editors,
 		also: { who: 'a coordinator of this partnership', when: coordinates },

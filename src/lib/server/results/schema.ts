@@ -129,6 +129,8 @@ export const indicatorPeriod = pgTable(
 	},
 	(t) => [
 		unique('indicator_period_dates').on(t.indicatorId, t.start, t.end),
+		// The dashboard's years (the first and last period) and an indicator's periods ending in a year.
+		index('indicator_period_end_idx').on(t.end),
 		check('indicator_period_order', sql`${t.start} < ${t.end}`)
 	]
 );
@@ -201,3 +203,4 @@ export const resultActivity = pgTable(
 
 // The yearly reports' tables live beside their code; migrations are generated from this file.
 export * from './reports/schema.ts';
+export * from './analysis/schema.ts';

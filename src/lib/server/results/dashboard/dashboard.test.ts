@@ -179,7 +179,7 @@ describe.each(testDatabases)('the results dashboard on $name', (database) => {
 		expect(after.result.partnerships.inFilter).toBe(before.result.partnerships.inFilter + 20);
 		expect(after.result.scores[0]!.counts[2]).toBe(20);
 		expect(after.seen.length).toBe(before.seen.length);
-		// Options 5, the default year 1, the figures 3, the reporting years 3.
-		expect(before.seen.length).toBe(13);
+		// Options 5, the default year 1, the figures 3 (the partnerships with their lights are one).
+		expect(before.seen.length).toBe(9);
 	});
 });

@@ -6,20 +6,21 @@ import { partnership, partnershipGoal, partnershipMember } from '../../partnersh
 import { theme } from '../../taxonomy/schema.ts';
 import { figureDimension, indicator, indicatorFigure, indicatorPeriod, result } from '../schema.ts';
 import { annualReport, reportDeadline, reportPrinciple } from '../reports/schema.ts';
-import { reportingYears } from '../reports/queries.ts';
-import { reportingLight, type Light } from '../reports/light.ts';
+import type { Light } from '../reports/light.ts';
 import { figureNumber, indicatorProgress } from '../progress.ts';
-import type { IndicatorMeasure } from '../schema.ts';
+import { partnershipCounts, type PartnershipCounts } from './partnerships.ts';
 
 // The programme's figures for /results, for a year and a selection (principle, country, goal).
-// Counting is done by the database; the same statements (nine, and three for the filters' options) are sent whatever the number of
-// partnerships. The one exception is an indicator's progress: it is worked out by progress.ts's
+// Counting is done by the database (the partnerships and their reporting lights in one statement,
+// partnerships.ts); the same statements are sent whatever the number of partnerships (three for the
+// figures, six for the options and the default year). The one exception is an indicator's progress: it is worked out by progress.ts's
 // rule (one definition of progress for the partnership page and this one) from one row per
 // indicator that the database has already narrowed to its baseline, final target and latest actual.
 //
 // Every filter has its index: the year and status (annual_report_year_status_idx), the principle
 // (report_principle_principle_idx, result_principle_idx), the country
-// (organization_country_idx, partnership_member_org_idx), the goal (partnership_goal_goal_idx).
+// (organization_country_idx, partnership_member_org_idx), the goal (partnership_goal_goal_idx), the
+// years of the periods (indicator_period_end_idx).
 
 type Db = Database | Transaction;
 
@@ -83,10 +84,7 @@ export async function dashboardOptions(db: Db): Promise<DashboardOptions> {
 			.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
 			.where(eq(partnershipMember.role, 'international'))
 			.orderBy(asc(organization.country)),
-		db
-			.selectDistinct({ goal: partnershipGoal.goal })
-			.from(partnershipGoal)
-			.orderBy(asc(partnershipGoal.goal))
+		db.selectDistinct({ goal: partnershipGoal.goal }).from(partnershipGoal).orderBy(asc(partnershipGoal.goal))
 	]);
 	return {
 		years: [...new Set([...years.map((y) => y.year), ...yearsBetween(span[0]?.first, span[0]?.last)])].sort(
@@ -113,7 +111,9 @@ function chosenPartnerships(db: Db, f: DashboardFilter) {
 					.select({ one: sql`1` })
 					.from(partnershipMember)
 					.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
-					.where(and(eq(partnershipMember.partnershipId, partnership.id), eq(organization.country, f.country)))
+					.where(
+						and(eq(partnershipMember.partnershipId, partnership.id), eq(organization.country, f.country))
+					)
 			)
 		);
 	if (f.goal)
@@ -128,30 +128,14 @@ function chosenPartnerships(db: Db, f: DashboardFilter) {
 	return where;
 }
 
-/** A figure that is a total, not a breakdown (it has no dimension). */
-const isTotal = sql`not exists (select 1 from ${figureDimension} where ${figureDimension.figureId} = ${indicatorFigure.id})`;
-
 export async function dashboardFigures(db: Db, f: DashboardFilter, principles: string[], today = new Date()) {
 	const inSelection = chosenPartnerships(db, f);
 	const chosen = db
 		.select({ id: partnership.id })
 		.from(partnership)
 		.where(and(...inSelection));
-	const yearStart = `${f.year}-01-01`;
-	const yearEnd = `${f.year}-12-31`;
-	const [partnerships, scoreRows, indicatorRows] = await Promise.all([
-		db
-			.select({
-				id: partnership.id,
-				startYear: partnership.startYear,
-				endYear: partnership.endYear,
-				approved: subquery<boolean>(
-					sql`select exists (select 1 from ${annualReport} where ${annualReport.partnershipId} = ${partnership.id}
-						and ${annualReport.year} = ${f.year} and ${annualReport.status} = 'approved')`
-				)
-			})
-			.from(partnership)
-			.where(and(...inSelection)),
+	const [counts, scoreRows, indicatorRows] = await Promise.all([
+		partnershipCounts(db, f.year, inSelection, today),
 		db
 			.select({
 				principle: reportPrinciple.principle,
@@ -170,78 +154,83 @@ export async function dashboardFigures(db: Db, f: DashboardFilter, principles: s
 				)
 			)
 			.groupBy(reportPrinciple.principle, reportPrinciple.score),
-		// One row per indicator with a period in the year: its baseline, final target and latest
-		// actual up to the year's end (totals, not breakdowns). A numeric measure's actual is a number
-		// (reports/input.ts), so the latest one with a value is the latest one progress.ts can use.
-		db
-			.select({
-				principle: result.principle,
-				measure: indicator.measure,
-				ascending: indicator.ascending,
-				baseline: subquery<string | null>(
-					sql`select ${indicatorFigure.value} from ${indicatorFigure}
-						where ${indicatorFigure.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'baseline' and ${isTotal}
-						order by ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
-				),
-				// The final period's target, and the latest actual up to the year's end: each found by
-				// walking the indicator's periods backwards on their index, one or two rows read.
-				target: subquery<string | null>(
-					sql`select ${indicatorFigure.value} from ${indicatorPeriod}
-						join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
-						where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'target' and ${isTotal}
-						order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
-				),
-				actual: subquery<string | null>(
-					sql`select ${indicatorFigure.value} from ${indicatorPeriod}
-						join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
-						where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorPeriod.start} <= ${yearEnd}
-							and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorFigure.kind} = 'actual'
-							and ${indicatorFigure.value} is not null and ${isTotal}
-						order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
-				)
-			})
-			.from(indicator)
-			.innerJoin(result, eq(result.id, indicator.resultId))
-			.where(
-				and(
-					f.principle ? eq(result.principle, f.principle) : undefined,
-					inSelection.length ? inArray(result.partnershipId, chosen) : undefined,
-					exists(
-						db
-							.select({ one: sql`1` })
-							.from(indicatorPeriod)
-							.where(
-								and(
-									eq(indicatorPeriod.indicatorId, indicator.id),
-									sql`${indicatorPeriod.end} between ${yearStart} and ${yearEnd}`
-								)
+		indicatorFigures(db, f, inSelection.length ? inArray(result.partnershipId, chosen) : undefined)
+	]);
+	return shape(f, principles, counts, scoreRows, indicatorRows);
+}
+
+/** A figure that is a total, not a breakdown (it has no dimension). */
+const isTotal = sql`not exists (select 1 from ${figureDimension} where ${figureDimension.figureId} = ${indicatorFigure.id})`;
+
+/**
+ * One row per indicator with a period in the year: its baseline, final target and latest actual up
+ * to the year's end (totals, not breakdowns). A numeric measure's actual is a number
+ * (reports/input.ts), so the latest one with a value is the latest one progress.ts can use.
+ */
+function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefined) {
+	const yearStart = `${f.year}-01-01`;
+	const yearEnd = `${f.year}-12-31`;
+	// Every baseline in one pass (the first total by position): cheaper than a lookup per indicator.
+	const baseline = db
+		.selectDistinctOn([indicatorFigure.indicatorId], {
+			indicatorId: indicatorFigure.indicatorId,
+			value: indicatorFigure.value
+		})
+		.from(indicatorFigure)
+		.where(and(eq(indicatorFigure.kind, 'baseline'), isTotal))
+		.orderBy(indicatorFigure.indicatorId, indicatorFigure.position, indicatorFigure.id)
+		.as('baseline');
+	return db
+		.select({
+			principle: result.principle,
+			measure: indicator.measure,
+			ascending: indicator.ascending,
+			baseline: baseline.value,
+			// The final period's target, and the latest actual up to the year's end: each found by
+			// walking the indicator's periods backwards on their index, one or two rows read.
+			target: subquery<string | null>(
+				sql`select ${indicatorFigure.value} from ${indicatorPeriod}
+					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
+					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'target' and ${isTotal}
+					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+			),
+			actual: subquery<string | null>(
+				sql`select ${indicatorFigure.value} from ${indicatorPeriod}
+					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
+					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorPeriod.start} <= ${yearEnd}
+						and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorFigure.kind} = 'actual'
+						and ${indicatorFigure.value} is not null and ${isTotal}
+					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+			)
+		})
+		.from(indicator)
+		.innerJoin(result, eq(result.id, indicator.resultId))
+		.leftJoin(baseline, eq(baseline.indicatorId, indicator.id))
+		.where(
+			and(
+				f.principle ? eq(result.principle, f.principle) : undefined,
+				inSelection,
+				exists(
+					db
+						.select({ one: sql`1` })
+						.from(indicatorPeriod)
+						.where(
+							and(
+								eq(indicatorPeriod.indicatorId, indicator.id),
+								sql`${indicatorPeriod.end} between ${yearStart} and ${yearEnd}`
 							)
-					)
+						)
 				)
 			)
-	]);
-	const due = await reportingYears(
-		db,
-		partnerships.map((p) => p.id)
-	);
-	return shape(f, principles, partnerships, scoreRows, indicatorRows, due, today);
+		);
 }
 
 function shape(
 	f: DashboardFilter,
 	allPrinciples: string[],
-	partnerships: { startYear: number | null; endYear: number | null; approved: boolean }[],
+	counts: PartnershipCounts,
 	scoreRows: { principle: string; score: number | null; count: number }[],
-	indicatorRows: {
-		principle: string | null;
-		measure: IndicatorMeasure;
-		ascending: boolean;
-		baseline: string | null;
-		target: string | null;
-		actual: string | null;
-	}[],
-	due: Awaited<ReturnType<typeof reportingYears>>,
-	today: Date
+	indicatorRows: Awaited<ReturnType<typeof indicatorFigures>>
 ): DashboardFigures {
 	const principles = f.principle ? allPrinciples.filter((p) => p === f.principle) : allPrinciples;
 	const scores = principles.map((principle) => {
@@ -271,17 +260,12 @@ function shape(
 		sums.set(row.principle, s);
 	}
 
-	const lightCounts = Object.fromEntries(lights.map((l) => [l, 0])) as Record<Light, number>;
-	for (const years of due.values()) lightCounts[reportingLight(years, today)] += 1;
-
 	return {
 		filter: f,
 		partnerships: {
-			inFilter: partnerships.length,
-			activeInYear: partnerships.filter(
-				(p) => p.startYear !== null && p.startYear <= f.year && (p.endYear === null || p.endYear >= f.year)
-			).length,
-			approvedReports: partnerships.filter((p) => p.approved).length
+			inFilter: counts.inFilter,
+			activeInYear: counts.activeInYear,
+			approvedReports: counts.approvedReports
 		},
 		scores,
 		progress: {
@@ -291,7 +275,7 @@ function shape(
 				return { principle, mean: s ? s.sum / s.counted : null, counted: s?.counted ?? 0 };
 			})
 		},
-		lights: lightCounts
+		lights: counts.lights
 	};
 }
 

@@ -38,7 +38,11 @@ export interface DashboardView {
 	lights: { key: Light; count: number }[];
 }
 
-export async function dashboardView(db: Database, query: DashboardQuery, locale: Locale): Promise<DashboardView> {
+export async function dashboardView(
+	db: Database,
+	query: DashboardQuery,
+	locale: Locale
+): Promise<DashboardView> {
 	const [options, themes, goals] = await Promise.all([
 		dashboardOptions(db),
 		listThemes(db, locale),
@@ -47,7 +51,12 @@ export async function dashboardView(db: Database, query: DashboardQuery, locale:
 	if (query.principle && !options.principles.includes(query.principle))
 		throw new ValidationError([{ field: 'principle', code: 'invalidPrinciple' }], 'results');
 	const year = query.year ?? (await defaultYear(db, options.years));
-	const filter: DashboardFilter = { year, principle: query.principle, country: query.country, goal: query.goal };
+	const filter: DashboardFilter = {
+		year,
+		principle: query.principle,
+		country: query.country,
+		goal: query.goal
+	};
 	const figures = await dashboardFigures(db, filter, options.principles);
 	const themeName = new Map(themes.map((t) => [t.key, t.name]));
 	const name = (key: string) => themeName.get(key) ?? key;

@@ -196,7 +196,7 @@ export async function lockedYears(db: Db, partnershipId: number): Promise<number
  * What the reporting lights need for many partnerships, in four queries: each one's years that have
  * a due date, and when each year's report was first sent. A partnership answers for the years from
  * when it began following up on the platform (its first report or framework period; its start year
- * if it has neither) to its end.
+ * if it has neither) to its end. The dashboard counts the same years in SQL (dashboard/partnerships.ts).
  */
 export async function reportingYears(db: Db, partnershipIds: number[]): Promise<Map<number, YearDue[]>> {
 	const out = new Map<number, YearDue[]>(partnershipIds.map((id) => [id, []]));

@@ -52,7 +52,9 @@ export async function tableOf(bytes: Uint8Array): Promise<{ table: Table } | { c
 		try {
 			// Numbers as written in the file ("2.50" stays so); dates as dates.
 			// (Its types describe schema-mapped reading; rows without a schema are plain cells.)
-			return { table: (await readXlsx(Buffer.from(bytes), { parseNumber: (s: string) => s })) as unknown as Table };
+			return {
+				table: (await readXlsx(Buffer.from(bytes), { parseNumber: (s: string) => s })) as unknown as Table
+			};
 		} catch {
 			return { code: 'sheetUnreadable' };
 		}

@@ -1,0 +1,1 @@
+CREATE INDEX "indicator_period_end_idx" ON "indicator_period" USING btree ("end");
