@@ -270,6 +270,12 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		])
 	),
 	...Object.fromEntries(
+		['save', 'publish'].map((action) => [
+			`/results/analysis/[year=id]/edit?/${action}`,
+			{ path: `/results/analysis/2024/edit?/${action}`, expect: editors }
+		])
+	),
+	...Object.fromEntries(
 		['preview', 'apply'].map((action) => [
 			`/partnerships/[slug=slug]/results/import?/${action}`,
 			{ path: `/partnerships/horby-peja/results/import?/${action}`, expect: editors }
