@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { proposal } from '../dialogue/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { sdgGoal, sdgTarget, theme } from '../taxonomy/schema.ts';
 
@@ -30,6 +31,10 @@ export type ResultLevel = (typeof resultLevels)[number];
 /** IATI IndicatorMeasure: 1 unit, 2 percentage, 3 nominal, 4 ordinal, 5 qualitative. */
 export const indicatorMeasures = ['unit', 'percentage', 'nominal', 'ordinal', 'qualitative'] as const;
 export type IndicatorMeasure = (typeof indicatorMeasures)[number];
+
+/** Where a result stands; a proposal that led to it tells its followers when this changes. */
+export const resultStatuses = ['planned', 'in-progress', 'achieved', 'partly-achieved', 'not-achieved'] as const;
+export type ResultStatus = (typeof resultStatuses)[number];
 
 export const figureKinds = ['baseline', 'target', 'actual'] as const;
 export type FigureKind = (typeof figureKinds)[number];
@@ -53,6 +58,8 @@ export const result = pgTable(
 		aggregationStatus: boolean('aggregation_status'),
 		/** Its weight in its parent's progress; none for all means the plain mean. */
 		weight: numeric('weight', { precision: 8, scale: 3 }),
+		/** The platform's own (IATI has no result status): kept when a framework is replaced. */
+		status: text('status').$type<ResultStatus>().notNull().default('planned'),
 		position: smallint('position').notNull().default(0),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
@@ -200,6 +207,37 @@ export const resultActivity = pgTable(
 		check('result_activity_order', sql`${t.start} is null or ${t.start} <= ${t.end}`)
 	]
 );
+
+/** A citizen-dialogue proposal that led to a result ("what happened" closes the loop). */
+export const resultProposal = pgTable(
+	'result_proposal',
+	{
+		resultId: integer('result_id')
+			.notNull()
+			.references(() => result.id, { onDelete: 'cascade' }),
+		proposalId: integer('proposal_id')
+			.notNull()
+			.references(() => proposal.id, { onDelete: 'cascade' }),
+		linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.resultId, t.proposalId] }), index('result_proposal_proposal_idx').on(t.proposalId)]
+);
+
+/**
+ * The first steps of the logical framework approach, before the results: the problem with its
+ * causes and effects, who is concerned, and what must hold for the plan to work.
+ */
+export const resultPlan = pgTable('result_plan', {
+	partnershipId: integer('partnership_id')
+		.primaryKey()
+		.references(() => partnership.id, { onDelete: 'cascade' }),
+	problem: jsonb('problem').$type<LocalizedText>().notNull().default({}),
+	causes: jsonb('causes').$type<LocalizedText>().notNull().default({}),
+	effects: jsonb('effects').$type<LocalizedText>().notNull().default({}),
+	stakeholders: jsonb('stakeholders').$type<LocalizedText>().notNull().default({}),
+	assumptions: jsonb('assumptions').$type<LocalizedText>().notNull().default({}),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
 
 // The yearly reports' tables live beside their code; migrations are generated from this file.
 export * from './reports/schema.ts';
