@@ -41,6 +41,15 @@ export const proposalStatuses = [
 ] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
 
+/** Statuses the public sees; a proposal in screening or refused is its author's and moderators'. */
+export const publicProposalStatuses: readonly ProposalStatus[] = [
+	'collecting',
+	'to-answer',
+	'answered',
+	'not-reached',
+	'withdrawn'
+];
+
 /** The official answer's state. */
 export const answerStates = ['evaluating', 'accepted', 'rejected', 'done'] as const;
 export type AnswerState = (typeof answerStates)[number];
@@ -62,7 +71,10 @@ export const proposalEventKinds = [
 	'answer-published',
 	'hidden',
 	'restored',
-	'withdrawn'
+	'withdrawn',
+	// A partnership took it up in its results framework, and that result's status changed since.
+	'result-linked',
+	'result-status'
 ] as const;
 export type ProposalEventKind = (typeof proposalEventKinds)[number];
 

@@ -276,6 +276,12 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		])
 	),
 	...Object.fromEntries(
+		['setStatus', 'linkProposal', 'unlinkProposal'].map((action) => [
+			`/partnerships/[slug=slug]/results?/${action}`,
+			{ path: `/partnerships/horby-peja/results?/${action}`, expect: editors }
+		])
+	),
+	...Object.fromEntries(
 		['preview', 'apply'].map((action) => [
 			`/partnerships/[slug=slug]/results/import?/${action}`,
 			{ path: `/partnerships/horby-peja/results/import?/${action}`, expect: editors }

@@ -13,7 +13,8 @@ import {
 	resultTarget,
 	type FigureKind,
 	type IndicatorMeasure,
-	type ResultLevel
+	type ResultLevel,
+	type ResultStatus
 } from './schema.ts';
 
 // A partnership's whole framework in a fixed number of queries (one per table), however large it
@@ -57,6 +58,7 @@ export interface Result {
 	id: number;
 	parentId: number | null;
 	level: ResultLevel;
+	status: ResultStatus;
 	principle: string | null;
 	title: LocalizedText;
 	description: LocalizedText;
@@ -185,6 +187,7 @@ export async function frameworkOf(db: Database | Transaction, partnershipId: num
 				id: r.id,
 				parentId: r.parentId,
 				level: r.level,
+				status: r.status,
 				principle: r.principle,
 				title: r.title,
 				description: r.description,

@@ -19,6 +19,9 @@ import type { LocalizedText } from '../kernel/localized.ts';
 import { proposal } from '../dialogue/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { sdgGoal, sdgTarget, theme } from '../taxonomy/schema.ts';
+import { resultStatuses, type ResultStatus } from '../../results-values.ts';
+
+export { resultStatuses, type ResultStatus };
 
 // A partnership's results framework (the logical framework approach), shaped after the IATI 2.03
 // `result` element so that its activity file and its import map one to one: result → indicator →
@@ -31,10 +34,6 @@ export type ResultLevel = (typeof resultLevels)[number];
 /** IATI IndicatorMeasure: 1 unit, 2 percentage, 3 nominal, 4 ordinal, 5 qualitative. */
 export const indicatorMeasures = ['unit', 'percentage', 'nominal', 'ordinal', 'qualitative'] as const;
 export type IndicatorMeasure = (typeof indicatorMeasures)[number];
-
-/** Where a result stands; a proposal that led to it tells its followers when this changes. */
-export const resultStatuses = ['planned', 'in-progress', 'achieved', 'partly-achieved', 'not-achieved'] as const;
-export type ResultStatus = (typeof resultStatuses)[number];
 
 export const figureKinds = ['baseline', 'target', 'actual'] as const;
 export type FigureKind = (typeof figureKinds)[number];
@@ -220,7 +219,10 @@ export const resultProposal = pgTable(
 			.references(() => proposal.id, { onDelete: 'cascade' }),
 		linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [primaryKey({ columns: [t.resultId, t.proposalId] }), index('result_proposal_proposal_idx').on(t.proposalId)]
+	(t) => [
+		primaryKey({ columns: [t.resultId, t.proposalId] }),
+		index('result_proposal_proposal_idx').on(t.proposalId)
+	]
 );
 
 /**

@@ -9,7 +9,8 @@ import {
 	type ResultNode
 } from './progress.ts';
 import { frameworkOf, type Figure, type Framework, type Indicator, type Result } from './queries.ts';
-import type { IndicatorMeasure, ResultLevel } from './schema.ts';
+import { proposalsOfPartnership, type LinkedProposal } from './links/queries.ts';
+import type { IndicatorMeasure, ResultLevel, ResultStatus } from './schema.ts';
 
 // A partnership's framework as its page shows it: texts picked for the language, numbers written
 // for it, and each result's and indicator's progress worked out here (progress.ts), so the page
@@ -62,6 +63,9 @@ export interface ProgressView {
 export interface ResultView {
 	id: number;
 	level: ResultLevel;
+	status: ResultStatus;
+	/** The citizens' proposals it came from (public ones only). */
+	proposals: LinkedProposal[];
 	principle: { key: string; name: string } | null;
 	title: string;
 	description: string;
@@ -118,7 +122,8 @@ const percent = (share: number | null) => (share === null ? null : Math.round(sh
 export function shapeFramework(
 	framework: Framework,
 	locale: string,
-	principleNames: ReadonlyMap<string, string>
+	principleNames: ReadonlyMap<string, string>,
+	proposals: ReadonlyMap<number, LinkedProposal[]> = new Map()
 ): FrameworkView {
 	const progress = rollUpTree(framework.results.map(toNode));
 	const written = (value: string | null) => {
@@ -152,6 +157,8 @@ export function shapeFramework(
 		return {
 			id: r.id,
 			level: r.level,
+			status: r.status,
+			proposals: proposals.get(r.id) ?? [],
 			principle: r.principle
 				? { key: r.principle, name: principleNames.get(r.principle) ?? r.principle }
 				: null,
@@ -206,6 +213,10 @@ export async function frameworkView(
 	locale: string,
 	partnershipId: number
 ): Promise<FrameworkView> {
-	const [framework, themes] = await Promise.all([frameworkOf(db, partnershipId), listThemes(db, locale)]);
-	return shapeFramework(framework, locale, new Map(themes.map((t) => [t.key, t.name])));
+	const [framework, themes, proposals] = await Promise.all([
+		frameworkOf(db, partnershipId),
+		listThemes(db, locale),
+		proposalsOfPartnership(db, partnershipId)
+	]);
+	return shapeFramework(framework, locale, new Map(themes.map((t) => [t.key, t.name])), proposals);
 }

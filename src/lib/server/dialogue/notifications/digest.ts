@@ -4,7 +4,7 @@ import type { Database } from '../../kernel/database.ts';
 import { enqueueMail } from '../../kernel/outbox.ts';
 import { user } from '../../accounts/schema.ts';
 import { dialogueComment, dialogueNotification, dialogueSpace, proposal, proposalEvent } from '../schema.ts';
-import { digestMail, toldKinds, type Happening, type ToldKind } from './mail.ts';
+import { digestMail, resultTitleOf, toldKinds, type Happening, type ToldKind } from './mail.ts';
 
 // The digests (part of the module's tick): for each participant who chose a daily or weekly
 // digest and whose period has turned, the notifications not yet mailed from before the period's
@@ -141,6 +141,7 @@ async function sendDigest(db: Database, userId: string, period: DigestPeriod, st
 				proposalId: r.proposalId,
 				proposalTitle: r.proposalTitle,
 				answerState: r.detail?.state ?? null,
+				resultTitle: r.detail ? resultTitleOf(r.detail) : null,
 				replierName: r.replierName,
 				commentId: r.commentId,
 				via: { kind: 'all' }

@@ -4,6 +4,7 @@ import { pick } from '../../kernel/localized.ts';
 import { config } from '../../kernel/config.ts';
 import type { OutboxMail } from '../../kernel/outbox.ts';
 import type { AnswerState, ProposalEventKind } from '../schema.ts';
+import type { ResultStatus } from '../../results/schema.ts';
 import { unsubscribeToken, type UnsubscribeTarget } from './tokens.ts';
 
 // The notification mails' texts: plain text in the recipient's language, absolute links (from the
@@ -20,7 +21,9 @@ export const toldKinds = [
 	'answer-published',
 	'hidden',
 	'restored',
-	'withdrawn'
+	'withdrawn',
+	'result-linked',
+	'result-status'
 ] as const satisfies readonly ProposalEventKind[];
 export type ToldKind = (typeof toldKinds)[number];
 
@@ -40,8 +43,10 @@ export interface Happening {
 	spaceTitle: LocalizedText;
 	proposalId: number | null;
 	proposalTitle: string | null;
-	/** An answer's state (answer-published). */
+	/** An answer's state (answer-published), or a result's (result-linked, result-status). */
 	answerState: string | null;
+	/** The result a partnership took the proposal up in (result-linked, result-status). */
+	resultTitle: LocalizedText | null;
 	/** Who replied (reply); null for a former participant. */
 	replierName: string | null;
 	commentId: number | null;
@@ -71,6 +76,16 @@ export function happeningUrl(locale: Locale, h: Happening): string {
 export const unsubscribeUrl = (locale: Locale, userId: string, target: UnsubscribeTarget) =>
 	absolute(locale, `/dialogue/unsubscribe/${unsubscribeToken(userId, target)}`);
 
+/** The result's title as the step kept it (`title.sv`, `title.en`), for result-linked and result-status. */
+export function resultTitleOf(detail: Record<string, string>): LocalizedText | null {
+	const title = Object.fromEntries(
+		Object.entries(detail)
+			.filter(([key]) => key.startsWith('title.'))
+			.map(([key, text]) => [key.slice('title.'.length), text])
+	);
+	return Object.keys(title).length ? title : null;
+}
+
 /** One line saying what happened. */
 export function happeningLine(locale: Locale, h: Happening): string {
 	const m = messages(locale);
@@ -80,6 +95,14 @@ export function happeningLine(locale: Locale, h: Happening): string {
 	if (h.kind === 'reply') {
 		const name = h.replierName || t.someone;
 		return h.proposalId ? format(t.replyOnProposal, { name, title }) : format(t.reply, { name, space });
+	}
+	if (h.kind === 'result-linked' || h.kind === 'result-status') {
+		const state = m.results.statuses[h.answerState as ResultStatus] ?? h.answerState ?? '';
+		return format(t.events[h.kind], {
+			title,
+			state,
+			result: h.resultTitle ? pick(h.resultTitle, locale) : ''
+		});
 	}
 	const state = h.answerState ? (m.dialogue.answerStates[h.answerState as AnswerState] ?? h.answerState) : '';
 	return format(t.events[h.kind], { title, space, state });

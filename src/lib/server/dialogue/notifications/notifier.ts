@@ -26,7 +26,15 @@ import {
 	proposalEvent
 } from '../schema.ts';
 import { holeWaitFor, lockCursor, moveCursor, passable } from './cursor.ts';
-import { singleMail, spaceKinds, toldKinds, type Happening, type Recipient, type ToldKind } from './mail.ts';
+import {
+	resultTitleOf,
+	singleMail,
+	spaceKinds,
+	toldKinds,
+	type Happening,
+	type Recipient,
+	type ToldKind
+} from './mail.ts';
 import type { UnsubscribeTarget } from './tokens.ts';
 
 // The notifier (part of the module's tick): reads the history and the comments past each stream's
@@ -205,6 +213,7 @@ async function notifyEvents(db: Database): Promise<number> {
 					proposalId: e.proposalId,
 					proposalTitle: e.proposalTitle,
 					answerState: e.detail.state ?? null,
+					resultTitle: resultTitleOf(e.detail),
 					replierName: null,
 					commentId: null
 				}
@@ -267,6 +276,7 @@ async function tellReplies(tx: Transaction, which: SQL, except?: string): Promis
 				proposalId: r.proposalId,
 				proposalTitle: r.proposalTitle,
 				answerState: null,
+				resultTitle: null,
 				replierName: r.replierName,
 				commentId: r.replyId
 			}

@@ -411,3 +411,20 @@ export async function closeExpiredProposals(db: Database, now = new Date(), batc
 		};
 	});
 }
+
+/**
+ * Steps another part of the platform adds to proposals' public history (a partnership's result
+ * taken up from them, its status since): the notifier tells their followers as of any step.
+ */
+export async function recordProposalEvents(
+	tx: Transaction,
+	proposalIds: readonly number[],
+	kind: Extract<ProposalEventKind, 'result-linked' | 'result-status'>,
+	detail: Record<string, string>,
+	actorId: string
+): Promise<void> {
+	if (!proposalIds.length) return;
+	await tx
+		.insert(proposalEvent)
+		.values(proposalIds.map((proposalId) => ({ proposalId, kind, detail, actorId })));
+}

@@ -26,6 +26,7 @@ import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import { decide, refusalOf, type Refusal as GateRefusal } from '../participation.ts';
 import { answerableStatuses } from '../answers/queries.ts';
+import { publicProposalStatuses } from '../../../dialogue-values.ts';
 
 // Reads of proposals: the space a proposal is written in (and whether the reader may take part
 // there now), similar titles while writing, and the proposal's own page in a handful of queries.
@@ -47,14 +48,7 @@ export interface InputSpace {
 	opens: InputKind[];
 }
 
-/** Statuses the public sees; a proposal in screening or refused is its author's and moderators'. */
-export const publicStatuses: ProposalStatus[] = [
-	'collecting',
-	'to-answer',
-	'answered',
-	'not-reached',
-	'withdrawn'
-];
+export const publicStatuses: ProposalStatus[] = [...publicProposalStatuses];
 /** Supports count while a proposal is in one of these (and before `collect_until`). */
 export const supportableStatuses: ProposalStatus[] = ['collecting', 'to-answer'];
 

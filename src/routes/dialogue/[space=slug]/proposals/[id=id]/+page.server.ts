@@ -9,9 +9,11 @@ import { supportProposal, withdrawProposal } from '#lib/server/dialogue/proposal
 import { limitMessage, ParticipationLimitError } from '#lib/server/dialogue/proposals/limits.ts';
 import { commentActions, loadThread } from '#lib/server/dialogue/comments/page.ts';
 import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
+import { pick } from '#lib/server/kernel/localized.ts';
+import { resultsOfProposal } from '#lib/server/results/links/queries.ts';
 
 // A proposal's page: what it says (or why it is hidden), its supports and a support button (a
-// plain form), its answers, its history; the author's edit link and withdrawal.
+// plain form), its answers, the results it led to, its history; the author's edit link and withdrawal.
 
 export const load: PageServerLoad = async ({ locals, params, url }) =>
 	forPage(locals.locale, async () => {
@@ -23,7 +25,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) =>
 			// Back from the edit form (saved) or the flag page (flagged): the page says so.
 			...readQuery(url.searchParams, proposalPageShape, 'dialogue'),
 			following: await isFollowing(database, locals.user, { space: params.space, proposal: params.id }),
-			comments: await loadThread(database, { space, proposalId: params.id, actor: locals.user, url })
+			comments: await loadThread(database, { space, proposalId: params.id, actor: locals.user, url }),
+			// What happened: the partnerships' results it led to (results follow-up).
+			results: (await resultsOfProposal(database, params.id)).map((r) => ({
+				...r,
+				title: pick(r.title, locals.locale)
+			}))
 		};
 	});
 
