@@ -78,7 +78,7 @@ test('an editor downloads the results, changes one value, previews exactly it an
 test('the import page is in English too, axe clean', async () => {
 	const { page, context } = await openAs(browser, 'registryEditor', { javaScriptEnabled: false });
 	await page.goto(`/en/partnerships/${slug}/results/import`);
-	expect(await page.locator('h1').textContent()).toBe('Import results from a spreadsheet');
+	expect(await page.locator('h1').textContent()).toBe('Import results from a spreadsheet or an IATI file');
 	expect(await axeViolations(page)).toEqual([]);
 	await context.close();
 });

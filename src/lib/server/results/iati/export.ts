@@ -46,6 +46,10 @@ export const programmePublisher = (): Publisher => ({
 	name: Object.fromEntries(locales.map((l) => [l, messages(l).site.name]))
 });
 
+/** A partnership's activity identifier: the publisher's ref and its slug (slugs do not change). */
+export const activityIdentifier = (slug: string, publisher: Publisher = programmePublisher()) =>
+	`${publisher.ref}-${slug}`;
+
 /** What the export reads of a figure, indicator and result (the stored framework and the command's shape both fit). */
 interface FigureLike {
 	value: string | null;
@@ -238,7 +242,7 @@ export function activityElement(facts: ActivitySource, publisher: Publisher = pr
 	const description = languagesOf(facts.summary).length ? facts.summary : title;
 	return {
 		...attrs({ 'xml:lang': 'sv' }),
-		'iati-identifier': `${publisher.ref}-${facts.slug}`,
+		'iati-identifier': activityIdentifier(facts.slug, publisher),
 		'reporting-org': {
 			...attrs({ ref: publisher.ref, type: publisher.type }),
 			narrative: narratives(publisher.name)

@@ -20,6 +20,8 @@ export const maxIatiBytes = 5 * 1024 * 1024;
 export interface ImportProblem {
 	/** Where in the file ("result[2]/indicator[1]/@measure"), or "file". */
 	path: string;
+	/** Its line in the file, when the reader knows it (a file that is not well-formed XML). */
+	line?: number;
 	code: string;
 	params?: Record<string, string>;
 }
@@ -32,11 +34,13 @@ export interface IatiReading {
 	leftOut: ImportProblem[];
 	/** Where in the file the value at a path of `values` came from. */
 	locate: (path: readonly PropertyKey[]) => string;
+	/** The element a result, indicator, period or figure of `values` was read from. */
+	placeOf: (node: object) => string | undefined;
 }
 
 /** Reads the results of the file's activity (the one with `identifier` when it holds several). */
 export function readFramework(xml: string, identifier?: string): IatiReading {
-	const nowhere = { values: null, leftOut: [], locate: () => 'file' };
+	const nowhere = { values: null, leftOut: [], locate: () => 'file', placeOf: () => undefined };
 	if (Buffer.byteLength(xml) > maxIatiBytes) {
 		return {
 			...nowhere,
@@ -47,7 +51,14 @@ export function readFramework(xml: string, identifier?: string): IatiReading {
 	if (!read.ok) {
 		return {
 			...nowhere,
-			problems: [{ path: 'file', code: read.code, params: { line: String(read.line ?? '') } }]
+			problems: [
+				{
+					path: 'file',
+					...(read.line ? { line: read.line } : {}),
+					code: read.code,
+					params: { line: String(read.line ?? '') }
+				}
+			]
 		};
 	}
 	const chosen =
@@ -62,7 +73,7 @@ export function readFramework(xml: string, identifier?: string): IatiReading {
 			]
 		};
 	}
-	return mapActivity(chosen);
+	return readActivity(chosen);
 }
 
 /** A field of the framework as the file names it. */
@@ -82,7 +93,8 @@ const inFile: Record<string, string> = {
 	dimensions: 'dimension'
 };
 
-function mapActivity(activity: IatiActivity): IatiReading {
+/** The results of one activity of a file (read.ts `readIati`) as a framework, element by element. */
+export function readActivity(activity: IatiActivity): IatiReading {
 	const problems: ImportProblem[] = resultRuleProblems(activity).map((p) => ({ ...p }));
 	const leftOut: ImportProblem[] = [];
 	const origin = new WeakMap<object, string>();
@@ -229,7 +241,8 @@ function mapActivity(activity: IatiActivity): IatiReading {
 		const last = rest.filter((k) => typeof k === 'string' && !locales.includes(k as Locale)).at(-1);
 		return last === undefined ? found : `${found}/${inFile[String(last)] ?? String(last)}`;
 	};
-	return { values: problems.length ? null : values, problems, leftOut, locate };
+	const placeOf = (node: object) => origin.get(node);
+	return { values: problems.length ? null : values, problems, leftOut, locate, placeOf };
 }
 
 /** The problems of a reading as a form's error, one per element. */

@@ -5,7 +5,58 @@ import { entriesOf, type Entry } from './layout.ts';
 import type { SheetProblem } from './read.ts';
 
 // What saving a file would change: each result, indicator, period and figure added or removed,
-// and each column of one that changed (old → new), with the row it is on in the file.
+// and each column of one that changed (old → new), with where it is in the file: its row in a
+// spreadsheet, its element in an IATI file. Both sources preview in this one shape (`Preview`).
+
+/** A problem in an uploaded file, where it is: a spreadsheet's row and column, or an IATI file's element and line. */
+export interface PreviewProblem extends SheetProblem {
+	/** The element's place in an IATI file ("result[2]/indicator[1]/@measure"); null in a spreadsheet. */
+	element: string | null;
+	/** The line in an IATI file, when the reader knows it. */
+	line: number | null;
+}
+
+/** Where each result, indicator, period and figure (by its key, layout.ts) was read in the file. */
+export interface Spots {
+	rows?: ReadonlyMap<string, number>;
+	elements?: ReadonlyMap<string, string>;
+}
+
+/** What an upload would do, before anything is saved: the same for a spreadsheet and an IATI file. */
+export interface Preview {
+	source: 'spreadsheet' | 'iati';
+	problems: PreviewProblem[];
+	/** What the file holds that the framework keeps nothing of (IATI: locations, other languages …). */
+	leftOut: PreviewProblem[];
+	/** An IATI file's activities (its identifier and number of results), to choose from when several. */
+	activities: { identifier: string; results: number }[];
+	/** The position (1-based) of the IATI activity the preview is of; null for a spreadsheet, or when one must be chosen. */
+	activity: number | null;
+	/** What saving would change, the top of each added or removed branch once. */
+	changes: Change[];
+	/** The stored framework's fingerprint, for the apply. */
+	version: string;
+	/** The file (base64), to save it or to choose its activity; null when there is nothing to do with it. */
+	sheet: string | null;
+}
+
+/** A spreadsheet's problem in the shared shape. */
+export const inSheet = (p: SheetProblem): PreviewProblem => ({ ...p, element: null, line: null });
+/** An IATI file's problem in the shared shape. */
+export const inFile = (p: {
+	path: string;
+	line?: number;
+	code: string;
+	params?: Record<string, string>;
+}): PreviewProblem => ({
+	row: null,
+	column: null,
+	letter: null,
+	element: p.path === 'file' ? null : p.path,
+	line: p.line ?? null,
+	code: p.code,
+	...(p.params ? { params: p.params } : {})
+});
 
 export interface Change {
 	/** What it is and what it belongs to (layout.ts `entriesOf`). */
@@ -28,6 +79,8 @@ export interface Change {
 	after: string | null;
 	/** Its row in the file; none for something removed. */
 	row: number | null;
+	/** Its element in an IATI file; none for something removed, or in a spreadsheet. */
+	element: string | null;
 }
 
 const shown = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
@@ -36,7 +89,7 @@ const shown = (v: unknown) => (v === null || v === undefined || v === '' ? null 
 export function changesOf(
 	stored: FrameworkValues,
 	read: FrameworkValues,
-	rows: Map<string, number>,
+	spots: Spots,
 	names?: readonly Place[]
 ): Change[] {
 	const before = new Map(entriesOf(stored).map((e) => [e.key, e]));
@@ -58,7 +111,8 @@ export function changesOf(
 		column: null,
 		before: null,
 		after: null,
-		row: rows.get(e.key) ?? null,
+		row: spots.rows?.get(e.key) ?? null,
+		element: spots.elements?.get(e.key) ?? null,
 		...rest
 	});
 	const out: Change[] = [];
@@ -73,7 +127,8 @@ export function changesOf(
 			if (was !== now) out.push(describe(e, 'changed', { column, before: was, after: now }));
 		}
 	}
-	for (const e of before.values()) if (!afterKeys.has(e.key)) out.push(describe(e, 'removed', { row: null }));
+	for (const e of before.values())
+		if (!afterKeys.has(e.key)) out.push(describe(e, 'removed', { row: null, element: null }));
 	return out;
 }
 
@@ -87,7 +142,7 @@ export function shownChanges(changes: readonly Change[]): Change[] {
  * A year whose report is sent or approved is locked: a figure of a period ending in it may not be
  * added, changed or removed (reports/queries.ts `lockedYears`). Each such change is refused where it is.
  */
-export function lockedProblems(changes: readonly Change[], locked: readonly number[]): SheetProblem[] {
+export function lockedProblems(changes: readonly Change[], locked: readonly number[]): PreviewProblem[] {
 	const years = new Set(locked);
 	return changes
 		.filter(
@@ -97,6 +152,8 @@ export function lockedProblems(changes: readonly Change[], locked: readonly numb
 			row: c.row,
 			column: c.column ?? (c.row === null ? null : 'kind'),
 			letter: null,
+			element: c.element,
+			line: null,
 			code: c.change === 'removed' ? 'lockedYearRemoved' : 'lockedYear',
 			params: { year: c.end!.slice(0, 4), result: c.result, indicator: String(c.indicator ?? '') }
 		}));

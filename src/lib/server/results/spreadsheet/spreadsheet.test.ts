@@ -68,7 +68,7 @@ describe('the results spreadsheet', () => {
 				const reading = await readBack(await csvBytes(sheetOf(values)));
 				expect(reading.problems).toEqual([]);
 				expect(reading.values).toEqual(values);
-				expect(changesOf(values, reading.values!, reading.rows)).toEqual([]);
+				expect(changesOf(values, reading.values!, { rows: reading.rows })).toEqual([]);
 			}),
 			{ numRuns: 60 }
 		);
@@ -80,7 +80,7 @@ describe('the results spreadsheet', () => {
 				const reading = await readBack(await xlsxOf(sheetOf(values)));
 				expect(reading.problems).toEqual([]);
 				expect(reading.values).toEqual(values);
-				expect(changesOf(values, reading.values!, reading.rows)).toEqual([]);
+				expect(changesOf(values, reading.values!, { rows: reading.rows })).toEqual([]);
 			}),
 			{ numRuns: 30 }
 		);
@@ -106,7 +106,7 @@ describe('the results spreadsheet', () => {
 		const edited = structuredClone(one);
 		edited.results[0]!.indicators[0]!.periods[0]!.actuals[1]!.value = '30';
 		const reading = await readBack(await csvBytes(sheetOf(edited)));
-		const changes = changesOf(one, reading.values!, reading.rows);
+		const changes = changesOf(one, reading.values!, { rows: reading.rows });
 		expect(changes).toMatchObject([
 			{
 				change: 'changed',
@@ -122,7 +122,7 @@ describe('the results spreadsheet', () => {
 
 		const fewer = structuredClone(one);
 		fewer.results[0]!.indicators[0]!.periods = [];
-		const removed = changesOf(one, fewer, new Map());
+		const removed = changesOf(one, fewer, {});
 		expect(removed).toHaveLength(4);
 		expect(shownChanges(removed)).toMatchObject([{ change: 'removed', what: 'period', start: '2024-01-01' }]);
 	});
@@ -132,13 +132,15 @@ describe('the results spreadsheet', () => {
 		edited.results[0]!.indicators[0]!.periods[0]!.actuals[0]!.value = '21';
 		edited.results[0]!.indicators[0]!.baselines[0]!.value = '41';
 		const reading = await readBack(await csvBytes(sheetOf(edited)));
-		const changes = changesOf(one, reading.values!, reading.rows);
+		const changes = changesOf(one, reading.values!, { rows: reading.rows });
 		expect(lockedProblems(changes, [2023])).toEqual([]);
 		expect(lockedProblems(changes, [2024])).toEqual([
 			{
 				row: 4,
 				column: 'value',
 				letter: null,
+				element: null,
+				line: null,
 				code: 'lockedYear',
 				params: { year: '2024', result: '1', indicator: '1' }
 			}

@@ -8,12 +8,15 @@ import { readForm, requestForm } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import { resultsPolicy } from '#lib/server/results/policy.ts';
 import { partnershipBySlug } from '#lib/server/results/reports/queries.ts';
-import { applySpreadsheet, previewSpreadsheet } from '#lib/server/results/spreadsheet/commands.ts';
+import { activityIdentifier } from '#lib/server/results/iati/export.ts';
+import { maxIatiBytes } from '#lib/server/results/iati/import.ts';
 import { maxSpreadsheetBytes } from '#lib/server/results/spreadsheet/files.ts';
-import { applyShape, uploadShape } from '#lib/server/results/spreadsheet/input.ts';
+import { applyShape, chooseShape, uploadShape } from '#lib/server/results/spreadsheet/input.ts';
+import { applyUpload, previewUpload } from '#lib/server/results/spreadsheet/upload.ts';
 
-// Upload → preview (nothing saved) → apply. Works without JavaScript: the preview carries the
-// file and the framework's fingerprint in hidden fields.
+// Upload (a spreadsheet or an IATI activity file) → preview (nothing saved; an IATI file with
+// several activities: choose one, and preview again) → apply. Works without JavaScript: the
+// preview carries the file and the framework's fingerprint in hidden fields.
 export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -28,7 +31,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			throw new ForbiddenError();
 		return {
 			slug: ref.slug,
-			megabytes: maxSpreadsheetBytes / 1024 / 1024
+			megabytes: maxSpreadsheetBytes / 1024 / 1024,
+			iatiMegabytes: maxIatiBytes / 1024 / 1024,
+			identifier: activityIdentifier(ref.slug)
 		};
 	});
 };
@@ -40,15 +45,20 @@ export const actions: Actions = {
 		const form = await requestForm(request);
 		return forAction(locals.locale, {}, async () => {
 			if (!form) throw tooLarge();
+			const database = await db();
+			if (form.has('sheet')) {
+				const { sheet, activity } = readForm(form, chooseShape, 'results');
+				return { preview: await previewUpload(database, locals.user, params.slug, sheet, activity) };
+			}
 			const { spreadsheet } = readForm(form, uploadShape, 'results');
-			return { preview: await previewSpreadsheet(await db(), locals.user, params.slug, spreadsheet) };
+			return { preview: await previewUpload(database, locals.user, params.slug, spreadsheet) };
 		});
 	},
 	apply: async ({ request, locals, params }) => {
 		const form = await requestForm(request);
 		const result = await forAction(locals.locale, {}, async () => {
 			if (!form) throw tooLarge();
-			await applySpreadsheet(await db(), locals.user, params.slug, readForm(form, applyShape, 'results'));
+			await applyUpload(await db(), locals.user, params.slug, readForm(form, applyShape, 'results'));
 			return null;
 		});
 		if (result) return result;
