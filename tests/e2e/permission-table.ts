@@ -125,6 +125,26 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 		path: '/partnerships/horby-peja/results/import',
 		expect: editors
 	},
+	'/partnerships/[slug=slug]/results/plan': {
+		path: '/partnerships/horby-peja/results/plan',
+		expect: editors
+	},
+	// An item that is not there: asked of who may plan first, so others never learn whether it is.
+	...Object.fromEntries(
+		['result', 'indicator', 'activity'].map((kind) => [
+			`/partnerships/[slug=slug]/results/plan/${kind}/[id=id]`,
+			{
+				path: `/partnerships/horby-peja/results/plan/${kind}/999999999`,
+				expect: {
+					anonymous: 'sign-in',
+					reader: 'deny',
+					author: 'deny',
+					editor: 'not-found',
+					admin: 'not-found'
+				} as const
+			}
+		])
+	),
 	// The yearly reports: the partnership's people and the programme's staff (2099: a year no demo has).
 	'/partnerships/[slug=slug]/reports': { path: '/partnerships/horby-peja/reports', expect: staff },
 	'/partnerships/[slug=slug]/reports/[year]': {
@@ -274,6 +294,26 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 			`/results/analysis/[year=id]/edit?/${action}`,
 			{ path: `/results/analysis/2024/edit?/${action}`, expect: editors }
 		])
+	),
+	...Object.fromEntries(
+		['savePlan', 'addResult', 'addIndicator', 'addActivity'].map((action) => [
+			`/partnerships/[slug=slug]/results/plan?/${action}`,
+			{ path: `/partnerships/horby-peja/results/plan?/${action}`, expect: editors }
+		])
+	),
+	...Object.fromEntries(
+		(
+			[
+				['result', ['save', 'remove']],
+				['activity', ['save', 'remove']],
+				['indicator', ['save', 'remove', 'addPeriod', 'savePeriod', 'removePeriod']]
+			] as const
+		).flatMap(([kind, actions]) =>
+			actions.map((action) => [
+				`/partnerships/[slug=slug]/results/plan/${kind}/[id=id]?/${action}`,
+				{ path: `/partnerships/horby-peja/results/plan/${kind}/999999999?/${action}`, expect: editors }
+			])
+		)
 	),
 	...Object.fromEntries(
 		['setStatus', 'linkProposal', 'unlinkProposal'].map((action) => [

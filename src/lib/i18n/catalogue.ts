@@ -26,6 +26,7 @@ import svResultsDashboard from '../../../messages/sv/results/dashboard.json' wit
 import svResultsReminders from '../../../messages/sv/results/reminders.json' with { type: 'json' };
 import svResultsSpreadsheet from '../../../messages/sv/results/spreadsheet.json' with { type: 'json' };
 import svResultsAnalysis from '../../../messages/sv/results/analysis.json' with { type: 'json' };
+import svResultsPlanning from '../../../messages/sv/results/planning.json' with { type: 'json' };
 import enCommon from '../../../messages/en/common.json' with { type: 'json' };
 import enContent from '../../../messages/en/content.json' with { type: 'json' };
 import enTaxonomy from '../../../messages/en/taxonomy.json' with { type: 'json' };
@@ -50,6 +51,7 @@ import enResultsDashboard from '../../../messages/en/results/dashboard.json' wit
 import enResultsReminders from '../../../messages/en/results/reminders.json' with { type: 'json' };
 import enResultsSpreadsheet from '../../../messages/en/results/spreadsheet.json' with { type: 'json' };
 import enResultsAnalysis from '../../../messages/en/results/analysis.json' with { type: 'json' };
+import enResultsPlanning from '../../../messages/en/results/planning.json' with { type: 'json' };
 
 /**
  * A module whose texts are split by concern (messages/<language>/<module>/<part>.json): each part
@@ -98,7 +100,8 @@ export const sv = {
 		reminders: svResultsReminders,
 		dashboard: svResultsDashboard,
 		spreadsheet: svResultsSpreadsheet,
-		analysis: svResultsAnalysis
+		analysis: svResultsAnalysis,
+		planning: svResultsPlanning
 	})
 };
 
@@ -131,6 +134,7 @@ export const en: Messages = {
 		reminders: enResultsReminders,
 		dashboard: enResultsDashboard,
 		spreadsheet: enResultsSpreadsheet,
-		analysis: enResultsAnalysis
+		analysis: enResultsAnalysis,
+		planning: enResultsPlanning
 	})
 };
