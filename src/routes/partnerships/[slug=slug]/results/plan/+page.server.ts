@@ -31,7 +31,8 @@ const action =
 		return forAction(locals.locale, { action: name, values: typedValues(form) }, async () => {
 			await mayPlan(locals.user, params.slug);
 			await change(await db(), locals.user, params.slug, form);
-			return { action: name, done: true as const };
+			// Which of the repeated forms it was (a step, a period) is in its values.
+			return { action: name, done: true as const, values: typedValues(form) };
 		});
 	};
 

@@ -32,7 +32,8 @@ export const itemAction =
 		return forAction(locals.locale, { action: name, values: typedValues(form) }, async () => {
 			await mayPlan(locals.user, params.slug);
 			await change(await db(), locals.user, params.slug, Number(params.id), form);
-			return { action: name, done: true as const };
+			// Which of the repeated forms it was (a step, a period) is in its values.
+			return { action: name, done: true as const, values: typedValues(form) };
 		});
 	};
 
