@@ -280,7 +280,7 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		])
 	),
 	...Object.fromEntries(
-		['start', 'save', 'submit', 'approve', 'reopen', 'return'].map((action) => [
+		['start', 'save', 'submit', 'approve', 'reopen', 'return', 'attach', 'removeAttachment'].map((action) => [
 			`/partnerships/[slug=slug]/reports/[year]?/${action}`,
 			// Returning is asked with the report: an author passes the role and gets the form back.
 			{

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import type { Change } from '../kernel/write.ts';
 import { runCommand, runSystemChange } from '../kernel/write.ts';
@@ -310,7 +310,11 @@ export async function deleteMedia(
 		rule: mediaPolicy.delete,
 		parse: () => readForm(raw, deleteForm, 'media'),
 		work: async (tx, { id }) => {
-			const [row] = await tx.delete(media).where(eq(media.id, id)).returning();
+			// The library's own files only: a proposal's photo or a report's attachment goes with its owner.
+			const [row] = await tx
+				.delete(media)
+				.where(and(eq(media.id, id), eq(media.origin, 'library')))
+				.returning();
 			if (!row) throw unknownMedia();
 			return {
 				result: row,

@@ -6,10 +6,11 @@ export const mediaKinds = ['image', 'document'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
 
 /**
- * Where a file came from: the staff's library (listed, usable in articles), or a participant's
- * proposal photo (served only as the proposal allows, never offered to editors).
+ * Where a file came from: the staff's library (listed, usable in articles), a participant's
+ * proposal photo (served only as the proposal allows, never offered to editors), or an attachment
+ * to a partnership's yearly report (served only as the report allows, never offered to editors).
  */
-export const mediaOrigins = ['library', 'proposal'] as const;
+export const mediaOrigins = ['library', 'proposal', 'report'] as const;
 export type MediaOrigin = (typeof mediaOrigins)[number];
 
 /**

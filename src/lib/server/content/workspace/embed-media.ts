@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import sanitizeHtml from 'sanitize-html';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { ValidationError, type FieldProblem } from '../../kernel/errors.ts';
@@ -78,7 +78,8 @@ async function libraryFiles(db: Database | Transaction, keys: string[]) {
 					height: media.height
 				})
 				.from(media)
-				.where(inArray(media.storageKey, keys))
+				// Only the library's own files: not a proposal's photo or a report's attachment.
+				.where(and(inArray(media.storageKey, keys), eq(media.origin, 'library')))
 		: [];
 	return new Map(found.map(({ storageKey, ...file }) => [storageKey, file]));
 }

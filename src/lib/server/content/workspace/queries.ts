@@ -354,6 +354,8 @@ export async function editorMedia(db: Database, actor: Actor): Promise<EditorMed
 			fileName: media.fileName
 		})
 		.from(media)
+		// Proposal photos and report attachments are not the library's to reuse.
+		.where(eq(media.origin, 'library'))
 		.orderBy(desc(media.createdAt), desc(media.id))
 		.limit(200);
 	const images: EditorMedia['images'] = {};

@@ -132,8 +132,11 @@ export async function attachFromLibrary(db: Database, actor: Actor, slug: string
 		parse: () => readForm(raw, attachDocumentForm, 'partnerships'),
 		check: target.check,
 		work: async (tx, input) => {
-			const [file] = await tx.select({ kind: media.kind }).from(media).where(eq(media.id, input.media));
-			if (file?.kind !== 'document') {
+			const [file] = await tx
+				.select({ kind: media.kind, origin: media.origin })
+				.from(media)
+				.where(eq(media.id, input.media));
+			if (file?.kind !== 'document' || file.origin !== 'library') {
 				throw new ValidationError([{ field: 'media', code: 'unknownMedia' }], 'partnerships');
 			}
 			const title = documentTitle(input);

@@ -147,7 +147,7 @@ export async function documentOptions(
 	return db
 		.select({ id: media.id, fileName: media.fileName })
 		.from(media)
-		.where(eq(media.kind, 'document'))
+		.where(and(eq(media.kind, 'document'), eq(media.origin, 'library')))
 		.orderBy(desc(media.createdAt))
 		.limit(200);
 }

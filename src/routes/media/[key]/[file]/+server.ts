@@ -5,7 +5,7 @@ import { logger } from '#lib/server/kernel/logger.ts';
 import { db } from '#lib/server/app/database.ts';
 import { mediaStore } from '#lib/server/app/media.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
-import { servedMedia } from '#lib/server/app/proposal-photos.ts';
+import { servedFile } from '#lib/server/app/report-attachments.ts';
 import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
 import type { Actor } from '#lib/server/kernel/policy.ts';
 
@@ -13,14 +13,16 @@ import type { Actor } from '#lib/server/kernel/policy.ts';
  * A file of the media library (published articles show them): `/media/<key>/<width>.webp` (an
  * image variant) or `/media/<key>/<name>.pdf` (a download). Anything else, a width the image lacks
  * or another name for the document, is a 404, and so is the photo of a proposal the viewer may not
- * see (app/proposal-photos.ts). What is under a key never changes, so browsers may keep the
- * library's own files for a year without asking; a proposal's photo is asked for again.
+ * see (app/proposal-photos.ts) and the attachment of a yearly report they may not read
+ * (app/report-attachments.ts). What is under a key never changes, so browsers may keep the
+ * library's own files for a year without asking; a proposal's photo or a public report's
+ * attachment is asked for again, and one only some may see is kept nowhere.
  */
 const serve =
 	(head: boolean): RequestHandler =>
 	async ({ params, request, locals }) => {
 		const notFound: () => never = () => error(404, messages(locals.locale).errors.notFound);
-		const file = await servedMedia(await db(), params.key, params.file, () => viewer(request));
+		const file = await servedFile(await db(), params.key, params.file, () => viewer(request));
 		if (!file) notFound();
 		const headers = new Headers({
 			'content-type': file.contentType,
@@ -54,7 +56,7 @@ const serve =
 	};
 
 /**
- * Who asks, read only for a photo not everyone may see (hooks.server.ts reads no session for
+ * Who asks, read only for a file not everyone may see (hooks.server.ts reads no session for
  * media). Staff who still have to set up two-step verification see no more than a visitor.
  */
 async function viewer(request: Request): Promise<Actor> {

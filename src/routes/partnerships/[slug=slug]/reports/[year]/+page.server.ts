@@ -4,6 +4,10 @@ import { localizePath } from '#lib/i18n/index.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readParam, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
+import { mediaStore } from '#lib/server/app/media.ts';
+import { attachToYearlyReport, removeYearlyReportAttachment } from '#lib/server/app/report-attachments.ts';
+import { inUploadTurn, uploadsBusy } from '#lib/server/media/admission.ts';
+import { reportAttachmentsView } from '#lib/server/results/reports/attachments.ts';
 import { reportParams } from '#lib/server/results/reports/input.ts';
 import { reportStep, saveReport, startReport } from '#lib/server/results/reports/commands.ts';
 import { reportPageView } from '#lib/server/results/reports/views.ts';
@@ -14,9 +18,14 @@ export const csr = false;
 const yearOf = (raw: string) => readParam(raw, reportParams.year, 'year', 'results');
 
 export const load: PageServerLoad = async ({ locals, params }) =>
-	forPage(locals.locale, async () =>
-		reportPageView(await db(), locals.user, locals.locale, params.slug, yearOf(params.year))
-	);
+	forPage(locals.locale, async () => {
+		const database = await db();
+		const year = yearOf(params.year);
+		// The report first: it decides who may see the page at all (the attachments ask again).
+		const view = await reportPageView(database, locals.user, locals.locale, params.slug, year);
+		const attachments = await reportAttachmentsView(database, locals.user, locals.locale, params.slug, year);
+		return { ...view, attachments };
+	});
 
 /** A step without a form of its own to show again (approve), or with its comment (return, reopen). */
 const step =
@@ -56,6 +65,37 @@ export const actions: Actions = {
 			await saveReport(database, locals.user, params.slug, year, form);
 			await reportStep(database, locals.user, params.slug, year, 'submit');
 			return { done: 'submit' as const };
+		});
+	},
+	// A few uploads at a time: the others wait with their bodies unread (media/admission.ts).
+	attach: async ({ request, locals, params }) =>
+		inUploadTurn(
+			request,
+			async () => {
+				const form = await requestForm(request);
+				return forAction(locals.locale, { attachment: form ? typedValues(form) : {} }, async () => {
+					const year = yearOf(params.year);
+					await attachToYearlyReport(
+						await db(),
+						mediaStore(),
+						locals.user,
+						params.slug,
+						year,
+						form,
+						locals.locale
+					);
+					return { done: 'attach' as const };
+				});
+			},
+			(sent) =>
+				forAction(locals.locale, { attachment: typedValues(sent.form) }, () => Promise.reject(uploadsBusy()))
+		),
+	removeAttachment: async ({ request, locals, params }) => {
+		const form = (await requestForm(request)) ?? new FormData();
+		return forAction(locals.locale, { removal: true }, async () => {
+			const year = yearOf(params.year);
+			await removeYearlyReportAttachment(await db(), mediaStore(), locals.user, params.slug, year, form);
+			return { done: 'removeAttachment' as const };
 		});
 	},
 	approve: step('approve'),
