@@ -1,5 +1,6 @@
 import type { Database } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
+import { reads } from '../../kernel/sql.ts';
 import { pick } from '../../kernel/localized.ts';
 import { authorize, can, type Actor } from '../../kernel/policy.ts';
 import { buckets, lights } from '../dashboard/queries.ts';
@@ -78,13 +79,15 @@ export async function draftView(db: Database, actor: Actor, locale: string, year
 export async function quoteFormView(db: Database, actor: Actor, locale: string, year: number) {
 	authorize(actor, analysisPolicy.editAnalysis);
 	const texts = await candidates(db, analysisYear(year));
-	const [names, published] = await Promise.all([
-		partnershipNames(
-			db,
-			texts.map((t) => t.partnershipId)
-		),
-		publishedList(db, year)
-	]);
+	const [names, published] = await reads(
+		db,
+		() =>
+			partnershipNames(
+				db,
+				texts.map((t) => t.partnershipId)
+			),
+		() => publishedList(db, year)
+	);
 	const snapshot = await analysisSnapshot(db, year);
 	return {
 		year,

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, exists, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
-import { subquery } from '../../kernel/sql.ts';
+import { reads, subquery } from '../../kernel/sql.ts';
 import { organization } from '../../organizations/schema.ts';
 import { partnership, partnershipGoal, partnershipMember } from '../../partnerships/schema.ts';
-import { theme } from '../../taxonomy/schema.ts';
+import { sdgGoal, theme } from '../../taxonomy/schema.ts';
 import { figureDimension, indicator, indicatorFigure, indicatorPeriod, result } from '../schema.ts';
 import { annualReport, reportDeadline, reportPrinciple } from '../reports/schema.ts';
 import type { Light } from '../reports/light.ts';
@@ -11,11 +11,12 @@ import { figureNumber, indicatorProgress } from '../progress.ts';
 import { partnershipCounts, type PartnershipCounts } from './partnerships.ts';
 
 // The programme's figures for /results, for a year and a selection (principle, country, goal).
-// Counting is done by the database (the partnerships and their reporting lights in one statement,
-// partnerships.ts); the same statements are sent whatever the number of partnerships (three for the
-// figures, six for the options and the default year). The one exception is an indicator's progress: it is worked out by progress.ts's
-// rule (one definition of progress for the partnership page and this one) from one row per
-// indicator that the database has already narrowed to its baseline, final target and latest actual.
+// Counting is done by the database, whatever the number of partnerships: the partnerships and
+// their reporting lights in one statement (partnerships.ts), the scores in one; five small
+// statements for the options and one for the default year. The one exception is an indicator's
+// progress: it is worked out by progress.ts's rule (one definition of progress for the partnership
+// page and this one) from the indicators' figures, which the database has already narrowed to
+// their baseline, final target and latest actual, and sends once for all the indicators alike.
 //
 // Every filter has its index: the year and status (annual_report_year_status_idx), the principle
 // (report_principle_principle_idx, result_principle_idx), the country
@@ -60,32 +61,54 @@ export interface DashboardOptions {
 
 /** What the filter links offer: the years with a due date or a report, the principles, countries and goals in use. */
 export async function dashboardOptions(db: Db): Promise<DashboardOptions> {
-	const [years, span, principles, countries, goals] = await Promise.all([
-		db
-			.select({ year: reportDeadline.year })
-			.from(reportDeadline)
-			.union(db.selectDistinct({ year: annualReport.year }).from(annualReport))
-			.orderBy(desc(reportDeadline.year)),
+	// The years with a report, each looked up on the year's index (the span from the lowest to the
+	// highest, one probe a year) rather than read from every report.
+	const reportYear = sql<number>`y`.mapWith(Number);
+	const reportYears = db
+		.select({ year: reportYear })
+		.from(
+			sql`generate_series((select min(${annualReport.year}) from ${annualReport})::int, (select max(${annualReport.year}) from ${annualReport})::int) as y`
+		)
+		.where(sql`(select true from ${annualReport} where ${annualReport.year} = y limit 1)`);
+	const [years, span, principles, countries, goals] = await reads(
+		db,
+		() => reportYears.union(db.select({ year: reportDeadline.year }).from(reportDeadline)),
 		// The years the frameworks' periods span (figures before the first report is in).
-		db
-			.select({
-				first: sql<number | null>`extract(year from min(${indicatorPeriod.end}))`.mapWith(Number),
-				last: sql<number | null>`extract(year from max(${indicatorPeriod.end}))`.mapWith(Number)
-			})
-			.from(indicatorPeriod),
-		db
-			.select({ key: theme.key })
-			.from(theme)
-			.where(eq(theme.kind, 'principle'))
-			.orderBy(asc(theme.position), asc(theme.key)),
-		db
-			.selectDistinct({ country: organization.country })
-			.from(partnershipMember)
-			.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
-			.where(eq(partnershipMember.role, 'international'))
-			.orderBy(asc(organization.country)),
-		db.selectDistinct({ goal: partnershipGoal.goal }).from(partnershipGoal).orderBy(asc(partnershipGoal.goal))
-	]);
+		() =>
+			db
+				.select({
+					first: sql<number | null>`extract(year from min(${indicatorPeriod.end}))`.mapWith(Number),
+					last: sql<number | null>`extract(year from max(${indicatorPeriod.end}))`.mapWith(Number)
+				})
+				.from(indicatorPeriod),
+		() =>
+			db
+				.select({ key: theme.key })
+				.from(theme)
+				.where(eq(theme.kind, 'principle'))
+				.orderBy(asc(theme.position), asc(theme.key)),
+		() =>
+			db
+				.selectDistinct({ country: organization.country })
+				.from(partnershipMember)
+				.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
+				.where(eq(partnershipMember.role, 'international'))
+				.orderBy(asc(organization.country)),
+		// The goals in use: one probe per goal on its index rather than every partnership's goals.
+		() =>
+			db
+				.select({ goal: sdgGoal.number })
+				.from(sdgGoal)
+				.where(
+					exists(
+						db
+							.select({ one: sql`1` })
+							.from(partnershipGoal)
+							.where(eq(partnershipGoal.goal, sdgGoal.number))
+					)
+				)
+				.orderBy(asc(sdgGoal.number))
+	);
 	return {
 		years: [...new Set([...years.map((y) => y.year), ...yearsBetween(span[0]?.first, span[0]?.last)])].sort(
 			(a, b) => b - a
@@ -134,28 +157,31 @@ export async function dashboardFigures(db: Db, f: DashboardFilter, principles: s
 		.select({ id: partnership.id })
 		.from(partnership)
 		.where(and(...inSelection));
-	const [counts, scoreRows, indicatorRows] = await Promise.all([
-		partnershipCounts(db, f.year, inSelection, today),
-		db
-			.select({
-				principle: reportPrinciple.principle,
-				score: reportPrinciple.score,
-				count: sql<number>`count(*)`.mapWith(Number)
-			})
-			.from(reportPrinciple)
-			.innerJoin(annualReport, eq(annualReport.id, reportPrinciple.reportId))
-			.where(
-				and(
-					eq(annualReport.year, f.year),
-					eq(annualReport.status, 'approved'),
-					isNotNull(reportPrinciple.score),
-					f.principle ? eq(reportPrinciple.principle, f.principle) : undefined,
-					inSelection.length ? inArray(annualReport.partnershipId, chosen) : undefined
+	// Inside a transaction (publishing an analysis) one after the other: see kernel/sql.ts.
+	const [counts, scoreRows, indicatorRows] = await reads(
+		db,
+		() => partnershipCounts(db, f.year, inSelection, today),
+		() =>
+			db
+				.select({
+					principle: reportPrinciple.principle,
+					score: reportPrinciple.score,
+					count: sql<number>`count(*)`.mapWith(Number)
+				})
+				.from(reportPrinciple)
+				.innerJoin(annualReport, eq(annualReport.id, reportPrinciple.reportId))
+				.where(
+					and(
+						eq(annualReport.year, f.year),
+						eq(annualReport.status, 'approved'),
+						isNotNull(reportPrinciple.score),
+						f.principle ? eq(reportPrinciple.principle, f.principle) : undefined,
+						inSelection.length ? inArray(annualReport.partnershipId, chosen) : undefined
+					)
 				)
-			)
-			.groupBy(reportPrinciple.principle, reportPrinciple.score),
-		indicatorFigures(db, f, inSelection.length ? inArray(result.partnershipId, chosen) : undefined)
-	]);
+				.groupBy(reportPrinciple.principle, reportPrinciple.score),
+		() => indicatorFigures(db, f, inSelection.length ? inArray(result.partnershipId, chosen) : undefined)
+	);
 	return shape(f, principles, counts, scoreRows, indicatorRows);
 }
 
@@ -163,8 +189,11 @@ export async function dashboardFigures(db: Db, f: DashboardFilter, principles: s
 const isTotal = sql`not exists (select 1 from ${figureDimension} where ${figureDimension.figureId} = ${indicatorFigure.id})`;
 
 /**
- * One row per indicator with a period in the year: its baseline, final target and latest actual up
- * to the year's end (totals, not breakdowns). A numeric measure's actual is a number
+ * The indicators with a period in the year, by their figures: the baseline, final target and
+ * latest actual up to the year's end (totals, not breakdowns), and how many indicators have just
+ * these (with the principle, measure and direction). Indicators alike are sent once with their
+ * number: at 2,000 partnerships a year has 8,000 indicators, and a row for each cost the server
+ * more than the statement cost the database. A numeric measure's actual is a number
  * (reports/input.ts), so the latest one with a value is the latest one progress.ts can use.
  */
 function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefined) {
@@ -180,12 +209,12 @@ function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefin
 		.where(and(eq(indicatorFigure.kind, 'baseline'), isTotal))
 		.orderBy(indicatorFigure.indicatorId, indicatorFigure.position, indicatorFigure.id)
 		.as('baseline');
-	return db
+	const figures = db
 		.select({
 			principle: result.principle,
 			measure: indicator.measure,
 			ascending: indicator.ascending,
-			baseline: baseline.value,
+			baseline: sql<string | null>`${baseline.value}`.as('baseline_value'),
 			// The final period's target, and the latest actual up to the year's end: each found by
 			// walking the indicator's periods backwards on their index, one or two rows read.
 			target: subquery<string | null>(
@@ -193,7 +222,7 @@ function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefin
 					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
 					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'target' and ${isTotal}
 					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
-			),
+			).as('target'),
 			actual: subquery<string | null>(
 				sql`select ${indicatorFigure.value} from ${indicatorPeriod}
 					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
@@ -201,7 +230,7 @@ function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefin
 						and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorFigure.kind} = 'actual'
 						and ${indicatorFigure.value} is not null and ${isTotal}
 					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
-			)
+			).as('actual')
 		})
 		.from(indicator)
 		.innerJoin(result, eq(result.id, indicator.resultId))
@@ -222,6 +251,26 @@ function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefin
 						)
 				)
 			)
+		)
+		.as('dashboard_indicator');
+	return db
+		.select({
+			principle: figures.principle,
+			measure: figures.measure,
+			ascending: figures.ascending,
+			baseline: figures.baseline,
+			target: figures.target,
+			actual: figures.actual,
+			indicators: sql<number>`count(*)`.mapWith(Number)
+		})
+		.from(figures)
+		.groupBy(
+			figures.principle,
+			figures.measure,
+			figures.ascending,
+			figures.baseline,
+			figures.target,
+			figures.actual
 		);
 }
 
@@ -252,11 +301,11 @@ function shape(
 			target: figureNumber(row.target),
 			actual: figureNumber(row.actual)
 		});
-		bucketCounts[bucketOf(progress)] += 1;
+		bucketCounts[bucketOf(progress)] += row.indicators;
 		if (progress === null || row.principle === null) continue;
 		const s = sums.get(row.principle) ?? { sum: 0, counted: 0 };
-		s.sum += progress;
-		s.counted += 1;
+		s.sum += progress * row.indicators;
+		s.counted += row.indicators;
 		sums.set(row.principle, s);
 	}
 

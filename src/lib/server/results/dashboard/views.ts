@@ -1,5 +1,6 @@
 import type { Database } from '../../kernel/database.ts';
 import { ValidationError } from '../../kernel/errors.ts';
+import { reads } from '../../kernel/sql.ts';
 import { listThemes } from '../../taxonomy/themes.ts';
 import { listGoals } from '../../taxonomy/goals.ts';
 import { countryName, format, messages, type Locale } from '#lib/i18n/index.ts';
@@ -43,11 +44,12 @@ export async function dashboardView(
 	query: DashboardQuery,
 	locale: Locale
 ): Promise<DashboardView> {
-	const [options, themes, goals] = await Promise.all([
-		dashboardOptions(db),
-		listThemes(db, locale),
-		listGoals(db, locale)
-	]);
+	const [options, themes, goals] = await reads(
+		db,
+		() => dashboardOptions(db),
+		() => listThemes(db, locale),
+		() => listGoals(db, locale)
+	);
 	if (query.principle && !options.principles.includes(query.principle))
 		throw new ValidationError([{ field: 'principle', code: 'invalidPrinciple' }], 'results');
 	const year = query.year ?? (await defaultYear(db, options.years));
