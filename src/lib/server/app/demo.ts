@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from '../kernel/database.ts';
+import { and, eq, sql } from 'drizzle-orm';
 import { runSystemChange } from '../kernel/write.ts';
+import { proposal } from '../dialogue/schema.ts';
+import { recordProposalEvents } from '../dialogue/proposals/commands.ts';
+import { partnership } from '../partnerships/schema.ts';
+import { result, resultProposal } from '../results/schema.ts';
+import { newsOf } from './result-proposals.ts';
 import { addToLibrary } from '../media/commands.ts';
 import type { MediaStore } from '../media/store.ts';
 import { attachDocument, missingDemoDocuments } from '../partnerships/demo.ts';
@@ -31,4 +37,60 @@ export async function addDemoDocuments(db: Database, store: MediaStore): Promise
 		});
 	}
 	return missing.length;
+}
+
+/** The demo's proposal that led to a result: Ale's youth council, taken up by Ale–Ghanzi. */
+const demoLink = {
+	proposal: 'Ett ungdomsråd med egen budget',
+	partnership: 'ale-ghanzi',
+	result: 'Meetings at times and places that suit young and working residents'
+};
+
+/**
+ * Closes the loop once in the demo: a citizens' proposal linked to a partnership's result that is
+ * now in progress, so both pages show it. Only if both are there and not yet linked.
+ */
+export async function linkDemoProposal(db: Database): Promise<boolean> {
+	return runSystemChange(db, async (tx) => {
+		const [found] = await tx
+			.select({ id: proposal.id })
+			.from(proposal)
+			.where(eq(proposal.title, demoLink.proposal))
+			.limit(1);
+		const [target] = await tx
+			.select({ id: result.id, title: result.title })
+			.from(result)
+			.innerJoin(partnership, eq(partnership.id, result.partnershipId))
+			.where(
+				and(eq(partnership.slug, demoLink.partnership), sql`${result.title}->>'en' = ${demoLink.result}`)
+			)
+			.limit(1);
+		if (!found || !target) return { result: false, audit: [], public: false };
+		const made = await tx
+			.insert(resultProposal)
+			.values({ resultId: target.id, proposalId: found.id })
+			.onConflictDoNothing()
+			.returning({ id: resultProposal.proposalId });
+		if (!made.length) return { result: false, audit: [], public: false };
+		await recordProposalEvents(
+			tx,
+			[found.id],
+			'result-linked',
+			newsOf(target, 'planned', demoLink.partnership),
+			null
+		);
+		await tx.update(result).set({ status: 'in-progress' }).where(eq(result.id, target.id));
+		await recordProposalEvents(
+			tx,
+			[found.id],
+			'result-status',
+			newsOf(target, 'in-progress', demoLink.partnership),
+			null
+		);
+		return {
+			result: true,
+			audit: { action: 'demo.linkProposal', subject: `result:${target.id}`, after: { proposal: found.id } },
+			public: true
+		};
+	});
 }

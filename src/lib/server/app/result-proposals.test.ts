@@ -18,6 +18,7 @@ import { resultsOfProposal } from '../results/links/queries.ts';
 import { result } from '../results/schema.ts';
 import { frameworkView } from '../results/views.ts';
 import { linkProposal, setResultStatus, unlinkProposal } from './result-proposals.ts';
+import { linkDemoProposal } from './demo.ts';
 
 const origin = 'https://resultat.example.se';
 
@@ -209,5 +210,23 @@ describe.each(testDatabases)('a proposal that led to a result, on $name', (datab
 			.from(result)
 			.where(eq(result.id, framework.output));
 		expect(output!.status).toBe('planned');
+	});
+
+	it("shows the loop in the demo: Ale's youth council proposal behind Ale–Ghanzi's result, in progress, once", async () => {
+		const [youth] = await h.db
+			.select({ id: proposal.id })
+			.from(proposal)
+			.where(eq(proposal.title, 'Ett ungdomsråd med egen budget'));
+		const led = await resultsOfProposal(h.db, youth!.id);
+		expect(led.map((r) => [r.partnershipSlug, r.title.en, r.status])).toEqual([
+			['ale-ghanzi', 'Meetings at times and places that suit young and working residents', 'in-progress']
+		]);
+		expect(
+			(await historyOf(youth!.id)).filter((e) => e.kind.startsWith('result-')).map((e) => e.kind)
+		).toEqual(['result-linked', 'result-status']);
+		// Started again: nothing added.
+		const before = (await historyOf(youth!.id)).length;
+		expect(await linkDemoProposal(h.db)).toBe(false);
+		expect(await historyOf(youth!.id)).toHaveLength(before);
 	});
 });

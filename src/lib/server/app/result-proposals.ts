@@ -17,7 +17,7 @@ import { result, resultProposal, type ResultStatus } from '../results/schema.ts'
 // module's notifier tells the proposal's author and followers.
 
 /** What a proposal's history keeps of the result (the history outlives a renamed result). */
-function newsOf(r: { id: number; title: LocalizedText }, status: ResultStatus, slug: string) {
+export function newsOf(r: { id: number; title: LocalizedText }, status: ResultStatus, slug: string) {
 	const detail: Record<string, string> = { state: status, partnership: slug, result: String(r.id) };
 	for (const [locale, text] of Object.entries(r.title)) if (text) detail[`title.${locale}`] = text;
 	return detail;

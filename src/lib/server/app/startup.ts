@@ -4,7 +4,7 @@ import { logger } from '../kernel/logger.ts';
 import type { Module } from '../kernel/module.ts';
 import { seedTaxonomy } from '../taxonomy/seed.ts';
 import { modules } from './modules.ts';
-import { addDemoDocuments } from './demo.ts';
+import { addDemoDocuments, linkDemoProposal } from './demo.ts';
 import { mediaStore } from './media.ts';
 import type { MediaStore } from '../media/store.ts';
 import { visibleArticles } from '../content/facets.ts';
@@ -25,6 +25,7 @@ export async function prepareDatabase(
 	if (!options.demo) return;
 	for (const m of list) await m.demo?.(db);
 	if (options.store) await addDemoDocuments(db, options.store);
+	await linkDemoProposal(db);
 }
 
 /** The database the settings name (DATABASE_URL, else PGlite under DATA_DIR), migrated and prepared. */

@@ -421,7 +421,8 @@ export async function recordProposalEvents(
 	proposalIds: readonly number[],
 	kind: Extract<ProposalEventKind, 'result-linked' | 'result-status'>,
 	detail: Record<string, string>,
-	actorId: string
+	/** Who took the step (not told of it); none for the demo's. */
+	actorId: string | null
 ): Promise<void> {
 	if (!proposalIds.length) return;
 	await tx
