@@ -40,6 +40,14 @@ const editors = {
 	editor: 'allow',
 	admin: 'allow'
 } as const;
+/** A planning item that is not there: who may plan learns it is not; nobody else learns anything. */
+const unknownItem = {
+	anonymous: 'sign-in',
+	reader: 'deny',
+	author: 'deny',
+	editor: 'not-found',
+	admin: 'not-found'
+} as const;
 /**
  * One article in the workspace: editors and admins, and authors on their own articles and those
  * shared with them. Article 1 is the demo's, nobody's own: authors are refused (the draft-sharing
@@ -135,13 +143,7 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 			`/partnerships/[slug=slug]/results/plan/${kind}/[id=id]`,
 			{
 				path: `/partnerships/horby-peja/results/plan/${kind}/999999999`,
-				expect: {
-					anonymous: 'sign-in',
-					reader: 'deny',
-					author: 'deny',
-					editor: 'not-found',
-					admin: 'not-found'
-				} as const
+				expect: unknownItem
 			}
 		])
 	),
@@ -311,7 +313,7 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		).flatMap(([kind, actions]) =>
 			actions.map((action) => [
 				`/partnerships/[slug=slug]/results/plan/${kind}/[id=id]?/${action}`,
-				{ path: `/partnerships/horby-peja/results/plan/${kind}/999999999?/${action}`, expect: editors }
+				{ path: `/partnerships/horby-peja/results/plan/${kind}/999999999?/${action}`, expect: unknownItem }
 			])
 		)
 	),
