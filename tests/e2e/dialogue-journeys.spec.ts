@@ -302,76 +302,84 @@ const onScreen = async (page: Page, selector: string) => {
 
 test('each reader is offered what they may do: no support of one’s own, the answer form for answerers, nothing of proposals in a debate', async () => {
 	expect(proposal).not.toBe('');
-	// Its author: no support button (supporting it would end the right to edit it), the edit
-	// form says until when it is open, and the withdrawal's tick sits beside its words.
-	const author = await as('tableReader', { javaScriptEnabled: false });
-	await author.page.goto(proposal);
-	expect(await author.page.getByRole('button', { name: 'Stöd förslaget' }).count()).toBe(0);
-	expect(await text(author.page, '.refusal')).toBe('Du kan inte stödja ditt eget förslag.');
-	expect(await author.page.getByRole('link', { name: 'Svara på förslaget' }).count()).toBe(0);
-	const tick = await author.page.getByLabel('Jag vill ta tillbaka mitt förslag').boundingBox();
-	const words = await author.page.locator('label.check').boundingBox();
-	expect(tick!.x).toBeLessThan(words!.x + 5);
-	expect(tick!.y).toBeLessThan(words!.y + words!.height / 2);
-	expect(
-		await author.page.getByRole('button', { name: 'Ta tillbaka', exact: true }).getAttribute('class')
-	).toContain('danger');
-	// The proposal's support is refused by the server too, as the page says.
-	const refused = await fetch(`${baseUrl()}${proposal}?/support`, {
-		method: 'POST',
-		headers: {
-			cookie: sessionOf('tableReader').cookie,
-			origin: baseUrl(),
-			'content-type': 'application/x-www-form-urlencoded',
-			accept: 'text/html'
-		},
-		body: ''
-	});
-	expect(refused.status).toBe(400);
-	expect(await refused.text()).toContain('Formuläret: Du kan inte stödja ditt eget förslag.');
-	await author.context.close();
+	// Three readers in contexts of their own, side by side: nothing one does is seen by another.
+	const asAuthor = async () => {
+		// Its author: no support button (supporting it would end the right to edit it), the edit
+		// form says until when it is open, and the withdrawal's tick sits beside its words.
+		const author = await as('tableReader', { javaScriptEnabled: false });
+		await author.page.goto(proposal);
+		expect(await author.page.getByRole('button', { name: 'Stöd förslaget' }).count()).toBe(0);
+		expect(await text(author.page, '.refusal')).toBe('Du kan inte stödja ditt eget förslag.');
+		expect(await author.page.getByRole('link', { name: 'Svara på förslaget' }).count()).toBe(0);
+		const tick = await author.page.getByLabel('Jag vill ta tillbaka mitt förslag').boundingBox();
+		const words = await author.page.locator('label.check').boundingBox();
+		expect(tick!.x).toBeLessThan(words!.x + 5);
+		expect(tick!.y).toBeLessThan(words!.y + words!.height / 2);
+		expect(
+			await author.page.getByRole('button', { name: 'Ta tillbaka', exact: true }).getAttribute('class')
+		).toContain('danger');
+		// The proposal's support is refused by the server too, as the page says.
+		const refused = await fetch(`${baseUrl()}${proposal}?/support`, {
+			method: 'POST',
+			headers: {
+				cookie: sessionOf('tableReader').cookie,
+				origin: baseUrl(),
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'text/html'
+			},
+			body: ''
+		});
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('Formuläret: Du kan inte stödja ditt eget förslag.');
+		await author.context.close();
+	};
 
-	// An answerer goes from the proposal to its answer form: one that says what it requires and
-	// lists what is missing in the form's own order.
-	const answerer = await as('partnerEditor', { javaScriptEnabled: false });
-	await answerer.page.goto(`/dialogue/${ale}`);
-	expect(await answerer.page.getByRole('link', { name: 'Arbetsyta', exact: true }).count()).toBe(1);
-	await answerer.page.goto(`/dialogue/${ale}/proposals/${toAnswer}`);
-	await answerer.page.getByRole('link', { name: 'Svara på förslaget' }).click();
-	await answerer.page.waitForURL(new RegExp(`/dialogue/${ale}/manage/answer/${toAnswer}$`));
-	expect(await answerer.page.getByLabel('Beslut', { exact: true }).count()).toBe(1);
-	expect(await text(answerer.page, '#text_en-help')).toContain('Krävs på vart och ett av samtalets språk');
-	for (const id of ['#text_sv', '#text_en', '#decidedBy_sv', '#decidedBy_en']) {
-		await answerer.page.locator(id).fill('');
-	}
-	await answerer.page.getByRole('button', { name: 'Spara utkast' }).click();
-	await answerer.page.locator('.error-summary').waitFor();
-	expect(await summary(answerer.page)).toEqual([
-		'Svar på svenska: Måste fyllas i.',
-		'Beslutande organ på svenska: Måste fyllas i.',
-		'Svar på engelska: Måste fyllas i.'
-	]);
-	// The work list on a phone: each row's deadline and its link on screen.
-	await answerer.page.setViewportSize({ width: 320, height: 900 });
-	await answerer.page.goto(`/dialogue/${ale}/manage`);
-	expect(await onScreen(answerer.page, '.to-answer tbody tr td:nth-child(4)')).toBe(true);
-	expect(await onScreen(answerer.page, '.to-answer tbody tr td:nth-child(5) a')).toBe(true);
-	await answerer.context.close();
+	const asAnswerer = async () => {
+		// An answerer goes from the proposal to its answer form: one that says what it requires and
+		// lists what is missing in the form's own order.
+		const answerer = await as('partnerEditor', { javaScriptEnabled: false });
+		await answerer.page.goto(`/dialogue/${ale}`);
+		expect(await answerer.page.getByRole('link', { name: 'Arbetsyta', exact: true }).count()).toBe(1);
+		await answerer.page.goto(`/dialogue/${ale}/proposals/${toAnswer}`);
+		await answerer.page.getByRole('link', { name: 'Svara på förslaget' }).click();
+		await answerer.page.waitForURL(new RegExp(`/dialogue/${ale}/manage/answer/${toAnswer}$`));
+		expect(await answerer.page.getByLabel('Beslut', { exact: true }).count()).toBe(1);
+		expect(await text(answerer.page, '#text_en-help')).toContain('Krävs på vart och ett av samtalets språk');
+		for (const id of ['#text_sv', '#text_en', '#decidedBy_sv', '#decidedBy_en']) {
+			await answerer.page.locator(id).fill('');
+		}
+		await answerer.page.getByRole('button', { name: 'Spara utkast' }).click();
+		await answerer.page.locator('.error-summary').waitFor();
+		expect(await summary(answerer.page)).toEqual([
+			'Svar på svenska: Måste fyllas i.',
+			'Beslutande organ på svenska: Måste fyllas i.',
+			'Svar på engelska: Måste fyllas i.'
+		]);
+		// The work list on a phone: each row's deadline and its link on screen.
+		await answerer.page.setViewportSize({ width: 320, height: 900 });
+		await answerer.page.goto(`/dialogue/${ale}/manage`);
+		expect(await onScreen(answerer.page, '.to-answer tbody tr td:nth-child(4)')).toBe(true);
+		expect(await onScreen(answerer.page, '.to-answer tbody tr td:nth-child(5) a')).toBe(true);
+		await answerer.context.close();
+	};
 
-	// A space for debate only: nothing of proposals, supports or answers to them.
-	const visitor = await as(null, { javaScriptEnabled: false });
-	await visitor.page.goto(`/dialogue/${debate}`);
-	expect(await visitor.page.locator('#proposals-heading').count()).toBe(0);
-	expect(await visitor.page.locator('.answer-figures').count()).toBe(0);
-	const facts = await text(visitor.page, '.facts');
-	expect(facts).toContain('Kommentarer: Alla med bekräftad e-postadress');
-	expect(facts).not.toContain('Stöd:');
-	expect(facts).not.toContain('offentligt svar');
-	// Its debate: the space's title is the heading, "Debatt" the line above it.
-	await visitor.page.goto(`/dialogue/${debate}/debate`);
-	expect(await text(visitor.page, 'h1')).toBe('Torget: parkering eller mötesplats?');
-	expect(await text(visitor.page, '.eyebrow')).toBe('Debatt');
-	await visitor.context.close();
+	const asVisitor = async () => {
+		// A space for debate only: nothing of proposals, supports or answers to them.
+		const visitor = await as(null, { javaScriptEnabled: false });
+		await visitor.page.goto(`/dialogue/${debate}`);
+		expect(await visitor.page.locator('#proposals-heading').count()).toBe(0);
+		expect(await visitor.page.locator('.answer-figures').count()).toBe(0);
+		const facts = await text(visitor.page, '.facts');
+		expect(facts).toContain('Kommentarer: Alla med bekräftad e-postadress');
+		expect(facts).not.toContain('Stöd:');
+		expect(facts).not.toContain('offentligt svar');
+		// Its debate: the space's title is the heading, "Debatt" the line above it.
+		await visitor.page.goto(`/dialogue/${debate}/debate`);
+		expect(await text(visitor.page, 'h1')).toBe('Torget: parkering eller mötesplats?');
+		expect(await text(visitor.page, '.eyebrow')).toBe('Debatt');
+		await visitor.context.close();
+	};
+	await Promise.all([asAuthor(), asAnswerer(), asVisitor()]);
 });
 
 test('screenshots of the space and the proposal page at 1280 and 320 px', async () => {
