@@ -170,6 +170,7 @@ const widest = (page: Page) =>
 			.join(', ');
 	});
 
+// Every page at two widths in two languages: on a busy machine, past the default minute.
 test('every dialogue page passes axe in Swedish and English, and fits 320 px without sideways scrolling', async () => {
 	expect(proposal).not.toBe('');
 	const failures: string[] = [];
@@ -199,7 +200,7 @@ test('every dialogue page passes axe in Swedish and English, and fits 320 px wit
 	expect(await text(page, '.facts')).toContain('Collecting supports');
 	expect(await axeViolations(page)).toEqual([]);
 	await context.close();
-});
+}, 180_000);
 
 /** The comment in the page's address (`#comment-12`) after a comment or reply was sent. */
 const sentComment = async (page: Page) => {

@@ -14,8 +14,12 @@ test('a visitor filters the partnerships by goal and sees the list and the map c
 	await page.goto('/partnerships');
 	const rows = () => page.locator('.partnership-table tbody tr').count();
 	const points = () => page.locator('.map-partners circle').count();
-	expect(await rows()).toBe(4);
-	expect(await points()).toBe(4);
+	// The demo's four, and any a journey running beside this one has just registered.
+	expect(await rows()).toBeGreaterThanOrEqual(4);
+	expect(await points()).toBeGreaterThanOrEqual(4);
+	const all = await page.locator('.partnership-table tbody').textContent();
+	for (const name of ['Region Västerbotten', 'Ale kommun', 'Hörby kommun', 'Kalmar'])
+		expect(all).toContain(name);
 	expect(await page.locator('svg[role="img"]').count()).toBe(2);
 
 	await page.getByLabel('Globalt mål', { exact: true }).selectOption('3');
