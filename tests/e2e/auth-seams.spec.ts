@@ -7,6 +7,7 @@ import { baseUrl, sessionOf } from './browser.ts';
 import { people, type Person } from './people.ts';
 import { signInOverHttp, withCookies } from './sessions.ts';
 import { actionIds } from './permission-table.ts';
+import { freePort } from './instances.ts';
 import { createOTP } from '@better-auth/utils/otp';
 import { base32 } from '@better-auth/utils/base32';
 
@@ -279,7 +280,7 @@ describe('the client’s address', () => {
 		{ timeout: 180_000 },
 		async () => {
 			dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-proxy-'));
-			const port = 3800 + Math.floor(Math.random() * 100);
+			const port = await freePort();
 			const origin = `http://127.0.0.1:${port}`;
 			const env = {
 				...process.env,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { people, preparedPeople, type PreparedPerson } from './people.ts';
 import { prepareSession, type PreparedSession } from './sessions.ts';
+import { freePort } from './instances.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -65,7 +66,8 @@ export async function setup(project: TestProject) {
 		execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 	}
 	dataDir = mkdtempSync(path.join(tmpdir(), 'partnerskap-e2e-'));
-	const port = 3200 + Math.floor(Math.random() * 500);
+	// The OS picks the port: a fixed or random range can hit a service the machine runs (MariaDB on 3306).
+	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const env = {
 		...process.env,
