@@ -160,7 +160,21 @@ const crossSite: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(cacheAndCompress, crossSite, accounts);
+/**
+ * A form addressed to `?/default` names no action of ours (SvelteKit reserves the name and would
+ * throw, a 500): it gets the 404 any unknown action gets.
+ */
+const reservedAction: Handle = async ({ event, resolve }) => {
+	if (event.request.method === 'POST' && [...event.url.searchParams.keys()].find((k) => k.startsWith('/')) === '/default') {
+		return new Response(messages(event.locals.locale ?? 'sv').errors.notFound, {
+			status: 404,
+			headers: { 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(cacheAndCompress, crossSite, reservedAction, accounts);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;

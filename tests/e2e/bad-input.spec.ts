@@ -47,6 +47,18 @@ test('the malformed parameters of the issue each get a clear 400 or an honest em
 	expect(await res.json()).toMatchObject({ error: { field: 'sdg' } });
 });
 
+test('a form sent to the reserved action name "default" gets a 404, not a 500', async () => {
+	for (const path of ['/sign-out?/default', '/sign-in?/default', '/en/partnerships/ale-ghanzi/results?/default']) {
+		const res = await fetch(baseUrl() + path, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl() },
+			body: 'x=1'
+		});
+		expect(res.status, path).toBe(404);
+		expect(await res.text(), path).toMatch(/does not exist|finns inte/);
+	}
+});
+
 test('generated query strings never make a route fail', async () => {
 	const key = fc.constantFrom('theme', 'kind', 'sdg', 'country', 'q', 'page', 'per_page', 'lang');
 	const value = fc.oneof(

@@ -28,6 +28,15 @@ const fixedExample = example
 	.replace(/value="N=(\d+);P=\d+"/g, 'value="$1"');
 
 const file = (text: string, name = 'activity.xml') => new File([text], name);
+
+/** The line of the element found by going to the n-th match of each pattern in turn ([pattern, n]). */
+const lineOf = (text: string, ...steps: [RegExp, number][]) => {
+	let at = -1;
+	for (const [pattern, n] of steps) {
+		for (let i = 0; i < n; i++) at += 1 + text.slice(at + 1).search(pattern);
+	}
+	return text.slice(0, at).split('\n').length;
+};
 const fieldProblems = async (p: Promise<unknown>) => {
 	const e = await p.catch((e: unknown) => e);
 	expect(e).toBeInstanceOf(ValidationError);
@@ -73,11 +82,20 @@ describe.each(testDatabases)('an IATI file on the import page, on $name', (datab
 		const preview = await previewUpload(h.db, coordinator, empty.slug, file(example));
 		expect(preview.sheet).toBeNull();
 		expect(preview.changes).toEqual([]);
+		// Each with the line of its element in the file.
 		expect(preview.problems).toContainEqual(
-			expect.objectContaining({ element: 'result[3]/indicator[1]/@measure', code: 'unknownMeasure' })
+			expect.objectContaining({
+				element: 'result[3]/indicator[1]/@measure',
+				code: 'unknownMeasure',
+				line: lineOf(example, [/<result[\s>]/, 3], [/<indicator[\s>]/, 1])
+			})
 		);
 		expect(preview.problems).toContainEqual(
-			expect.objectContaining({ element: 'result[8]/indicator[1]/period[1]/target[1]', code: 'notNumeric' })
+			expect.objectContaining({
+				element: 'result[8]/indicator[1]/period[1]/target[1]',
+				code: 'notNumeric',
+				line: lineOf(example, [/<result[\s>]/, 8], [/<target[\s>]/, 1])
+			})
 		);
 		expect((await stored(empty.id)).results).toEqual([]);
 	});

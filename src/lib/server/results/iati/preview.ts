@@ -91,9 +91,18 @@ async function examineIati(
 	}
 	if (at === -1) return { ...none, activity: null };
 
-	const reading = readActivity(read.activities[at]!);
-	const leftOut = reading.leftOut.map(inFile);
-	const problem = (p: ImportProblem) => inFile(p);
+	const chosenActivity = read.activities[at]!;
+	const reading = readActivity(chosenActivity);
+	/** The line of the element a problem is in (an attribute's, its element's; else the nearest enclosing one read). */
+	const lineOf = (path: string): number | undefined => {
+		for (let p = path; p; p = p.slice(0, Math.max(p.lastIndexOf('/'), 0))) {
+			const line = chosenActivity.lines.get(p);
+			if (line) return line;
+		}
+		return undefined;
+	};
+	const problem = (p: ImportProblem) => inFile({ ...p, line: p.line ?? lineOf(p.path) });
+	const leftOut = reading.leftOut.map(problem);
 	if (!reading.values) return { ...none, problems: reading.problems.map(problem), leftOut, activity: at + 1 };
 	const parsed = frameworkShape.safeParse(reading.values);
 	if (!parsed.success) {
@@ -102,7 +111,7 @@ async function examineIati(
 			const path = reading.locate(issue.path);
 			if (problems.some((p) => (p.element ?? 'file') === path)) continue;
 			const code = /^[A-Za-z][A-Za-z0-9]*$/.test(issue.message) ? issue.message : 'invalid';
-			problems.push(inFile({ path, code }));
+			problems.push(problem({ path, code }));
 		}
 		return { ...none, problems, leftOut, activity: at + 1 };
 	}

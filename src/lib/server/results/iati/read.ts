@@ -71,6 +71,8 @@ export interface IatiActivity {
 	path: string;
 	identifier: string;
 	results: IatiResult[];
+	/** The line each result, indicator, baseline, period, target and actual starts on, by its path. */
+	lines: ReadonlyMap<string, number>;
 }
 
 export type ReadOutcome =
@@ -87,11 +89,31 @@ const parser = new XMLParser({
 	alwaysCreateTextNode: true,
 	textNodeName: '#text',
 	trimValues: true,
+	// Where each element starts, for the line a problem is on.
+	captureMetaData: true,
 	ignoreDeclaration: true,
 	ignorePiTags: true,
 	// Every element as a list: one shape whether a file repeats it or not.
 	isArray: (_name, _path, _leaf, isAttribute) => !isAttribute
 });
+
+const meta = XMLParser.getMetaDataSymbol();
+
+/** The 1-based line of a character offset, from the offsets of the file's line breaks. */
+function lineFinder(xml: string): (offset: number) => number {
+	const breaks: number[] = [];
+	for (let i = xml.indexOf('\n'); i !== -1; i = xml.indexOf('\n', i + 1)) breaks.push(i);
+	return (offset) => {
+		let lo = 0;
+		let hi = breaks.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (breaks[mid]! < offset) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo + 1;
+	};
+}
 
 const list = (node: Node | undefined, name: string): Node[] => (node?.[name] as Node[] | undefined) ?? [];
 const attr = (node: Node | undefined, name: string): string | undefined => {
@@ -112,10 +134,11 @@ export function readIati(xml: string): ReadOutcome {
 	const [root] = list(doc, 'iati-activities');
 	if (!root || !list(root, 'iati-activity').length) return { ok: false, code: 'notIati' };
 	const rootPrefix = prefixOf(root);
+	const lineAt = lineFinder(xml);
 	return {
 		ok: true,
 		activities: list(root, 'iati-activity').map((a, i) =>
-			activity(a, `iati-activity[${i + 1}]`, prefixOf(a) ?? rootPrefix)
+			activity(a, `iati-activity[${i + 1}]`, prefixOf(a) ?? rootPrefix, lineAt)
 		)
 	};
 }
@@ -128,7 +151,19 @@ function prefixOf(node: Node): string | undefined {
 	return undefined;
 }
 
-function activity(node: Node, path: string, ns: string | undefined): IatiActivity {
+function activity(
+	node: Node,
+	path: string,
+	ns: string | undefined,
+	lineAt: (offset: number) => number
+): IatiActivity {
+	const lines = new Map<string, number>();
+	/** Notes the element's line under its path, and gives the path back. */
+	const placed = (n: Node, at: string) => {
+		const start = (n as { [meta]?: { startIndex?: number } })[meta]?.startIndex;
+		if (typeof start === 'number') lines.set(at, lineAt(start));
+		return at;
+	};
 	const lang = attr(node, 'xml:lang') ?? null;
 	const narratives = (parent: Node | undefined): Narrative[] =>
 		list(parent, 'narrative').map((n) => ({ lang: attr(n, 'xml:lang') ?? lang, text: text(n) }));
@@ -141,7 +176,7 @@ function activity(node: Node, path: string, ns: string | undefined): IatiActivit
 			uri: attr(r, 'vocabulary-uri') ?? attr(r, 'indicator-uri')
 		}));
 	const figure = (f: Node, at: string): IatiFigure => ({
-		path: at,
+		path: placed(f, at),
 		value: attr(f, 'value'),
 		year: attr(f, 'year'),
 		isoDate: attr(f, 'iso-date'),
@@ -150,7 +185,7 @@ function activity(node: Node, path: string, ns: string | undefined): IatiActivit
 		ignored: ignoredIn(f, ['location', 'document-link'])
 	});
 	const indicator = (n: Node, at: string): IatiIndicator => ({
-		path: at,
+		path: placed(n, at),
 		measure: attr(n, 'measure'),
 		ascending: attr(n, 'ascending'),
 		aggregationStatus: attr(n, 'aggregation-status'),
@@ -161,7 +196,7 @@ function activity(node: Node, path: string, ns: string | undefined): IatiActivit
 		periods: list(n, 'period').map((p, i) => {
 			const pat = `${at}/period[${i + 1}]`;
 			return {
-				path: pat,
+				path: placed(p, pat),
 				start: attr(list(p, 'period-start')[0], 'iso-date'),
 				end: attr(list(p, 'period-end')[0], 'iso-date'),
 				targets: list(p, 'target').map((t, j) => figure(t, `${pat}/target[${j + 1}]`)),
@@ -177,10 +212,11 @@ function activity(node: Node, path: string, ns: string | undefined): IatiActivit
 	return {
 		path,
 		identifier: text(list(node, 'iati-identifier')[0] ?? {}),
+		lines,
 		results: list(node, 'result').map((r, i) => {
 			const at = `result[${i + 1}]`;
 			return {
-				path: at,
+				path: placed(r, at),
 				type: attr(r, 'type'),
 				aggregationStatus: attr(r, 'aggregation-status'),
 				title: narratives(list(r, 'title')[0]),
