@@ -165,7 +165,10 @@ const crossSite: Handle = async ({ event, resolve }) => {
  * throw, a 500): it gets the 404 any unknown action gets.
  */
 const reservedAction: Handle = async ({ event, resolve }) => {
-	if (event.request.method === 'POST' && [...event.url.searchParams.keys()].find((k) => k.startsWith('/')) === '/default') {
+	if (
+		event.request.method === 'POST' &&
+		[...event.url.searchParams.keys()].find((k) => k.startsWith('/')) === '/default'
+	) {
 		return new Response(messages(event.locals.locale ?? 'sv').errors.notFound, {
 			status: 404,
 			headers: { 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' }

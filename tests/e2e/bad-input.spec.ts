@@ -48,7 +48,11 @@ test('the malformed parameters of the issue each get a clear 400 or an honest em
 });
 
 test('a form sent to the reserved action name "default" gets a 404, not a 500', async () => {
-	for (const path of ['/sign-out?/default', '/sign-in?/default', '/en/partnerships/ale-ghanzi/results?/default']) {
+	for (const path of [
+		'/sign-out?/default',
+		'/sign-in?/default',
+		'/en/partnerships/ale-ghanzi/results?/default'
+	]) {
 		const res = await fetch(baseUrl() + path, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl() },

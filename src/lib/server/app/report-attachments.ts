@@ -54,21 +54,20 @@ export async function attachToYearlyReport(
 	if (!raw) throw new ValidationError([{ field: 'file', code: 'fileTooLarge' }], 'media');
 	const input = readForm(raw, attachForm, 'results');
 	const title = { [locale]: input.attachmentTitle };
-	const prepared = await prepareUpload(store, {
+	// An image's title is its alt text too; the attachment keeps the title for either kind.
+	const upload: PreparedUpload = await prepareUpload(store, {
 		bytes: input.attachment,
 		fileName: input.attachment.name,
 		alt: title,
 		origin: 'report'
 	});
-	// A document's row takes the title as well (the library keeps alt text for images only).
-	const upload: PreparedUpload = { ...prepared, values: { ...prepared.values, alt: title } };
 	try {
 		await runCommand(db, actor, {
 			rule: resultsPolicy.workOnReport,
 			parse: () => upload,
 			work: async (tx, upload, who) => {
 				const stored = await recordUpload(tx, store, who, upload);
-				await attachToReport(tx, who, slug, year, { mediaId: stored.id });
+				await attachToReport(tx, who, slug, year, { mediaId: stored.id, title });
 				// Both modules' commands write their own audit rows in this transaction.
 				return { result: undefined, audit: [], public: false };
 			}

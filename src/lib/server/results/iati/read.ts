@@ -97,7 +97,8 @@ const parser = new XMLParser({
 	isArray: (_name, _path, _leaf, isAttribute) => !isAttribute
 });
 
-const meta = XMLParser.getMetaDataSymbol();
+// Typed as the Symbol wrapper object; it is a symbol.
+const meta = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 /** The 1-based line of a character offset, from the offsets of the file's line breaks. */
 function lineFinder(xml: string): (offset: number) => number {
@@ -160,7 +161,7 @@ function activity(
 	const lines = new Map<string, number>();
 	/** Notes the element's line under its path, and gives the path back. */
 	const placed = (n: Node, at: string) => {
-		const start = (n as { [meta]?: { startIndex?: number } })[meta]?.startIndex;
+		const start = (n as Record<symbol, { startIndex?: number } | undefined>)[meta]?.startIndex;
 		if (typeof start === 'number') lines.set(at, lineAt(start));
 		return at;
 	};

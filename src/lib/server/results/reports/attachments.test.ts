@@ -82,14 +82,17 @@ describe.each(testDatabases)('attachments to a yearly report on $name', (databas
 
 	it('lets a coordinator add and remove attachments to the draft, each audited', async () => {
 		const minutes = await reportFile(swedish, 'Protokoll maj');
-		await attachToReport(h.db, swedish, p.slug, 2025, { mediaId: minutes.id });
+		await attachToReport(h.db, swedish, p.slug, 2025, {
+			mediaId: minutes.id,
+			title: { sv: 'Protokoll från maj' }
+		});
 		const plan = await reportFile(partner, 'Plan');
-		await attachToReport(h.db, partner, p.slug, 2025, { mediaId: plan.id });
+		await attachToReport(h.db, partner, p.slug, 2025, { mediaId: plan.id, title: {} });
 
 		const seen = await view(swedish);
 		expect(seen.canChange).toBe(true);
-		// In the order they were added; a file without a title is listed by its name.
-		expect(seen.items.map((a) => a.title)).toEqual(['protokoll-maj.pdf', 'plan.pdf']);
+		// In the order they were added, by title; a file without a title is listed by its name.
+		expect(seen.items.map((a) => a.title)).toEqual(['Protokoll från maj', 'plan.pdf']);
 		expect(seen.items[0]).toMatchObject({
 			kind: 'document',
 			href: `/media/${minutes.storageKey}/protokoll-maj.pdf`,
@@ -119,29 +122,33 @@ describe.each(testDatabases)('attachments to a yearly report on $name', (databas
 	it("refuses those who may not write the report, and files that are not the writer's own for a report", async () => {
 		const file = await reportFile(swedish, 'Egen');
 		for (const who of [member, author, outsider]) {
-			await expect(attachToReport(h.db, who, p.slug, 2025, { mediaId: file.id })).rejects.toThrow(
+			await expect(attachToReport(h.db, who, p.slug, 2025, { mediaId: file.id, title: {} })).rejects.toThrow(
 				ForbiddenError
 			);
 			// A bad form from someone who may not is refused, not corrected.
 			await expect(detachFromReport(h.db, who, p.slug, 2025, {})).rejects.toThrow(ForbiddenError);
 		}
-		await expect(attachToReport(h.db, anonymous, p.slug, 2025, { mediaId: file.id })).rejects.toMatchObject({
+		await expect(
+			attachToReport(h.db, anonymous, p.slug, 2025, { mediaId: file.id, title: {} })
+		).rejects.toMatchObject({
 			signInRequired: true
 		});
 		// Someone else's upload, or a file of the staff's library, is not theirs to attach.
-		await expect(attachToReport(h.db, partner, p.slug, 2025, { mediaId: file.id })).rejects.toThrow(
-			ForbiddenError
-		);
+		await expect(
+			attachToReport(h.db, partner, p.slug, 2025, { mediaId: file.id, title: {} })
+		).rejects.toThrow(ForbiddenError);
 		const library = await addToLibrary(h.db, files.store, editor, {
 			bytes: tinyPdf(),
 			fileName: 'bibliotek.pdf',
 			alt: {}
 		});
-		await expect(attachToReport(h.db, editor, p.slug, 2025, { mediaId: library.id })).rejects.toThrow(
-			ForbiddenError
-		);
+		await expect(
+			attachToReport(h.db, editor, p.slug, 2025, { mediaId: library.id, title: {} })
+		).rejects.toThrow(ForbiddenError);
 		// A year without a report says so, to those who may write it.
-		await expect(attachToReport(h.db, swedish, p.slug, 2024, { mediaId: file.id })).rejects.toMatchObject({
+		await expect(
+			attachToReport(h.db, swedish, p.slug, 2024, { mediaId: file.id, title: {} })
+		).rejects.toMatchObject({
 			problems: [{ field: 'form', code: 'reportNotStarted' }]
 		});
 		expect((await view(swedish)).items.map((a) => a.title)).not.toContain('egen.pdf');
@@ -152,7 +159,7 @@ describe.each(testDatabases)('attachments to a yearly report on $name', (databas
 		const file = await reportFile(swedish, 'Halv');
 		await expect(
 			runSystemChange(h.db, async (tx) => {
-				await attachToReport(tx, swedish, p.slug, 2025, { mediaId: file.id });
+				await attachToReport(tx, swedish, p.slug, 2025, { mediaId: file.id, title: {} });
 				throw new Error('the change fails after the attachment');
 			})
 		).rejects.toThrow('the change fails');
@@ -177,7 +184,9 @@ describe.each(testDatabases)('attachments to a yearly report on $name', (databas
 		await saveReport(h.db, swedish, p.slug, 2025, complete());
 		await reportStep(h.db, swedish, p.slug, 2025, 'submit');
 		expect((await view(swedish)).canChange).toBe(false);
-		await expect(attachToReport(h.db, swedish, p.slug, 2025, { mediaId: other.id })).rejects.toMatchObject({
+		await expect(
+			attachToReport(h.db, swedish, p.slug, 2025, { mediaId: other.id, title: {} })
+		).rejects.toMatchObject({
 			problems: [{ field: 'form', code: 'reportNotEditable' }]
 		});
 		await expect(

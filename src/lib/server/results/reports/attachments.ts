@@ -2,7 +2,7 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { ForbiddenError, ValidationError, type ErrorCode } from '../../kernel/errors.ts';
 import { fields, readForm, requiredLine } from '../../kernel/input.ts';
-import { pick } from '../../kernel/localized.ts';
+import { pick, type LocalizedText } from '../../kernel/localized.ts';
 import { authorizeOn, mayOn, type Actor } from '../../kernel/policy.ts';
 import { runCommand } from '../../kernel/write.ts';
 import { media } from '../../media/schema.ts';
@@ -20,8 +20,7 @@ import { partnershipBySlug } from './queries.ts';
 // report's to say (`attachmentAccess`): everyone once it is approved (an approved report is public),
 // else those who may read it.
 //
-// The title is kept in the library row's text-per-language (media.alt), in the language it was
-// written in: report_attachment has no column for it, and for an image it is the alt text anyway.
+// The title is the attachment's (report_attachment.title), in the language it was written in.
 
 type Raw = FormData | Record<string, unknown>;
 type Db = Database | Transaction;
@@ -77,12 +76,12 @@ export async function attachToReport(
 	actor: Actor,
 	slug: string,
 	year: number,
-	input: { mediaId: number }
+	input: { mediaId: number; title: LocalizedText }
 ): Promise<void> {
 	await runCommand(db, actor, {
 		rule: resultsPolicy.workOnReport,
 		parse: () => input,
-		work: async (tx, { mediaId }, who) => {
+		work: async (tx, { mediaId, title }, who) => {
 			const report = await reportOpenForAttachments(tx, who, slug, year, true);
 			const [file] = await tx
 				.select({ origin: media.origin, createdBy: media.createdBy, fileName: media.fileName })
@@ -95,7 +94,7 @@ export async function attachToReport(
 				.where(eq(reportAttachment.reportId, report.id));
 			await tx
 				.insert(reportAttachment)
-				.values({ reportId: report.id, mediaId, position: (last?.position ?? -1) + 1 });
+				.values({ reportId: report.id, mediaId, title, position: (last?.position ?? -1) + 1 });
 			return {
 				result: undefined,
 				audit: {
@@ -167,7 +166,7 @@ export async function attachmentsOf(db: Db, reportId: number, locale: string): P
 			kind: media.kind,
 			storageKey: media.storageKey,
 			fileName: media.fileName,
-			alt: media.alt,
+			title: reportAttachment.title,
 			bytes: media.bytes,
 			width: media.width,
 			height: media.height,
@@ -181,7 +180,7 @@ export async function attachmentsOf(db: Db, reportId: number, locale: string): P
 		const widest = r.kind === 'image' ? pickWidth(r.variants, Number.MAX_SAFE_INTEGER) : undefined;
 		return {
 			mediaId: r.mediaId,
-			title: pick(r.alt, locale) || r.fileName,
+			title: pick(r.title, locale) || r.fileName,
 			kind: r.kind,
 			href: widest === undefined ? documentHref(r.storageKey, r.fileName) : imageSrc(r.storageKey, widest),
 			bytes: r.bytes,

@@ -119,6 +119,8 @@ export const reportAttachment = pgTable(
 		mediaId: integer('media_id')
 			.notNull()
 			.references(() => media.id),
+		/** Its title, in the language it was written in (a heading in the report's list). */
+		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
 		position: smallint('position').notNull().default(0)
 	},
 	(t) => [primaryKey({ columns: [t.reportId, t.mediaId] })]
