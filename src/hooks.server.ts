@@ -177,7 +177,7 @@ const reservedAction: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(cacheAndCompress, crossSite, reservedAction, accounts);
+export const handle = sequence(cacheAndCompress, crossSite, accounts, reservedAction);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;

@@ -37,14 +37,15 @@ const post = (url: string, cookie: string, body: Record<string, string> = {}, or
 const get = (url: string, cookie: string, headers: Record<string, string> = {}) =>
 	fetch(url, { redirect: 'manual', headers: { accept: 'text/html', cookie, ...headers } });
 
-/** Every form action in src/routes, as `/route?/name` with the route's parameters filled in. */
+/** Every form action in src/routes but signing out, as `/route?/name` (a default one as `/route`) with the route's parameters filled in. */
 function everyFormAction(): string[] {
 	const params: Record<string, string> = { 'id=id': '1', 'slug=slug': 'horby-peja', token: 'a'.repeat(43) };
-	const found = actionIds().map((id) => id.replace(/\[([^\]]+)\]/g, (_, p: string) => params[p] ?? '1'));
-	// Signing out last: it ends the session the others are sent with.
-	return found.sort(
-		(a, b) => Number(a.startsWith('/sign-out')) - Number(b.startsWith('/sign-out')) || a.localeCompare(b)
-	);
+	// A default action is sent to the page's own address (`?/default` is no action's name). Signing
+	// out is left out: it ends the session the others are sent with (the test signs out last).
+	return actionIds()
+		.map((id) => id.replace(/\[([^\]]+)\]/g, (_, p: string) => params[p] ?? '1').replace(/\?\/default$/, ''))
+		.filter((action) => action !== '/sign-out')
+		.sort();
 }
 
 /** The id of a person in the admin's user list (the hidden field of their row's forms). */
@@ -67,8 +68,8 @@ describe('two-step verification is asked for on every request, not only by the w
 		for (const action of actions) {
 			const res = await post(baseUrl() + action, cookie);
 			const refused = res.status === 303 && twoFactorSetUp.test(res.headers.get('location') ?? '');
-			// Their own account and signing out stay open: what it takes to set it up, or to leave.
-			const open = /^\/(account|sign-out)(\/|\?)/.test(action);
+			// Their own account stays open: what it takes to set it up.
+			const open = /^\/account(\/|\?|$)/.test(action);
 			if (refused === open) through.push(`${action} ${res.status} ${res.headers.get('location') ?? ''}`);
 		}
 		expect(through).toEqual([]);
@@ -113,6 +114,10 @@ describe('two-step verification is asked for on every request, not only by the w
 		]) {
 			expect(`${page} ${(await get(baseUrl() + page, cookie)).status}`).toBe(`${page} 200`);
 		}
+		// Signing out is open too (sent last: it ends the session).
+		const out = await post(`${baseUrl()}/sign-out`, cookie);
+		expect(`${out.status} ${out.headers.get('location')}`).toBe('303 /sign-in?notice=signed-out');
+		expect((await get(`${baseUrl()}/account`, cookie)).status).toBe(303);
 	});
 
 	test('what a direct post tried did not happen: no topic added, no admin invited', async () => {

@@ -14,7 +14,11 @@ afterAll(() => browser?.close());
 /** The values written on a chart's bars, and the figures of its table (last column), as numbers. */
 async function chartAndTable(page: Page, chart: string, table: string) {
 	const digits = (s: string) => Number(s.replace(/[^\d]/g, ''));
-	const bars = await page.locator(`#${chart}-title`).locator('xpath=..').locator('text.value').allTextContents();
+	const bars = await page
+		.locator(`#${chart}-title`)
+		.locator('xpath=..')
+		.locator('text.value')
+		.allTextContents();
 	const cells = await page.locator(`#${table} tbody tr td:last-child`).allTextContents();
 	return { bars: bars.map(digits), cells: cells.map(digits) };
 }
@@ -51,7 +55,10 @@ test('the dashboard in Swedish: charts that match their tables, filters as links
 	else expect(await page.locator('#scores-table').count()).toBe(1);
 
 	// A country: fewer partnerships, the link marked as the current one, the year kept.
-	const country = page.getByRole('navigation', { name: 'Urval' }).locator('ul[aria-labelledby="filter-country"] li a').nth(1);
+	const country = page
+		.getByRole('navigation', { name: 'Urval' })
+		.locator('ul[aria-labelledby="filter-country"] li a')
+		.nth(1);
 	const name = (await country.textContent())!;
 	await country.click();
 	await page.waitForURL(/country=[A-Z]{2}/);
@@ -96,7 +103,11 @@ test('every figure comes as CSV (UTF-8 with BOM) in the page language, for the s
 	expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
 	const bytes = new Uint8Array(await csv.arrayBuffer());
 	expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-	const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
+	const lines = new TextDecoder()
+		.decode(bytes)
+		.replace(/^\uFEFF/, '')
+		.trim()
+		.split('\r\n');
 	expect(lines[0]).toBe('Del,År,Land,Globalt mål,Princip,Kategori,Värde');
 	expect(lines.some((l) => l.startsWith('Rapportläge,2025,,,,I tid,'))).toBe(true);
 
@@ -105,7 +116,9 @@ test('every figure comes as CSV (UTF-8 with BOM) in the page language, for the s
 	await page.goto('/en/results?year=2025');
 	const shown = await partnershipsInFilter(page);
 	await context.close();
-	const en = new TextDecoder().decode(await (await fetch(`${baseUrl()}/en/results/figures.csv?year=2025`)).arrayBuffer());
+	const en = new TextDecoder().decode(
+		await (await fetch(`${baseUrl()}/en/results/figures.csv?year=2025`)).arrayBuffer()
+	);
 	expect(en).toContain('Section,Year,Country,Global Goal,Principle,Category,Value');
 	expect(en).toContain(`Partnerships,2025,,,,Partnerships in the selection,${shown}`);
 });

@@ -64,7 +64,7 @@ test('a coordinator imports the IATI standard’s example into a new partnership
 	// The example as published: its placeholder measure and values are named element by element.
 	await upload(page, example);
 	const problems = await page.locator('.problems').first().innerText();
-	expect(problems).toContain('Elementet result[3]/indicator[1]/@measure');
+	expect(problems).toContain('Rad 53, elementet result[3]/indicator[1]/@measure');
 	expect(problems).toContain('Måttet ”NDP” är inget IATI-mått');
 	expect(await page.getByRole('button', { name: 'Spara ändringarna' }).count()).toBe(0);
 	expect(await axeViolations(page)).toEqual([]);
@@ -113,7 +113,7 @@ test('a coordinator imports the IATI standard’s example into a new partnership
 	expect(await axeViolations(page)).toEqual([]);
 	await upload(page, example, 'Show the changes');
 	expect(await page.locator('.problems').first().innerText()).toContain(
-		'Element result[3]/indicator[1]/@measure'
+		'Line 53, element result[3]/indicator[1]/@measure'
 	);
 	expect(await axeViolations(page)).toEqual([]);
 	await context.close();

@@ -31,10 +31,10 @@ test('an editor downloads the results, changes one value, previews exactly it an
 	const rows = await readSheet(await readFile((await download.path())!), { parseNumber: (s: string) => s });
 	const head = rows[0]!.map(String);
 	// A figure of 2025 (the demo's reports for 2023 and 2024 are approved: those years are locked), of
-	// the impact: results.spec.ts reads the figures under outcome 1.2 meanwhile.
+	// output 1.1.1: results.spec.ts reads the impact's and outcome 1.2's figures, maybe meanwhile.
 	const at = rows.findIndex(
 		(r) =>
-			String(r[head.indexOf('result')]) === '1' &&
+			String(r[head.indexOf('result')]) === '1.1.1' &&
 			r[head.indexOf('kind')] === 'actual' &&
 			String(r[head.indexOf('period_end')]).includes('2025') &&
 			/^\d/.test(String(r[head.indexOf('value')]))
