@@ -4,7 +4,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { testDatabases } from '../test/databases.ts';
 import { anActor, anonymous, everyRole, type TestActor } from '../test/actors.ts';
 import { aPartnership, type TestPartnership } from '../test/factories/partnerships.ts';
-import { aFramework, type TestFramework } from '../test/factories/results.ts';
+import { aFramework, keptTotals, type TestFramework } from '../test/factories/results.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -251,6 +251,9 @@ describe.each(testDatabases)(
 				fc.asyncProperty(aFrameworkValues, async (values) => {
 					await replaceFramework(h.db, people.editor, theirs.slug, 'form', () => ({ values }));
 					expect(await stored(theirs)).toEqual(values);
+					// The totals the dashboard reads kept up with the change, whatever it added, kept or removed.
+					const totals = await keptTotals(h.db, theirs.id);
+					expect(totals.kept).toEqual(totals.expected);
 					const ids = await idsOf(theirs);
 					const xml = await partnershipIatiXml(h.db, theirs.slug);
 					expect(xsdProblems(xml)).toEqual([]);

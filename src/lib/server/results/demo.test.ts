@@ -4,6 +4,7 @@ import { testDatabases } from '../test/databases.ts';
 import type { Database, DatabaseHandle } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { partnership, partnershipGoal, partnershipTarget } from '../partnerships/schema.ts';
+import { keptTotals } from '../test/factories/results.ts';
 import { addDemoResults } from './demo.ts';
 import { frameworkOf, type Framework, type Result } from './queries.ts';
 import { frameworkView } from './views.ts';
@@ -125,6 +126,11 @@ describe.each(testDatabases)('the demo results frameworks on $name', (database) 
 			i.periods.flatMap((p) => p.actuals.flatMap((a) => a.dimensions.map((d) => d.name)))
 		);
 		expect(new Set(dimensions)).toEqual(new Set(['sex', 'age']));
+		// The totals the dashboard reads are the totals, not a breakdown (written in one insert per table).
+		for (const id of ids.values()) {
+			const totals = await keptTotals(h.db, id);
+			expect(totals.kept).toEqual(totals.expected);
+		}
 		// A qualitative indicator is told in words, not numbers.
 		const qualitative = indicators.filter((i) => i.measure === 'qualitative');
 		for (const i of qualitative)

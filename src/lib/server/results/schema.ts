@@ -114,7 +114,12 @@ export const indicator = pgTable(
 		/** Where the figures come from (a survey, the municipality's records …). */
 		dataSource: jsonb('data_source').$type<LocalizedText>().notNull().default({}),
 		weight: numeric('weight', { precision: 8, scale: 3 }),
-		position: smallint('position').notNull().default(0)
+		position: smallint('position').notNull().default(0),
+		/**
+		 * The value of its baseline total (the first baseline without a breakdown), for the dashboard.
+		 * Kept by the database from the figures (migration 0028's triggers): never written here.
+		 */
+		baselineTotal: text('baseline_total')
 	},
 	(t) => [
 		index('indicator_result_idx').on(t.resultId, t.position),
@@ -131,7 +136,14 @@ export const indicatorPeriod = pgTable(
 			.notNull()
 			.references(() => indicator.id, { onDelete: 'cascade' }),
 		start: date('start').notNull(),
-		end: date('end').notNull()
+		end: date('end').notNull(),
+		/**
+		 * The values of its target and actual totals (the first of each kind without a breakdown; the
+		 * actual's the first with a value), for the dashboard. Kept by the database from the figures
+		 * (migration 0028's triggers): never written here.
+		 */
+		targetTotal: text('target_total'),
+		actualTotal: text('actual_total')
 	},
 	(t) => [
 		unique('indicator_period_dates').on(t.indicatorId, t.start, t.end),

@@ -4,7 +4,7 @@ import { reads, subquery } from '../../kernel/sql.ts';
 import { organization } from '../../organizations/schema.ts';
 import { partnership, partnershipGoal, partnershipMember } from '../../partnerships/schema.ts';
 import { sdgGoal, theme } from '../../taxonomy/schema.ts';
-import { figureDimension, indicator, indicatorFigure, indicatorPeriod, result } from '../schema.ts';
+import { indicator, indicatorPeriod, result } from '../schema.ts';
 import { annualReport, reportDeadline, reportPrinciple } from '../reports/schema.ts';
 import type { Light } from '../reports/light.ts';
 import { figureNumber, indicatorProgress } from '../progress.ts';
@@ -185,56 +185,41 @@ export async function dashboardFigures(db: Db, f: DashboardFilter, principles: s
 	return shape(f, principles, counts, scoreRows, indicatorRows);
 }
 
-/** A figure that is a total, not a breakdown (it has no dimension). */
-const isTotal = sql`not exists (select 1 from ${figureDimension} where ${figureDimension.figureId} = ${indicatorFigure.id})`;
-
 /**
  * The indicators with a period in the year, by their figures: the baseline, final target and
  * latest actual up to the year's end (totals, not breakdowns), and how many indicators have just
  * these (with the principle, measure and direction). Indicators alike are sent once with their
  * number: at 2,000 partnerships a year has 8,000 indicators, and a row for each cost the server
- * more than the statement cost the database. A numeric measure's actual is a number
- * (reports/input.ts), so the latest one with a value is the latest one progress.ts can use.
+ * more than the statement cost the database. The totals are the ones the database keeps beside the
+ * indicator and each period (migration 0028), so each is one step along the periods' index. A
+ * numeric measure's figures are numbers (input.ts), so the latest actual with a value, and the
+ * final target, are the ones progress.ts can use; a qualitative one's progress is never worked out.
  */
 function indicatorFigures(db: Db, f: DashboardFilter, inSelection: SQL | undefined) {
 	const yearStart = `${f.year}-01-01`;
 	const yearEnd = `${f.year}-12-31`;
-	// Every baseline in one pass (the first total by position): cheaper than a lookup per indicator.
-	const baseline = db
-		.selectDistinctOn([indicatorFigure.indicatorId], {
-			indicatorId: indicatorFigure.indicatorId,
-			value: indicatorFigure.value
-		})
-		.from(indicatorFigure)
-		.where(and(eq(indicatorFigure.kind, 'baseline'), isTotal))
-		.orderBy(indicatorFigure.indicatorId, indicatorFigure.position, indicatorFigure.id)
-		.as('baseline');
 	const figures = db
 		.select({
 			principle: result.principle,
 			measure: indicator.measure,
 			ascending: indicator.ascending,
-			baseline: sql<string | null>`${baseline.value}`.as('baseline_value'),
+			baseline: sql<string | null>`${indicator.baselineTotal}`.as('baseline_value'),
 			// The final period's target, and the latest actual up to the year's end: each found by
-			// walking the indicator's periods backwards on their index, one or two rows read.
+			// walking the indicator's periods backwards on their index.
 			target: subquery<string | null>(
-				sql`select ${indicatorFigure.value} from ${indicatorPeriod}
-					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
-					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorFigure.kind} = 'target' and ${isTotal}
-					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+				sql`select ${indicatorPeriod.targetTotal} from ${indicatorPeriod}
+					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorPeriod.targetTotal} is not null
+					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc limit 1`
 			).as('target'),
 			actual: subquery<string | null>(
-				sql`select ${indicatorFigure.value} from ${indicatorPeriod}
-					join ${indicatorFigure} on ${indicatorFigure.periodId} = ${indicatorPeriod.id}
+				sql`select ${indicatorPeriod.actualTotal} from ${indicatorPeriod}
 					where ${indicatorPeriod.indicatorId} = ${indicator.id} and ${indicatorPeriod.start} <= ${yearEnd}
-						and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorFigure.kind} = 'actual'
-						and ${indicatorFigure.value} is not null and ${isTotal}
-					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc, ${indicatorFigure.position}, ${indicatorFigure.id} limit 1`
+						and ${indicatorPeriod.end} <= ${yearEnd} and ${indicatorPeriod.actualTotal} is not null
+					order by ${indicatorPeriod.start} desc, ${indicatorPeriod.end} desc limit 1`
 			).as('actual')
 		})
 		.from(indicator)
 		.innerJoin(result, eq(result.id, indicator.resultId))
-		.leftJoin(baseline, eq(baseline.indicatorId, indicator.id))
 		.where(
 			and(
 				f.principle ? eq(result.principle, f.principle) : undefined,

@@ -3,7 +3,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { testDatabases } from '../../test/databases.ts';
 import { anActor, anonymous, everyRole, type TestActor } from '../../test/actors.ts';
 import { aPartnership, type TestPartnership } from '../../test/factories/partnerships.ts';
-import { aFramework, type TestFramework } from '../../test/factories/results.ts';
+import { aFramework, keptTotals, type TestFramework } from '../../test/factories/results.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { auditLog } from '../../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
@@ -358,6 +358,11 @@ describe.each(testDatabases)('the planning view’s changes, item by item, on $n
 		const period = stored.periods.find((p) => p.id === p2025.id)!;
 		expect(period.targets.find((f) => f.dimensions.length === 0)?.value).toBe('65');
 		expect(period.actuals.length).toBeGreaterThan(0);
+		// The totals the dashboard reads followed the baseline and the target.
+		const totals = await keptTotals(h.db, ours.id);
+		expect(totals.kept).toEqual(totals.expected);
+		expect(totals.kept).toContain(`indicator ${plan.rising}: baseline 41`);
+		expect(totals.kept).toContain(`period ${p2025.id}: target 65, actual 55`);
 		// A measure the stored figures do not fit is refused.
 		const current = (await planning(ours)).results
 			.flatMap((r) => r.indicators)

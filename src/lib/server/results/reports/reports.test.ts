@@ -6,7 +6,7 @@ import { auditLog } from '../../kernel/schema.ts';
 import { ForbiddenError } from '../../kernel/errors.ts';
 import { anActor, type TestActor } from '../../test/actors.ts';
 import { aPartnership, type TestPartnership } from '../../test/factories/partnerships.ts';
-import { aFramework, type TestFramework } from '../../test/factories/results.ts';
+import { aFramework, keptTotals, type TestFramework } from '../../test/factories/results.ts';
 import { organizationMember } from '../../organizations/schema.ts';
 import { indicatorFigure } from '../schema.ts';
 import { reportStep, saveReport, startReport } from './commands.ts';
@@ -92,6 +92,10 @@ describe.each(testDatabases)('the yearly report on $name', (database) => {
 			.from(indicatorFigure)
 			.where(and(eq(indicatorFigure.periodId, periods.falling), eq(indicatorFigure.kind, 'actual')));
 		expect(actuals).toEqual([{ value: '22,5', comment: { en: 'Counted from the case log in January.' } }]);
+		// The totals the dashboard reads followed the report's figures.
+		const totals = await keptTotals(h.db, p.id);
+		expect(totals.kept).toEqual(totals.expected);
+		expect(totals.kept).toContain(`period ${periods.falling}: target 20, actual 22,5`);
 
 		await reportStep(h.db, swedishCoordinator, slug, 2025, 'submit');
 		// Submitted: locked for changes, and its year's figures with it.

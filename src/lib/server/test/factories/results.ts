@@ -1,4 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
+import { frameworkOf } from '../../results/queries.ts';
 import {
 	figureDimension,
 	indicator,
@@ -161,4 +163,49 @@ export async function aFramework(db: Database | Transaction, partnershipId: numb
 		activity: activity!.id,
 		milestone: milestone!.id
 	};
+}
+
+/**
+ * The totals the database keeps beside a partnership's indicators and periods (migration 0028's
+ * triggers) beside the totals its figures give, worked out here from the framework as the
+ * partnership page reads it: the two lists are equal when the triggers kept up.
+ */
+export async function keptTotals(db: Database | Transaction, partnershipId: number) {
+	const framework = await frameworkOf(db, partnershipId);
+	const indicators = framework.results.flatMap(function all(r): typeof r.indicators {
+		return [...r.indicators, ...r.children.flatMap(all)];
+	});
+	const total = (figures: { value: string | null; dimensions: unknown[] }[], withValue = false) =>
+		figures.find((f) => f.dimensions.length === 0 && (!withValue || f.value !== null))?.value ?? null;
+	const expected = indicators.flatMap((i) => [
+		`indicator ${i.id}: baseline ${total(i.baselines)}`,
+		...i.periods.map((p) => `period ${p.id}: target ${total(p.targets)}, actual ${total(p.actuals, true)}`)
+	]);
+	const ids = indicators.map((i) => i.id);
+	const [storedIndicators, storedPeriods] = ids.length
+		? await Promise.all([
+				db
+					.select({ id: indicator.id, baseline: indicator.baselineTotal })
+					.from(indicator)
+					.where(inArray(indicator.id, ids)),
+				db
+					.select({
+						id: indicatorPeriod.id,
+						target: indicatorPeriod.targetTotal,
+						actual: indicatorPeriod.actualTotal
+					})
+					.from(indicatorPeriod)
+					.where(inArray(indicatorPeriod.indicatorId, ids))
+			])
+		: [[], []];
+	const byIndicator = new Map(storedIndicators.map((i) => [i.id, i]));
+	const byPeriod = new Map(storedPeriods.map((p) => [p.id, p]));
+	const kept = indicators.flatMap((i) => [
+		`indicator ${i.id}: baseline ${byIndicator.get(i.id)?.baseline ?? null}`,
+		...i.periods.map((p) => {
+			const s = byPeriod.get(p.id);
+			return `period ${p.id}: target ${s?.target ?? null}, actual ${s?.actual ?? null}`;
+		})
+	]);
+	return { kept, expected };
 }
