@@ -197,6 +197,8 @@ describe.each(testDatabases)('a proposal that led to a result, on $name', (datab
 		// Someone else's partnership, another partnership's result, nobody signed in.
 		const stranger = await anActor(h.db, 'reader');
 		await expect(link(String(open.id), stranger)).rejects.toBeInstanceOf(ForbiddenError);
+		// A stranger learns nothing of which proposals are public: refused before the proposal is looked at.
+		await expect(link(String(hidden.id), stranger)).rejects.toBeInstanceOf(ForbiddenError);
 		const theirs = await aPartnership(h.db, { coordinators: [coordinator.id] });
 		await expect(link(String(open.id), coordinator, theirs.slug)).rejects.toBeInstanceOf(NotFoundError);
 		await expect(link(String(open.id), null)).rejects.toBeInstanceOf(ForbiddenError);

@@ -30,15 +30,17 @@ export function linkProposal(
 	slug: string,
 	raw: FormData | Record<string, unknown>
 ) {
+	let target: Awaited<ReturnType<typeof resultToEdit>>;
 	return runCommand(db, actor, {
 		rule: resultsPolicy.workOnFramework,
 		parse: () => readForm(raw, linkForm, 'results'),
-		check: async (tx, input) => {
+		// Whether they may change this result, before anything is said about the proposal.
+		check: async (tx, input, who) => {
+			target = await resultToEdit(tx, who, slug, input.result);
 			if (!(await publicProposal(tx, input.proposal)))
 				throw new ValidationError([{ field: 'proposal', code: 'proposalUnknown' }], 'results');
 		},
 		work: async (tx, input, who) => {
-			const target = await resultToEdit(tx, who, slug, input.result);
 			const made = await tx
 				.insert(resultProposal)
 				.values({ resultId: target.id, proposalId: input.proposal })
