@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
-import { editors, rules, signedIn, staff, type Actor } from '../kernel/policy.ts';
+import { ForbiddenError } from '../kernel/errors.ts';
+import { editors, mayOn, rules, signedIn, staff, type Actor } from '../kernel/policy.ts';
 import { partnershipAccess } from '../partnerships/schema.ts';
 import { analysisPolicy } from './analysis/policy.ts';
+import { partnershipBySlug } from './reports/queries.ts';
 
 /** The partnership a rule is asked about. */
 export interface PartnershipRef {
@@ -84,3 +86,19 @@ export const resultsPolicy = rules({
 		why: "an approved year is locked; only the programme's staff reopen it, with a reason kept in the history"
 	}
 });
+
+/**
+ * The partnership whose framework this person wants to change (or plan, or import into), if they
+ * may: asked by a page or a form before the form is read, so someone who may not gets 403 (401
+ * signed out) rather than the form's messages. The command asks again, in its transaction.
+ */
+export async function frameworkToEdit(
+	db: Database,
+	actor: Actor,
+	slug: string
+): Promise<{ id: number; slug: string }> {
+	const ref = await partnershipBySlug(db, slug);
+	if (!(await mayOn(actor, resultsPolicy.editFramework, { db, id: ref.id })))
+		throw new ForbiddenError(actor === null);
+	return ref;
+}

@@ -3,13 +3,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
 import { linkProposal, setResultStatus, unlinkProposal } from '#lib/server/app/result-proposals.ts';
-import { ForbiddenError } from '#lib/server/kernel/errors.ts';
 import { forAction } from '#lib/server/kernel/http.ts';
 import { requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { mayOn } from '#lib/server/kernel/policy.ts';
 import { getPartnership } from '#lib/server/partnerships/queries.ts';
-import { resultsPolicy } from '#lib/server/results/policy.ts';
-import { partnershipBySlug } from '#lib/server/results/reports/queries.ts';
+import { frameworkToEdit, resultsPolicy } from '#lib/server/results/policy.ts';
 import { frameworkView } from '#lib/server/results/views.ts';
 
 /**
@@ -40,9 +38,7 @@ const action =
 		const values = { action: name, result: String(form.get('result') ?? ''), values: typedValues(form) };
 		return forAction(locals.locale, values, async () => {
 			// Asked before the form is read: someone who may not gets a 403, not the form's messages.
-			const ref = await partnershipBySlug(await db(), params.slug);
-			if (!(await mayOn(locals.user, resultsPolicy.editFramework, { db: await db(), id: ref.id })))
-				throw new ForbiddenError(locals.user === null);
+			await frameworkToEdit(await db(), locals.user, params.slug);
 			const done = await run(await db(), locals.user, params.slug, form);
 			return { ...values, done: (done ?? {}) as { changed?: boolean; linked?: boolean } };
 		});

@@ -1,13 +1,11 @@
 import type { Actions, PageServerLoad } from './$types';
 import { redirect } from '@sveltejs/kit';
 import { localizePath } from '#lib/i18n/index.ts';
-import { ForbiddenError, ValidationError } from '#lib/server/kernel/errors.ts';
+import { ValidationError } from '#lib/server/kernel/errors.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
-import { mayOn } from '#lib/server/kernel/policy.ts';
 import { readForm, requestForm } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
-import { resultsPolicy } from '#lib/server/results/policy.ts';
-import { partnershipBySlug } from '#lib/server/results/reports/queries.ts';
+import { frameworkToEdit } from '#lib/server/results/policy.ts';
 import { activityIdentifier } from '#lib/server/results/iati/export.ts';
 import { maxIatiBytes } from '#lib/server/results/iati/import.ts';
 import { maxSpreadsheetBytes } from '#lib/server/results/spreadsheet/files.ts';
@@ -25,10 +23,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}
 	const user = locals.user;
 	return forPage(locals.locale, async () => {
-		const database = await db();
-		const ref = await partnershipBySlug(database, params.slug);
-		if (!(await mayOn(user, resultsPolicy.editFramework, { db: database, id: ref.id })))
-			throw new ForbiddenError();
+		const ref = await frameworkToEdit(await db(), user, params.slug);
 		return {
 			slug: ref.slug,
 			megabytes: maxSpreadsheetBytes / 1024 / 1024,

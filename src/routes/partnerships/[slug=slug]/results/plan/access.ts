@@ -1,12 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { localizePath } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
-import { ForbiddenError } from '#lib/server/kernel/errors.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
-import { mayOn } from '#lib/server/kernel/policy.ts';
-import { resultsPolicy } from '#lib/server/results/policy.ts';
+import { frameworkToEdit } from '#lib/server/results/policy.ts';
 import { goalOptions, planningOf, principleOptions } from '#lib/server/results/planning/queries.ts';
-import { partnershipBySlug } from '#lib/server/results/reports/queries.ts';
 
 /**
  * What every planning page loads: signed out → the sign-in page (and back); not a coordinator of
@@ -19,9 +16,7 @@ export async function planningPage(locals: App.Locals, slug: string, url: URL) {
 	}
 	return forPage(locals.locale, async () => {
 		const database = await db();
-		const ref = await partnershipBySlug(database, slug);
-		if (!(await mayOn(user, resultsPolicy.editFramework, { db: database, id: ref.id })))
-			throw new ForbiddenError();
+		const ref = await frameworkToEdit(database, user, slug);
 		return {
 			slug: ref.slug,
 			planning: await planningOf(database, ref.id),
@@ -31,14 +26,7 @@ export async function planningPage(locals: App.Locals, slug: string, url: URL) {
 	});
 }
 
-/**
- * Whether the person may change this partnership's plan, asked before a form is read: someone who
- * may not gets 403 (401 signed out) rather than the form's messages. The command asks again, in
- * its transaction.
- */
+/** Whether the person may change this partnership's plan, asked before a form is read. */
 export async function mayPlan(user: App.Locals['user'], slug: string): Promise<void> {
-	const database = await db();
-	const ref = await partnershipBySlug(database, slug);
-	if (!(await mayOn(user, resultsPolicy.editFramework, { db: database, id: ref.id })))
-		throw new ForbiddenError(user === null);
+	await frameworkToEdit(await db(), user, slug);
 }
