@@ -82,6 +82,10 @@ describe.each(testDatabases)('an IATI file on the import page, on $name', (datab
 		const preview = await previewUpload(h.db, coordinator, empty.slug, file(example));
 		expect(preview.sheet).toBeNull();
 		expect(preview.changes).toEqual([]);
+		// Listed as they come reading the file.
+		const lines = preview.problems.map((p) => p.line);
+		expect(lines.every((l) => l !== null)).toBe(true);
+		expect(lines).toEqual(lines.toSorted((a, b) => a! - b!));
 		// Each with the line of its element in the file.
 		expect(preview.problems).toContainEqual(
 			expect.objectContaining({

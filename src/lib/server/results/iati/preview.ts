@@ -102,8 +102,12 @@ async function examineIati(
 		return undefined;
 	};
 	const problem = (p: ImportProblem) => inFile({ ...p, line: p.line ?? lineOf(p.path) });
-	const leftOut = reading.leftOut.map(problem);
-	if (!reading.values) return { ...none, problems: reading.problems.map(problem), leftOut, activity: at + 1 };
+	/** In the order they are met reading the file (those without a line last). */
+	const inFileOrder = (ps: PreviewProblem[]) =>
+		ps.toSorted((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+	const leftOut = inFileOrder(reading.leftOut.map(problem));
+	if (!reading.values)
+		return { ...none, problems: inFileOrder(reading.problems.map(problem)), leftOut, activity: at + 1 };
 	const parsed = frameworkShape.safeParse(reading.values);
 	if (!parsed.success) {
 		const problems: PreviewProblem[] = [];
@@ -113,7 +117,7 @@ async function examineIati(
 			const code = /^[A-Za-z][A-Za-z0-9]*$/.test(issue.message) ? issue.message : 'invalid';
 			problems.push(problem({ path, code }));
 		}
-		return { ...none, problems, leftOut, activity: at + 1 };
+		return { ...none, problems: inFileOrder(problems), leftOut, activity: at + 1 };
 	}
 	// Each part's element, by the key a change is known by (read before the parse, which copies).
 	const elements = new Map<string, string>();
