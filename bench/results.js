@@ -3,7 +3,8 @@
 // render cache), against a production build served by scripts/serve.js, on a fresh PostgreSQL
 // database and on PGlite. The corpus (partnerships/corpus.ts and results/corpus.ts) is loaded by
 // this script in a process of its own (`node bench/results.js load`, with the server's settings),
-// then the page is asked at 1 connection: the default year, a filtered one, and its CSV.
+// then the page is asked at 1 connection: the default year, a filtered one, and its CSV; and the
+// programme's IATI file is checked against the official schema and the result rules.
 // Options: BENCH_RESULTS=0 (skip), BENCH_ONLY=postgres|pglite, BENCH_RESULTS_SECONDS (10 per run),
 // BENCH_DATABASE_URL (admin URL), BENCH_BUILD=0|1 (as bench/dialogue.js).
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,36 @@ const pages = {
 	csv: '/results/figures.csv'
 };
 
+/**
+ * The programme's IATI file at the corpus's size (issue 12: it passes the official 2.03 schema for
+ * the synthetic 2,000 partnerships): fetched once from the server, checked against the XSD and the
+ * standard's result rules.
+ */
+async function checkProgrammeIati(url) {
+	const { xsdProblems } = await import('../src/lib/server/results/iati/xsd.ts');
+	const { readIati } = await import('../src/lib/server/results/iati/read.ts');
+	const { resultRuleProblems } = await import('../src/lib/server/results/iati/rules.ts');
+	const started = Date.now();
+	const res = await fetch(`${url}/api/v1/iati.xml`);
+	const xml = await res.text();
+	const ms = Date.now() - started;
+	const read = readIati(xml);
+	const activities = read.ok ? read.activities : [];
+	const schema = xsdProblems(xml);
+	const rules = activities.flatMap((a) => resultRuleProblems(a));
+	return {
+		status: res.status,
+		megabytes: Number((Buffer.byteLength(xml) / 1024 / 1024).toFixed(1)),
+		ms,
+		activities: activities.length,
+		results: activities.reduce((n, a) => n + a.results.length, 0),
+		schemaProblems: schema.length,
+		ruleProblems: rules.length,
+		firstProblem: schema[0] ?? (rules[0] ? JSON.stringify(rules[0]) : null)
+	};
+}
+
+const iati = [];
 const benchDir = mkdtempSync(path.join(tmpdir(), 'bench-results-'));
 const served = await servedBuild(benchDir);
 const rows = [];
@@ -60,7 +91,9 @@ for (const kind of kinds) {
 	const tmp = mkdtempSync(path.join(benchDir, `${kind}-`));
 	const pgdb = kind === 'postgres' ? await benchDatabase('bench_results') : undefined;
 	const env = {
-		...(kind === 'postgres' ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') }),
+		...(kind === 'postgres'
+			? { DATABASE_URL: pgdb.url }
+			: { DATABASE_URL: '', DATA_DIR: path.join(tmp, 'db') }),
 		MEDIA_DIR: path.join(tmp, 'media'),
 		OUTBOX_DIR: path.join(tmp, 'outbox'),
 		AUTH_SECRET_FILE: path.join(tmp, 'auth-secret'),
@@ -88,6 +121,7 @@ for (const kind of kinds) {
 			served
 		);
 		try {
+			iati.push({ kind, ...(await checkProgrammeIati(server.url)) });
 			for (const [name, pathname] of Object.entries(pages)) {
 				await warmUp(server.url + pathname, 1, 30);
 				const r = await load(server.url + pathname, {
@@ -116,5 +150,15 @@ for (const r of rows)
 	console.log(
 		`${pad(r.kind, 10)}${pad(`${r.name} ${pages[r.name]}`, 52)}${pad(r.requestsPerSecond, 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.timeouts, 8)}${pad(r.cpuMsPerRequest, 12)}${pad(r.loadAverage, 7)}p99 under ${p99TargetMs} ms: ${r.ok ? 'met' : 'NOT met'}`
 	);
-console.log(`\nTargets met: ${met} of ${rows.length}`);
+console.log(
+	'\nThe programme IATI file (/api/v1/iati.xml) against the official 2.03 schema and the result rules:'
+);
+for (const r of iati)
+	console.log(
+		`${pad(r.kind, 10)}${r.status}, ${r.megabytes} MB in ${r.ms} ms: ${r.activities} activities, ${r.results} results; schema problems ${r.schemaProblems}, rule problems ${r.ruleProblems}${r.firstProblem ? ` (first: ${r.firstProblem})` : ''}`
+	);
+const iatiValid = iati.filter(
+	(r) => r.status === 200 && r.activities > 0 && r.schemaProblems + r.ruleProblems === 0
+);
+console.log(`\nTargets met: ${met + iatiValid.length} of ${rows.length + iati.length}`);
 rmSync(benchDir, { recursive: true, force: true });
