@@ -162,6 +162,27 @@ test('with JavaScript the forms answer in place; the page is axe clean in Englis
 		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 	);
 	expect(overflow).toBeLessThanOrEqual(0);
+	// Each item's own page (a result, an indicator, an activity), in English at 320 px too.
+	const items = await english.page
+		.locator(
+			'a[href*="/results/plan/result/"], a[href*="/results/plan/indicator/"], a[href*="/results/plan/activity/"]'
+		)
+		.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+	const kinds = ['result', 'indicator', 'activity'].map((k) =>
+		items.find((href) => href.includes(`/plan/${k}/`))
+	);
+	for (const href of kinds) {
+		expect(href).toMatch(/^\/en\//);
+		await english.page.goto(href!);
+		expect(await english.page.locator('h1').innerText(), href).toMatch(/^Edit /);
+		expect(await axeViolations(english.page), href).toEqual([]);
+		expect(
+			await english.page.evaluate(
+				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+			),
+			href
+		).toBeLessThanOrEqual(0);
+	}
 	await english.context.close();
 });
 
