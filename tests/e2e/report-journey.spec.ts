@@ -192,6 +192,32 @@ test('a year is written, returned, corrected and approved by both sides and the 
 	for (const c of [staff, swedish, partner]) await c.context.close();
 }, 240_000);
 
+test('a coordinator finds their partnership and their organization on their account page', async () => {
+	// The first journey made them coordinator of Kalmar–Cape Winelands; they work for Regionförbundet.
+	const { page, context } = await as('reportSwedish', 320);
+	for (const path of ['/account', '/en/account']) {
+		await page.goto(path);
+		expect(await axeViolations(page), path).toEqual([]);
+		expect(await stickingOut(page), path).toEqual([]);
+	}
+	const work = page.locator('section.own-work');
+	const partnership = work.getByRole('listitem').filter({ hasText: 'Cape Winelands' }).first();
+	expect(await partnership.innerText()).toContain('(coordinator)');
+	const links = await partnership
+		.getByRole('link')
+		.evaluateAll((as) => as.map((a) => `${a.textContent} ${(a as HTMLAnchorElement).pathname}`));
+	expect(links).toEqual([
+		expect.stringMatching(/Kalmar.*Cape Winelands.* \/en\/partnerships\/kalmar-cape-winelands$/),
+		'Yearly reports /en/partnerships/kalmar-cape-winelands/reports',
+		'Plan the results /en/partnerships/kalmar-cape-winelands/results/plan',
+		'Edit the page /en/partnerships/kalmar-cape-winelands/edit'
+	]);
+	expect(await work.getByRole('link', { name: 'Find-a-partner profile' }).count()).toBe(1);
+	// The header: who is signed in, their account, signing out.
+	expect(await page.locator('.site-header').innerText()).toContain('Signed in as Samordnare Kalmar');
+	await context.close();
+}, 60_000);
+
 test('the reports’ pages pass axe in English and fit 320 px', async () => {
 	const { page, context } = await as('reportStaff', 320);
 	for (const path of [

@@ -110,12 +110,24 @@ test('an editor must set up two-step verification, then signs in with a code or 
 
 test('a reader who signs in lands on their account, and gets 403 in the workspace', async () => {
 	const { page, context } = await open(browser);
+	// Signed out, the header offers signing in (and back to the page); not on the sign-in page itself.
+	await page.goto('/partnerships');
+	const header = page.locator('.site-header');
+	expect(await header.getByRole('link', { name: 'Logga in' }).getAttribute('href')).toBe(
+		'/sign-in?to=%2Fpartnerships'
+	);
 	await page.goto('/sign-in');
+	expect(await header.getByRole('link', { name: 'Logga in' }).count()).toBe(0);
 	const [landed] = await Promise.all([
 		page.waitForResponse((r) => new URL(r.url()).pathname === '/account'),
 		signIn(page, people.reader.email, people.reader.password)
 	]);
 	expect(landed.status()).toBe(200);
+	// Signed in, the header says who, leads to their account and signs out; no way in is offered.
+	expect(await header.innerText()).toContain('Inloggad som reader');
+	expect(await header.getByRole('link', { name: 'Ditt konto' }).getAttribute('href')).toBe('/account');
+	expect(await header.getByRole('button', { name: 'Logga ut' }).count()).toBe(1);
+	expect(await page.getByRole('link', { name: 'Logga in' }).count()).toBe(0);
 	const response = await page.goto('/admin');
 	expect(response!.status()).toBe(403);
 	expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(

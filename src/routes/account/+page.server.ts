@@ -10,6 +10,8 @@ import {
 } from '#lib/server/accounts/own-account/commands.ts';
 import { ownSettings } from '#lib/server/accounts/own-account/queries.ts';
 import { listOwnSessions } from '#lib/server/accounts/queries.ts';
+import { ownPartnerships } from '#lib/server/partnerships/space/queries.ts';
+import { membershipsOf } from '#lib/server/partner-search/memberships.ts';
 import { notificationMails, returnQuery } from '#lib/server/accounts/input.ts';
 import { localTarget } from '#lib/server/kernel/redirect.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
@@ -33,6 +35,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			settings: await ownSettings(database, me),
 			notificationMails,
 			sessions: await listOwnSessions(database, me, me.sessionId),
+			// Their work first: the partnerships they take part in and the organizations they work for.
+			partnerships: await ownPartnerships(database, me.id, locals.locale),
+			organizations: await membershipsOf(database, me.id, locals.locale),
 			welcome,
 			to: welcome ? localTarget(to ?? null, '') || null : null,
 			saved

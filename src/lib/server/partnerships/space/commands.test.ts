@@ -18,7 +18,8 @@ import {
 	detachDocument,
 	removeFromSpace
 } from './commands.ts';
-import { documentOptions, partnershipSpace } from './queries.ts';
+import { documentOptions, ownPartnerships, partnershipSpace } from './queries.ts';
+import { anOrganization } from '../../test/factories/organizations.ts';
 
 describe.each(testDatabases)("a partnership's space on $name", (database) => {
 	let h: DatabaseHandle;
@@ -95,6 +96,30 @@ describe.each(testDatabases)("a partnership's space on $name", (database) => {
 			{ action: 'partnership.access', actorId: people.editor.id },
 			{ action: 'partnership.revoke', actorId: people.admin.id }
 		]);
+	});
+
+	it("lists a person's own partnerships for their account: those they coordinate first, named Swedish side first", async () => {
+		const person = await anActor(h.db, 'reader');
+		const ale = await anOrganization(h.db, { country: 'SE', name: 'Ale kommun' });
+		const ghanzi = await anOrganization(h.db, { country: 'BW', name: 'Ghanzi District Council' });
+		const peja = await anOrganization(h.db, { country: 'XK', name: 'Komuna e Pejës' });
+		const hoerby = await anOrganization(h.db, { country: 'SE', name: 'Hörby kommun' });
+		const member = await aPartnership(h.db, {
+			swedish: [hoerby.id],
+			international: [peja.id],
+			members: [person.id]
+		});
+		const coordinated = await aPartnership(h.db, {
+			swedish: [ale.id],
+			international: [ghanzi.id],
+			coordinators: [person.id]
+		});
+		await aPartnership(h.db, { swedish: [ale.id], international: [peja.id] });
+		expect(await ownPartnerships(h.db, person.id, 'sv')).toEqual([
+			{ slug: coordinated.slug, name: 'Ale kommun – Ghanzi District Council', role: 'coordinator' },
+			{ slug: member.slug, name: 'Hörby kommun – Komuna e Pejës', role: 'member' }
+		]);
+		expect(await ownPartnerships(h.db, (await anActor(h.db, 'reader')).id, 'sv')).toEqual([]);
 	});
 
 	it('keeps a coordinator a coordinator when they are added as a member again', async () => {

@@ -5,6 +5,8 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { authorizeOn, can, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
+import { organization } from '../../organizations/schema.ts';
+import { pick } from '../../kernel/localized.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import {
 	partnership,
@@ -180,4 +182,50 @@ export async function invitationsSince(
 			and(eq(auditLog.actorId, actorId), eq(auditLog.action, 'partnership.invite'), gt(auditLog.at, since))
 		);
 	return row?.n ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A person's own partnerships, for their account page
+
+export interface OwnPartnership {
+	slug: string;
+	/** Its organizations, the Swedish side first ("Ale kommun – Ghanzi District Council"). */
+	name: string;
+	role: SpaceRole;
+}
+
+/** The partnerships a person takes part in (those they coordinate first), in one statement. */
+export async function ownPartnerships(
+	db: Database | Transaction,
+	userId: string,
+	locale: Locale
+): Promise<OwnPartnership[]> {
+	const rows = await db
+		.select({
+			slug: partnership.slug,
+			role: partnershipAccess.role,
+			side: partnershipMember.role,
+			organization: organization.name
+		})
+		.from(partnershipAccess)
+		.innerJoin(partnership, eq(partnership.id, partnershipAccess.partnershipId))
+		.innerJoin(partnershipMember, eq(partnershipMember.partnershipId, partnership.id))
+		.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
+		.where(eq(partnershipAccess.userId, userId));
+	const bySlug = Map.groupBy(rows, (r) => r.slug);
+	const sideOrder = (side: string) => (side === 'swedish' ? 0 : 1);
+	return [...bySlug.values()]
+		.map((members) => ({
+			slug: members[0]!.slug,
+			role: members[0]!.role,
+			name: members
+				.toSorted((a, b) => sideOrder(a.side) - sideOrder(b.side))
+				.map((m) => pick(m.organization, locale))
+				.join(' – ')
+		}))
+		.sort(
+			(a, b) =>
+				Number(a.role !== 'coordinator') - Number(b.role !== 'coordinator') ||
+				a.name.localeCompare(b.name, locale)
+		);
 }
