@@ -12,6 +12,14 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	const { page, context } = await open(browser);
 	await page.goto('/');
 	expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+	// A principle with no article yet says so and is no link to an empty list (the demo has none on
+	// non-discrimination).
+	const principles = page.locator('.principles > li');
+	expect(await principles.count()).toBe(4);
+	const empty = principles.filter({ hasText: 'Icke-diskriminering' });
+	expect(await empty.innerText()).toContain('Inga artiklar ännu');
+	expect(await empty.getByRole('link').count()).toBe(0);
+	expect(await principles.getByRole('link').count()).toBe(3);
 	await page
 		.getByRole('link', { name: /^Deltagande/ })
 		.first()
