@@ -20,6 +20,19 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	expect(await empty.innerText()).toContain('Inga artiklar ännu');
 	expect(await empty.getByRole('link').count()).toBe(0);
 	expect(await principles.getByRole('link').count()).toBe(3);
+
+	// On the listing, the principles are a filter of their own, apart from the topics.
+	await page.goto('/inspiration');
+	expect(await page.locator('#facet-principle').innerText()).toBe('Demokratiprincip');
+	expect(await page.locator('#facet-topic').innerText()).toBe('Ämne');
+	const principleFilter = await page.locator('#facet-principle + ul').innerText();
+	for (const name of ['Deltagande', 'Transparens', 'Ansvarsutkrävande'])
+		expect(principleFilter).toContain(name);
+	const topicFilter = await page.locator('#facet-topic + ul').innerText();
+	expect(topicFilter.length).toBeGreaterThan(0);
+	for (const name of ['Deltagande', 'Transparens', 'Ansvarsutkrävande'])
+		expect(topicFilter).not.toContain(name);
+	await page.goto('/');
 	await page
 		.getByRole('link', { name: /^Deltagande/ })
 		.first()

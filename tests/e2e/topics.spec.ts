@@ -98,7 +98,7 @@ test('an editor adds, renames and merges topics without JavaScript; the public f
 
 	// The public listing's theme filter offers the survivor with its articles, and not the others.
 	await page.goto('/inspiration');
-	const themes = page.locator('#facet-theme + ul');
+	const themes = page.locator('#facet-topic + ul');
 	expect(await themes.textContent()).not.toContain('Globalisering');
 	expect(await themes.textContent()).not.toContain('Digital delaktighet');
 	await themes.getByRole('link', { name: /^Demokrati på nätet/ }).click();
@@ -156,6 +156,6 @@ test('an author gets 403, for the page and for a form sent by hand', async () =>
 	});
 	expect(posted.status()).toBe(403);
 	await page.goto('/inspiration');
-	expect(await page.locator('#facet-theme + ul').textContent()).not.toContain('Skribentens ämne');
+	expect(await page.locator('#facet-topic + ul').textContent()).not.toContain('Skribentens ämne');
 	await context.close();
 });

@@ -14,7 +14,7 @@ test('with JavaScript disabled the filters, the free-text form and paging all wo
 	// No script is sent at all.
 	expect(await page.locator('script').count()).toBe(0);
 	await page
-		.locator('#facet-theme + ul')
+		.locator('#facet-principle + ul')
 		.getByRole('link', { name: /Participation/ })
 		.click();
 	await page.waitForURL(/theme=participation/);

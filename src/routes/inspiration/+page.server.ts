@@ -26,6 +26,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		themeNames: Object.fromEntries(themes.map((t) => [t.key, t.name])),
 		/** Theme keys in their editorial order (principles first), for the theme filter. */
 		themeOrder: themes.map((t) => t.key),
+		/** The themes that are democratic principles: their own filter, apart from the topics. */
+		principleKeys: themes.filter((t) => t.kind === 'principle').map((t) => t.key),
 		goalNames: Object.fromEntries(goals.map((g) => [g.number, g.shortName]))
 	};
 };
