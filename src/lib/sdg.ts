@@ -5,3 +5,8 @@ export function goalOfTarget(code: string): number {
 	const dot = code.indexOf('.');
 	return Number(dot < 0 ? code : code.slice(0, dot));
 }
+
+/** A target as people read it: its code and short title ("16.7 Inkluderande beslutsfattande"). */
+export function targetLabel(code: string, title: string | undefined): string {
+	return title ? `${code} ${title}` : code;
+}

@@ -16,12 +16,17 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	});
 	// A page past the end does not exist (rather than a page saying "8 hits" and showing none).
 	if (result.page > result.pages) error(404, messages(locals.locale).errors.notFound);
-	const { themes, goals } = await listingVocabulary(database, locals.locale);
+	const { themes, goals, targetTitles } = await listingVocabulary(database, locals.locale);
 	const { sdg, ...chosen } = filter;
+	const scopeGoal = sdg?.goal ?? (sdg?.target ? goalOfTarget(sdg.target) : undefined);
 	return {
 		filter: { ...chosen, goal: sdg?.goal, target: sdg?.target },
 		/** The goal whose targets the target filter offers: the chosen goal, or the chosen target's. */
-		scopeGoal: sdg?.goal ?? (sdg?.target ? goalOfTarget(sdg.target) : undefined),
+		scopeGoal,
+		/** The short titles of the targets the page can show: the scope goal's. */
+		targetTitles: Object.fromEntries(
+			[...targetTitles].filter(([code]) => scopeGoal !== undefined && goalOfTarget(code) === scopeGoal)
+		),
 		result,
 		themeNames: Object.fromEntries(themes.map((t) => [t.key, t.name])),
 		/** Theme keys in their editorial order (principles first), for the theme filter. */

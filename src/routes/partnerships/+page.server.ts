@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [themes, goals, options] = await Promise.all([
 		listThemes(database, locals.locale),
 		listGoals(database, locals.locale),
-		partnershipFilterOptions(database)
+		partnershipFilterOptions(database, locals.locale)
 	]);
 	const counties = countyNames();
 	return {

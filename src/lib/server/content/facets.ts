@@ -11,7 +11,7 @@ import {
 } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
 import { sdgTarget } from '../taxonomy/schema.ts';
-import { listGoals, type GoalSummary } from '../taxonomy/goals.ts';
+import { listGoals, targetTitles, type GoalSummary } from '../taxonomy/goals.ts';
 import { listThemes, type ThemeSummary } from '../taxonomy/themes.ts';
 
 /**
@@ -122,6 +122,8 @@ export interface Vocabulary {
 	themes: ThemeSummary[];
 	goals: GoalSummary[];
 	themeNames: Map<string, string>;
+	/** Each target's short title, by code. */
+	targetTitles: Map<string, string>;
 }
 
 const vocabularies = new WeakMap<FacetEntry[], Promise<Vocabulary>>();
@@ -135,11 +137,14 @@ export async function vocabulary(db: Database, locale: string): Promise<Vocabula
 	const entries = await visibleArticles(db, locale);
 	let held = vocabularies.get(entries);
 	if (!held) {
-		held = Promise.all([listThemes(db, locale), listGoals(db, locale)]).then(([themes, goals]) => ({
-			themes,
-			goals,
-			themeNames: new Map(themes.map((t) => [t.key, t.name]))
-		}));
+		held = Promise.all([listThemes(db, locale), listGoals(db, locale), targetTitles(db, locale)]).then(
+			([themes, goals, titles]) => ({
+				themes,
+				goals,
+				themeNames: new Map(themes.map((t) => [t.key, t.name])),
+				targetTitles: titles
+			})
+		);
 		vocabularies.set(entries, held);
 		// A failed read must not stick.
 		held.catch(() => vocabularies.delete(entries));

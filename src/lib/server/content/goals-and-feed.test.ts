@@ -56,10 +56,28 @@ describe.each(testDatabases)('goals, sitemap and feed data on $name', (database)
 			'16.a',
 			'16.b'
 		]);
-		// Swedish target texts fall back to English, and say so.
-		expect(g!.targets[6]).toMatchObject({ code: '16.7', lang: 'en' });
-		expect(g!.targets[6]!.text).toMatch(/^Ensure responsive, inclusive/);
+		// Swedish on Swedish pages: the platform's own short titles and texts (data/sdg/platform-wording.json).
+		expect(g!.targets[6]).toMatchObject({ code: '16.7', lang: 'sv' });
+		expect(g!.targets[6]!.title).toMatch(/beslut/i);
+		expect(g!.targets[6]!.text).not.toMatch(/^Ensure/);
 		expect(g!.targets[6]!.count).toBeGreaterThan(0);
+		expect(g!.titleLang).toBe('sv');
+		// The English page has the UN's text and an English title.
+		const en = await getGoal(h.db, 'en', 16);
+		expect(en!.targets[6]).toMatchObject({ code: '16.7', lang: 'en' });
+		expect(en!.targets[6]!.text).toMatch(/^Ensure responsive, inclusive/);
+		expect(en!.targets[6]!.title).toMatch(/decision/i);
+		// Every target of every goal has a title and a text in both languages, and a title is short.
+		for (const locale of ['sv', 'en']) {
+			for (let n = 1; n <= 17; n++) {
+				for (const t of (await getGoal(h.db, locale, n))!.targets) {
+					expect(t.lang, `${locale} ${t.code}`).toBe(locale);
+					expect(t.title.length, `${locale} ${t.code}`).toBeGreaterThan(3);
+					expect(t.title.length, `${locale} ${t.code}`).toBeLessThanOrEqual(60);
+					expect(t.text.length, `${locale} ${t.code}`).toBeGreaterThanOrEqual(t.title.length);
+				}
+			}
+		}
 		expect(await getGoal(h.db, 'sv', 18)).toBeNull();
 	});
 

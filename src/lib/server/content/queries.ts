@@ -30,6 +30,7 @@ import {
 } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
 import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
+import { targetInLanguage } from '../taxonomy/goals.ts';
 
 export type { ThemeRef };
 
@@ -209,7 +210,7 @@ export interface ArticleDetail extends ArticleCard {
 	updatedAt: string;
 	/** Languages this article exists in. */
 	languages: string[];
-	targetTexts: { code: string; text: string }[];
+	targetTexts: { code: string; title: string; text: string; lang: string }[];
 	organizations: { slug: string; name: string; country: string }[];
 	partnership: { slug: string; summary: string; members: string[] } | null;
 	related: ArticleCard[];
@@ -280,8 +281,8 @@ function articleDetailQuery(db: Database, locale: string | Placeholder, where: S
 			>(sql`(select json_agg(${articleTranslation.lang} order by ${articleTranslation.lang})
 				from ${articleTranslation} where ${articleTranslation.articleId} = ${p.id})`),
 			targetTexts: subquery<
-				{ code: string; text: LocalizedText }[]
-			>(sql`coalesce((select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
+				{ code: string; title: LocalizedText; text: LocalizedText }[]
+			>(sql`coalesce((select json_agg(json_build_object('code', ${sdgTarget.code}, 'title', ${sdgTarget.title}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
 				from ${articleTarget} join ${sdgTarget} on ${sdgTarget.code} = ${articleTarget.target} where ${articleTarget.articleId} = ${p.id}), '[]')`),
 			organizations: subquery<
 				{ slug: string; name: LocalizedText; country: string }[]
@@ -325,7 +326,7 @@ function toDetail(
 		body: sanitizeRichText(r.body),
 		updatedAt: iso(r.updatedAt),
 		languages: r.languages,
-		targetTexts: r.targetTexts.map((t) => ({ code: t.code, text: pick(t.text, locale) })),
+		targetTexts: r.targetTexts.map((t) => targetInLanguage(t, locale)),
 		organizations: r.organizations.map((o) => ({ ...o, name: pick(o.name, locale) })),
 		partnership: r.partnership && {
 			slug: r.partnership.slug,

@@ -113,6 +113,8 @@ const goalFields = {
 	colour: z.string(),
 	shortName: z.string(),
 	title: z.string(),
+	/** The language of `title` (the page's, unless it is not written in it yet). */
+	titleLang: z.string(),
 	/** Published articles in the language tagged with the goal (or one of its targets). */
 	count: z.number().int()
 };
@@ -129,8 +131,10 @@ export const goalDetailView = z.strictObject({
 	targets: z.array(
 		z.strictObject({
 			code: z.string(),
+			/** A short title, the platform's own wording ("Inkluderande beslutsfattande"). */
+			title: z.string(),
 			text: z.string(),
-			/** The language of `text` (targets are in English until translated). */
+			/** The language of `text` (the page's, unless it is not written in it yet). */
 			lang: z.string(),
 			count: z.number().int()
 		})

@@ -5,17 +5,19 @@ import { sdgTarget } from '../taxonomy/schema.ts';
 import type { Locale } from '#lib/i18n/locales.ts';
 import { partnershipMember, partnershipTarget } from './schema.ts';
 import { subquery } from '../kernel/sql.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 
 /** What the partnership list's filters and the partnership form offer to choose from. */
 
 /** What the filters offer: countries of international partners and counties of Swedish ones. */
 export async function partnershipFilterOptions(
-	db: Database
-): Promise<{ countries: string[]; counties: string[]; targets: string[] }> {
+	db: Database,
+	locale: Locale
+): Promise<{ countries: string[]; counties: string[]; targets: { code: string; title: string }[] }> {
 	const [r] = await db
 		.select({
-			targets: subquery<string[] | null>(
-				sql`select json_agg(${sdgTarget.code} order by ${sdgTarget.goal}, ${sdgTarget.position}) from ${sdgTarget}
+			targets: subquery<{ code: string; title: LocalizedText }[] | null>(
+				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'title', ${sdgTarget.title}) order by ${sdgTarget.goal}, ${sdgTarget.position}) from ${sdgTarget}
 					where exists (select 1 from ${partnershipTarget} where ${partnershipTarget.target} = ${sdgTarget.code})`
 			),
 			countries: subquery<string[] | null>(
@@ -30,7 +32,11 @@ export async function partnershipFilterOptions(
 			)
 		})
 		.from(sql`(select 1) as one`);
-	return { countries: r?.countries ?? [], counties: r?.counties ?? [], targets: r?.targets ?? [] };
+	return {
+		countries: r?.countries ?? [],
+		counties: r?.counties ?? [],
+		targets: (r?.targets ?? []).map((t) => ({ code: t.code, title: pick(t.title, locale) }))
+	};
 }
 
 /** The organizations the member pickers offer: Swedish ones and the rest, by name. */

@@ -55,9 +55,14 @@ describe.each(testDatabases)('the partnership registry on $name', (database) => 
 		expect((await find('', 2)).map).toEqual([]);
 		expect(all.map).toHaveLength(4);
 		expect(all.map.every((p) => p.swedish.length === 1 && p.international.length === 1)).toBe(true);
-		const options = await partnershipFilterOptions(h.db);
+		const options = await partnershipFilterOptions(h.db, 'sv');
 		expect(options.countries.sort()).toEqual(['BW', 'ID', 'XK', 'ZA']);
-		expect(options.targets).toContain('11.3');
+		// Each target in use with its short title in the language.
+		const target = options.targets.find((t) => t.code === '11.3');
+		expect(target?.title).toMatch(/\S/);
+		expect(
+			(await partnershipFilterOptions(h.db, 'en')).targets.find((t) => t.code === '11.3')?.title
+		).not.toBe(target?.title);
 	});
 
 	it('shows a partnership with members, team on both sides, phases, goals and its inspiration', async () => {

@@ -25,6 +25,7 @@ import {
 } from './schema.ts';
 import type { PartnershipFilter } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
+import { targetInLanguage } from '../taxonomy/goals.ts';
 
 export interface OrganizationRef {
 	id: number;
@@ -309,7 +310,7 @@ export interface PartnershipDetail extends PartnershipRow {
 	description: string;
 	phases: { phase: PartnershipPhase; fromYear: number; toYear: number | null }[];
 	team: { id: number; side: string; role: TeamRole; name: string; title: string }[];
-	targetTexts: { code: string; text: string }[];
+	targetTexts: { code: string; title: string; text: string; lang: string }[];
 	documents: { href: string; fileName: string; title: string; bytes: number }[];
 	articles: { slug: string; title: string; teaser: string; kind: string }[];
 	updatedAt: string;
@@ -333,8 +334,8 @@ export async function getPartnership(
 			updatedAt: partnership.updatedAt,
 			themes: themesOf,
 			goals: goalsOf,
-			targets: subquery<{ code: string; text: LocalizedText }[] | null>(
-				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
+			targets: subquery<{ code: string; title: LocalizedText; text: LocalizedText }[] | null>(
+				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'title', ${sdgTarget.title}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
 					from ${partnershipTarget} join ${sdgTarget} on ${sdgTarget.code} = ${partnershipTarget.target}
 					where ${partnershipTarget.partnershipId} = ${partnership.id}`
 			),
@@ -383,7 +384,7 @@ export async function getPartnership(
 		themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
 		goals: r.goals ?? [],
 		targets: targets.map((t) => t.code),
-		targetTexts: targets.map((t) => ({ code: t.code, text: pick(t.text, locale) })),
+		targetTexts: targets.map((t) => targetInLanguage(t, locale)),
 		phases: r.phases ?? [],
 		team: (r.team ?? []).map((t) => ({ ...t, title: pick(t.title, locale) })),
 		documents: (r.documents ?? []).map((d) => ({

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { pick } from '../kernel/localized.ts';
+import { pick, textLanguage, type LocalizedText } from '../kernel/localized.ts';
 import { sdgGoal, sdgTarget } from './schema.ts';
 
 export interface GoalSummary {
@@ -8,14 +8,17 @@ export interface GoalSummary {
 	colour: string;
 	shortName: string;
 	title: string;
+	/** The language `title` is in. */
+	titleLang: string;
 	/** Published articles in the language tagged with the goal (or one of its targets). */
 	count: number;
 }
 
 export interface TargetSummary {
 	code: string;
+	title: string;
 	text: string;
-	/** Whether `text` is in the asked language or a fallback (targets are English until translated). */
+	/** The language `text` is in: the asked one, or the one it falls back to. */
 	lang: string;
 	count: number;
 }
@@ -50,6 +53,7 @@ export async function listGoals(
 		colour: g.colour,
 		shortName: pick(g.shortName, locale),
 		title: pick(g.title, locale),
+		titleLang: textLanguage(g.title, locale),
 		count: counts.goals.get(g.number) ?? 0
 	}));
 }
@@ -64,7 +68,7 @@ export async function getGoal(
 	const [goals, targets] = await Promise.all([
 		listGoals(db, locale, counts),
 		db
-			.select({ code: sdgTarget.code, text: sdgTarget.text })
+			.select({ code: sdgTarget.code, title: sdgTarget.title, text: sdgTarget.text })
 			.from(sdgTarget)
 			.where(eq(sdgTarget.goal, goal))
 			.orderBy(asc(sdgTarget.position))
@@ -75,9 +79,29 @@ export async function getGoal(
 		...found,
 		targets: targets.map((t) => ({
 			code: t.code,
+			title: pick(t.title, locale),
 			text: pick(t.text, locale),
-			lang: t.text[locale] ? locale : 'en',
+			lang: textLanguage(t.text, locale),
 			count: counts.targets.get(t.code) ?? 0
 		}))
 	};
+}
+
+/** A target as a page shows it: its title and text in the language, and the language the text is in. */
+export function targetInLanguage(
+	t: { code: string; title?: LocalizedText | null; text: LocalizedText },
+	locale: string
+): { code: string; title: string; text: string; lang: string } {
+	return {
+		code: t.code,
+		title: pick(t.title, locale),
+		text: pick(t.text, locale),
+		lang: textLanguage(t.text, locale)
+	};
+}
+
+/** Every target's short title in the language, by code (for filters and chips that show targets). */
+export async function targetTitles(db: Database, locale: string): Promise<Map<string, string>> {
+	const rows = await db.select({ code: sdgTarget.code, title: sdgTarget.title }).from(sdgTarget);
+	return new Map(rows.map((t) => [t.code, pick(t.title, locale)]));
 }

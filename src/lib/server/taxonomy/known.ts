@@ -57,7 +57,10 @@ export async function checkTags(
 	]);
 	const problems: FieldProblem[] = [];
 	if (foundThemes.length !== themes.length) problems.push({ field: fields.themes, code: 'invalidTheme' });
-	if (foundTargets.length !== targets.length) problems.push({ field: fields.targets, code: 'unknownTarget' });
+	// Which one: a form with a dozen targets ticked says which does not exist.
+	const missing = targets.filter((t) => !foundTargets.some((f) => f.code === t));
+	if (missing.length)
+		problems.push({ field: fields.targets, code: 'targetMissing', params: { value: missing.join(', ') } });
 	return { problems, goalOf: new Map(foundTargets.map((t) => [t.code, t.goal])) };
 }
 

@@ -21,7 +21,9 @@ export const sdgTarget = pgTable(
 			.references(() => sdgGoal.number),
 		/** Order within the goal: numeric targets first (16.1 … 16.10), then lettered (16.a, 16.b). */
 		position: integer('position').notNull(),
-		text: jsonb('text').$type<LocalizedText>().notNull()
+		text: jsonb('text').$type<LocalizedText>().notNull(),
+		/** A short title ("Inkluderande beslutsfattande"): the platform's own wording (data/sdg/SOURCE.md). */
+		title: jsonb('title').$type<LocalizedText>().notNull().default({})
 	},
 	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position)]
 );

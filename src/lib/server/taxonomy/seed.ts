@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { readDataFile } from '../kernel/data-files.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
@@ -6,7 +6,7 @@ import { sdgGoal, sdgTarget, theme } from './schema.ts';
 
 interface SdgFile {
 	goals: { number: number; colour: string; shortName: LocalizedText; title: LocalizedText }[];
-	targets: { code: string; goal: number; position: number; text: LocalizedText }[];
+	targets: { code: string; goal: number; position: number; text: LocalizedText; title: LocalizedText }[];
 }
 interface ThemeFile {
 	key: string;
@@ -33,7 +33,14 @@ export async function seedTaxonomy(db: Database): Promise<void> {
 					set: { colour: g.colour, shortName: g.shortName, title: g.title }
 				});
 		}
-		await tx.insert(sdgTarget).values(sdg.targets).onConflictDoNothing({ target: sdgTarget.code });
+		// Reference data: a reworded target reaches every installation on its next start.
+		await tx
+			.insert(sdgTarget)
+			.values(sdg.targets)
+			.onConflictDoUpdate({
+				target: sdgTarget.code,
+				set: { text: sql`excluded.text`, title: sql`excluded.title`, position: sql`excluded.position` }
+			});
 		const [{ n: topicCount } = { n: 0 }] = await tx
 			.select({ n: count() })
 			.from(theme)

@@ -126,10 +126,17 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 			)
 		).toEqual([
 			'themes:invalidTheme',
-			'targets:unknownTarget',
+			'targets:targetMissing',
 			'organizationIds:unknownOrganization',
 			'partnershipId:unknownPartnership'
 		]);
+		// The target message names the one that does not exist, among those that do.
+		const named = await createArticle(
+			h.db,
+			author,
+			form({ slug: 'annan-adress', targets: ['16.7', '16.99', '5.5'] })
+		).catch((e: ValidationError) => e.problems);
+		expect(named).toEqual([{ field: 'targets', code: 'targetMissing', params: { value: '16.99' } }]);
 		expect((await list('q=annan-adress')).total).toBe(0);
 		expect(await problems(createArticle(h.db, author, form()))).toEqual(['slug:slugTaken']);
 		expect(await problems(createArticle(h.db, author, aForm({ slug: 'tom', kind: 'method' })))).toEqual([

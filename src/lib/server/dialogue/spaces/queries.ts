@@ -41,6 +41,7 @@ import {
 	today,
 	type SpaceRow
 } from './listing.ts';
+import { targetInLanguage } from '../../taxonomy/goals.ts';
 
 /** Reads of one space: who runs it (for the policy), its page, its proposals. */
 
@@ -179,7 +180,7 @@ export interface SpaceDetail extends SpaceRow {
 	supportThreshold: number;
 	supportWindowDays: number;
 	answerDays: number;
-	targetTexts: { code: string; text: string }[];
+	targetTexts: { code: string; title: string; text: string; lang: string }[];
 	/** Public proposals by status, and their supports. */
 	byStatus: Partial<Record<ProposalStatus, number>>;
 	/** Whoever asks may set the space up (its owner's people, editors). */
@@ -219,8 +220,8 @@ export async function getSpace(
 			themes: themesOf,
 			goals: goalsOf,
 			...actorColumns,
-			targets: subquery<{ code: string; text: LocalizedText }[] | null>(
-				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
+			targets: subquery<{ code: string; title: LocalizedText; text: LocalizedText }[] | null>(
+				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'title', ${sdgTarget.title}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
 					from ${dialogueTarget} join ${sdgTarget} on ${sdgTarget.code} = ${dialogueTarget.target}
 					where ${dialogueTarget.spaceId} = ${dialogueSpace.id}`
 			),
@@ -264,7 +265,7 @@ export async function getSpace(
 		themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
 		goals: r.goals ?? [],
 		targets: targets.map((t) => t.code),
-		targetTexts: targets.map((t) => ({ code: t.code, text: pick(t.text, locale) })),
+		targetTexts: targets.map((t) => targetInLanguage(t, locale)),
 		byStatus: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
 		proposals: counts.reduce((sum, c) => sum + Number(c.n), 0),
 		supports: counts.reduce((sum, c) => sum + Number(c.supports ?? 0), 0),

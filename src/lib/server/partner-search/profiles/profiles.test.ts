@@ -152,7 +152,7 @@ describe.each(testDatabases)('organizations’ profiles on $name', (database) =>
 					aProfileForm(horby.id, { themes: ['sport'], targets: '16.99', contactEmail: 'not an address' })
 				)
 			)
-		).toEqual(['themes:invalidTheme', 'targets:unknownTarget', 'contactEmail:invalidEmail']);
+		).toEqual(['themes:invalidTheme', 'targets:targetMissing', 'contactEmail:invalidEmail']);
 		const { id, created } = await saveProfile(
 			h.db,
 			hanna,

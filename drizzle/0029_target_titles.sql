@@ -1,0 +1,1 @@
+ALTER TABLE "sdg_target" ADD COLUMN "title" jsonb DEFAULT '{}'::jsonb NOT NULL;
