@@ -79,7 +79,8 @@ test('an author writes in both languages with an image, an editor publishes, and
 	await en.getByRole('button', { name: 'Bild' }).click();
 	await en.getByLabel('Välj bild').selectOption({ label: 'The village council gathered under a tree' });
 	await en.getByRole('button', { name: 'Infoga bild' }).click();
-	await page.locator('input[name="themes"][value="participation"]').check();
+	// The principle's box is named with its kind, apart from the targets that speak of participation.
+	await page.getByRole('checkbox', { name: 'Deltagande (princip)', exact: true }).check();
 	await page.locator('summary', { hasText: 'Delmål under mål 16' }).click();
 	await page.locator('input[name="targets"][value="16.7"]').check();
 	await page.getByRole('button', { name: 'Skapa utkast' }).click();
