@@ -68,5 +68,21 @@ test('a visitor goes from a principle on the home page to its inspiration and re
 	expect(await page.locator('.facts').getByRole('link', { name: '3.3' }).getAttribute('href')).toBe(
 		'/inspiration?sdg=3.3'
 	);
+	// So do the organizations and the partnership it is about.
+	const facts = await page
+		.locator('.facts a')
+		.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+	expect(facts).toEqual(
+		expect.arrayContaining([
+			'/organizations/region-vasterbotten',
+			'/organizations/yogyakarta-special-region',
+			'/partnerships/vasterbotten-yogyakarta'
+		])
+	);
+	await Promise.all([
+		page.waitForEvent('load'),
+		page.locator('.facts a[href="/partnerships/vasterbotten-yogyakarta"]').click()
+	]);
+	expect(new URL(page.url()).pathname).toBe('/partnerships/vasterbotten-yogyakarta');
 	await context.close();
 });
