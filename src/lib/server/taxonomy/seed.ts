@@ -33,13 +33,15 @@ export async function seedTaxonomy(db: Database): Promise<void> {
 					set: { colour: g.colour, shortName: g.shortName, title: g.title }
 				});
 		}
-		// Reference data: a reworded target reaches every installation on its next start.
+		// Reference data: a reworded target reaches every installation on its next start; an
+		// unchanged one is not written again.
 		await tx
 			.insert(sdgTarget)
 			.values(sdg.targets)
 			.onConflictDoUpdate({
 				target: sdgTarget.code,
-				set: { text: sql`excluded.text`, title: sql`excluded.title`, position: sql`excluded.position` }
+				set: { text: sql`excluded.text`, title: sql`excluded.title`, position: sql`excluded.position` },
+				setWhere: sql`(${sdgTarget.text}, ${sdgTarget.title}, ${sdgTarget.position}) is distinct from (excluded.text, excluded.title, excluded.position)`
 			});
 		const [{ n: topicCount } = { n: 0 }] = await tx
 			.select({ n: count() })

@@ -5,8 +5,7 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { authorizeOn, can, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
-import { organization } from '../../organizations/schema.ts';
-import { pick } from '../../kernel/localized.ts';
+import { partnershipName, partnershipNames } from '../names.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import {
 	partnership,
@@ -201,28 +200,12 @@ export async function ownPartnerships(
 	locale: Locale
 ): Promise<OwnPartnership[]> {
 	const rows = await db
-		.select({
-			slug: partnership.slug,
-			role: partnershipAccess.role,
-			side: partnershipMember.role,
-			organization: organization.name
-		})
+		.select({ slug: partnership.slug, role: partnershipAccess.role, names: partnershipNames })
 		.from(partnershipAccess)
 		.innerJoin(partnership, eq(partnership.id, partnershipAccess.partnershipId))
-		.innerJoin(partnershipMember, eq(partnershipMember.partnershipId, partnership.id))
-		.innerJoin(organization, eq(organization.id, partnershipMember.organizationId))
 		.where(eq(partnershipAccess.userId, userId));
-	const bySlug = Map.groupBy(rows, (r) => r.slug);
-	const sideOrder = (side: string) => (side === 'swedish' ? 0 : 1);
-	return [...bySlug.values()]
-		.map((members) => ({
-			slug: members[0]!.slug,
-			role: members[0]!.role,
-			name: members
-				.toSorted((a, b) => sideOrder(a.side) - sideOrder(b.side))
-				.map((m) => pick(m.organization, locale))
-				.join(' – ')
-		}))
+	return rows
+		.map((r) => ({ slug: r.slug, role: r.role, name: partnershipName(r.names, locale) }))
 		.sort(
 			(a, b) =>
 				Number(a.role !== 'coordinator') - Number(b.role !== 'coordinator') ||

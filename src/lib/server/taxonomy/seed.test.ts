@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testDatabases } from '../test/databases.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { sdgTarget } from './schema.ts';
+import { seedTaxonomy } from './seed.ts';
+
+// The goals' targets are reference data, loaded on every start: a target whose wording changed in
+// data/sdg/sdg.json is updated, one that did not change is not written again.
+
+describe.each(testDatabases)('the reference targets on $name', (database) => {
+	let h: DatabaseHandle;
+	beforeAll(async () => {
+		h = await database.open();
+	});
+	afterAll(() => h?.close());
+
+	/** The row version PostgreSQL gives a row each time it is written. */
+	const version = async (code: string) =>
+		(
+			await h.db
+				.select({ v: sql<string>`xmin::text` })
+				.from(sdgTarget)
+				.where(eq(sdgTarget.code, code))
+		)[0]!.v;
+	const titleOf = async (code: string) =>
+		(await h.db.select({ title: sdgTarget.title }).from(sdgTarget).where(eq(sdgTarget.code, code)))[0]!.title;
+
+	it('updates a target whose wording changed and leaves the others unwritten', async () => {
+		const shipped = await titleOf('16.7');
+		expect(shipped.sv).toMatch(/beslutsfattande/);
+		await h.db
+			.update(sdgTarget)
+			.set({ title: { sv: 'Gammal titel' } })
+			.where(eq(sdgTarget.code, '16.7'));
+		const untouched = await version('1.1');
+		await seedTaxonomy(h.db);
+		expect(await titleOf('16.7')).toEqual(shipped);
+		expect(await version('1.1')).toBe(untouched);
+	});
+});
