@@ -11,7 +11,7 @@ export const phaseKinds = ['information', 'input', 'deliberation', 'decision', '
 export type PhaseKind = (typeof phaseKinds)[number];
 
 /** The kinds of input a phase can open. */
-export const inputKinds = ['proposals', 'supports', 'comments'] as const;
+export const inputKinds = ['proposals', 'supports', 'comments', 'reports'] as const;
 export type InputKind = (typeof inputKinds)[number];
 
 /** Who may give a kind of input: anyone with a verified address, or verified residents only. */
@@ -83,3 +83,34 @@ export const maxCommentDepth = 2;
 export const commentMaxLength = 1000;
 /** The author may edit a proposal or comment this long after writing it. */
 export const editWindowMinutes = 15;
+
+/**
+ * A resident's report on a map (standing water, a broken street light): new → verified → in
+ * progress → resolved, or rejected; each step with a public note.
+ */
+export const reportStatuses = ['new', 'verified', 'in-progress', 'resolved', 'rejected'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+
+/** The steps a team member may take from each status (a resolved report may be opened again). */
+export const reportSteps: Record<ReportStatus, readonly ReportStatus[]> = {
+	new: ['verified', 'in-progress', 'resolved', 'rejected'],
+	verified: ['in-progress', 'resolved', 'rejected'],
+	'in-progress': ['resolved', 'rejected'],
+	resolved: ['in-progress'],
+	rejected: ['verified']
+};
+
+/** How sure the reporter is of the point: on the spot, roughly there, or only the district. */
+export const reportPrecisions = ['exact', 'approximate', 'district'] as const;
+export type ReportPrecision = (typeof reportPrecisions)[number];
+
+/**
+ * What the public sees of a report's place: the point moved to the centre of its grid square
+ * (about `gridMeters` wide), or only its district. The exact point is for the space's team.
+ */
+export const locationPrivacies = ['grid', 'district'] as const;
+export type LocationPrivacy = (typeof locationPrivacies)[number];
+
+/** Grid squares a space may choose, in metres. */
+export const reportGridSizes = [100, 250, 500, 1000] as const;
+export const reportDescriptionMax = 2000;

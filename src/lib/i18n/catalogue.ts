@@ -19,6 +19,7 @@ import svDialogueModeration from '../../../messages/sv/dialogue/moderation.json'
 import svDialogueOpendata from '../../../messages/sv/dialogue/opendata.json' with { type: 'json' };
 import svDialogueVerification from '../../../messages/sv/dialogue/verification.json' with { type: 'json' };
 import svDialogueNotifications from '../../../messages/sv/dialogue/notifications.json' with { type: 'json' };
+import svDialogueMapReports from '../../../messages/sv/dialogue/mapReports.json' with { type: 'json' };
 import svResults from '../../../messages/sv/results.json' with { type: 'json' };
 import svResultsReports from '../../../messages/sv/results/reports.json' with { type: 'json' };
 import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 'json' };
@@ -44,6 +45,7 @@ import enDialogueModeration from '../../../messages/en/dialogue/moderation.json'
 import enDialogueOpendata from '../../../messages/en/dialogue/opendata.json' with { type: 'json' };
 import enDialogueVerification from '../../../messages/en/dialogue/verification.json' with { type: 'json' };
 import enDialogueNotifications from '../../../messages/en/dialogue/notifications.json' with { type: 'json' };
+import enDialogueMapReports from '../../../messages/en/dialogue/mapReports.json' with { type: 'json' };
 import enResults from '../../../messages/en/results.json' with { type: 'json' };
 import enResultsReports from '../../../messages/en/results/reports.json' with { type: 'json' };
 import enResultsIati from '../../../messages/en/results/iati.json' with { type: 'json' };
@@ -92,7 +94,8 @@ export const sv = {
 		moderation: svDialogueModeration,
 		opendata: svDialogueOpendata,
 		verification: svDialogueVerification,
-		notifications: svDialogueNotifications
+		notifications: svDialogueNotifications,
+		mapReports: svDialogueMapReports
 	}),
 	results: withParts(svResults, {
 		reports: svResultsReports,
@@ -126,7 +129,8 @@ export const en: Messages = {
 		moderation: enDialogueModeration,
 		opendata: enDialogueOpendata,
 		verification: enDialogueVerification,
-		notifications: enDialogueNotifications
+		notifications: enDialogueNotifications,
+		mapReports: enDialogueMapReports
 	}),
 	results: withParts(enResults, {
 		reports: enResultsReports,

@@ -204,7 +204,12 @@ async function squareDebate(tx: Transaction, partnershipId: number, people: Map<
 			participationLevel: 'involvement',
 			status: 'open',
 			moderation: 'post',
-			requirements: { proposals: 'verified-email', supports: 'verified-email', comments: 'verified-email' },
+			requirements: {
+				proposals: 'verified-email',
+				supports: 'verified-email',
+				comments: 'verified-email',
+				reports: 'verified-email'
+			},
 			createdAt: new Date(now - 40 * day)
 		})
 		.returning({ id: dialogueSpace.id });

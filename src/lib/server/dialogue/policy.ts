@@ -50,6 +50,15 @@ export const dialoguePolicy = rules({
 		also: { who: 'an answerer of this space (or whoever runs it)', when: inTeam('answerer') },
 		why: 'the official answer speaks for the body that decided: only the answerers its owner chose draft and publish it'
 	},
+	handleReports: {
+		allow: editors,
+		also: {
+			who: 'a moderator or answerer of this space (or whoever runs it)',
+			when: (actor: NonNullable<Actor>, space: SpaceActors) =>
+				inTeam('moderator')(actor, space) || inTeam('answerer')(actor, space)
+		},
+		why: 'reviewing a report, seeing its exact place and answering it with a public note is the work of the team its owner chose'
+	},
 	participate: {
 		allow: signedIn,
 		why: 'proposals, supports, comments and flags come from accounts with a verified address, so that each counts once and can be moderated'

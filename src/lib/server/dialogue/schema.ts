@@ -8,3 +8,4 @@ export * from './comments/schema.ts';
 export * from './moderation/schema.ts';
 export * from './notifications/schema.ts';
 export * from './verification/schema.ts';
+export * from './map-reports/schema.ts';

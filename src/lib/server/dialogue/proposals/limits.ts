@@ -11,7 +11,9 @@ export const limits = {
 	proposals: { perParticipant: 5, perAddress: 20, seconds: 24 * 60 * 60 },
 	supports: { perParticipant: 100, perAddress: 500, seconds: 60 * 60 },
 	/** Photos with proposals and their edits: each is decoded and stored, the costliest input. */
-	photos: { perParticipant: 10, perAddress: 40, seconds: 24 * 60 * 60 }
+	photos: { perParticipant: 10, perAddress: 40, seconds: 24 * 60 * 60 },
+	/** Reports on a map: a neighbourhood walk may find many; a health worker's office shares an address. */
+	reports: { perParticipant: 30, perAddress: 200, seconds: 24 * 60 * 60 }
 } as const;
 
 /** What an allowance counts. */
@@ -68,7 +70,9 @@ function limitersOf(db: Database): Limiters {
 				})
 			};
 		};
-		found = { proposals: make('proposals'), supports: make('supports'), photos: make('photos') };
+		found = Object.fromEntries(
+			(Object.keys(limits) as AllowanceKind[]).map((kind) => [kind, make(kind)])
+		) as Limiters;
 		limiters.set(db, found);
 	}
 	return found;

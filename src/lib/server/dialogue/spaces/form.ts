@@ -320,7 +320,12 @@ export function newSpaceFormValues(): SpaceFormValues {
 		level: 'consultation',
 		status: 'draft',
 		moderation: 'post',
-		requirements: { proposals: 'verified-email', supports: 'verified-email', comments: 'verified-email' },
+		requirements: {
+				proposals: 'verified-email',
+				supports: 'verified-email',
+				comments: 'verified-email',
+				reports: 'verified-email'
+			},
 		supportThreshold: '50',
 		supportWindowDays: '90',
 		answerDays: '183',

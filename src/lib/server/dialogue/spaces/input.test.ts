@@ -100,6 +100,7 @@ describe('the space form', () => {
 				requirement_proposals: 'verified-resident',
 				requirement_supports: 'verified-email',
 				requirement_comments: 'verified-email',
+				requirement_reports: 'verified-resident',
 				support_threshold: '40',
 				support_window_days: '60',
 				answer_days: '90',
@@ -120,7 +121,8 @@ describe('the space form', () => {
 			requirements: {
 				proposals: 'verified-resident',
 				supports: 'verified-email',
-				comments: 'verified-email'
+				comments: 'verified-email',
+				reports: 'verified-resident'
 			},
 			supportThreshold: 40,
 			phases: [
@@ -144,6 +146,7 @@ describe('the space form', () => {
 				requirement_proposals: 'anyone',
 				requirement_supports: 'verified-email',
 				requirement_comments: 'verified-email',
+				requirement_reports: 'verified-email',
 				support_threshold: '0',
 				support_window_days: '90',
 				answer_days: '99999',

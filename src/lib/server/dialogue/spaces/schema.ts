@@ -52,7 +52,12 @@ export const dialogueSpace = pgTable(
 		requirements: jsonb('requirements')
 			.$type<Requirements>()
 			.notNull()
-			.default({ proposals: 'verified-email', supports: 'verified-email', comments: 'verified-email' }),
+			.default({
+				proposals: 'verified-email',
+				supports: 'verified-email',
+				comments: 'verified-email',
+				reports: 'verified-email'
+			}),
 		/** Supports a proposal needs within the window to be answered (50 in 90 days by default). */
 		supportThreshold: integer('support_threshold').notNull().default(50),
 		supportWindowDays: smallint('support_window_days').notNull().default(90),

@@ -5,7 +5,10 @@ import {
 	dialoguePhase,
 	dialogueSpace,
 	dialogueTeam,
+	mapReportCategory,
+	mapReportSetup,
 	proposal,
+	type LocationPrivacy,
 	type InputKind,
 	type ModerationMode,
 	type ProposalStatus,
@@ -70,6 +73,7 @@ export async function aSpace(
 				proposals: 'verified-email',
 				supports: 'verified-email',
 				comments: 'verified-email',
+				reports: 'verified-email',
 				...options.requirements
 			},
 			supportThreshold: options.supportThreshold ?? 50,
@@ -150,4 +154,53 @@ export async function aComment(
 		})
 		.returning({ id: dialogueComment.id, rootId: dialogueComment.rootId, depth: dialogueComment.depth });
 	return row!;
+}
+
+/** The categories every test report space offers. */
+export const testReportCategories = ['standing-water', 'waste'] as const;
+
+/**
+ * A space that takes reports on a map: an open reporting phase, two categories, review as asked
+ * (default yes), a box around central Yogyakarta and three of its districts.
+ */
+export async function aReportSpace(
+	db: Database,
+	options: Parameters<typeof aSpace>[1] & {
+		review?: boolean;
+		privacy?: LocationPrivacy;
+		gridMeters?: number;
+	} = {}
+): Promise<TestSpace & { categories: Record<(typeof testReportCategories)[number], number> }> {
+	const space = await aSpace(db, { opens: ['reports', 'comments'], ...options });
+	await db.insert(mapReportSetup).values({
+		spaceId: space.id,
+		review: options.review ?? true,
+		privacy: options.privacy ?? 'grid',
+		gridMeters: options.gridMeters ?? 500,
+		bbox: [110.33, -7.84, 110.42, -7.76],
+		districts: [
+			{ name: 'Jetis', lat: -7.7785, lon: 110.3655 },
+			{ name: 'Kraton', lat: -7.8095, lon: 110.3615 },
+			{ name: 'Umbulharjo', lat: -7.8155, lon: 110.3855 }
+		]
+	});
+	const rows = await db
+		.insert(mapReportCategory)
+		.values(
+			testReportCategories.map((key, position) => ({
+				spaceId: space.id,
+				key,
+				position,
+				title: {
+					sv: key === 'waste' ? 'Avfall' : 'Stillastående vatten',
+					en: key === 'waste' ? 'Waste' : 'Standing water'
+				}
+			}))
+		)
+		.returning({ id: mapReportCategory.id, key: mapReportCategory.key });
+	const categories = Object.fromEntries(rows.map((r) => [r.key, r.id])) as Record<
+		(typeof testReportCategories)[number],
+		number
+	>;
+	return { ...space, categories };
 }

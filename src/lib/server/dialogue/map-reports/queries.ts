@@ -1,0 +1,387 @@
+import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from '../../kernel/database.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { pick, textLanguage } from '../../kernel/localized.ts';
+import { mayOn, type Actor } from '../../kernel/policy.ts';
+import { reads } from '../../kernel/sql.ts';
+import {
+	mapReport,
+	mapReportCategory,
+	mapReportEvent,
+	mapReportSetup,
+	type ReportPrecision,
+	type ReportStatus
+} from '../schema.ts';
+import { dialoguePolicy } from '../policy.ts';
+import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
+import { participationRefusal, type Refusal } from '../proposals/queries.ts';
+import { reportPageSize, type ReportFilter } from './input.ts';
+import type { Box } from './place.ts';
+import type { ReportDistrict } from './schema.ts';
+
+// Reads of reports on a map. Public reads name only the public point (`public_lat`/`public_lon`),
+// never the exact one; the exact point and the reporter's own words about the place are read only
+// for the space's team (`handleReports`).
+
+type Reader = Database | Transaction;
+
+export interface ReportCategoryView {
+	id: number;
+	key: string;
+	title: string;
+	titleLang: string;
+	description: string;
+}
+
+/** A space that takes reports, as its pages and commands need it. */
+export interface ReportSpace {
+	record: SpaceRecord;
+	id: number;
+	slug: string;
+	title: string;
+	review: boolean;
+	privacy: 'grid' | 'district';
+	gridMeters: number;
+	askPhoto: boolean;
+	bbox: Box;
+	municipalityCode: string | null;
+	districts: ReportDistrict[];
+	categories: ReportCategoryView[];
+}
+
+/** A public space that takes reports (404 for a draft, or a space without reports). */
+export async function reportSpace(db: Reader, slug: string, locale: string): Promise<ReportSpace> {
+	const record = await readSpace(db, { slug });
+	if (record.status === 'draft') throw new NotFoundError('Dialogue space');
+	const [[setup], categories] = await reads(
+		db,
+		() => db.select().from(mapReportSetup).where(eq(mapReportSetup.spaceId, record.id)),
+		() =>
+			db
+				.select()
+				.from(mapReportCategory)
+				.where(eq(mapReportCategory.spaceId, record.id))
+				.orderBy(asc(mapReportCategory.position), asc(mapReportCategory.id))
+	);
+	if (!setup) throw new NotFoundError('Dialogue space');
+	return {
+		record,
+		id: record.id,
+		slug: record.slug,
+		title: pick(record.title, locale),
+		review: setup.review,
+		privacy: setup.privacy,
+		gridMeters: setup.gridMeters,
+		askPhoto: setup.askPhoto,
+		bbox: setup.bbox,
+		municipalityCode: setup.municipalityCode,
+		districts: setup.districts,
+		categories: categories.map((c) => ({
+			id: c.id,
+			key: c.key,
+			title: pick(c.title, locale),
+			titleLang: textLanguage(c.title, locale),
+			description: pick(c.description, locale)
+		}))
+	};
+}
+
+/** Whether the space takes reports at all (the space page links to them). */
+export async function takesReports(db: Reader, spaceId: number): Promise<boolean> {
+	const [row] = await db
+		.select({ spaceId: mapReportSetup.spaceId })
+		.from(mapReportSetup)
+		.where(eq(mapReportSetup.spaceId, spaceId));
+	return !!row;
+}
+
+/** May the actor review and answer reports in this space (its team, whoever runs it, editors)? */
+export const handlesReports = (actor: Actor, space: ReportSpace) =>
+	mayOn(actor, dialoguePolicy.handleReports, space.record.actors);
+
+/** Why the actor may not report in the space now, or null. */
+export const reportRefusal = (db: Reader, actor: Actor, space: ReportSpace): Promise<Refusal | null> =>
+	participationRefusal(
+		db,
+		actor,
+		{
+			id: space.id,
+			slug: space.slug,
+			title: space.title,
+			status: space.record.status,
+			moderation: space.record.moderation,
+			requirements: space.record.requirements,
+			supportThreshold: space.record.supportThreshold,
+			supportWindowDays: space.record.supportWindowDays,
+			answerDays: space.record.answerDays,
+			opens: space.record.opens
+		},
+		'reports'
+	);
+
+/** The filter as SQL over public reports (the category by its key, the period back from now). */
+function publicWhere(space: ReportSpace, filter: ReportFilter, now = new Date()): SQL {
+	const r = mapReport;
+	const parts: (SQL | undefined)[] = [eq(r.spaceId, space.id), eq(r.public, true)];
+	if (filter.category) {
+		const category = space.categories.find((c) => c.key === filter.category);
+		parts.push(eq(r.categoryId, category?.id ?? -1));
+	}
+	if (filter.status) parts.push(eq(r.status, filter.status));
+	if (filter.period)
+		parts.push(gte(r.createdAt, new Date(now.getTime() - Number(filter.period) * 86_400_000)));
+	if (filter.box) {
+		const [w, s, e, n] = filter.box;
+		parts.push(gte(r.publicLon, w), lte(r.publicLon, e), gte(r.publicLat, s), lte(r.publicLat, n));
+	}
+	return and(...parts)!;
+}
+
+/** One public point with how many reports of each category are there. */
+export interface ReportCell {
+	lat: number;
+	lon: number;
+	categoryId: number;
+	count: number;
+}
+
+/**
+ * The public map's data: reports grouped by their public point and category. Public points are
+ * already grid centres (or district centres), so a city's reports make a few hundred groups
+ * however many there are; the map clusters those further.
+ */
+export async function publicReportCells(
+	db: Reader,
+	space: ReportSpace,
+	filter: ReportFilter
+): Promise<ReportCell[]> {
+	const r = mapReport;
+	const rows = await db
+		.select({ lat: r.publicLat, lon: r.publicLon, categoryId: r.categoryId, count: count() })
+		.from(r)
+		.where(and(publicWhere(space, filter), sql`${r.publicLat} is not null`))
+		.groupBy(r.publicLat, r.publicLon, r.categoryId);
+	return rows.map((c) => ({ lat: c.lat!, lon: c.lon!, categoryId: c.categoryId, count: c.count }));
+}
+
+/** A report as the public list and downloads show it. */
+export interface PublicReport {
+	id: number;
+	categoryId: number;
+	description: string;
+	language: string;
+	district: string | null;
+	lat: number | null;
+	lon: number | null;
+	status: ReportStatus;
+	note: string | null;
+	createdAt: Date;
+	firstAnsweredAt: Date | null;
+	resolvedAt: Date | null;
+}
+
+const publicColumns = {
+	id: mapReport.id,
+	categoryId: mapReport.categoryId,
+	description: mapReport.description,
+	language: mapReport.language,
+	district: mapReport.district,
+	lat: mapReport.publicLat,
+	lon: mapReport.publicLon,
+	status: mapReport.status,
+	note: mapReport.note,
+	createdAt: mapReport.createdAt,
+	firstAnsweredAt: mapReport.firstAnsweredAt,
+	resolvedAt: mapReport.resolvedAt
+};
+
+/** A page of the public list, newest first, with the number of matching reports. */
+export async function publicReports(
+	db: Reader,
+	space: ReportSpace,
+	filter: ReportFilter
+): Promise<{ reports: PublicReport[]; total: number; page: number; pages: number }> {
+	const where = publicWhere(space, filter);
+	const page = filter.page ?? 1;
+	const [reports, [total]] = await reads(
+		db,
+		() =>
+			db
+				.select(publicColumns)
+				.from(mapReport)
+				.where(where)
+				.orderBy(desc(mapReport.createdAt), desc(mapReport.id))
+				.limit(reportPageSize)
+				.offset((page - 1) * reportPageSize),
+		() => db.select({ n: count() }).from(mapReport).where(where)
+	);
+	const n = total?.n ?? 0;
+	return { reports, total: n, page, pages: Math.max(1, Math.ceil(n / reportPageSize)) };
+}
+
+/** Every public report matching the filter, for the downloads (oldest first, in batches). */
+export async function* allPublicReports(
+	db: Reader,
+	space: ReportSpace,
+	filter: ReportFilter,
+	batch = 5000
+): AsyncGenerator<PublicReport[]> {
+	let after = 0;
+	for (;;) {
+		const rows = await db
+			.select(publicColumns)
+			.from(mapReport)
+			.where(and(publicWhere(space, filter), sql`${mapReport.id} > ${after}`))
+			.orderBy(asc(mapReport.id))
+			.limit(batch);
+		if (!rows.length) return;
+		yield rows;
+		after = rows[rows.length - 1]!.id;
+		if (rows.length < batch) return;
+	}
+}
+
+/** How the space answers its reports: how many, how many answered, how fast. */
+export interface ReportFigures {
+	total: number;
+	answered: number;
+	resolved: number;
+	/** Median hours from report to its first public answer; null before any. */
+	medianHoursToAnswer: number | null;
+}
+
+export async function reportFigures(db: Reader, spaceId: number): Promise<ReportFigures> {
+	const r = mapReport;
+	const [row] = await db
+		.select({
+			total: count(),
+			answered: sql<number>`count(${r.firstAnsweredAt})::int`,
+			resolved: sql<number>`count(${r.resolvedAt})::int`,
+			median: sql<
+				number | null
+			>`percentile_cont(0.5) within group (order by extract(epoch from ${r.firstAnsweredAt} - ${r.createdAt}) / 3600)`
+		})
+		.from(r)
+		.where(and(eq(r.spaceId, spaceId), eq(r.public, true)));
+	return {
+		total: row?.total ?? 0,
+		answered: row?.answered ?? 0,
+		resolved: row?.resolved ?? 0,
+		medianHoursToAnswer: row?.median === null || row?.median === undefined ? null : Number(row.median)
+	};
+}
+
+/** One report's page: what anyone sees, and what its reporter and the team see besides. */
+export interface ReportDetail extends PublicReport {
+	public: boolean;
+	precision: ReportPrecision;
+	mediaId: number | null;
+	/** Only for the reporter and the team. */
+	placeText: string | null;
+	/** The exact point: only for the team. */
+	exact: { lat: number; lon: number } | null;
+	own: boolean;
+	history: { status: ReportStatus; note: string | null; at: Date }[];
+}
+
+/**
+ * A report of the space: public ones for anyone; one waiting for review (or refused before it was
+ * public) only for its reporter and the team; 404 for everyone else.
+ */
+export async function reportDetail(
+	db: Reader,
+	space: ReportSpace,
+	id: number,
+	actor: Actor
+): Promise<{ report: ReportDetail; team: boolean }> {
+	const [[row], history, team] = await Promise.all([
+		db
+			.select({
+				...publicColumns,
+				public: mapReport.public,
+				precision: mapReport.precision,
+				mediaId: mapReport.mediaId,
+				placeText: mapReport.placeText,
+				exactLat: mapReport.lat,
+				exactLon: mapReport.lon,
+				authorId: mapReport.authorId
+			})
+			.from(mapReport)
+			.where(and(eq(mapReport.id, id), eq(mapReport.spaceId, space.id))),
+		db
+			.select({ status: mapReportEvent.status, note: mapReportEvent.note, at: mapReportEvent.at })
+			.from(mapReportEvent)
+			.where(eq(mapReportEvent.reportId, id))
+			.orderBy(asc(mapReportEvent.at), asc(mapReportEvent.id)),
+		handlesReports(actor, space)
+	]);
+	if (!row) throw new NotFoundError('Report');
+	const own = !!actor && row.authorId === actor.id;
+	if (!row.public && !own && !team) throw new NotFoundError('Report');
+	const { exactLat, exactLon, authorId: _author, placeText, ...rest } = row;
+	return {
+		team,
+		report: {
+			...rest,
+			placeText: own || team ? placeText : null,
+			exact: team && exactLat !== null && exactLon !== null ? { lat: exactLat, lon: exactLon } : null,
+			own,
+			history
+		}
+	};
+}
+
+/** A report in the team's list: every report, public or not, with the exact point. */
+export interface TeamReport extends PublicReport {
+	public: boolean;
+	placeText: string | null;
+	exactLat: number | null;
+	exactLon: number | null;
+}
+
+/** The team's work: reports not yet answered first (oldest first), then the rest, newest first. */
+export async function teamReports(
+	db: Reader,
+	space: ReportSpace,
+	filter: { status?: ReportStatus; page?: number }
+): Promise<{ reports: TeamReport[]; total: number; page: number; pages: number; waiting: number }> {
+	const r = mapReport;
+	const where = and(eq(r.spaceId, space.id), filter.status ? eq(r.status, filter.status) : undefined);
+	const page = filter.page ?? 1;
+	const [reports, [total], [waiting]] = await reads(
+		db,
+		() =>
+			db
+				.select({
+					...publicColumns,
+					public: r.public,
+					placeText: r.placeText,
+					exactLat: r.lat,
+					exactLon: r.lon
+				})
+				.from(r)
+				.where(where)
+				.orderBy(
+					sql`case when ${r.status} = 'new' then 0 else 1 end`,
+					sql`case when ${r.status} = 'new' then ${r.createdAt} end asc`,
+					desc(r.createdAt),
+					desc(r.id)
+				)
+				.limit(reportPageSize)
+				.offset((page - 1) * reportPageSize),
+		() => db.select({ n: count() }).from(r).where(where),
+		() =>
+			db
+				.select({ n: count() })
+				.from(r)
+				.where(and(eq(r.spaceId, space.id), inArray(r.status, ['new'])))
+	);
+	const n = total?.n ?? 0;
+	return {
+		reports,
+		total: n,
+		page,
+		pages: Math.max(1, Math.ceil(n / reportPageSize)),
+		waiting: waiting?.n ?? 0
+	};
+}

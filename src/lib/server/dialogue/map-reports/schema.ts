@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import {
+	boolean,
+	check,
+	doublePrecision,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	serial,
+	smallint,
+	text,
+	timestamp,
+	uniqueIndex
+} from 'drizzle-orm/pg-core';
+import type { LocalizedText } from '../../kernel/localized.ts';
+import { user } from '../../accounts/schema.ts';
+import { media } from '../../media/schema.ts';
+import type { LocationPrivacy, ReportPrecision, ReportStatus } from '../../../dialogue-values.ts';
+import { dialogueSpace } from '../spaces/schema.ts';
+
+/** A district residents may name instead of a point (a kecamatan, a stadsdel), with its centre. */
+export interface ReportDistrict {
+	name: string;
+	lat: number;
+	lon: number;
+}
+
+/**
+ * How a space takes reports on a map: whether a report waits for review before it is public
+ * (default yes), what the public sees of its place, and the area the map shows. One row per space
+ * that takes reports.
+ */
+export const mapReportSetup = pgTable('map_report_setup', {
+	spaceId: integer('space_id')
+		.primaryKey()
+		.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+	review: boolean('review').notNull().default(true),
+	privacy: text('privacy').$type<LocationPrivacy>().notNull().default('grid'),
+	gridMeters: smallint('grid_meters').notNull().default(500),
+	/** Whether a photo is asked for. */
+	askPhoto: boolean('ask_photo').notNull().default(true),
+	/** The map's box [west, south, east, north]; points outside it are refused. */
+	bbox: jsonb('bbox').$type<[number, number, number, number]>().notNull(),
+	/** A Swedish municipality whose outline the map draws. */
+	municipalityCode: text('municipality_code'),
+	districts: jsonb('districts').$type<ReportDistrict[]>().notNull().default([])
+});
+
+/** What a report can be about in a space: standing water, a mosquito breeding site, waste … */
+export const mapReportCategory = pgTable(
+	'map_report_category',
+	{
+		id: serial('id').primaryKey(),
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		/** Stable in addresses, CSV and Open311's service_code. */
+		key: text('key').notNull(),
+		title: jsonb('title').$type<LocalizedText>().notNull(),
+		description: jsonb('description').$type<LocalizedText>().notNull().default({}),
+		position: smallint('position').notNull().default(0)
+	},
+	(t) => [uniqueIndex('map_report_category_key_idx').on(t.spaceId, t.key)]
+);
+
+/**
+ * A resident's report. The exact point (`lat`, `lon`) is the space team's alone; the public sees
+ * `publicLat`/`publicLon`, worked out once when the report is written (the centre of its grid
+ * square, or its district's centre), so no public read can reach the exact point.
+ * `clientId` is made by the phone that sends it: a report sent twice is stored once.
+ */
+export const mapReport = pgTable(
+	'map_report',
+	{
+		id: serial('id').primaryKey(),
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		categoryId: integer('category_id')
+			.notNull()
+			.references(() => mapReportCategory.id),
+		authorId: text('author_id').references(() => user.id, { onDelete: 'set null' }),
+		clientId: text('client_id'),
+		description: text('description').notNull(),
+		language: text('language').notNull(),
+		/** As the reporter wrote it: an address, a landmark. Public only when reviewed. */
+		placeText: text('place_text'),
+		district: text('district'),
+		precision: text('precision').$type<ReportPrecision>().notNull(),
+		lat: doublePrecision('lat'),
+		lon: doublePrecision('lon'),
+		publicLat: doublePrecision('public_lat'),
+		publicLon: doublePrecision('public_lon'),
+		mediaId: integer('media_id').references(() => media.id, { onDelete: 'set null' }),
+		status: text('status').$type<ReportStatus>().notNull().default('new'),
+		/** Shown to everyone: at once where the space does not review, else once a team member has. */
+		public: boolean('public').notNull(),
+		/** The latest public note, shown in lists. */
+		note: text('note'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+		resolvedAt: timestamp('resolved_at', { withTimezone: true })
+	},
+	(t) => [
+		check('map_report_point_pair', sql`(${t.lat} is null) = (${t.lon} is null)`),
+		uniqueIndex('map_report_client_idx').on(t.spaceId, t.clientId),
+		// The public map groups the space's public reports by their (already coarse) point.
+		index('map_report_public_map_idx').on(
+			t.spaceId,
+			t.public,
+			t.publicLat,
+			t.publicLon,
+			t.categoryId,
+			t.status
+		),
+		index('map_report_space_created_idx').on(t.spaceId, t.createdAt, t.id),
+		index('map_report_space_status_idx').on(t.spaceId, t.status, t.createdAt),
+		index('map_report_author_idx').on(t.authorId),
+		index('map_report_media_idx').on(t.mediaId)
+	]
+);
+
+/** A report's public history: each status with its note. */
+export const mapReportEvent = pgTable(
+	'map_report_event',
+	{
+		id: serial('id').primaryKey(),
+		reportId: integer('report_id')
+			.notNull()
+			.references(() => mapReport.id, { onDelete: 'cascade' }),
+		status: text('status').$type<ReportStatus>().notNull(),
+		note: text('note'),
+		/** Who took the step (never shown). */
+		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('map_report_event_report_idx').on(t.reportId, t.at)]
+);
