@@ -114,3 +114,6 @@ export type LocationPrivacy = (typeof locationPrivacies)[number];
 /** Grid squares a space may choose, in metres. */
 export const reportGridSizes = [100, 250, 500, 1000] as const;
 export const reportDescriptionMax = 2000;
+
+/** How far back the public map and list of reports look, in days. */
+export const reportPeriods = ['7', '30', '365'] as const;

@@ -7,6 +7,7 @@ import { readProposalListFilter } from '#lib/server/dialogue/spaces/input.ts';
 import { getSpace, spaceProposals } from '#lib/server/dialogue/spaces/queries.ts';
 import { spaceFigures } from '#lib/server/dialogue/figures.ts';
 import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
+import { takesReports } from '#lib/server/dialogue/map-reports/queries.ts';
 
 // A public page: plain HTML and a GET form, no client code.
 export const csr = false;
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		filter,
 		proposals,
 		figures: await spaceFigures(database, space.id),
+		takesReports: await takesReports(database, space.id),
 		following: await isFollowing(database, locals.user, { space: params.space })
 	};
 };

@@ -3,6 +3,7 @@ import { ValidationError, type FieldProblem } from '../../kernel/errors.ts';
 import { fields, formValues, line, paragraphs, parseInput, type Input } from '../../kernel/input.ts';
 import {
 	reportDescriptionMax,
+	reportPeriods,
 	reportPrecisions,
 	reportStatuses,
 	type ReportStatus
@@ -103,9 +104,6 @@ export const statusShape = {
 };
 export type StatusInput = Input<typeof statusShape>;
 
-/** How far back the public map and list look. */
-export const reportPeriods = ['7', '30', '365'] as const;
-
 /** The public map's and list's filters, from the query string. */
 export const reportFilterShape = {
 	category: z
@@ -126,3 +124,15 @@ export const reportFilterShape = {
 export type ReportFilter = Input<typeof reportFilterShape>;
 
 export type { ReportStatus };
+
+/** The report page's query string: `?sent` or `?repeated` after reporting. */
+export const reportPageShape = {
+	sent: fields.present,
+	repeated: fields.present
+};
+
+/** The team's list: one status, a page. */
+export const teamFilterShape = {
+	status: z.enum(reportStatuses, 'invalid').optional(),
+	page: fields.page.optional()
+};
