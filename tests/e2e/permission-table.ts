@@ -67,6 +67,9 @@ const ale = 'unga-i-ale-vara-med-och-paverka';
 const debate = 'torget-i-horby-och-peja';
 const collecting = 3;
 const toAnswer = 2;
+/** The demo's Yogyakarta reporting space, and a public report in it (resolved). */
+const reports = 'yogyakarta-rapportera-vatten-och-myggor';
+const publicReport = 1;
 const badToken = `a.bm9ib2R5.${'x'.repeat(43)}`;
 const nobody = {
 	anonymous: 'not-found',
@@ -218,7 +221,21 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	// A GET leads back to the page; the POST is walked with the actions.
 	'/dialogue/[space=slug]/follow': { path: `/dialogue/${ale}/follow`, expect: everyone },
 	// The signed token is the credential: an altered one is a 404 for everyone.
-	'/dialogue/unsubscribe/[token]': { path: `/dialogue/unsubscribe/${badToken}`, expect: nobody }
+	'/dialogue/unsubscribe/[token]': { path: `/dialogue/unsubscribe/${badToken}`, expect: nobody },
+	// Reports on a map: public map, list and downloads; the form says who may report.
+	'/dialogue/[space=slug]/reports': { path: `/dialogue/${reports}/reports`, expect: everyone },
+	'/dialogue/[space=slug]/reports/new': { path: `/dialogue/${reports}/reports/new`, expect: everyone },
+	'/dialogue/[space=slug]/reports/[id=id]': {
+		path: `/dialogue/${reports}/reports/${publicReport}`,
+		expect: everyone
+	},
+	'/dialogue/[space=slug]/reports.csv': { path: `/dialogue/${reports}/reports.csv`, expect: everyone },
+	'/dialogue/[space=slug]/reports.geojson': {
+		path: `/dialogue/${reports}/reports.geojson`,
+		expect: everyone
+	},
+	// The space's team may too (the reports journey covers a moderator).
+	'/dialogue/[space=slug]/manage/reports': { path: `/dialogue/${reports}/manage/reports`, expect: editors }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -384,6 +401,14 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 			{ path: `/dialogue/${debate}/debate?/${action}`, expect: signedIn }
 		])
 	),
+	'/dialogue/[space=slug]/reports/new?/default': {
+		path: `/dialogue/${reports}/reports/new`,
+		expect: signedIn
+	},
+	'/dialogue/[space=slug]/reports/[id=id]?/status': {
+		path: `/dialogue/${reports}/reports/${publicReport}?/status`,
+		expect: editors
+	},
 	'/dialogue/[space=slug]/flag?/default': {
 		path: `/dialogue/${ale}/flag?proposal=${collecting}`,
 		expect: signedIn

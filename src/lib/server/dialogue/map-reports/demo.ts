@@ -250,7 +250,7 @@ export async function addDemoReports(db: Database): Promise<boolean> {
 		const statusFor = (age: number, r: number): ReportStatus => {
 			if (age < 3) return r < 0.7 ? 'new' : 'verified';
 			if (age < 20) return pick(['verified', 'in-progress', 'in-progress', 'resolved', 'new'] as const, r);
-			return pick(['resolved', 'resolved', 'resolved', 'in-progress', 'rejected'] as const, r);
+			return pick(['resolved', 'resolved', 'resolved', 'resolved', 'in-progress', 'verified', 'rejected'] as const, r);
 		};
 		for (let i = 0; i < demoReportCount; i++) {
 			const category = pick(categoryRows, random());
