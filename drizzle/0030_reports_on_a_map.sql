@@ -17,6 +17,7 @@ CREATE TABLE "map_report" (
 	"status" text DEFAULT 'new' NOT NULL,
 	"public" boolean NOT NULL,
 	"note" text,
+	"note_language" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"first_answered_at" timestamp with time zone,
 	"resolved_at" timestamp with time zone,
@@ -37,6 +38,7 @@ CREATE TABLE "map_report_event" (
 	"report_id" integer NOT NULL,
 	"status" text NOT NULL,
 	"note" text,
+	"language" text,
 	"actor_id" text,
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );

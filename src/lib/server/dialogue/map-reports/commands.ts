@@ -200,6 +200,7 @@ export async function changeReportStatus(
 				.set({
 					status: next,
 					note: input.reportNote,
+					noteLanguage: locale,
 					public: becomesPublic,
 					firstAnsweredAt: before.firstAnsweredAt ?? now,
 					resolvedAt: next === 'resolved' ? now : null
@@ -207,7 +208,14 @@ export async function changeReportStatus(
 				.where(eq(mapReport.id, id));
 			const [step] = await tx
 				.insert(mapReportEvent)
-				.values({ reportId: id, status: next, note: input.reportNote, actorId: who.id, at: now })
+				.values({
+					reportId: id,
+					status: next,
+					note: input.reportNote,
+					language: locale,
+					actorId: who.id,
+					at: now
+				})
 				.returning({ id: mapReportEvent.id });
 			if (before.authorEmail && before.authorVerified) {
 				const lang = isLocale(before.language) ? before.language : 'sv';

@@ -250,7 +250,10 @@ export async function addDemoReports(db: Database): Promise<boolean> {
 		const statusFor = (age: number, r: number): ReportStatus => {
 			if (age < 3) return r < 0.7 ? 'new' : 'verified';
 			if (age < 20) return pick(['verified', 'in-progress', 'in-progress', 'resolved', 'new'] as const, r);
-			return pick(['resolved', 'resolved', 'resolved', 'resolved', 'in-progress', 'verified', 'rejected'] as const, r);
+			return pick(
+				['resolved', 'resolved', 'resolved', 'resolved', 'in-progress', 'verified', 'rejected'] as const,
+				r
+			);
 		};
 		for (let i = 0; i < demoReportCount; i++) {
 			const category = pick(categoryRows, random());
@@ -293,22 +296,21 @@ export async function addDemoReports(db: Database): Promise<boolean> {
 					status,
 					public: status !== 'new' && status !== 'rejected',
 					note: stepNotes.at(-1) ?? null,
+					noteLanguage: steps.length ? 'en' : null,
 					createdAt,
 					firstAnsweredAt: stepTimes[0] ?? null,
 					resolvedAt: status === 'resolved' ? stepTimes.at(-1)! : null
 				})
 				.returning({ id: mapReport.id });
-			await tx
-				.insert(mapReportEvent)
-				.values([
-					{ reportId: report!.id, status: 'new' as const, at: createdAt },
-					...steps.map((s, n) => ({
-						reportId: report!.id,
-						status: s,
-						note: stepNotes[n]!,
-						at: stepTimes[n]!
-					}))
-				]);
+			await tx.insert(mapReportEvent).values([
+				{ reportId: report!.id, status: 'new' as const, at: createdAt },
+				...steps.map((s, n) => ({
+					reportId: report!.id,
+					status: s,
+					note: stepNotes[n]!,
+					at: stepTimes[n]!
+				}))
+			]);
 		}
 		return {
 			result: true,

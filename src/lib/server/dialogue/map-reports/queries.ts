@@ -175,6 +175,7 @@ export interface PublicReport {
 	lon: number | null;
 	status: ReportStatus;
 	note: string | null;
+	noteLanguage: string | null;
 	createdAt: Date;
 	firstAnsweredAt: Date | null;
 	resolvedAt: Date | null;
@@ -190,6 +191,7 @@ const publicColumns = {
 	lon: mapReport.publicLon,
 	status: mapReport.status,
 	note: mapReport.note,
+	noteLanguage: mapReport.noteLanguage,
 	createdAt: mapReport.createdAt,
 	firstAnsweredAt: mapReport.firstAnsweredAt,
 	resolvedAt: mapReport.resolvedAt
@@ -281,7 +283,7 @@ export interface ReportDetail extends PublicReport {
 	/** The exact point: only for the team. */
 	exact: { lat: number; lon: number } | null;
 	own: boolean;
-	history: { status: ReportStatus; note: string | null; at: Date }[];
+	history: { status: ReportStatus; note: string | null; language: string | null; at: Date }[];
 }
 
 /**
@@ -309,7 +311,12 @@ export async function reportDetail(
 			.from(mapReport)
 			.where(and(eq(mapReport.id, id), eq(mapReport.spaceId, space.id))),
 		db
-			.select({ status: mapReportEvent.status, note: mapReportEvent.note, at: mapReportEvent.at })
+			.select({
+				status: mapReportEvent.status,
+				note: mapReportEvent.note,
+				language: mapReportEvent.language,
+				at: mapReportEvent.at
+			})
 			.from(mapReportEvent)
 			.where(eq(mapReportEvent.reportId, id))
 			.orderBy(asc(mapReportEvent.at), asc(mapReportEvent.id)),

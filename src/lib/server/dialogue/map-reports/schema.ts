@@ -96,8 +96,9 @@ export const mapReport = pgTable(
 		status: text('status').$type<ReportStatus>().notNull().default('new'),
 		/** Shown to everyone: at once where the space does not review, else once a team member has. */
 		public: boolean('public').notNull(),
-		/** The latest public note, shown in lists. */
+		/** The latest public note, shown in lists, and the language the team wrote it in. */
 		note: text('note'),
+		noteLanguage: text('note_language'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
 		resolvedAt: timestamp('resolved_at', { withTimezone: true })
@@ -131,6 +132,8 @@ export const mapReportEvent = pgTable(
 			.references(() => mapReport.id, { onDelete: 'cascade' }),
 		status: text('status').$type<ReportStatus>().notNull(),
 		note: text('note'),
+		/** The language the note is written in (the writer's interface language). */
+		language: text('language'),
 		/** Who took the step (never shown). */
 		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()

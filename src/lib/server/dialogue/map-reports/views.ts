@@ -61,6 +61,7 @@ export function reportGeoJson(space: ReportSpace, reports: PublicReport[], local
 				district: r.district,
 				status: r.status,
 				note: r.note,
+				noteLanguage: r.noteLanguage,
 				created: iso(r.createdAt),
 				firstAnswered: iso(r.firstAnsweredAt),
 				resolved: iso(r.resolvedAt),
