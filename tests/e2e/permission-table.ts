@@ -235,7 +235,9 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 		expect: everyone
 	},
 	// The space's team may too (the reports journey covers a moderator).
-	'/dialogue/[space=slug]/manage/reports': { path: `/dialogue/${reports}/manage/reports`, expect: editors }
+	'/dialogue/[space=slug]/manage/reports': { path: `/dialogue/${reports}/manage/reports`, expect: editors },
+	// Whoever runs the space may too (the set-up's unit tests cover them).
+	'/dialogue/[space=slug]/edit/reports': { path: `/dialogue/${reports}/edit/reports`, expect: editors }
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -404,6 +406,10 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/dialogue/[space=slug]/reports/new?/default': {
 		path: `/dialogue/${reports}/reports/new`,
 		expect: signedIn
+	},
+	'/dialogue/[space=slug]/edit/reports?/save': {
+		path: `/dialogue/${reports}/edit/reports?/save`,
+		expect: editors
 	},
 	'/dialogue/[space=slug]/reports/[id=id]?/status': {
 		path: `/dialogue/${reports}/reports/${publicReport}?/status`,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../../kernel/errors.ts';
 import { fields, formValues, line, paragraphs, parseInput, type Input } from '../../kernel/input.ts';
 import {
+	locationPrivacies,
 	reportDescriptionMax,
+	reportGridSizes,
 	reportPeriods,
 	reportPrecisions,
 	reportStatuses,
@@ -136,3 +138,137 @@ export const teamFilterShape = {
 	status: z.enum(reportStatuses, 'invalid').optional(),
 	page: fields.page.optional()
 };
+
+// ---------------------------------------------------------------------------------------------
+// The space's set-up: review, privacy, the map's area, its districts and categories.
+
+export const maxCategories = 12;
+export const maxDistricts = 60;
+const degrees = (code: string) =>
+	z
+		.string(code)
+		.transform((v) => v.trim().replace(',', '.'))
+		.pipe(z.string().regex(/^-?\d{1,3}(\.\d{1,8})?$/, code))
+		.transform(Number);
+
+export const setupShape = {
+	review: z.literal('yes', 'invalid').optional(),
+	privacy: z.enum(locationPrivacies, 'invalid'),
+	gridMeters: z.enum(reportGridSizes.map(String) as [string, ...string[]], 'invalid').transform(Number),
+	municipality: z
+		.string('reportSetupUnknownMunicipality')
+		.regex(/^\d{4}$/, 'reportSetupUnknownMunicipality')
+		.optional(),
+	west: degrees('reportSetupInvalidBox').optional(),
+	south: degrees('reportSetupInvalidBox').optional(),
+	east: degrees('reportSetupInvalidBox').optional(),
+	north: degrees('reportSetupInvalidBox').optional(),
+	/** One district a line: "Name; latitude; longitude". */
+	districts: paragraphs(6000).optional(),
+	categoryKey: fields.list(z.string().regex(/^([a-z0-9-]{1,40})?$/, 'invalid'), maxCategories + 3),
+	categorySv: fields.list(line(60), maxCategories + 3),
+	categoryEn: fields.list(line(60), maxCategories + 3),
+	categoryHelpSv: fields.list(line(200), maxCategories + 3),
+	categoryHelpEn: fields.list(line(200), maxCategories + 3)
+};
+export type SetupInput = Input<typeof setupShape>;
+
+export interface SetupCategory {
+	/** Empty for a new one. */
+	key: string;
+	title: { sv?: string; en?: string };
+	description: { sv?: string; en?: string };
+}
+
+/** A set-up as saved: the districts read from their lines, the categories from their rows. */
+export interface ReportSetupValues {
+	review: boolean;
+	privacy: (typeof locationPrivacies)[number];
+	gridMeters: number;
+	municipalityCode: string | null;
+	bbox: [number, number, number, number] | null;
+	districts: { name: string; lat: number; lon: number }[];
+	categories: SetupCategory[];
+}
+
+/** Reads the set-up form: every problem at once, each at its field. */
+export function readSetupForm(form: FormData | Record<string, unknown>): ReportSetupValues {
+	const raw = form instanceof FormData ? formValues(form, setupShape) : form;
+	// The box, the lines and the rows are checked once each field itself is right.
+	const input = parseInput(setupShape, raw, 'dialogue');
+	const problems: FieldProblem<'dialogue'>[] = [];
+	const box = [input.west, input.south, input.east, input.north];
+	const boxGiven = box.some((v) => v !== undefined);
+	if (
+		boxGiven &&
+		(box.some((v) => v === undefined) ||
+			!(input.west! < input.east! && input.south! < input.north!) ||
+			Math.abs(input.south!) > 90 ||
+			Math.abs(input.north!) > 90 ||
+			Math.abs(input.west!) > 180 ||
+			Math.abs(input.east!) > 180 ||
+			input.east! - input.west! > 5 ||
+			input.north! - input.south! > 5)
+	) {
+		problems.push({ field: 'west', code: 'reportSetupInvalidBox' });
+	}
+	if (!boxGiven && !input.municipality) problems.push({ field: 'municipality', code: 'reportSetupNoArea' });
+	const districts: ReportSetupValues['districts'] = [];
+	const lines = (input.districts ?? '')
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean);
+	if (lines.length > maxDistricts) problems.push({ field: 'districts', code: 'reportSetupTooManyDistricts' });
+	for (const [n, l] of lines.entries()) {
+		const [name, lat, lon] = l.split(';').map((p) => p.trim());
+		const la = Number(lat?.replace(',', '.'));
+		const lo = Number(lon?.replace(',', '.'));
+		if (
+			!name ||
+			name.length > 80 ||
+			!lat ||
+			!lon ||
+			!Number.isFinite(la) ||
+			!Number.isFinite(lo) ||
+			Math.abs(la) > 90 ||
+			Math.abs(lo) > 180
+		) {
+			problems.push({ field: 'districts', code: 'reportSetupBadDistrict', params: { line: n + 1 } });
+			break;
+		}
+		districts.push({ name, lat: la, lon: lo });
+	}
+	const categories: SetupCategory[] = [];
+	input.categoryKey.forEach((key, i) => {
+		const sv = input.categorySv[i] ?? '';
+		const en = input.categoryEn[i] ?? '';
+		if (!sv && !en) {
+			// An empty row: a new one left blank, or an existing one to remove.
+			if (key) categories.push({ key, title: {}, description: {} });
+			return;
+		}
+		const helpSv = input.categoryHelpSv[i] ?? '';
+		const helpEn = input.categoryHelpEn[i] ?? '';
+		categories.push({
+			key,
+			title: { ...(sv && { sv }), ...(en && { en }) },
+			description: { ...(helpSv && { sv: helpSv }), ...(helpEn && { en: helpEn }) }
+		});
+	});
+	if (!categories.some((c) => c.title.sv || c.title.en)) {
+		problems.push({ field: 'categorySv', code: 'reportSetupNoCategory' });
+	}
+	if (categories.filter((c) => c.title.sv || c.title.en).length > maxCategories) {
+		problems.push({ field: 'categorySv', code: 'reportSetupTooManyCategories' });
+	}
+	if (problems.length) throw new ValidationError(problems, 'dialogue');
+	return {
+		review: input.review === 'yes',
+		privacy: input.privacy,
+		gridMeters: input.gridMeters,
+		municipalityCode: input.municipality ?? null,
+		bbox: boxGiven ? [input.west!, input.south!, input.east!, input.north!] : null,
+		districts,
+		categories
+	};
+}

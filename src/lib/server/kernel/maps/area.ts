@@ -1,8 +1,8 @@
-import { geoBounds, geoTransform } from 'd3-geo';
-import { feature } from 'topojson-client';
+import { geoTransform } from 'd3-geo';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { escapeXml } from '../xml.ts';
 import { pathData } from './path-data.ts';
-import { swedenTopology, type MunicipalityProperties } from './topology.ts';
+import { readGeoFile } from './topology.ts';
 
 // A server-rendered map of one area (a city, a municipality) with clustered point marks, for
 // residents' reports: no tile server, no script. The area is drawn linearly over its box (a
@@ -113,20 +113,33 @@ export function boundingBox(points: readonly { lat: number; lon: number }[], min
 	return [w - growLon, s - growLat, e + growLon, n + growLat];
 }
 
+type MunicipalityFile = {
+	features: { type: 'Feature'; properties: { id: string }; geometry: Polygon | MultiPolygon }[];
+};
+let municipalities: Map<string, MunicipalityFile['features'][number]> | undefined;
+
+/**
+ * One municipality's boundary at the detail of its source file (the national map's topology is
+ * simplified for a whole-country view and too coarse for one municipality), read once when a
+ * municipality's map is first drawn.
+ */
 const municipalityFeature = (code: string) => {
-	const topo = swedenTopology();
-	const g = topo.objects.municipalities.geometries.find(
-		(m) => (m.properties as MunicipalityProperties).code === code
+	municipalities ??= new Map(
+		readGeoFile<MunicipalityFile>('swedish_municipalities.geojson').features.map((f) => [f.properties.id, f])
 	);
-	return g ? feature(topo, g) : null;
+	return municipalities.get(code) ?? null;
 };
 
 /** A Swedish municipality's box, from the platform's own outlines; null for an unknown code. */
 export function municipalityBox(code: string): Box | null {
 	const shape = municipalityFeature(code);
 	if (!shape) return null;
-	const [[w, south], [e, north]] = geoBounds(shape);
-	return [w, south, e, north];
+	// Planar bounds of the coordinates: the source's rings are not wound for spherical geometry.
+	const points: { lat: number; lon: number }[] = [];
+	const rings = shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates;
+	for (const polygon of rings)
+		for (const ring of polygon) for (const [lon, lat] of ring) points.push({ lat: lat!, lon: lon! });
+	return boundingBox(points, 0);
 }
 
 function checkId(id: string): string {

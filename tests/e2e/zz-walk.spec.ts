@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, test } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launch, open, openAs } from './browser.ts';
+let browser: Browser;
+beforeAll(async () => { browser = await launch(); });
+afterAll(() => browser?.close());
+test('walk', async () => {
+	mkdirSync('.scratch/shots', { recursive: true });
+	const { page } = await openAs(browser, 'tableEditor', { width: 1280 });
+	const ale = 'unga-i-ale-vara-med-och-paverka';
+	await page.goto(`/dialogue/${ale}/edit/reports`);
+	await page.locator('#municipality').selectOption('1440');
+	await page.locator('#categorySv-0').fill('Trasig gatubelysning');
+	await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: `.scratch/shots/setup.png`, fullPage: true });
+	await page.goto(`/dialogue/${ale}/reports`);
+	await page.screenshot({ path: `.scratch/shots/ale-reports.png`, fullPage: true });
+	const o = await open(browser, { width: 1280 });
+	await o.page.goto(`/dialogue/yogyakarta-rapportera-vatten-och-myggor/reports`);
+	await o.page.locator('.report-map').screenshot({ path: `.scratch/shots/yogya-map.png` });
+});
