@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, baseUrl, launch, open, openAs } from './browser.ts';
 import type { PreparedPerson } from './people.ts';
+import { jpegWithGps } from '../../src/lib/server/media/test-files.ts';
 
 // Issue 11, reports on a map: a resident reports without JavaScript (bad input sent back as
 // typed, a district alone is enough) and with it (a tap on the map sets the point); the report
@@ -97,6 +98,10 @@ test('with JavaScript a tap on the map sets the point, and the report is stored 
 	await page.getByLabel('Stillastående vatten').check();
 	await page.locator('#reportDescription').fill('Vattnet har stått i diket längs gränden i över en vecka.');
 	await page.getByLabel('Exakt: jag står på platsen').check();
+	await page
+		.locator('#reportPhoto')
+		.setInputFiles({ name: 'diket.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(1200, 800) });
+	await page.locator('#reportPhotoAlt').fill('Ett dike fullt av brunt vatten längs en smal gränd');
 	expect(await axeViolations(page)).toEqual([]);
 	// A bad connection sends it again: the phone's id makes the second sending the same report.
 	const landed = await page.evaluate(async () => {
@@ -121,6 +126,8 @@ test('with JavaScript a tap on the map sets the point, and the report is stored 
 		/^Den här rapporten hade redan kommit fram \(nummer \d+\)/
 	);
 	expect(await text(page, '.facts')).toContain('Stillastående vatten');
+	const photo = page.getByRole('img', { name: 'Ett dike fullt av brunt vatten längs en smal gränd' });
+	expect(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 	// The reporter does not see the exact point on the page (only the team does).
 	expect(await page.content()).not.toContain(exactLat.replace('.', ','));
 	await context.close();

@@ -14,6 +14,7 @@ import type { TextOnly } from '../media/admission.ts';
 import { proposalFormValues } from '../dialogue/proposals/input.ts';
 import { findServedFile, type ServedFile } from '../media/queries.ts';
 import { proposalPhotoAccess, type PhotoAccess } from '../dialogue/proposals/photo-access.ts';
+import { reportPhotoAccess } from '../dialogue/map-reports/photo-access.ts';
 import type { MediaStore } from '../media/store.ts';
 import {
 	editProposal,
@@ -73,8 +74,8 @@ export function typedWithoutPhoto(sent: TextOnly): ReturnType<typeof proposalFor
 	return { ...proposalFormValues(sent.form), photoSent: sent.files.has('proposalPhoto') };
 }
 
-/** The media pipeline for one proposal command: what it stored and what it took away. */
-function pipeline(store: MediaStore) {
+/** The media pipeline for one command: what it stored and what it took away. */
+function pipeline(store: MediaStore, origin: 'proposal' | 'map-report') {
 	const prepared: PreparedUpload[] = [];
 	const removed: string[] = [];
 	const photos: PhotoPipeline = {
@@ -89,7 +90,7 @@ function pipeline(store: MediaStore) {
 					bytes: file,
 					fileName: file.name,
 					alt: { [language]: alt },
-					origin: 'proposal'
+					origin
 				});
 			} catch (error) {
 				throw asPhotoProblem(error);
@@ -107,11 +108,16 @@ function pipeline(store: MediaStore) {
 }
 
 /**
- * Runs a proposal command with the pipeline. If it fails, the files it stored go (their row went
- * with the transaction, or was never written); if it succeeds, the files of a photo it took away go.
+ * Runs a proposal's (or a report's) command with the pipeline. If it fails, the files it stored go
+ * (their row went with the transaction, or was never written); if it succeeds, the files of a photo
+ * it took away go.
  */
-async function withPhotos<T>(store: MediaStore, run: (photos: PhotoPipeline) => Promise<T>): Promise<T> {
-	const { photos, prepared, removed } = pipeline(store);
+export async function withPhotos<T>(
+	store: MediaStore,
+	run: (photos: PhotoPipeline) => Promise<T>,
+	origin: 'proposal' | 'map-report' = 'proposal'
+): Promise<T> {
+	const { photos, prepared, removed } = pipeline(store, origin);
 	let result: T;
 	try {
 		result = await run(photos);
@@ -176,8 +182,15 @@ export async function servedMedia(
 ): Promise<(ServedFile & { cacheControl: string }) | null> {
 	const served = await findServedFile(db, key, file);
 	if (!served) return null;
-	const access = await proposalPhotoAccess(db, served.mediaId, viewer);
-	// A proposal's photo whose proposal is gone (its space deleted) is nobody's to see.
-	if (access === 'refused' || (access === 'none' && served.origin === 'proposal')) return null;
+	const access =
+		served.origin === 'map-report'
+			? await reportPhotoAccess(db, served.mediaId, viewer)
+			: await proposalPhotoAccess(db, served.mediaId, viewer);
+	// A participant's photo whose proposal or report is gone (its space deleted) is nobody's to see.
+	if (
+		access === 'refused' ||
+		(access === 'none' && served.origin !== 'library' && served.origin !== 'report')
+	)
+		return null;
 	return { ...served, cacheControl: caching[access] };
 }

@@ -7,10 +7,11 @@ export type MediaKind = (typeof mediaKinds)[number];
 
 /**
  * Where a file came from: the staff's library (listed, usable in articles), a participant's
- * proposal photo (served only as the proposal allows, never offered to editors), or an attachment
- * to a partnership's yearly report (served only as the report allows, never offered to editors).
+ * proposal photo (served only as the proposal allows, never offered to editors), an attachment
+ * to a partnership's yearly report (served only as the report allows, never offered to editors),
+ * or the photo of a resident's report on a map (served only as that report allows, likewise).
  */
-export const mediaOrigins = ['library', 'proposal', 'report'] as const;
+export const mediaOrigins = ['library', 'proposal', 'report', 'map-report'] as const;
 export type MediaOrigin = (typeof mediaOrigins)[number];
 
 /**

@@ -12,6 +12,7 @@ import { user } from '../../accounts/schema.ts';
 import { mapReport, mapReportEvent, reportSteps, type ReportStatus } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { returnAllowance, takeAllowance } from '../proposals/limits.ts';
+import type { PhotoPipeline } from '../proposals/photos.ts';
 import type { Refusal } from '../participation.ts';
 import { readReportForm, statusShape } from './input.ts';
 import { inBox, nearestDistrict, publicPoint } from './place.ts';
@@ -35,6 +36,19 @@ const refusalCodes = {
 export interface SubmitReportResult {
 	id: number;
 	repeated: boolean;
+}
+
+/**
+ * A sending that lost the race to an earlier one with the same phone id: its transaction is
+ * rolled back (a photo's row with it), and it answers with the report the earlier one stored.
+ */
+export class RepeatedSending extends Error {
+	readonly id: number;
+	constructor(id: number) {
+		super('The report was sent before');
+		this.name = 'RepeatedSending';
+		this.id = id;
+	}
 }
 
 /** The report an earlier sending of the same phone id stored, if it was this reporter's. */
@@ -94,7 +108,7 @@ export async function submitReport(
 	actor: Actor,
 	slug: string,
 	form: FormData | Record<string, unknown>,
-	options: { ip?: string | null; locale: string }
+	options: { ip?: string | null; locale: string; photos?: PhotoPipeline }
 ): Promise<SubmitReportResult> {
 	authorize(actor, dialoguePolicy.participate);
 	const input = readReportForm(form);
@@ -105,12 +119,29 @@ export async function submitReport(
 	if (refusal === 'signIn') throw new ForbiddenError(true);
 	if (refusal) throw new ValidationError([{ field: 'form', code: refusalCodes[refusal] }], 'dialogue');
 	const place = placeOf(space, input);
+	const withPhoto = !!input.reportPhoto && space.askPhoto;
 	await takeAllowance(db, 'reports', actor.id, options.ip);
+	const taken: ('reports' | 'photos')[] = ['reports'];
 	try {
+		if (withPhoto) {
+			await takeAllowance(db, 'photos', actor.id, options.ip);
+			taken.push('photos');
+		}
+		// Decoded and stored before the transaction (a slow decode holds none); its row is written in it.
+		let photo: ((tx: Transaction) => Promise<number>) | null = null;
+		if (withPhoto) {
+			if (!options.photos) throw new Error('A report photo needs the media pipeline (app/report-photos.ts)');
+			photo = await options.photos.prepare(actor, {
+				file: input.reportPhoto!,
+				alt: input.reportPhotoAlt ?? '',
+				language: options.locale
+			});
+		}
 		return await runCommand(db, actor, {
 			rule: dialoguePolicy.participate,
 			parse: () => input,
 			work: async (tx, input) => {
+				const mediaId = photo ? await photo(tx) : null;
 				const [row] = await tx
 					.insert(mapReport)
 					.values({
@@ -127,6 +158,7 @@ export async function submitReport(
 						lon: place.lon,
 						publicLat: place.shown?.lat ?? null,
 						publicLon: place.shown?.lon ?? null,
+						mediaId,
 						public: !space.review
 					})
 					.onConflictDoNothing()
@@ -135,7 +167,7 @@ export async function submitReport(
 				if (!row) {
 					const again = await earlierSending(tx, space.id, input.clientId, actor.id);
 					if (!again) throw new Error('A report conflicted without an earlier sending');
-					return { result: again, audit: [], public: false };
+					throw new RepeatedSending(again.id);
 				}
 				await tx.insert(mapReportEvent).values({ reportId: row.id, status: 'new', actorId: actor.id });
 				return {
@@ -151,7 +183,13 @@ export async function submitReport(
 			}
 		});
 	} catch (e) {
-		if (e instanceof ValidationError) await returnAllowance(db, 'reports', actor.id, options.ip);
+		// Refused after the allowance was taken (a photo the pipeline refused), or sent before:
+		// nothing was stored.
+		if (e instanceof ValidationError || e instanceof RepeatedSending) {
+			for (const kind of taken) await returnAllowance(db, kind, actor.id, options.ip);
+		}
+		// A stored photo's files are the pipeline's to remove (app/report-photos.ts answers then).
+		if (e instanceof RepeatedSending && !withPhoto) return { id: e.id, repeated: true };
 		throw e;
 	}
 }

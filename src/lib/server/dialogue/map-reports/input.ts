@@ -43,7 +43,10 @@ export const reportShape = {
 		.optional(),
 	reportPrecision: z.enum(reportPrecisions, 'invalid'),
 	/** Made by the phone that sends the report: a second sending of the same report is ignored. */
-	clientId: z.uuid('invalid').optional()
+	clientId: z.uuid('invalid').optional(),
+	/** An optional photo (the media pipeline checks its bytes) and its alt text. */
+	reportPhoto: fields.file.optional(),
+	reportPhotoAlt: line(300, 'proposalPhotoAltTooLong').optional()
 };
 export type ReportInput = Input<typeof reportShape>;
 
@@ -78,6 +81,13 @@ export function readReportForm(form: FormData | Record<string, unknown>): Report
 	if (raw.reportPrecision === 'district' && !given('reportDistrict') && !has('reportDistrict')) {
 		problems.push({ field: 'reportDistrict', code: 'reportDistrictMissing' });
 	}
+	const photo = raw.reportPhoto instanceof File && raw.reportPhoto.size > 0;
+	if (photo && !given('reportPhotoAlt') && !has('reportPhotoAlt')) {
+		problems.push({ field: 'reportPhotoAlt', code: 'proposalPhotoAltRequired' });
+	}
+	if (!photo && given('reportPhotoAlt') && !has('reportPhoto')) {
+		problems.push({ field: 'reportPhoto', code: 'proposalPhotoMissing' });
+	}
 	if (problems.length || !parsed) throw new ValidationError(problems, 'dialogue');
 	return parsed;
 }
@@ -94,7 +104,10 @@ export function reportFormValues(form: FormData) {
 		reportLat: str(sent.reportLat),
 		reportLon: str(sent.reportLon),
 		reportPrecision: str(sent.reportPrecision) || 'approximate',
-		clientId: str(sent.clientId)
+		clientId: str(sent.clientId),
+		reportPhotoAlt: str(sent.reportPhotoAlt),
+		/** A photo was chosen: it must be chosen again if the form comes back. */
+		photoSent: sent.reportPhoto instanceof File
 	};
 }
 export type ReportFormValues = ReturnType<typeof reportFormValues>;
@@ -153,6 +166,7 @@ const degrees = (code: string) =>
 
 export const setupShape = {
 	review: z.literal('yes', 'invalid').optional(),
+	askPhoto: z.literal('yes', 'invalid').optional(),
 	privacy: z.enum(locationPrivacies, 'invalid'),
 	gridMeters: z.enum(reportGridSizes.map(String) as [string, ...string[]], 'invalid').transform(Number),
 	municipality: z
@@ -183,6 +197,7 @@ export interface SetupCategory {
 /** A set-up as saved: the districts read from their lines, the categories from their rows. */
 export interface ReportSetupValues {
 	review: boolean;
+	askPhoto: boolean;
 	privacy: (typeof locationPrivacies)[number];
 	gridMeters: number;
 	municipalityCode: string | null;
@@ -264,6 +279,7 @@ export function readSetupForm(form: FormData | Record<string, unknown>): ReportS
 	if (problems.length) throw new ValidationError(problems, 'dialogue');
 	return {
 		review: input.review === 'yes',
+		askPhoto: input.askPhoto === 'yes',
 		privacy: input.privacy,
 		gridMeters: input.gridMeters,
 		municipalityCode: input.municipality ?? null,

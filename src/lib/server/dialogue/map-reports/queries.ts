@@ -16,6 +16,8 @@ import { dialoguePolicy } from '../policy.ts';
 import { readSpace, type SpaceRecord } from '../spaces/queries.ts';
 import { participationRefusal, type Refusal } from '../proposals/queries.ts';
 import { reportPageSize, type ReportFilter } from './input.ts';
+import { media } from '../../media/schema.ts';
+import { photoColumns, photoView, type ProposalPhoto } from '../proposals/photos.ts';
 import type { Box } from './place.ts';
 import type { ReportDistrict } from './schema.ts';
 
@@ -283,6 +285,8 @@ export interface ReportDetail extends PublicReport {
 	/** The exact point: only for the team. */
 	exact: { lat: number; lon: number } | null;
 	own: boolean;
+	/** The photo (alt text in the report's language), where one was sent. */
+	photo: ProposalPhoto | null;
 	history: { status: ReportStatus; note: string | null; language: string | null; at: Date }[];
 }
 
@@ -306,9 +310,11 @@ export async function reportDetail(
 				placeText: mapReport.placeText,
 				exactLat: mapReport.lat,
 				exactLon: mapReport.lon,
-				authorId: mapReport.authorId
+				authorId: mapReport.authorId,
+				...photoColumns
 			})
 			.from(mapReport)
+			.leftJoin(media, eq(media.id, mapReport.mediaId))
 			.where(and(eq(mapReport.id, id), eq(mapReport.spaceId, space.id))),
 		db
 			.select({
@@ -325,11 +331,27 @@ export async function reportDetail(
 	if (!row) throw new NotFoundError('Report');
 	const own = !!actor && row.authorId === actor.id;
 	if (!row.public && !own && !team) throw new NotFoundError('Report');
-	const { exactLat, exactLon, authorId: _author, placeText, ...rest } = row;
+	const {
+		exactLat,
+		exactLon,
+		authorId: _author,
+		placeText,
+		photoKey,
+		photoKind,
+		photoVariants,
+		photoWidth,
+		photoHeight,
+		photoAlt,
+		...rest
+	} = row;
 	return {
 		team,
 		report: {
 			...rest,
+			photo: photoView(
+				{ photoKey, photoKind, photoVariants, photoWidth, photoHeight, photoAlt },
+				rest.language
+			),
 			placeText: own || team ? placeText : null,
 			exact: team && exactLat !== null && exactLon !== null ? { lat: exactLat, lon: exactLon } : null,
 			own,

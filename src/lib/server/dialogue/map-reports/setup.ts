@@ -40,6 +40,7 @@ export async function reportSetupForm(db: Database, actor: Actor, slug: string, 
 		space: { slug: space.slug, title: pick(space.title, locale), takesReports: !!setup },
 		values: {
 			review: setup?.review ?? true,
+			askPhoto: setup?.askPhoto ?? true,
 			privacy: setup?.privacy ?? 'grid',
 			gridMeters: setup?.gridMeters ?? 500,
 			municipality: setup?.municipalityCode ?? '',
@@ -85,6 +86,7 @@ export async function saveReportSetup(
 			}
 			const settings = {
 				review: input.review,
+				askPhoto: input.askPhoto,
 				privacy: input.privacy,
 				gridMeters: input.gridMeters,
 				municipalityCode: input.municipalityCode,
