@@ -133,6 +133,52 @@ test('with JavaScript a tap on the map sets the point, and the report is stored 
 	await context.close();
 });
 
+test('offline, a report is kept on the phone and sent when the connection returns, and a lost answer stores nothing twice', async () => {
+	const { page, context } = await as('tableReader');
+	await page.goto(`${reports}/new`);
+	await page.locator('.place-map svg').waitFor();
+	await page.getByLabel('Avfall').check();
+	await page.locator('#reportDescription').fill('Plastburkar i diket bakom marknaden samlar regnvatten.');
+	await page.locator('#reportDistrict').selectOption('Kotagede');
+	const firstId = await page.locator('input[name=clientId]').inputValue();
+	await context.setOffline(true);
+	await page.getByRole('button', { name: 'Skicka rapporten' }).click();
+	await page.getByText('Sparad på telefonen, inte skickad än.').waitFor();
+	// The form is ready for the next report, with an id of its own.
+	expect(await page.locator('#reportDescription').inputValue()).toBe('');
+	expect(await page.locator('input[name=clientId]').inputValue()).not.toBe(firstId);
+	expect(await axeViolations(page)).toEqual([]);
+	await context.setOffline(false);
+	await page.getByText('Skickad.').waitFor();
+	const sentTo = await page.getByRole('link', { name: 'Se rapporten' }).getAttribute('href');
+	expect(sentTo).toMatch(new RegExp(`${reports}/\\d+\\?sent$`));
+
+	// Online, but the answer is lost on the way: the server stored it, the phone does not know.
+	await page.getByLabel('Stillastående vatten').check();
+	await page.locator('#reportDescription').fill('Vatten står i en gammal tunna vid moskén sedan en vecka.');
+	await page.locator('#reportDistrict').selectOption('Kraton');
+	let stored = '';
+	await page.route(`**${reports}/new`, async (route) => {
+		if (route.request().method() !== 'POST') return route.continue();
+		stored = JSON.parse(await (await route.fetch()).text()).location;
+		await route.abort('internetdisconnected');
+	});
+	await page.getByRole('button', { name: 'Skicka rapporten' }).click();
+	await page.getByText('Sparad på telefonen, inte skickad än.').last().waitFor();
+	expect(stored).toMatch(/\?sent$/);
+	await page.unroute(`**${reports}/new`);
+	// Back on the page, it is sent again with the same id: the server answers with the stored one.
+	await page.reload();
+	await page.locator('.queue li').nth(1).getByText('Skickad.').waitFor();
+	const links = await page
+		.getByRole('link', { name: 'Se rapporten' })
+		.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+	expect(links).toEqual([sentTo, stored.replace('?sent', '?repeated')]);
+	await page.getByRole('button', { name: 'Ta bort från telefonen' }).first().click();
+	await page.waitForFunction(() => document.querySelectorAll('.queue li').length === 1);
+	await context.close();
+});
+
 test('the team reviews: new reports first, the exact point shown, a status with a public note', async () => {
 	const { page, context } = await as('tableEditor');
 	await page.goto(`/dialogue/${space}/manage/reports`);

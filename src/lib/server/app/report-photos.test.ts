@@ -41,7 +41,7 @@ describe.each(testDatabases)('a report with a photo on $name', (database) => {
 		reportDescription: 'Sopor och plastburkar samlar regnvatten bakom busshållplatsen.',
 		reportPrecision: 'approximate',
 		reportDistrict: 'Jetis',
-		reportPhoto: new File([jpeg], 'sopor.jpg', { type: 'image/jpeg' }),
+		reportPhoto: new File([jpeg as Uint8Array<ArrayBuffer>], 'sopor.jpg', { type: 'image/jpeg' }),
 		reportPhotoAlt: 'Plastburkar och sopor i gräset bakom ett väderskydd',
 		...extra
 	});
@@ -116,7 +116,7 @@ describe.each(testDatabases)('a report with a photo on $name', (database) => {
 					store,
 					reporter,
 					space.slug,
-					form({ reportPhoto: new File([tinyPdf()], 'x.jpg') }),
+					form({ reportPhoto: new File([new Uint8Array(tinyPdf())], 'x.jpg') }),
 					sv
 				)
 			)

@@ -41,7 +41,8 @@ export const reportShape = {
 	reportLon: coordinate('reportInvalidPoint')
 		.pipe(z.number().min(-180, 'reportInvalidPoint').max(180, 'reportInvalidPoint'))
 		.optional(),
-	reportPrecision: z.enum(reportPrecisions, 'invalid'),
+	/** Not chosen: roughly there, the form's own default. */
+	reportPrecision: z.enum(reportPrecisions, 'invalid').default('approximate'),
 	/** Made by the phone that sends the report: a second sending of the same report is ignored. */
 	clientId: z.uuid('invalid').optional(),
 	/** An optional photo (the media pipeline checks its bytes) and its alt text. */
