@@ -1,0 +1,233 @@
+// The report form's one script (dialogue/<space>/reports/new), kept small for cheap phones on bad
+// connections: the page works without it. With it: a tap on the map or the phone's position fills
+// in the coordinates, the report carries an id made here, and a report that cannot reach the
+// server is kept on the phone (IndexedDB) and sent when the connection returns, with the same id,
+// so the server stores it once however often it arrives. Texts come from the page, in its language.
+// Plain JavaScript served as it is (no build step), checked by the browser journey map-reports.spec.ts.
+(() => {
+	const form = document.querySelector('form[data-report-form]');
+	if (!form) return;
+	const text = form.dataset;
+	const field = (name) => form.elements.namedItem(name);
+	const round = (v) => String(Math.round(v * 1e5) / 1e5);
+	const newId = () => {
+		field('clientId').value = crypto.randomUUID();
+	};
+	if (!field('clientId').value) newId();
+
+	// The map: shown only here, where a tap can do something.
+	const map = document.querySelector('[data-place-map]');
+	const marker = map?.querySelector('.marker');
+	const box = map ? JSON.parse(map.dataset.box) : null;
+	const showMarker = () => {
+		if (!map) return;
+		const lat = Number(field('reportLat').value.replace(',', '.'));
+		const lon = Number(field('reportLon').value.replace(',', '.'));
+		const [west, south, east, north] = box;
+		const x = ((lon - west) / (east - west)) * 100;
+		const y = ((north - lat) / (north - south)) * 100;
+		const inside =
+			field('reportLat').value && field('reportLon').value && x >= 0 && x <= 100 && y >= 0 && y <= 100;
+		marker.hidden = !inside;
+		if (inside) [marker.style.left, marker.style.top] = [`${x}%`, `${y}%`];
+	};
+	for (const hidden of document.querySelectorAll('[data-needs-script]')) hidden.hidden = false;
+	if (map) {
+		// The map is drawn linearly over its box: a tap's share of the width and height is a share of the degrees.
+		map.addEventListener('click', (event) => {
+			const r = map.querySelector('svg').getBoundingClientRect();
+			const [west, south, east, north] = box;
+			field('reportLon').value = round(west + ((event.clientX - r.left) / r.width) * (east - west));
+			field('reportLat').value = round(north - ((event.clientY - r.top) / r.height) * (north - south));
+			showMarker();
+		});
+		field('reportLat').addEventListener('input', showMarker);
+		field('reportLon').addEventListener('input', showMarker);
+		showMarker();
+	}
+	const locate = document.querySelector('[data-locate]');
+	const locateStatus = document.querySelector('[data-locate-status]');
+	locate?.addEventListener('click', () => {
+		locateStatus.textContent = text.locating;
+		navigator.geolocation.getCurrentPosition(
+			(p) => {
+				field('reportLat').value = round(p.coords.latitude);
+				field('reportLon').value = round(p.coords.longitude);
+				locateStatus.textContent = '';
+				showMarker();
+			},
+			() => {
+				locateStatus.textContent = text.locationFailed;
+			},
+			{ enableHighAccuracy: true, timeout: 15000 }
+		);
+	});
+
+	// The queue of reports kept on this phone.
+	const store = (mode, work) =>
+		new Promise((resolve, reject) => {
+			const open = indexedDB.open('platform-reports', 1);
+			open.onupgradeneeded = () => open.result.createObjectStore('queue', { keyPath: 'clientId' });
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const tx = open.result.transaction('queue', mode);
+				const request = work(tx.objectStore('queue'));
+				tx.oncomplete = () => {
+					open.result.close();
+					resolve(request.result);
+				};
+				tx.onerror = tx.onabort = () => reject(tx.error);
+			};
+		});
+	const here = location.pathname;
+	const queued = async () =>
+		(await store('readonly', (s) => s.getAll()))
+			.filter((r) => r.action === here)
+			.sort((a, b) => a.savedAt - b.savedAt);
+	const keep = (report) => store('readwrite', (s) => s.put(report));
+	const forget = (id) => store('readwrite', (s) => s.delete(id));
+
+	/** SvelteKit's answer to a form posted as data: its `data` is devalue's flat form. */
+	const unflatten = (flat) => {
+		const values = JSON.parse(flat);
+		const read = (i) => {
+			const v = values[i];
+			if (Array.isArray(v)) return v.map(read);
+			if (v && typeof v === 'object')
+				return Object.fromEntries(Object.entries(v).map(([k, j]) => [k, read(j)]));
+			return v;
+		};
+		return read(0);
+	};
+	/** Posts the fields as the form would: sent (where to), refused (why), or unsent (no answer). */
+	const post = async (fields) => {
+		const body = new FormData();
+		for (const [name, value] of fields) body.append(name, value);
+		let answer;
+		try {
+			const response = await fetch(here, {
+				method: 'POST',
+				body,
+				headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+			});
+			answer = JSON.parse(await response.text());
+		} catch {
+			return { kind: 'unsent' };
+		}
+		if (answer.type === 'redirect') return { kind: 'sent', location: answer.location };
+		if (answer.type === 'failure') {
+			const problems = answer.data ? (unflatten(answer.data).problems ?? []) : [];
+			return { kind: 'refused', message: problems.map((p) => p.message).join(' ') };
+		}
+		return { kind: 'refused', message: answer.error?.message ?? '' };
+	};
+
+	const list = document.querySelector('[data-queue]');
+	const render = async () => {
+		const reports = await queued();
+		list.hidden = reports.length === 0;
+		const items = list.querySelector('ul');
+		items.replaceChildren(
+			...reports.map((r) => {
+				const li = document.createElement('li');
+				const status = document.createElement('span');
+				status.setAttribute('role', 'status');
+				status.textContent = {
+					waiting: text.waiting,
+					sent: text.sent,
+					failed: `${text.failed} ${r.message ?? ''}`
+				}[r.state];
+				li.append(status);
+				if (r.state === 'sent') {
+					const a = document.createElement('a');
+					a.href = r.location;
+					a.textContent = text.see;
+					li.append(' ', a);
+				}
+				const what = r.summary;
+				if (what) {
+					const small = document.createElement('span');
+					small.className = 'small';
+					small.textContent = what;
+					li.append(document.createElement('br'), small);
+				}
+				if (r.state !== 'waiting') {
+					const button = document.createElement('button');
+					button.type = 'button';
+					button.className = 'secondary';
+					button.textContent = text.forget;
+					button.addEventListener('click', () => forget(r.clientId).then(render));
+					li.append(' ', button);
+				}
+				return li;
+			})
+		);
+	};
+	let sending = false;
+	const sendWaiting = async () => {
+		if (sending || !navigator.onLine) return;
+		sending = true;
+		try {
+			for (const report of await queued()) {
+				if (report.state !== 'waiting') continue;
+				const result = await post(report.fields);
+				if (result.kind === 'unsent') break;
+				// A sent report's photo and text need not stay on the phone.
+				await keep({
+					...report,
+					fields: result.kind === 'sent' ? [] : report.fields,
+					state: result.kind === 'sent' ? 'sent' : 'failed',
+					location: result.kind === 'sent' ? result.location : null,
+					message: result.kind === 'refused' ? result.message : null
+				});
+			}
+		} finally {
+			sending = false;
+		}
+		await render();
+	};
+	render().then(sendWaiting);
+	window.addEventListener('online', sendWaiting);
+
+	const maxPhoto = Number(text.maxPhotoBytes);
+	form.addEventListener('submit', async (event) => {
+		const photo = field('reportPhoto')?.files?.[0];
+		// Too large to be read by the server at all: said here, before anything typed is lost.
+		if (photo && photo.size > maxPhoto) {
+			event.preventDefault();
+			const error = document.getElementById('reportPhoto-error-script');
+			error.hidden = false;
+			field('reportPhoto').setAttribute('aria-invalid', 'true');
+			field('reportPhoto').focus();
+			return;
+		}
+		event.preventDefault();
+		const fields = [...new FormData(form).entries()];
+		const store = async () => {
+			await keep({
+				clientId: field('clientId').value,
+				action: here,
+				fields,
+				summary: String(field('reportDescription').value).slice(0, 80),
+				state: 'waiting',
+				message: null,
+				location: null,
+				savedAt: Date.now()
+			});
+			form.reset();
+			newId();
+			showMarker();
+			await render();
+			list.querySelector('h2').focus();
+		};
+		if (!navigator.onLine) return store();
+		const button = form.querySelector('button[type=submit]');
+		button.disabled = true;
+		const result = await post(fields);
+		button.disabled = false;
+		if (result.kind === 'unsent') return store();
+		if (result.kind === 'sent') return location.assign(result.location);
+		// Refused: the form is sent the plain way, so the page shows every message at its field as typed.
+		form.submit();
+	});
+})();
