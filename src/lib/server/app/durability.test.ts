@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, inject, it } from 'vitest';
 import { openDatabase, startTime } from '../kernel/database.ts';
 import { article, articleRevision } from '../content/schema.ts';
+import { dialogueSpace, mapReport, mapReportEvent } from '../dialogue/schema.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pglite-durability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,9 +69,9 @@ type Kind = {
 const kinds: Kind[] = [
 	{
 		name: 'pglite',
-		// One folder for the three runs: each run reopens what the killed one left.
+		// One folder for the three runs (each reopens what the killed one left), one per kind of writes.
 		start: async () => ({
-			target: path.join(dir, 'killed'),
+			target: path.join(dir, `killed-${Math.random().toString(36).slice(2, 8)}`),
 			first: [inject('pgliteDump')],
 			done: async () => {}
 		})
@@ -102,11 +103,16 @@ const kinds: Kind[] = [
 		: [])
 ];
 
+type Writes = 'articles' | 'reports';
+const runs: { kind: Kind; writes: Writes; name: string }[] = kinds.flatMap((kind) =>
+	(['articles', 'reports'] as const).map((writes) => ({ kind, writes, name: `${writes} on ${kind.name}` }))
+);
+
 // The kinds, and the test after them, run at the same time: each mostly waits on processes.
-it.concurrent.for(kinds)(
-	'kill -9 during a write load on $name loses no acknowledged write in 3 runs, and leaves none half-written',
+it.concurrent.for(runs)(
+	'kill -9 during a write load of $name loses no acknowledged write in 3 runs, and leaves none half-written',
 	{ timeout: 120_000 },
-	async (kind, { expect }) => {
+	async ({ kind, writes }, { expect }) => {
 		// Each run's writer is started while the run before it writes.
 		const writers = [aWriter()];
 		const { target, first, done } = await kind.start();
@@ -115,10 +121,10 @@ it.concurrent.for(kinds)(
 			for (let run = 0; run < 3; run++) {
 				const writer = writers[run]!;
 				if (run < 2) writers.push(aWriter());
-				const prefix = `kill-9-${kind.name}-${run}`;
+				const prefix = `kill-9-${writes}-${kind.name}-${run}`;
 				const wanted = acknowledgements();
 				const ids = await writer.run(
-					[target, prefix, ...(run === 0 ? first : [])],
+					[target, prefix, writes, ...(run === 0 ? first : [])],
 					wanted,
 					// PGlite has no lock of its own: while the writer holds the folder, another process is refused.
 					kind.name === 'pglite' && run === 0
@@ -133,7 +139,28 @@ it.concurrent.for(kinds)(
 				? await openDatabase({ url: target })
 				: await openDatabase({ dataDir: target });
 			try {
-				for (const { prefix, ids } of acknowledged) {
+				for (const { prefix, ids } of writes === 'reports' ? acknowledged : []) {
+					const saved = await handle.db
+						.select({ id: mapReport.id, description: mapReport.description })
+						.from(mapReport)
+						.innerJoin(dialogueSpace, eq(dialogueSpace.id, mapReport.spaceId))
+						.where(eq(dialogueSpace.slug, prefix));
+					const found = new Map(saved.map((r) => [r.id, r.description]));
+					// Every acknowledged report, in order; the one being written at the kill may be there too.
+					expect(ids.map((id) => found.get(id)?.split(':')[0])).toEqual(
+						ids.map((_, i) => `Sparad före kraschen ${i}`)
+					);
+					expect(saved.length - ids.length).toBeLessThanOrEqual(1);
+					// Each report that is there came with the first step of its history.
+					const steps = await handle.db
+						.select({ n: count() })
+						.from(mapReportEvent)
+						.where(
+							and(inArray(mapReportEvent.reportId, [...found.keys()]), eq(mapReportEvent.status, 'new'))
+						);
+					expect(steps[0]!.n).toBe(saved.length);
+				}
+				for (const { prefix, ids } of writes === 'articles' ? acknowledged : []) {
 					const saved = await handle.db
 						.select({ id: article.id, slug: article.slug })
 						.from(article)
@@ -152,7 +179,7 @@ it.concurrent.for(kinds)(
 					expect(revisions[0]!.n).toBe(saved.length);
 				}
 				console.log(
-					`kill -9 on ${kind.name}: acknowledged ${acknowledged.map((a) => a.ids.length).join(', ')} writes, 0 missing`
+					`kill -9 during ${writes} on ${kind.name}: acknowledged ${acknowledged.map((a) => a.ids.length).join(', ')} writes, 0 missing`
 				);
 			} finally {
 				await handle.close();

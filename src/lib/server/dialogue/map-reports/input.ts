@@ -24,8 +24,9 @@ const coordinate = (code: string) =>
 	z
 		.string(code)
 		.transform((v) => v.trim().replace(',', '.'))
-		.pipe(z.string().regex(/^-?\d{1,3}(\.\d{1,10})?$/, code))
-		.transform(Number);
+		.pipe(z.string().regex(/^-?\d{1,3}(\.\d{1,17})?$/, code))
+		// A phone's position comes with all its digits; a tenth of a metre is plenty.
+		.transform((v) => Math.round(Number(v) * 1e6) / 1e6);
 
 export const reportShape = {
 	reportCategory: z.string('reportCategoryMissing').regex(/^[a-z0-9-]{1,40}$/, 'reportCategoryMissing'),
