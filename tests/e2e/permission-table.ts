@@ -236,6 +236,23 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	},
 	// The space's team may too (the reports journey covers a moderator).
 	'/dialogue/[space=slug]/manage/reports': { path: `/dialogue/${reports}/manage/reports`, expect: editors },
+	// Open311 GeoReport v2: the same public reports, for Open311 clients.
+	'/open311/v2/services.json': {
+		path: `/open311/v2/services.json?jurisdiction_id=${reports}`,
+		expect: everyone
+	},
+	'/open311/v2/services/[code].json': {
+		path: `/open311/v2/services/waste.json?jurisdiction_id=${reports}`,
+		expect: everyone
+	},
+	'/open311/v2/requests.json': {
+		path: `/open311/v2/requests.json?jurisdiction_id=${reports}`,
+		expect: everyone
+	},
+	'/open311/v2/requests/[id=id].json': {
+		path: `/open311/v2/requests/${publicReport}.json?jurisdiction_id=${reports}`,
+		expect: everyone
+	},
 	// Whoever runs the space may too (the set-up's unit tests cover them).
 	'/dialogue/[space=slug]/edit/reports': { path: `/dialogue/${reports}/edit/reports`, expect: editors }
 };

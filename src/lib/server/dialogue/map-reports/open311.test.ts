@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/databases.ts';
+import { anActor, type TestActor } from '../../test/actors.ts';
+import { aReportSpace } from '../../test/factories/dialogue.ts';
+import type { DatabaseHandle } from '../../kernel/database.ts';
+import { changeReportStatus, submitReport } from './commands.ts';
+import {
+	forOpen311,
+	open311Definition,
+	open311Request,
+	open311Requests,
+	open311Services
+} from './open311.ts';
+
+// A space's reports through Open311 GeoReport v2: the fields of the specification's examples, its
+// two statuses, its filters and its error shape; public reports only, at their public points.
+
+/** The keys of a request in the specification's example of GET requests.json. */
+const specRequestKeys = [
+	'service_request_id',
+	'status',
+	'status_notes',
+	'service_name',
+	'service_code',
+	'description',
+	'agency_responsible',
+	'service_notice',
+	'requested_datetime',
+	'updated_datetime',
+	'expected_datetime',
+	'address',
+	'address_id',
+	'zipcode',
+	'lat',
+	'long',
+	'media_url'
+];
+/** The keys of a service in the specification's example of GET services.json. */
+const specServiceKeys = [
+	'service_code',
+	'service_name',
+	'description',
+	'metadata',
+	'type',
+	'keywords',
+	'group'
+];
+
+describe.each(testDatabases)('Open311 on $name', (database) => {
+	let h: DatabaseHandle;
+	let reporter: TestActor;
+	let moderator: TestActor;
+	let space: Awaited<ReturnType<typeof aReportSpace>>;
+	const ids: number[] = [];
+	const q = (extra = '') => new URLSearchParams(`jurisdiction_id=${space.slug}${extra}`);
+	const origin = 'https://partnerskap.example.se';
+
+	beforeAll(async () => {
+		h = await database.open();
+		reporter = await anActor(h.db, 'reader');
+		moderator = await anActor(h.db, 'reader');
+		space = await aReportSpace(h.db, { team: { [moderator.id]: 'moderator' } });
+		for (const [category, lat] of [
+			['waste', '-7.8011'],
+			['standing-water', '-7.7901'],
+			['standing-water', '-7.8101']
+		] as const) {
+			const { id } = await submitReport(
+				h.db,
+				reporter,
+				space.slug,
+				{
+					reportCategory: category,
+					reportDescription: 'Vatten och sopor samlas vid gränden.',
+					reportPrecision: 'exact',
+					reportLat: lat,
+					reportLon: '110.3677'
+				},
+				{ locale: 'en' }
+			);
+			ids.push(id);
+		}
+		// The first two are answered (one resolved); the third waits for review and is not public.
+		await changeReportStatus(
+			h.db,
+			moderator,
+			space.slug,
+			ids[0]!,
+			{ reportStatus: 'verified', reportNote: 'Seen.' },
+			'en'
+		);
+		await changeReportStatus(
+			h.db,
+			moderator,
+			space.slug,
+			ids[1]!,
+			{ reportStatus: 'resolved', reportNote: 'Cleared.' },
+			'en'
+		);
+	});
+	afterAll(async () => {
+		await h?.close();
+	});
+
+	it('lists the space’s categories as services, with a definition each', async () => {
+		const services = await open311Services(h.db, q(), 'en');
+		expect(services.map((s) => s.service_code)).toEqual(['standing-water', 'waste']);
+		for (const s of services) expect(Object.keys(s).sort()).toEqual([...specServiceKeys].sort());
+		expect(services[0]).toMatchObject({ service_name: 'Standing water', metadata: false, type: 'realtime' });
+		expect(await open311Definition(h.db, q(), 'waste', 'en')).toEqual({
+			service_code: 'waste',
+			attributes: []
+		});
+	});
+
+	it('lists public requests with the specification’s fields, open or closed, at their public points', async () => {
+		const requests = await open311Requests(h.db, q(), origin, 'en');
+		expect(requests.map((r) => r.service_request_id)).toEqual([String(ids[1]), String(ids[0])]);
+		for (const r of requests)
+			expect(
+				Object.keys(r)
+					.filter((k) => k !== 'url')
+					.sort()
+			).toEqual([...specRequestKeys].sort());
+		expect(requests[0]).toMatchObject({
+			status: 'closed',
+			status_notes: 'Cleared.',
+			service_code: 'standing-water',
+			address: 'Jetis'
+		});
+		expect(requests[1]).toMatchObject({ status: 'open', status_notes: 'Seen.', service_code: 'waste' });
+		expect(requests[1]!.lat).not.toBe(-7.8011);
+		expect(requests[1]!.long).not.toBe(110.3677);
+		expect(requests[1]!.url).toBe(`${origin}/en/dialogue/${space.slug}/reports/${ids[0]}`);
+		expect(Date.parse(requests[0]!.updated_datetime)).toBeGreaterThanOrEqual(
+			Date.parse(requests[0]!.requested_datetime)
+		);
+
+		expect(
+			(await open311Requests(h.db, q('&status=open'), origin, 'en')).map((r) => r.service_request_id)
+		).toEqual([String(ids[0])]);
+		expect((await open311Requests(h.db, q('&service_code=waste'), origin, 'en')).length).toBe(1);
+		expect(
+			(await open311Requests(h.db, q(`&service_request_id=${ids[1]},${ids[2]}`), origin, 'en')).length
+		).toBe(1);
+		expect(
+			(await open311Requests(h.db, q('&page_size=1&page=2'), origin, 'en')).map((r) => r.service_request_id)
+		).toEqual([String(ids[0])]);
+		expect(await open311Requests(h.db, q('&start_date=2099-01-01T00:00:00Z'), origin, 'en')).toEqual([]);
+		expect(await open311Request(h.db, q(), ids[0]!, origin, 'en')).toHaveLength(1);
+	});
+
+	it('answers errors in Open311’s shape: 404 for an unknown space or a request not public, 400 for a bad filter', async () => {
+		const answer = async (run: () => Promise<unknown>) => {
+			const res = await forOpen311(async () => Response.json(await run()));
+			return { status: res.status, body: (await res.json()) as unknown };
+		};
+		expect(
+			await answer(() => open311Services(h.db, new URLSearchParams('jurisdiction_id=no-such-space'), 'en'))
+		).toEqual({
+			status: 404,
+			body: [{ code: 404, description: 'Dialogue space not found' }]
+		});
+		expect((await answer(() => open311Request(h.db, q(), ids[2]!, origin, 'en'))).status).toBe(404);
+		const bad = await answer(() => open311Requests(h.db, q('&status=pending'), origin, 'en'));
+		expect(bad.status).toBe(400);
+		expect(bad.body).toEqual([{ code: 400, description: expect.stringContaining('status') }]);
+		expect((await answer(() => open311Services(h.db, new URLSearchParams(''), 'en'))).status).toBe(400);
+	});
+});
