@@ -14,9 +14,10 @@ module.exports = {
 		},
 		{
 			name: 'test-helpers-are-for-tests',
-			comment: 'The shared test helpers (databases, actors, factories) are used by tests only.',
+			comment:
+				'The shared test helpers (databases, actors, factories) are used by tests only (and the processes a test starts, *-child.ts).',
 			severity: 'error',
-			from: { path: '^src/', pathNot: '(\\.test\\.ts$|^src/lib/server/test/)' },
+			from: { path: '^src/', pathNot: '(\\.test\\.ts$|-child\\.ts$|^src/lib/server/test/)' },
 			to: { path: `${server}/test/` }
 		},
 		{

@@ -54,6 +54,17 @@ CREATE TABLE "map_report_setup" (
 	"districts" jsonb DEFAULT '[]'::jsonb NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "open311_key" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"space_id" integer NOT NULL,
+	"name" text NOT NULL,
+	"key_hash" text NOT NULL,
+	"created_by" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "open311_key_key_hash_unique" UNIQUE("key_hash")
+);
+--> statement-breakpoint
 ALTER TABLE "dialogue_space" ALTER COLUMN "requirements" SET DEFAULT '{"proposals":"verified-email","supports":"verified-email","comments":"verified-email","reports":"verified-email"}'::jsonb;--> statement-breakpoint
 ALTER TABLE "map_report" ADD CONSTRAINT "map_report_space_id_dialogue_space_id_fk" FOREIGN KEY ("space_id") REFERENCES "public"."dialogue_space"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "map_report" ADD CONSTRAINT "map_report_category_id_map_report_category_id_fk" FOREIGN KEY ("category_id") REFERENCES "public"."map_report_category"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -63,6 +74,8 @@ ALTER TABLE "map_report_category" ADD CONSTRAINT "map_report_category_space_id_d
 ALTER TABLE "map_report_event" ADD CONSTRAINT "map_report_event_report_id_map_report_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."map_report"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "map_report_event" ADD CONSTRAINT "map_report_event_actor_id_user_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "map_report_setup" ADD CONSTRAINT "map_report_setup_space_id_dialogue_space_id_fk" FOREIGN KEY ("space_id") REFERENCES "public"."dialogue_space"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "open311_key" ADD CONSTRAINT "open311_key_space_id_dialogue_space_id_fk" FOREIGN KEY ("space_id") REFERENCES "public"."dialogue_space"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "open311_key" ADD CONSTRAINT "open311_key_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "map_report_client_idx" ON "map_report" USING btree ("space_id","client_id");--> statement-breakpoint
 CREATE INDEX "map_report_public_map_idx" ON "map_report" USING btree ("space_id","public","public_lat","public_lon","category_id","status");--> statement-breakpoint
 CREATE INDEX "map_report_space_created_idx" ON "map_report" USING btree ("space_id","created_at","id");--> statement-breakpoint
@@ -71,5 +84,6 @@ CREATE INDEX "map_report_author_idx" ON "map_report" USING btree ("author_id");-
 CREATE INDEX "map_report_media_idx" ON "map_report" USING btree ("media_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "map_report_category_key_idx" ON "map_report_category" USING btree ("space_id","key");--> statement-breakpoint
 CREATE INDEX "map_report_event_report_idx" ON "map_report_event" USING btree ("report_id","at");--> statement-breakpoint
+CREATE INDEX "open311_key_space_idx" ON "open311_key" USING btree ("space_id");--> statement-breakpoint
 -- Spaces made before reports existed ask of a reporter what they ask of a proposal's author.
 UPDATE "dialogue_space" SET "requirements" = "requirements" || jsonb_build_object('reports', coalesce("requirements"->>'proposals', 'verified-email')) WHERE "requirements"->'reports' IS NULL;

@@ -129,9 +129,10 @@ const accounts: Handle = async ({ event, resolve }) => {
 
 /**
  * Routes a form may reach from outside the site with no Origin: a mail program's one-click
- * unsubscribe (RFC 8058), authorised by the signed token in its address alone.
+ * unsubscribe (RFC 8058), authorised by the signed token in its address alone, and an Open311
+ * client creating a report, authorised by its API key alone (no cookie counts there).
  */
-const openToOtherSites = new Set(['/dialogue/unsubscribe/[token]']);
+const openToOtherSites = new Set(['/dialogue/unsubscribe/[token]', '/open311/v2/requests.json']);
 
 /** Another site's form submission is refused, on every route but those above (vite.config.ts). */
 const crossSite: Handle = async ({ event, resolve }) => {

@@ -285,6 +285,62 @@ test('whoever runs a space sets up reports on a map: a Swedish municipality draw
 	await context.close();
 });
 
+test('an Open311 client creates a report with a key made on the set-up page, and reads the public ones', async () => {
+	const { page, context } = await as('tableEditor');
+	await page.goto(`/dialogue/${space}/edit/reports`);
+	await page.locator('#keyName').fill('Gatuappen (test)');
+	await page.getByRole('button', { name: 'Skapa en nyckel' }).click();
+	const key = (await page.locator('.keys code').textContent())!;
+	expect(key).toMatch(/^o311_/);
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+
+	// From another program: no cookie, no Origin, the key in the form as the specification says.
+	const post = (body: Record<string, string>) =>
+		fetch(`${baseUrl()}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams(body) });
+	const created = await post({
+		api_key: key,
+		jurisdiction_id: space,
+		service_code: 'blocked-drain',
+		description: 'The storm drain at the market crossing is full of leaves.',
+		lat: '-7.8125',
+		long: '110.3920'
+	});
+	expect(created.status).toBe(201);
+	const [{ service_request_id }] = (await created.json()) as { service_request_id: string }[];
+	expect(service_request_id).toMatch(/^\d+$/);
+	const refused = await post({
+		api_key: 'o311_not-a-key',
+		jurisdiction_id: space,
+		service_code: 'waste',
+		description: 'x'
+	});
+	expect(refused.status).toBe(403);
+	expect(await refused.json()).toEqual([{ code: 403, description: expect.any(String) }]);
+
+	const services = (await (
+		await fetch(`${baseUrl()}/open311/v2/services.json?jurisdiction_id=${space}`)
+	).json()) as {
+		service_code: string;
+	}[];
+	expect(services.map((s) => s.service_code)).toEqual([
+		'standing-water',
+		'mosquito-breeding',
+		'waste',
+		'blocked-drain'
+	]);
+	const requests = (await (
+		await fetch(`${baseUrl()}/open311/v2/requests.json?jurisdiction_id=${space}&status=closed&page_size=5`)
+	).json()) as { status: string; service_request_id: string }[];
+	expect(requests).toHaveLength(5);
+	expect(new Set(requests.map((r) => r.status))).toEqual(new Set(['closed']));
+	// Waiting for review: not in the public list.
+	const one = await fetch(
+		`${baseUrl()}/open311/v2/requests/${service_request_id}.json?jurisdiction_id=${space}`
+	);
+	expect(one.status).toBe(404);
+});
+
 test('the reports pages pass axe in both languages and fit 320 px', async () => {
 	for (const width of [1280, 320]) {
 		const { page, context } = await as('tableReader', { width });

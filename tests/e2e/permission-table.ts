@@ -424,10 +424,12 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		path: `/dialogue/${reports}/reports/new`,
 		expect: signedIn
 	},
-	'/dialogue/[space=slug]/edit/reports?/save': {
-		path: `/dialogue/${reports}/edit/reports?/save`,
-		expect: editors
-	},
+	...Object.fromEntries(
+		['save', 'createKey', 'revokeKey'].map((action) => [
+			`/dialogue/[space=slug]/edit/reports?/${action}`,
+			{ path: `/dialogue/${reports}/edit/reports?/${action}`, expect: editors }
+		])
+	),
 	'/dialogue/[space=slug]/reports/[id=id]?/status': {
 		path: `/dialogue/${reports}/reports/${publicReport}?/status`,
 		expect: editors

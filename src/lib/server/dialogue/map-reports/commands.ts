@@ -71,7 +71,7 @@ async function earlierSending(
 }
 
 /** Where the report is, checked against the space: its category, box and districts. */
-function placeOf(space: ReportSpace, input: ReturnType<typeof readReportForm>) {
+export function placeOf(space: ReportSpace, input: ReturnType<typeof readReportForm>) {
 	const category = space.categories.find((c) => c.key === input.reportCategory);
 	const problems: {
 		field: string;
@@ -96,6 +96,29 @@ function placeOf(space: ReportSpace, input: ReturnType<typeof readReportForm>) {
 	const precision = input.reportPrecision;
 	const shown = publicPoint(space, { lat, lon, district, precision });
 	return { categoryId: category!.id, lat, lon, district, precision, shown };
+}
+
+/** A new report's row as the space and the place make it (who sent it is the caller's to add). */
+export function reportRow(
+	space: ReportSpace,
+	place: ReturnType<typeof placeOf>,
+	input: Pick<ReturnType<typeof readReportForm>, 'reportDescription' | 'reportPlace'>,
+	language: string
+) {
+	return {
+		spaceId: space.id,
+		categoryId: place.categoryId,
+		description: input.reportDescription,
+		language,
+		placeText: input.reportPlace ?? null,
+		district: place.district,
+		precision: place.precision,
+		lat: place.lat,
+		lon: place.lon,
+		publicLat: place.shown?.lat ?? null,
+		publicLon: place.shown?.lon ?? null,
+		public: !space.review
+	};
 }
 
 /**
@@ -145,21 +168,10 @@ export async function submitReport(
 				const [row] = await tx
 					.insert(mapReport)
 					.values({
-						spaceId: space.id,
-						categoryId: place.categoryId,
+						...reportRow(space, place, input, options.locale),
 						authorId: actor.id,
 						clientId: input.clientId ?? null,
-						description: input.reportDescription,
-						language: options.locale,
-						placeText: input.reportPlace ?? null,
-						district: place.district,
-						precision: place.precision,
-						lat: place.lat,
-						lon: place.lon,
-						publicLat: place.shown?.lat ?? null,
-						publicLon: place.shown?.lon ?? null,
-						mediaId,
-						public: !space.review
+						mediaId
 					})
 					.onConflictDoNothing()
 					.returning({ id: mapReport.id });

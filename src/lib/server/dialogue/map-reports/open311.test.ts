@@ -4,6 +4,12 @@ import { anActor, type TestActor } from '../../test/actors.ts';
 import { aReportSpace } from '../../test/factories/dialogue.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { changeReportStatus, submitReport } from './commands.ts';
+import { createOpen311Key, open311Create, open311Keys, revokeOpen311Key } from './open311-keys.ts';
+import { employ } from '../../test/factories/partner-search.ts';
+import { problems } from '../../test/problems.ts';
+import { ForbiddenError } from '../../kernel/errors.ts';
+import { eq } from 'drizzle-orm';
+import { mapReport } from '../schema.ts';
 import {
 	forOpen311,
 	open311Definition,
@@ -166,5 +172,54 @@ describe.each(testDatabases)('Open311 on $name', (database) => {
 		expect(bad.status).toBe(400);
 		expect(bad.body).toEqual([{ code: 400, description: expect.stringContaining('status') }]);
 		expect((await answer(() => open311Services(h.db, new URLSearchParams(''), 'en'))).status).toBe(400);
+	});
+
+	it('creates a request with a key of the space, waiting for review, from no account; a wrong or revoked key is refused', async () => {
+		const runner = await anActor(h.db, 'reader');
+		await employ(h.db, runner, space.organizationId!);
+		await expect(
+			createOpen311Key(h.db, reporter, space.slug, { keyName: 'Gatuappen' })
+		).rejects.toBeInstanceOf(ForbiddenError);
+		const key = await createOpen311Key(h.db, runner, space.slug, { keyName: 'Gatuappen' });
+		expect(key).toMatch(/^o311_[\w-]{32}$/);
+		expect(JSON.stringify(await open311Keys(h.db, space.id))).not.toContain(key);
+		const request = (extra: Record<string, string> = {}) => ({
+			api_key: key,
+			jurisdiction_id: space.slug,
+			service_code: 'waste',
+			description: 'Plastic cups thrown behind the bus stop fill with rain.',
+			lat: '-7.80123456789',
+			long: '110.3688',
+			email: 'someone@example.org',
+			first_name: 'Some',
+			...extra
+		});
+		const created = await open311Create(h.db, request(), 'en');
+		expect(created).toEqual([{ service_request_id: expect.stringMatching(/^\d+$/), service_notice: '' }]);
+		const id = Number((created as { service_request_id: string }[])[0]!.service_request_id);
+		const [row] = await h.db.select().from(mapReport).where(eq(mapReport.id, id));
+		expect(row).toMatchObject({
+			authorId: null,
+			public: false,
+			status: 'new',
+			lat: -7.801235,
+			language: 'en',
+			district: 'Kraton'
+		});
+		// Open311's personal fields are not kept anywhere on the report.
+		expect(JSON.stringify(row)).not.toContain('someone@example.org');
+
+		expect(await open311Create(h.db, request({ api_key: 'o311_wrong' }), 'en')).toBe('forbidden');
+		const other = await aReportSpace(h.db);
+		expect(await open311Create(h.db, request({ jurisdiction_id: other.slug }), 'en')).toBe('forbidden');
+		expect(await problems(open311Create(h.db, request({ service_code: 'volcano' }), 'en'))).toEqual([
+			'reportCategory:reportCategoryMissing'
+		]);
+		expect(await problems(open311Create(h.db, request({ api_key: '' }), 'en'))).toEqual([
+			'api_key:open311NoKey'
+		]);
+		const [listed] = await open311Keys(h.db, space.id);
+		await revokeOpen311Key(h.db, runner, space.slug, { key: String(listed!.id) });
+		expect(await open311Create(h.db, request(), 'en')).toBe('forbidden');
 	});
 });

@@ -140,3 +140,24 @@ export const mapReportEvent = pgTable(
 	},
 	(t) => [index('map_report_event_report_idx').on(t.reportId, t.at)]
 );
+
+/**
+ * A key an Open311 client sends to create reports in one space (an app of the municipality's, a
+ * partner's system). Only its SHA-256 is kept; the key itself is shown once, when it is made.
+ */
+export const open311Key = pgTable(
+	'open311_key',
+	{
+		id: serial('id').primaryKey(),
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		/** Who uses it ("Ale's street app"). */
+		name: text('name').notNull(),
+		keyHash: text('key_hash').notNull().unique(),
+		createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		revokedAt: timestamp('revoked_at', { withTimezone: true })
+	},
+	(t) => [index('open311_key_space_idx').on(t.spaceId)]
+);

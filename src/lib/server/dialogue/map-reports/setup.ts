@@ -11,6 +11,7 @@ import { mapReport, mapReportCategory, mapReportSetup } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { readSpace } from '../spaces/queries.ts';
 import { readSetupForm, type ReportSetupValues } from './input.ts';
+import { open311Keys } from './open311-keys.ts';
 
 // Whoever runs a space decides whether it takes reports on a map and how: review first or not,
 // what the public sees of a place, the map's area (a Swedish municipality from the platform's own
@@ -38,6 +39,7 @@ export async function reportSetupForm(db: Database, actor: Actor, slug: string, 
 	]);
 	return {
 		space: { slug: space.slug, title: pick(space.title, locale), takesReports: !!setup },
+		keys: setup ? await open311Keys(db, space.id) : [],
 		values: {
 			review: setup?.review ?? true,
 			askPhoto: setup?.askPhoto ?? true,

@@ -1,7 +1,8 @@
 import type { RequestHandler } from './$types';
 import { db } from '#lib/server/app/database.ts';
 import { answerLanguage } from '#lib/server/kernel/input.ts';
-import { forOpen311, open311Requests } from '#lib/server/dialogue/map-reports/open311.ts';
+import { forOpen311, open311Error, open311Requests } from '#lib/server/dialogue/map-reports/open311.ts';
+import { open311Create } from '#lib/server/dialogue/map-reports/open311-keys.ts';
 
 /**
  * GET /open311/v2/requests.json?jurisdiction_id=<space>: the space's public reports, with Open311's
@@ -13,3 +14,17 @@ export const GET: RequestHandler = ({ url }) =>
 			await open311Requests(await db(), url.searchParams, url.origin, answerLanguage(url.searchParams))
 		)
 	);
+
+/**
+ * POST /open311/v2/requests.json (form-encoded, with api_key and jurisdiction_id): an Open311
+ * client creates a report in the space its key is for. Open to other sites (no cookie counts
+ * here: the key is the credential).
+ */
+export const POST: RequestHandler = ({ request, url }) =>
+	forOpen311(async () => {
+		const form = await request.formData().catch(() => null);
+		if (!form) return open311Error(400, 'The body is not a form (application/x-www-form-urlencoded)');
+		const created = await open311Create(await db(), form, answerLanguage(url.searchParams));
+		if (created === 'forbidden') return open311Error(403, 'api_key is not valid for this jurisdiction_id');
+		return Response.json(created, { status: 201 });
+	});
