@@ -307,7 +307,7 @@ test('an Open311 client creates a report with a key made on the set-up page, and
 		long: '110.3920'
 	});
 	expect(created.status).toBe(201);
-	const [{ service_request_id }] = (await created.json()) as { service_request_id: string }[];
+	const [{ service_request_id }] = (await created.json()) as [{ service_request_id: string }];
 	expect(service_request_id).toMatch(/^\d+$/);
 	const refused = await post({
 		api_key: 'o311_not-a-key',

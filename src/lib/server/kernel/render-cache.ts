@@ -124,7 +124,7 @@ export function renderCacheStats(): RenderCacheStats {
 	return pages.stats();
 }
 
-const compressible = /^(text\/|application\/(json|xml|atom\+xml|javascript))/;
+const compressible = /^(text\/|application\/(json|xml|atom\+xml|geo\+json|javascript))/;
 /** Below this, compression costs more than it saves. */
 const minSize = 1024;
 

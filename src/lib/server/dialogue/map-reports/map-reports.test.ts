@@ -11,6 +11,7 @@ import { mapReport, mapReportEvent } from '../schema.ts';
 import { problems } from '../../test/problems.ts';
 import { changeReportStatus, submitReport } from './commands.ts';
 import { gridCentre, publicPoint } from './place.ts';
+import { reportsPage } from './page.ts';
 import {
 	allPublicReports,
 	publicReportCells,
@@ -297,5 +298,22 @@ describe.each(testDatabases)('reports on a map on $name', (database) => {
 		).catch((e) => e);
 		// The moderator is not on this space's team: nothing changed.
 		expect((await reportFigures(h.db, open.id)).answered).toBe(0);
+	});
+
+	it('counts a report placed by words only in the list, not on the map', async () => {
+		const open = await aReportSpace(h.db, { review: false });
+		await submitReport(h.db, reporter, open.slug, form(), sv);
+		await submitReport(
+			h.db,
+			reporter,
+			open.slug,
+			{ ...form(), reportLat: '', reportLon: '', reportPlace: 'Bakom moskén vid marknaden' },
+			sv
+		);
+		const page = await reportsPage(h.db, open.slug, {}, null, 'sv');
+		expect(page.list.total).toBe(2);
+		expect(page.list.reports).toHaveLength(2);
+		expect(page.map.points).toBe(1);
+		expect(page.figures.total).toBe(2);
 	});
 });

@@ -24,7 +24,10 @@ export function reportMap(
 ): { svg: string; points: number } {
 	const t = messages(locale).dialogue.mapReports;
 	const titles = new Map(space.categories.map((c) => [c.id, c.title]));
-	const points: AreaPoint[] = cells.map((c) => ({
+	const placed = cells.filter(
+		(c): c is ReportCell & { lat: number; lon: number } => c.lat !== null && c.lon !== null
+	);
+	const points: AreaPoint[] = placed.map((c) => ({
 		lat: c.lat,
 		lon: c.lon,
 		count: c.count,
@@ -57,7 +60,7 @@ export function reportMap(
 			count: (n) => plural(locale, t.mapCount, n)
 		}
 	);
-	return { svg, points: cells.reduce((n, c) => n + c.count, 0) };
+	return { svg, points: placed.reduce((n, c) => n + c.count, 0) };
 }
 
 /** The report form's map: the area without reports, and the box it is drawn over (for a tap). */

@@ -29,9 +29,11 @@ export async function reportsPage(
 	locale: Locale
 ) {
 	const space = await reportSpace(db, slug, locale);
-	const [cells, list, figures, refusal, team] = await Promise.all([
-		publicReportCells(db, space, { ...filter, box: undefined }),
-		publicReports(db, space, filter),
+	const cells = await publicReportCells(db, space, { ...filter, box: undefined });
+	// Without a box, the map's groups are the list's reports: their counts add up to its total.
+	const total = filter.box ? undefined : cells.reduce((n, c) => n + c.count, 0);
+	const [list, figures, refusal, team] = await Promise.all([
+		publicReports(db, space, filter, total),
 		reportFigures(db, space.id),
 		reportRefusal(db, actor, space),
 		handlesReports(actor, space)

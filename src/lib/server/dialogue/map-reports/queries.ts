@@ -139,10 +139,10 @@ function publicWhere(space: ReportSpace, filter: ReportFilter, now = new Date())
 	return and(...parts)!;
 }
 
-/** One public point with how many reports of each category are there. */
+/** One public point with how many reports of each category are there (no point: placed by words only). */
 export interface ReportCell {
-	lat: number;
-	lon: number;
+	lat: number | null;
+	lon: number | null;
 	categoryId: number;
 	count: number;
 }
@@ -161,9 +161,9 @@ export async function publicReportCells(
 	const rows = await db
 		.select({ lat: r.publicLat, lon: r.publicLon, categoryId: r.categoryId, count: count() })
 		.from(r)
-		.where(and(publicWhere(space, filter), sql`${r.publicLat} is not null`))
+		.where(publicWhere(space, filter))
 		.groupBy(r.publicLat, r.publicLon, r.categoryId);
-	return rows.map((c) => ({ lat: c.lat!, lon: c.lon!, categoryId: c.categoryId, count: c.count }));
+	return rows.map((c) => ({ lat: c.lat, lon: c.lon, categoryId: c.categoryId, count: c.count }));
 }
 
 /** A report as the public list and downloads show it. */
@@ -203,7 +203,9 @@ const publicColumns = {
 export async function publicReports(
 	db: Reader,
 	space: ReportSpace,
-	filter: ReportFilter
+	filter: ReportFilter,
+	/** The number of matching reports when the caller knows it already (the map's groups add up to it). */
+	known?: number
 ): Promise<{ reports: PublicReport[]; total: number; page: number; pages: number }> {
 	const where = publicWhere(space, filter);
 	const page = filter.page ?? 1;
@@ -217,7 +219,8 @@ export async function publicReports(
 				.orderBy(desc(mapReport.createdAt), desc(mapReport.id))
 				.limit(reportPageSize)
 				.offset((page - 1) * reportPageSize),
-		() => db.select({ n: count() }).from(mapReport).where(where)
+		async () =>
+			known === undefined ? db.select({ n: count() }).from(mapReport).where(where) : [{ n: known }]
 	);
 	const n = total?.n ?? 0;
 	return { reports, total: n, page, pages: Math.max(1, Math.ceil(n / reportPageSize)) };
@@ -263,7 +266,7 @@ export async function reportFigures(db: Reader, spaceId: number): Promise<Report
 			resolved: sql<number>`count(${r.resolvedAt})::int`,
 			median: sql<
 				number | null
-			>`percentile_cont(0.5) within group (order by extract(epoch from ${r.firstAnsweredAt} - ${r.createdAt}) / 3600)`
+			>`percentile_cont(0.5) within group (order by date_part('epoch', ${r.firstAnsweredAt} - ${r.createdAt}) / 3600)`
 		})
 		.from(r)
 		.where(and(eq(r.spaceId, spaceId), eq(r.public, true)));
