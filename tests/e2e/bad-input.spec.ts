@@ -324,9 +324,9 @@ describe('bad input to every form action and route', () => {
 				attempts.push(post('odd encodings', form, odd));
 			}
 			expect(await failures(attempts)).toEqual([]);
-			// Eight bodies for each of some eighty actions: more than the default minute on a busy machine.
+			// Eight bodies for each of some ninety actions: minutes on a busy machine.
 		},
-		180_000
+		300_000
 	);
 
 	test.each(actors)('pages and API endpoints: bad query strings, %s', async (actor) => {

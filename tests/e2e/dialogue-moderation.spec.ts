@@ -288,6 +288,7 @@ async function preModeratedSpace(): Promise<string> {
 		requirement_proposals: 'verified-email',
 		requirement_supports: 'verified-email',
 		requirement_comments: 'verified-email',
+		requirement_reports: 'verified-email',
 		support_threshold: '50',
 		support_window_days: '90',
 		answer_days: '183',

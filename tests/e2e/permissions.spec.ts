@@ -26,7 +26,7 @@ function outcomeOf(res: Response, posted = false): Outcome {
 	return `unexpected ${res.status} ${location}` as Outcome;
 }
 
-test('every route under /admin, /account, /api, /media, /partnerships, /organizations, /find-a-partner and /dialogue has a line in the permission table', () => {
+test('every route under /admin, /account, /api, /media, /partnerships, /organizations, /find-a-partner, /dialogue and /open311 has a line in the permission table', () => {
 	expect(
 		routeIds(
 			'admin',
@@ -36,7 +36,8 @@ test('every route under /admin, /account, /api, /media, /partnerships, /organiza
 			'partnerships',
 			'organizations',
 			'find-a-partner',
-			'dialogue'
+			'dialogue',
+			'open311'
 		)
 	).toEqual(Object.keys(table).sort());
 });

@@ -75,7 +75,8 @@ export const dialogueView = dialogueSummaryView.extend({
 	requirements: z.object({
 		proposals: z.enum(participantRequirements),
 		supports: z.enum(participantRequirements),
-		comments: z.enum(participantRequirements)
+		comments: z.enum(participantRequirements),
+		reports: z.enum(participantRequirements)
 	}),
 	supportThreshold: z.number().int(),
 	supportWindowDays: z.number().int(),
