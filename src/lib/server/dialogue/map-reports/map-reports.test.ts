@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import { testDatabases } from '../../test/databases.ts';
 import { anActor, type TestActor } from '../../test/actors.ts';
 import { aReportSpace } from '../../test/factories/dialogue.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
 import { mailOutbox } from '../../kernel/schema.ts';
-import { mapReport, mapReportEvent } from '../schema.ts';
+import { mapReport, mapReportCell, mapReportEvent } from '../schema.ts';
 import { problems } from '../../test/problems.ts';
 import { changeReportStatus, submitReport } from './commands.ts';
 import { gridCentre, publicPoint } from './place.ts';
@@ -17,6 +17,7 @@ import {
 	publicReportCells,
 	publicReports,
 	reportDetail,
+	medianOf,
 	reportFigures,
 	reportSpace
 } from './queries.ts';
@@ -315,5 +316,94 @@ describe.each(testDatabases)('reports on a map on $name', (database) => {
 		expect(page.list.reports).toHaveLength(2);
 		expect(page.map.points).toBe(1);
 		expect(page.figures.total).toBe(2);
+	});
+
+	it('keeps the counts the map and the figures read equal to the reports, whichever way they change', async () => {
+		// Every space of this file: submitted, reviewed, rejected before and after being public, resolved.
+		const kept = async () =>
+			(
+				await h.db
+					.select()
+					.from(mapReportCell)
+					.where(gt(mapReportCell.reports, 0))
+					.orderBy(
+						mapReportCell.spaceId,
+						mapReportCell.categoryId,
+						mapReportCell.status,
+						mapReportCell.publicLat
+					)
+			).map(({ spaceId, categoryId, status, publicLat, publicLon, reports, answered, resolved }) => ({
+				spaceId,
+				categoryId,
+				status,
+				publicLat,
+				publicLon,
+				reports,
+				answered,
+				resolved
+			}));
+		const worked = async () => {
+			const rows = await h.db.select().from(mapReport).where(eq(mapReport.public, true));
+			const cells = new Map<string, Awaited<ReturnType<typeof kept>>[number]>();
+			for (const r of rows) {
+				const key = [r.spaceId, r.categoryId, r.status, r.publicLat, r.publicLon].join('|');
+				const c = cells.get(key) ?? {
+					spaceId: r.spaceId,
+					categoryId: r.categoryId,
+					status: r.status,
+					publicLat: r.publicLat,
+					publicLon: r.publicLon,
+					reports: 0,
+					answered: 0,
+					resolved: 0
+				};
+				c.reports++;
+				if (r.firstAnsweredAt) c.answered++;
+				if (r.resolvedAt) c.resolved++;
+				cells.set(key, c);
+			}
+			return [...cells.values()];
+		};
+		const sorted = (cells: Awaited<ReturnType<typeof kept>>) =>
+			[...cells].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+		const { id } = await submitReport(h.db, reporter, space.slug, form(), sv);
+		const step = (status: string) =>
+			changeReportStatus(
+				h.db,
+				moderator,
+				space.slug,
+				id,
+				{ reportStatus: status, reportNote: 'Ett steg.' },
+				'sv'
+			);
+		for (const status of ['verified', 'rejected', 'verified', 'in-progress', 'resolved', 'in-progress']) {
+			await step(status);
+			expect(sorted(await kept())).toEqual(sorted(await worked()));
+		}
+		// The median from the kept histogram is the median of the public reports' whole hours.
+		const answered = await h.db
+			.select({ createdAt: mapReport.createdAt, firstAnsweredAt: mapReport.firstAnsweredAt })
+			.from(mapReport)
+			.where(and(eq(mapReport.spaceId, space.id), eq(mapReport.public, true)));
+		const hours = answered
+			.filter((r) => r.firstAnsweredAt)
+			.map((r) => Math.floor((r.firstAnsweredAt!.getTime() - r.createdAt.getTime()) / 3_600_000))
+			.sort((a, b) => a - b);
+		const mid = hours.length / 2;
+		const median = hours.length % 2 ? hours[Math.floor(mid)] : (hours[mid - 1]! + hours[mid]!) / 2;
+		expect((await reportFigures(h.db, space.id)).medianHoursToAnswer).toBe(median);
+		expect(medianOf([])).toBeNull();
+		expect(
+			medianOf([
+				{ hours: 2, reports: 1 },
+				{ hours: 10, reports: 2 }
+			])
+		).toBe(10);
+		expect(
+			medianOf([
+				{ hours: 2, reports: 1 },
+				{ hours: 10, reports: 1 }
+			])
+		).toBe(6);
 	});
 });

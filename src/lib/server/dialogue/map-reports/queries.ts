@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { pick, textLanguage } from '../../kernel/localized.ts';
@@ -7,6 +7,8 @@ import { reads } from '../../kernel/sql.ts';
 import {
 	mapReport,
 	mapReportCategory,
+	mapReportAnswerHours,
+	mapReportCell,
 	mapReportEvent,
 	mapReportSetup,
 	type ReportPrecision,
@@ -157,6 +159,29 @@ export async function publicReportCells(
 	space: ReportSpace,
 	filter: ReportFilter
 ): Promise<ReportCell[]> {
+	// Without a period or a box, the counts the database keeps answer (map_report_cell).
+	if (!filter.period && !filter.box) {
+		const c = mapReportCell;
+		const category = filter.category ? space.categories.find((k) => k.key === filter.category) : undefined;
+		const rows = await db
+			.select({
+				lat: c.publicLat,
+				lon: c.publicLon,
+				categoryId: c.categoryId,
+				count: sql<number>`sum(${c.reports})::int`
+			})
+			.from(c)
+			.where(
+				and(
+					eq(c.spaceId, space.id),
+					gt(c.reports, 0),
+					filter.category ? eq(c.categoryId, category?.id ?? -1) : undefined,
+					filter.status ? eq(c.status, filter.status) : undefined
+				)
+			)
+			.groupBy(c.publicLat, c.publicLon, c.categoryId);
+		return rows.map((r) => ({ lat: r.lat, lon: r.lon, categoryId: r.categoryId, count: r.count }));
+	}
 	const r = mapReport;
 	const rows = await db
 		.select({ lat: r.publicLat, lon: r.publicLon, categoryId: r.categoryId, count: count() })
@@ -253,29 +278,47 @@ export interface ReportFigures {
 	total: number;
 	answered: number;
 	resolved: number;
-	/** Median hours from report to its first public answer; null before any. */
+	/** Median whole hours from report to its first answer, among public reports; null before any. */
 	medianHoursToAnswer: number | null;
 }
 
 export async function reportFigures(db: Reader, spaceId: number): Promise<ReportFigures> {
-	const r = mapReport;
-	const [row] = await db
-		.select({
-			total: count(),
-			answered: sql<number>`count(${r.firstAnsweredAt})::int`,
-			resolved: sql<number>`count(${r.resolvedAt})::int`,
-			median: sql<
-				number | null
-			>`percentile_cont(0.5) within group (order by date_part('epoch', ${r.firstAnsweredAt} - ${r.createdAt}) / 3600)`
-		})
-		.from(r)
-		.where(and(eq(r.spaceId, spaceId), eq(r.public, true)));
+	const [[totals], hours] = await reads(
+		db,
+		() =>
+			db
+				.select({
+					total: sql<number>`coalesce(sum(${mapReportCell.reports}), 0)::int`,
+					answered: sql<number>`coalesce(sum(${mapReportCell.answered}), 0)::int`,
+					resolved: sql<number>`coalesce(sum(${mapReportCell.resolved}), 0)::int`
+				})
+				.from(mapReportCell)
+				.where(eq(mapReportCell.spaceId, spaceId)),
+		() =>
+			db
+				.select({ hours: mapReportAnswerHours.hours, reports: mapReportAnswerHours.reports })
+				.from(mapReportAnswerHours)
+				.where(and(eq(mapReportAnswerHours.spaceId, spaceId), gt(mapReportAnswerHours.reports, 0)))
+				.orderBy(asc(mapReportAnswerHours.hours))
+	);
 	return {
-		total: row?.total ?? 0,
-		answered: row?.answered ?? 0,
-		resolved: row?.resolved ?? 0,
-		medianHoursToAnswer: row?.median === null || row?.median === undefined ? null : Number(row.median)
+		total: totals?.total ?? 0,
+		answered: totals?.answered ?? 0,
+		resolved: totals?.resolved ?? 0,
+		medianHoursToAnswer: medianOf(hours)
 	};
+}
+
+/** The median of a histogram of whole hours (the middle report's, or halfway between the two middle ones). */
+export function medianOf(hours: { hours: number; reports: number }[]): number | null {
+	const n = hours.reduce((sum, h) => sum + h.reports, 0);
+	if (!n) return null;
+	const at = (k: number) => {
+		let seen = 0;
+		for (const h of hours) if ((seen += h.reports) > k) return h.hours;
+		return hours.at(-1)!.hours;
+	};
+	return n % 2 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
 }
 
 /** One report's page: what anyone sees, and what its reporter and the team see besides. */

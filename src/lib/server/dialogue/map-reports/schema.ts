@@ -8,9 +8,11 @@ import {
 	jsonb,
 	pgTable,
 	serial,
+	primaryKey,
 	smallint,
 	text,
 	timestamp,
+	unique,
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../../kernel/localized.ts';
@@ -160,4 +162,45 @@ export const open311Key = pgTable(
 		revokedAt: timestamp('revoked_at', { withTimezone: true })
 	},
 	(t) => [index('open311_key_space_idx').on(t.spaceId)]
+);
+
+/**
+ * How many public reports stand at each public point, by category and status, and how many of
+ * them are answered and resolved: kept by a trigger on `map_report` (migration 0031, as decision
+ * 19 does for results), so that the public map and the space's figures read a few hundred rows
+ * instead of every report. No application code writes it.
+ */
+export const mapReportCell = pgTable(
+	'map_report_cell',
+	{
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		/** Null for reports placed by words only: they count in the totals, not on the map. */
+		publicLat: doublePrecision('public_lat'),
+		publicLon: doublePrecision('public_lon'),
+		categoryId: integer('category_id').notNull(),
+		status: text('status').$type<ReportStatus>().notNull(),
+		reports: integer('reports').notNull().default(0),
+		answered: integer('answered').notNull().default(0),
+		resolved: integer('resolved').notNull().default(0)
+	},
+	(t) => [
+		unique('map_report_cell_key')
+			.on(t.spaceId, t.publicLat, t.publicLon, t.categoryId, t.status)
+			.nullsNotDistinct()
+	]
+);
+
+/** Public reports by whole hours from report to first answer, per space (the median's histogram), kept by the same trigger. */
+export const mapReportAnswerHours = pgTable(
+	'map_report_answer_hours',
+	{
+		spaceId: integer('space_id')
+			.notNull()
+			.references(() => dialogueSpace.id, { onDelete: 'cascade' }),
+		hours: integer('hours').notNull(),
+		reports: integer('reports').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.spaceId, t.hours] })]
 );
