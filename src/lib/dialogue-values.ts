@@ -117,3 +117,26 @@ export const reportDescriptionMax = 2000;
 
 /** How far back the public map and list of reports look, in days. */
 export const reportPeriods = ['7', '30', '365'] as const;
+
+/**
+ * A survey's kinds of question: one choice, several (up to a maximum), a point on a scale, free
+ * text, a ranking of all the options, and a matrix (several statements on one scale).
+ */
+export const surveyQuestionKinds = ['single', 'multiple', 'scale', 'text', 'ranking', 'matrix'] as const;
+export type SurveyQuestionKind = (typeof surveyQuestionKinds)[number];
+
+/**
+ * Who may answer a survey: anyone without signing in (answers stored without a name, each form
+ * sent once through its one-time token), or signed-in participants once each.
+ */
+export const surveyRespondents = ['anyone', 'verified-email', 'verified-resident'] as const;
+export type SurveyRespondents = (typeof surveyRespondents)[number];
+
+/** A free-text answer is public only once a moderator has shown it. */
+export const surveyTextStates = ['pending', 'shown', 'hidden'] as const;
+export type SurveyTextState = (typeof surveyTextStates)[number];
+
+export const surveyTextMax = 2000;
+/** Enough for a real questionnaire, few enough for one cheap phone's page. */
+export const surveyMaxQuestions = 40;
+export const surveyMaxOptions = 12;

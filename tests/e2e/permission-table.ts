@@ -69,6 +69,8 @@ const collecting = 3;
 const toAnswer = 2;
 /** The demo's Yogyakarta reporting space, and a public report in it (resolved). */
 const reports = 'yogyakarta-rapportera-vatten-och-myggor';
+/** The demo's survey in the Ale space. */
+const survey = 'hur-vill-du-vara-med';
 const publicReport = 1;
 const badToken = `a.bm9ib2R5.${'x'.repeat(43)}`;
 const nobody = {
@@ -254,7 +256,34 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 		expect: everyone
 	},
 	// Whoever runs the space may too (the set-up's unit tests cover them).
-	'/dialogue/[space=slug]/edit/reports': { path: `/dialogue/${reports}/edit/reports`, expect: editors }
+	'/dialogue/[space=slug]/edit/reports': { path: `/dialogue/${reports}/edit/reports`, expect: editors },
+	// Surveys: answering and published results for everyone; building and the full file for whoever
+	// runs the space, reviewing free text for its moderators (editors here).
+	'/dialogue/[space=slug]/surveys/[survey=slug]': {
+		path: `/dialogue/${ale}/surveys/${survey}`,
+		expect: everyone
+	},
+	'/dialogue/[space=slug]/surveys/[survey=slug]/results': {
+		path: `/dialogue/${ale}/surveys/${survey}/results`,
+		expect: everyone
+	},
+	'/dialogue/[space=slug]/surveys/[survey=slug]/responses.csv': {
+		path: `/dialogue/${ale}/surveys/${survey}/responses.csv`,
+		expect: everyone
+	},
+	'/dialogue/[space=slug]/edit/surveys': { path: `/dialogue/${ale}/edit/surveys`, expect: editors },
+	'/dialogue/[space=slug]/edit/surveys/[survey=slug]': {
+		path: `/dialogue/${ale}/edit/surveys/${survey}`,
+		expect: editors
+	},
+	'/dialogue/[space=slug]/manage/surveys/[survey=slug]': {
+		path: `/dialogue/${ale}/manage/surveys/${survey}`,
+		expect: editors
+	},
+	'/dialogue/[space=slug]/manage/surveys/[survey=slug]/responses.csv': {
+		path: `/dialogue/${ale}/manage/surveys/${survey}/responses.csv`,
+		expect: editors
+	}
 };
 
 /** Route ids of every page and endpoint file under the given folders of src/routes. */
@@ -430,6 +459,22 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 			{ path: `/dialogue/${reports}/edit/reports?/${action}`, expect: editors }
 		])
 	),
+	'/dialogue/[space=slug]/surveys/[survey=slug]?/default': {
+		path: `/dialogue/${ale}/surveys/${survey}`,
+		expect: everyone
+	},
+	'/dialogue/[space=slug]/edit/surveys?/create': {
+		path: `/dialogue/${ale}/edit/surveys?/create`,
+		expect: editors
+	},
+	'/dialogue/[space=slug]/edit/surveys/[survey=slug]?/save': {
+		path: `/dialogue/${ale}/edit/surveys/${survey}?/save`,
+		expect: editors
+	},
+	'/dialogue/[space=slug]/manage/surveys/[survey=slug]?/decide': {
+		path: `/dialogue/${ale}/manage/surveys/${survey}?/decide`,
+		expect: editors
+	},
 	'/dialogue/[space=slug]/reports/[id=id]?/status': {
 		path: `/dialogue/${reports}/reports/${publicReport}?/status`,
 		expect: editors

@@ -20,6 +20,7 @@ import svDialogueOpendata from '../../../messages/sv/dialogue/opendata.json' wit
 import svDialogueVerification from '../../../messages/sv/dialogue/verification.json' with { type: 'json' };
 import svDialogueNotifications from '../../../messages/sv/dialogue/notifications.json' with { type: 'json' };
 import svDialogueMapReports from '../../../messages/sv/dialogue/mapReports.json' with { type: 'json' };
+import svDialogueSurveys from '../../../messages/sv/dialogue/surveys.json' with { type: 'json' };
 import svResults from '../../../messages/sv/results.json' with { type: 'json' };
 import svResultsReports from '../../../messages/sv/results/reports.json' with { type: 'json' };
 import svResultsIati from '../../../messages/sv/results/iati.json' with { type: 'json' };
@@ -46,6 +47,7 @@ import enDialogueOpendata from '../../../messages/en/dialogue/opendata.json' wit
 import enDialogueVerification from '../../../messages/en/dialogue/verification.json' with { type: 'json' };
 import enDialogueNotifications from '../../../messages/en/dialogue/notifications.json' with { type: 'json' };
 import enDialogueMapReports from '../../../messages/en/dialogue/mapReports.json' with { type: 'json' };
+import enDialogueSurveys from '../../../messages/en/dialogue/surveys.json' with { type: 'json' };
 import enResults from '../../../messages/en/results.json' with { type: 'json' };
 import enResultsReports from '../../../messages/en/results/reports.json' with { type: 'json' };
 import enResultsIati from '../../../messages/en/results/iati.json' with { type: 'json' };
@@ -95,7 +97,8 @@ export const sv = {
 		opendata: svDialogueOpendata,
 		verification: svDialogueVerification,
 		notifications: svDialogueNotifications,
-		mapReports: svDialogueMapReports
+		mapReports: svDialogueMapReports,
+		surveys: svDialogueSurveys
 	}),
 	results: withParts(svResults, {
 		reports: svResultsReports,
@@ -130,7 +133,8 @@ export const en: Messages = {
 		opendata: enDialogueOpendata,
 		verification: enDialogueVerification,
 		notifications: enDialogueNotifications,
-		mapReports: enDialogueMapReports
+		mapReports: enDialogueMapReports,
+		surveys: enDialogueSurveys
 	}),
 	results: withParts(enResults, {
 		reports: enResultsReports,

@@ -9,3 +9,4 @@ export * from './moderation/schema.ts';
 export * from './notifications/schema.ts';
 export * from './verification/schema.ts';
 export * from './map-reports/schema.ts';
+export * from './surveys/schema.ts';

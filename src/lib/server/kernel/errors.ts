@@ -39,6 +39,8 @@ export interface FieldProblem<S extends Scope = never> {
 	code: ErrorCode<S>;
 	/** Values for the message's `{placeholders}` (an image's size and the limit it is over). */
 	params?: Record<string, string | number>;
+	/** The field's label when it has no fixed name (a survey's question: its own text). */
+	label?: string;
 }
 
 /** Bad input: one problem per field, shown at the field and in the form's summary. */

@@ -22,7 +22,11 @@ export function problemsIn(e: ValidationError, locale: Locale): ShownProblem[] {
 	const fields = m.fields as Texts;
 	return e.problems.map((p) => {
 		const code = String(p.code);
-		const label = own?.fields[p.field] ?? fields[p.field] ?? p.field;
+		// A row of a repeated group (`question-3`) is labelled as its kind with its number.
+		const row = /^([a-zA-Z]+)-(\d+)$/.exec(p.field);
+		const rowLabel = row ? (own?.fields[row[1]!] ?? fields[row[1]!]) : undefined;
+		const label =
+			p.label ?? own?.fields[p.field] ?? fields[p.field] ?? (rowLabel ? `${rowLabel} ${row![2]}` : p.field);
 		// Numbers as the reader writes them: "12 000" in Swedish, "12,000" in English.
 		const params = Object.fromEntries(
 			Object.entries(p.params ?? {}).map(([k, v]) => [

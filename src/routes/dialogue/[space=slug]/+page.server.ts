@@ -8,6 +8,7 @@ import { getSpace, spaceProposals } from '#lib/server/dialogue/spaces/queries.ts
 import { spaceFigures } from '#lib/server/dialogue/figures.ts';
 import { isFollowing } from '#lib/server/dialogue/notifications/follows.ts';
 import { takesReports } from '#lib/server/dialogue/map-reports/queries.ts';
+import { spaceSurveys } from '#lib/server/dialogue/surveys/queries.ts';
 
 // A public page: plain HTML and a GET form, no client code.
 export const csr = false;
@@ -27,6 +28,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		proposals,
 		figures: await spaceFigures(database, space.id),
 		takesReports: await takesReports(database, space.id),
+		surveys: await spaceSurveys(database, space.id, locals.locale),
 		following: await isFollowing(database, locals.user, { space: params.space })
 	};
 };

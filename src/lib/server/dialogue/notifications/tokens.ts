@@ -1,6 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { config } from '../../kernel/config.ts';
-import { serverSecret } from '../../kernel/secrets.ts';
+import { sign, signedHere } from '../../kernel/signing.ts';
 
 // Unsubscribe links: a signed token per person and follow (a space, a proposal) or for all of a
 // person's dialogue mail. No table: the token carries what it stops and an HMAC over it, keyed
@@ -16,22 +14,7 @@ export interface Unsubscribe {
 	target: UnsubscribeTarget;
 }
 
-let cachedKey: { source: string; key: Buffer } | undefined;
-
-/**
- * The server's secret (BETTER_AUTH_SECRET or its file, as app/accounts.ts signs sessions with), and
- * from it a key of this purpose only.
- */
-function key(): Buffer {
-	const { secret, secretFile } = config().auth;
-	const source = serverSecret({ value: secret, file: secretFile });
-	if (cachedKey?.source !== source) {
-		cachedKey = { source, key: createHmac('sha256', source).update('dialogue-unsubscribe').digest() };
-	}
-	return cachedKey.key;
-}
-
-const sign = (payload: string) => createHmac('sha256', key()).update(payload).digest('base64url');
+const purpose = 'dialogue-unsubscribe';
 
 function targetPart(target: UnsubscribeTarget): string {
 	if (target.kind === 'space') return `s${target.spaceId}`;
@@ -42,7 +25,7 @@ function targetPart(target: UnsubscribeTarget): string {
 /** `s12.<user, base64url>.<signature>`: only letters, digits, `-`, `_` and dots. */
 export function unsubscribeToken(userId: string, target: UnsubscribeTarget): string {
 	const payload = `${targetPart(target)}.${Buffer.from(userId).toString('base64url')}`;
-	return `${payload}.${sign(payload)}`;
+	return `${payload}.${sign(purpose, payload)}`;
 }
 
 /** The person and what to stop, or null for a token that was not made here (or was changed). */
@@ -50,9 +33,7 @@ export function readUnsubscribeToken(token: string): Unsubscribe | null {
 	const match = /^([sp][1-9]\d{0,9}|a)\.([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/.exec(token);
 	if (!match) return null;
 	const [, part, user, signature] = match as unknown as [string, string, string, string];
-	const expected = Buffer.from(sign(`${part}.${user}`));
-	const given = Buffer.from(signature);
-	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+	if (!signedHere(purpose, `${part}.${user}`, signature)) return null;
 	const userId = Buffer.from(user, 'base64url').toString();
 	const id = Number(part.slice(1));
 	const target: UnsubscribeTarget =

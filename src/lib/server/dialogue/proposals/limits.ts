@@ -13,7 +13,9 @@ export const limits = {
 	/** Photos with proposals and their edits: each is decoded and stored, the costliest input. */
 	photos: { perParticipant: 10, perAddress: 40, seconds: 24 * 60 * 60 },
 	/** Reports on a map: a neighbourhood walk may find many; a health worker's office shares an address. */
-	reports: { perParticipant: 30, perAddress: 200, seconds: 24 * 60 * 60 }
+	reports: { perParticipant: 30, perAddress: 200, seconds: 24 * 60 * 60 },
+	/** Survey responses (anonymous ones count by address only): a meeting's guests share one network. */
+	surveys: { perParticipant: 20, perAddress: 300, seconds: 60 * 60 }
 } as const;
 
 /** What an allowance counts. */
@@ -78,23 +80,27 @@ function limitersOf(db: Database): Limiters {
 	return found;
 }
 
-/** Takes one from the participant's and the address's allowance, or throws ParticipationLimitError. */
+/**
+ * Takes one from the participant's and the address's allowance, or throws ParticipationLimitError.
+ * An anonymous answer (no participant) counts by its address alone.
+ */
 export async function takeAllowance(
 	db: Database,
 	kind: AllowanceKind,
-	userId: string,
+	userId: string | null,
 	ip: string | null | undefined
 ): Promise<void> {
 	const { byParticipant, byAddress } = limitersOf(db)[kind];
 	const refused = (r: unknown) =>
 		r instanceof RateLimiterRes ? new ParticipationLimitError(kind, Math.ceil(r.msBeforeNext / 1000)) : r;
-	await byParticipant.consume(userId).catch((r) => {
-		throw refused(r);
-	});
+	if (userId)
+		await byParticipant.consume(userId).catch((r) => {
+			throw refused(r);
+		});
 	if (!ip) return;
 	await byAddress.consume(ip).catch(async (r) => {
 		// The participant's own allowance is given back: nothing was written.
-		await byParticipant.reward(userId, 1).catch(() => undefined);
+		if (userId) await byParticipant.reward(userId, 1).catch(() => undefined);
 		throw refused(r);
 	});
 }
@@ -103,10 +109,10 @@ export async function takeAllowance(
 export async function returnAllowance(
 	db: Database,
 	kind: AllowanceKind,
-	userId: string,
+	userId: string | null,
 	ip: string | null | undefined
 ): Promise<void> {
 	const { byParticipant, byAddress } = limitersOf(db)[kind];
-	await byParticipant.reward(userId, 1).catch(() => undefined);
+	if (userId) await byParticipant.reward(userId, 1).catch(() => undefined);
 	if (ip) await byAddress.reward(ip, 1).catch(() => undefined);
 }

@@ -14,7 +14,10 @@ import {
 	type ProposalStatus,
 	type Requirements,
 	type SpaceStatus,
-	type SpaceTeamRole
+	type SpaceTeamRole,
+	type SurveyQuestion,
+	type SurveyRespondents,
+	survey
 } from '../../dialogue/schema.ts';
 import { anOrganization } from './organizations.ts';
 
@@ -203,4 +206,117 @@ export async function aReportSpace(
 		number
 	>;
 	return { ...space, categories };
+}
+
+/**
+ * The questions of a test survey, one of each kind: part 1 asks how the person takes part (one
+ * choice) and which channels they use (several, at most 2); part 2 only for those who have never
+ * taken part ("o3"): why not (free text); part 3 a scale, a ranking and a matrix.
+ */
+export const testSurveyQuestions = (): SurveyQuestion[] => {
+	const t = (sv: string, en: string) => ({ sv, en });
+	const options = (...texts: string[]) => texts.map((x, i) => ({ key: `o${i + 1}`, text: t(x, x) }));
+	const scale = { min: 1, max: 5, low: t('Inte alls', 'Not at all'), high: t('Mycket', 'Very much') };
+	return [
+		{
+			key: 'q1',
+			section: 0,
+			kind: 'single',
+			text: t('Hur ofta deltar du?', 'How often do you take part?'),
+			required: true,
+			options: options('Ofta', 'Ibland', 'Aldrig'),
+			maxChoices: null,
+			scale: null,
+			condition: null
+		},
+		{
+			key: 'q2',
+			section: 0,
+			kind: 'multiple',
+			text: t('Vilka kanaler använder du?', 'Which channels do you use?'),
+			required: false,
+			options: options('Möten', 'Webben', 'Sms', 'Radio'),
+			maxChoices: 2,
+			scale: null,
+			condition: null
+		},
+		{
+			key: 'q3',
+			section: 1,
+			kind: 'text',
+			text: t('Vad hindrar dig?', 'What stops you?'),
+			required: true,
+			options: [],
+			maxChoices: null,
+			scale: null,
+			condition: { question: 'q1', options: ['o3'] }
+		},
+		{
+			key: 'q4',
+			section: 2,
+			kind: 'scale',
+			text: t('Hur viktigt är det att bli tillfrågad?', 'How important is being asked?'),
+			required: true,
+			options: [],
+			maxChoices: null,
+			scale,
+			condition: null
+		},
+		{
+			key: 'q5',
+			section: 2,
+			kind: 'ranking',
+			text: t('Rangordna', 'Rank'),
+			required: false,
+			options: options('Skola', 'Vatten', 'Vägar'),
+			maxChoices: null,
+			scale: null,
+			condition: null
+		},
+		{
+			key: 'q6',
+			section: 2,
+			kind: 'matrix',
+			text: t('Hur väl stämmer det?', 'How well does it fit?'),
+			required: false,
+			options: options('Jag blir lyssnad på', 'Jag får svar'),
+			maxChoices: null,
+			scale,
+			condition: null
+		}
+	];
+};
+
+/** A survey in a space, open around today, with the test questions unless given others. */
+export async function aSurvey(
+	db: Database,
+	spaceId: number,
+	options: {
+		respondents?: SurveyRespondents;
+		resultsPublic?: boolean;
+		questions?: SurveyQuestion[];
+		opensOn?: string;
+		closesOn?: string;
+	} = {}
+) {
+	const now = Date.now();
+	const [row] = await db
+		.insert(survey)
+		.values({
+			spaceId,
+			slug: `survey-${randomUUID().slice(0, 8)}`,
+			title: { sv: 'Hur vill du vara med?', en: 'How do you want to take part?' },
+			sections: [
+				{ sv: 'Om dig', en: 'About you' },
+				{ sv: 'Hinder', en: 'Obstacles' },
+				{ sv: 'Vad är viktigt', en: 'What matters' }
+			],
+			questions: options.questions ?? testSurveyQuestions(),
+			opensOn: options.opensOn ?? isoDate(new Date(now - 7 * day)),
+			closesOn: options.closesOn ?? isoDate(new Date(now + 30 * day)),
+			respondents: options.respondents ?? 'anyone',
+			resultsPublic: options.resultsPublic ?? true
+		})
+		.returning();
+	return row!;
 }

@@ -1,0 +1,163 @@
+// The survey form's one script (dialogue/<space>/surveys/<survey>), small for cheap phones: the
+// page works without it, a part a page. With it, the later parts already in the page are shown
+// in turn here (a question whose condition does not hold is switched off), and the response is
+// sent at the end; one that cannot reach the server is kept on the phone (IndexedDB) and sent
+// when the connection returns, with the form's one-time token, so the server stores it once.
+// Plain JavaScript served as it is, like report-form.js (decision 20); texts come from the page.
+(() => {
+	const form = document.querySelector('form[data-survey-form]');
+	if (!form) return;
+	const text = form.dataset;
+	const parts = [...form.querySelectorAll('[data-section]')];
+	const sectionField = form.querySelector('[data-section-field]');
+	const button = form.querySelector('[data-submit]');
+	let at = parts.findIndex((p) => !p.hidden);
+
+	const chosen = (question) =>
+		[...form.querySelectorAll(`[name="a_${question}"]`)]
+			.filter((i) => (i.type === 'hidden' || i.checked) && !i.matches(':disabled'))
+			.map((i) => i.value);
+	const shows = (q) =>
+		!q.dataset.if || chosen(q.dataset.if).some((o) => q.dataset.ifOptions.split(' ').includes(o));
+	/** Switches each question of a part on or off by its condition; whether any shows. */
+	const prepare = (part) => {
+		let any = false;
+		for (const q of part.querySelectorAll('[data-question]')) {
+			q.hidden = q.disabled = !shows(q);
+			any ||= !q.hidden;
+		}
+		return any;
+	};
+	const later = () =>
+		parts.slice(at + 1).findIndex((p) => [...p.querySelectorAll('[data-question]')].some(shows));
+	const nextPart = () => {
+		const i = later();
+		if (i < 0) return -1;
+		const part = parts[at + 1 + i];
+		part.querySelector('fieldset').disabled = false;
+		prepare(part);
+		return at + 1 + i;
+	};
+	const label = () => {
+		button.textContent = later() >= 0 ? text.next : text.send;
+	};
+	prepare(parts[at]);
+	label();
+	form.addEventListener('change', label);
+
+	// The queue of responses kept on this phone.
+	const store = (mode, work) =>
+		new Promise((resolve, reject) => {
+			const open = indexedDB.open('platform-surveys', 1);
+			open.onupgradeneeded = () => open.result.createObjectStore('queue', { keyPath: 'clientId' });
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const tx = open.result.transaction('queue', mode);
+				const request = work(tx.objectStore('queue'));
+				tx.oncomplete = () => {
+					open.result.close();
+					resolve(request.result);
+				};
+				tx.onerror = tx.onabort = () => reject(tx.error);
+			};
+		});
+	const here = location.pathname;
+	const queued = async () =>
+		(await store('readonly', (s) => s.getAll()))
+			.filter((r) => r.action === here)
+			.sort((a, b) => a.savedAt - b.savedAt);
+	const keep = (response) => store('readwrite', (s) => s.put(response));
+	const forget = (id) => store('readwrite', (s) => s.delete(id));
+
+	/** Posts the fields as the form would: sent (where to), refused, or unsent (no answer). */
+	const post = async (fields) => {
+		const body = new FormData();
+		for (const [name, value] of fields) body.append(name, value);
+		let answer;
+		try {
+			const response = await fetch(here, {
+				method: 'POST',
+				body,
+				headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+			});
+			answer = JSON.parse(await response.text());
+		} catch {
+			return { kind: 'unsent' };
+		}
+		if (answer.type === 'redirect') return { kind: 'sent', location: answer.location };
+		return { kind: 'refused' };
+	};
+
+	const list = document.querySelector('[data-queue]');
+	const render = async () => {
+		const responses = await queued();
+		list.hidden = responses.length === 0;
+		list.querySelector('ul').replaceChildren(
+			...responses.map((r) => {
+				const li = document.createElement('li');
+				const status = document.createElement('span');
+				status.setAttribute('role', 'status');
+				status.textContent = { waiting: text.waiting, sent: text.sent, failed: text.failed }[r.state];
+				li.append(status);
+				if (r.state !== 'waiting') {
+					const forgetButton = document.createElement('button');
+					forgetButton.type = 'button';
+					forgetButton.className = 'secondary';
+					forgetButton.textContent = text.forget;
+					forgetButton.addEventListener('click', () => forget(r.clientId).then(render));
+					li.append(' ', forgetButton);
+				}
+				return li;
+			})
+		);
+	};
+	let sending = false;
+	const sendWaiting = async () => {
+		if (sending || !navigator.onLine) return;
+		sending = true;
+		try {
+			for (const response of await queued()) {
+				if (response.state !== 'waiting') continue;
+				const result = await post(response.fields);
+				if (result.kind === 'unsent') break;
+				await keep({ ...response, fields: [], state: result.kind === 'sent' ? 'sent' : 'failed' });
+			}
+		} finally {
+			sending = false;
+		}
+		await render();
+	};
+	render().then(sendWaiting);
+	window.addEventListener('online', sendWaiting);
+
+	form.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const next = nextPart();
+		if (next >= 0) {
+			// The next part, here: the answers given so far stay in the form, hidden.
+			parts[at].hidden = true;
+			at = next;
+			parts[at].hidden = false;
+			label();
+			parts[at].querySelector('h2').focus();
+			return;
+		}
+		sectionField.value = parts[parts.length - 1].dataset.section;
+		const fields = [...new FormData(form).entries()];
+		const clientId = form.elements.namedItem('clientId').value;
+		const save = async () => {
+			await keep({ clientId, action: here, fields, state: 'waiting', savedAt: Date.now() });
+			form.hidden = true;
+			await render();
+			list.querySelector('h2').focus();
+		};
+		if (!navigator.onLine) return save();
+		button.disabled = true;
+		const result = await post(fields);
+		button.disabled = false;
+		if (result.kind === 'unsent') return save();
+		if (result.kind === 'sent') return location.assign(result.location);
+		// Refused: sent the plain way, so the page shows every message at its question as typed.
+		form.submit();
+	});
+})();
