@@ -19,7 +19,11 @@ import type { SurveyQuestion } from './schema.ts';
 const isoDay = z
 	.string('surveyInvalidDate')
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'surveyInvalidDate')
-	.refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'surveyInvalidDate');
+	.refine((d) => {
+		// Every check runs, the pattern's failure or not: a date that is no date must not throw here.
+		const parsed = new Date(`${d}T00:00:00Z`);
+		return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(d);
+	}, 'surveyInvalidDate');
 
 const rows = surveyMaxQuestions + 3;
 const small = (code: string) => z.string().regex(/^(-?\d{1,3})?$/, code);

@@ -344,3 +344,16 @@ describe.each(testDatabases)('surveys on $name', (database) => {
 		).toEqual(['form:surveyAnsweredStructure']);
 	});
 });
+
+describe('the builder’s form', () => {
+	it('answers junk in every field with problems, never an exception of another kind', async () => {
+		const { readSurveyForm, surveyShape } = await import('./input.ts');
+		const { ValidationError } = await import('../../kernel/errors.ts');
+		for (const junk of ['\u0000\u0001', 'x'.repeat(5000), '2026-13-45', '-1']) {
+			const form = Object.fromEntries(
+				Object.keys(surveyShape).map((k) => [k, k.startsWith('question') ? [junk] : junk])
+			);
+			expect(() => readSurveyForm(form, [])).toThrow(ValidationError);
+		}
+	});
+});
