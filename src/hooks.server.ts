@@ -132,7 +132,11 @@ const accounts: Handle = async ({ event, resolve }) => {
  * unsubscribe (RFC 8058), authorised by the signed token in its address alone, and an Open311
  * client creating a report, authorised by its API key alone (no cookie counts there).
  */
-const openToOtherSites = new Set(['/dialogue/unsubscribe/[token]', '/open311/v2/requests.json']);
+const openToOtherSites = new Set([
+	'/dialogue/unsubscribe/[token]',
+	'/open311/v2/requests.json',
+	'/sms/twilio'
+]);
 
 /** Another site's form submission is refused, on every route but those above (vite.config.ts). */
 const crossSite: Handle = async ({ event, resolve }) => {

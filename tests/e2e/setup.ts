@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { people, preparedPeople, type PreparedPerson } from './people.ts';
 import { prepareSession, type PreparedSession } from './sessions.ts';
 import { freePort } from './instances.ts';
+import { twilioAuthToken } from './gateways.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -123,6 +124,7 @@ export async function setup(project: TestProject) {
 			ORIGIN: baseUrl,
 			SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
 			AUTH_SECRET_FILE: path.join(dataDir, 'auth-secret'),
+			SMS_TWILIO_AUTH_TOKEN: twilioAuthToken,
 			LOG_LEVEL: 'warn'
 		},
 		stdio: ['ignore', 'inherit', 'inherit']

@@ -102,6 +102,11 @@ const environment = z.object({
 		.string()
 		.regex(/^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+$/, 'an org-id identifier such as SE-ON-2021004045')
 		.default('SE-ON-0000000000'),
+	/**
+	 * The auth token of the Twilio account whose numbers forward SMS to /sms/twilio: requests are
+	 * checked against its signature. Unset, the SMS address answers 404.
+	 */
+	SMS_TWILIO_AUTH_TOKEN: z.string().trim().min(16, 'at least 16 characters').optional(),
 	/** The key of resident verification's keyed hashes (census lists, verified identities). */
 	VERIFICATION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 	/** An OpenID Connect provider residents verify with (JSON: issuer, clientId, clientSecret, identifierClaim, municipalityClaim). */
@@ -189,6 +194,7 @@ export function readConfig(env: Environment) {
 			sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS
 		},
 		verification: { secret: e.VERIFICATION_SECRET, oidc: e.VERIFICATION_OIDC },
+		sms: { twilioAuthToken: e.SMS_TWILIO_AUTH_TOKEN },
 		iati: { reportingOrg: e.IATI_REPORTING_ORG },
 		media: {
 			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */

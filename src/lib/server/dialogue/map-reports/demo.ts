@@ -240,7 +240,8 @@ export async function addDemoReports(db: Database): Promise<boolean> {
 			privacy: 'grid',
 			gridMeters,
 			bbox: [110.335, -7.835, 110.41, -7.765],
-			districts: yogyakartaDistricts
+			districts: yogyakartaDistricts,
+			smsKeyword: 'DENGUE'
 		});
 		const categoryRows = await tx
 			.insert(mapReportCategory)

@@ -169,6 +169,13 @@ const degrees = (code: string) =>
 export const setupShape = {
 	review: z.literal('yes', 'invalid').optional(),
 	askPhoto: z.literal('yes', 'invalid').optional(),
+	/** The SMS keyword, any case as typed: kept upper-case. */
+	smsKeyword: z
+		.string('reportSetupSmsKeyword')
+		.trim()
+		.regex(/^[\p{L}\p{N}]{2,20}$/u, 'reportSetupSmsKeyword')
+		.transform((v) => v.toUpperCase())
+		.optional(),
 	privacy: z.enum(locationPrivacies, 'invalid'),
 	gridMeters: z.enum(reportGridSizes.map(String) as [string, ...string[]], 'invalid').transform(Number),
 	municipality: z
@@ -200,6 +207,7 @@ export interface SetupCategory {
 export interface ReportSetupValues {
 	review: boolean;
 	askPhoto: boolean;
+	smsKeyword: string | null;
 	privacy: (typeof locationPrivacies)[number];
 	gridMeters: number;
 	municipalityCode: string | null;
@@ -282,6 +290,7 @@ export function readSetupForm(form: FormData | Record<string, unknown>): ReportS
 	return {
 		review: input.review === 'yes',
 		askPhoto: input.askPhoto === 'yes',
+		smsKeyword: input.smsKeyword ?? null,
 		privacy: input.privacy,
 		gridMeters: input.gridMeters,
 		municipalityCode: input.municipality ?? null,

@@ -46,7 +46,9 @@ export const mapReportSetup = pgTable('map_report_setup', {
 	bbox: jsonb('bbox').$type<[number, number, number, number]>().notNull(),
 	/** A Swedish municipality whose outline the map draws. */
 	municipalityCode: text('municipality_code'),
-	districts: jsonb('districts').$type<ReportDistrict[]>().notNull().default([])
+	districts: jsonb('districts').$type<ReportDistrict[]>().notNull().default([]),
+	/** The word an SMS starts with to become a report here ("DENGUE"), upper-case; none: no SMS. */
+	smsKeyword: text('sms_keyword').unique()
 });
 
 /** What a report can be about in a space: standing water, a mosquito breeding site, waste … */
@@ -95,6 +97,8 @@ export const mapReport = pgTable(
 		publicLat: doublePrecision('public_lat'),
 		publicLon: doublePrecision('public_lon'),
 		mediaId: integer('media_id').references(() => media.id, { onDelete: 'set null' }),
+		/** A report sent by SMS: the sender's number as a keyed hash (sms.ts), never the number. */
+		smsSender: text('sms_sender'),
 		status: text('status').$type<ReportStatus>().notNull().default('new'),
 		/** Shown to everyone: at once where the space does not review, else once a team member has. */
 		public: boolean('public').notNull(),
@@ -120,7 +124,10 @@ export const mapReport = pgTable(
 		index('map_report_space_created_idx').on(t.spaceId, t.createdAt, t.id),
 		index('map_report_space_status_idx').on(t.spaceId, t.status, t.createdAt),
 		index('map_report_author_idx').on(t.authorId),
-		index('map_report_media_idx').on(t.mediaId)
+		index('map_report_media_idx').on(t.mediaId),
+		index('map_report_sms_sender_idx')
+			.on(t.smsSender)
+			.where(sql`${t.smsSender} is not null`)
 	]
 );
 

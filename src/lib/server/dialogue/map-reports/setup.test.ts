@@ -41,6 +41,22 @@ describe.each(testDatabases)('the reports set-up on $name', (database) => {
 		...extra
 	});
 
+	it('keeps an SMS keyword in capitals, one space to a keyword, and refuses one that is not a word', async () => {
+		const first = await aSpace(h.db, { opens: ['reports'] });
+		const second = await aSpace(h.db, { opens: ['reports'] });
+		const editor = await anActor(h.db, 'editor');
+		const keyword = `ale${Date.now() % 100000}`;
+		await saveReportSetup(h.db, editor, first.slug, form({ smsKeyword: keyword }));
+		const [setup] = await h.db.select().from(mapReportSetup).where(eq(mapReportSetup.spaceId, first.id));
+		expect(setup!.smsKeyword).toBe(keyword.toUpperCase());
+		expect(
+			await problems(saveReportSetup(h.db, editor, second.slug, form({ smsKeyword: keyword.toUpperCase() })))
+		).toEqual(['smsKeyword:reportSetupSmsKeywordTaken']);
+		expect(
+			await problems(saveReportSetup(h.db, editor, second.slug, form({ smsKeyword: 'två ord' })))
+		).toEqual(['smsKeyword:reportSetupSmsKeyword']);
+	});
+
 	it('lets whoever runs a space start taking reports, with the municipality’s box and new categories', async () => {
 		const space = await aSpace(h.db, { opens: ['reports'] });
 		await employ(h.db, runner, space.organizationId!);

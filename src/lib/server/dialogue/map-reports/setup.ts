@@ -43,6 +43,7 @@ export async function reportSetupForm(db: Database, actor: Actor, slug: string, 
 		values: {
 			review: setup?.review ?? true,
 			askPhoto: setup?.askPhoto ?? true,
+			smsKeyword: setup?.smsKeyword ?? '',
 			privacy: setup?.privacy ?? 'grid',
 			gridMeters: setup?.gridMeters ?? 500,
 			municipality: setup?.municipalityCode ?? '',
@@ -77,6 +78,13 @@ export async function saveReportSetup(
 	await authorizeOn(actor, dialoguePolicy.runSpace, space.actors);
 	await runCommand<ReportSetupValues, void>(db, actor, {
 		rule: dialoguePolicy.participate,
+		// Two spaces cannot answer to one keyword.
+		unique: {
+			map_report_setup_sms_keyword_unique: new ValidationError(
+				[{ field: 'smsKeyword', code: 'reportSetupSmsKeywordTaken' }],
+				'dialogue'
+			)
+		},
 		parse: () => readSetupForm(form),
 		work: async (tx, input) => {
 			let bbox = input.bbox;
@@ -89,6 +97,7 @@ export async function saveReportSetup(
 			const settings = {
 				review: input.review,
 				askPhoto: input.askPhoto,
+				smsKeyword: input.smsKeyword,
 				privacy: input.privacy,
 				gridMeters: input.gridMeters,
 				municipalityCode: input.municipalityCode,
