@@ -475,6 +475,10 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 		path: `/dialogue/${ale}/manage/surveys/${survey}?/decide`,
 		expect: editors
 	},
+	'/dialogue/[space=slug]/reports/[id=id]?/follow': {
+		path: `/dialogue/${reports}/reports/${publicReport}?/follow`,
+		expect: signedIn
+	},
 	'/dialogue/[space=slug]/reports/[id=id]?/status': {
 		path: `/dialogue/${reports}/reports/${publicReport}?/status`,
 		expect: editors

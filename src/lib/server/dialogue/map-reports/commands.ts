@@ -9,7 +9,7 @@ import { readForm } from '../../kernel/input.ts';
 import { pick } from '../../kernel/localized.ts';
 import { runCommand } from '../../kernel/write.ts';
 import { user } from '../../accounts/schema.ts';
-import { mapReport, mapReportEvent, reportSteps, type ReportStatus } from '../schema.ts';
+import { mapReport, mapReportEvent, mapReportFollow, reportSteps, type ReportStatus } from '../schema.ts';
 import { dialoguePolicy } from '../policy.ts';
 import { returnAllowance, takeAllowance } from '../proposals/limits.ts';
 import type { PhotoPipeline } from '../proposals/photos.ts';
@@ -284,6 +284,30 @@ export async function changeReportStatus(
 					})
 				});
 			}
+			// Followers hear of it too, each in the language they followed in (not the reporter twice, not the one acting).
+			const followers = await tx
+				.select({ id: user.id, email: user.email, language: mapReportFollow.language })
+				.from(mapReportFollow)
+				.innerJoin(user, eq(user.id, mapReportFollow.userId))
+				.where(and(eq(mapReportFollow.reportId, id), eq(user.emailVerified, true)));
+			for (const f of followers) {
+				if (f.email === before.authorEmail || f.id === who.id) continue;
+				const lang = isLocale(f.language) ? f.language : 'sv';
+				const t = messages(lang).dialogue.mapReports;
+				const status = messages(lang).dialogue.reportStatuses[next];
+				await enqueueMail(tx, {
+					key: `map-report-step:${step!.id}:${f.id}`,
+					to: f.email,
+					subject: format(t.followerMailSubject, { id, status }),
+					text: format(t.followerMailText, {
+						id,
+						space: pick(space.record.title, lang),
+						status,
+						note: input.reportNote,
+						link: `${config().publicOrigin}${localizePath(lang, `/dialogue/${space.slug}/reports/${id}`)}`
+					})
+				});
+			}
 			return {
 				result: next,
 				audit: {
@@ -296,4 +320,39 @@ export async function changeReportStatus(
 			};
 		}
 	});
+}
+
+/**
+ * A signed-in participant follows a report they can see (or stops following it): each status the
+ * team gives it is then mailed to them. Not a change anyone else sees: no audit of others' input.
+ */
+export async function followReport(
+	db: Database,
+	actor: Actor,
+	slug: string,
+	id: number,
+	follow: boolean,
+	locale: string
+): Promise<void> {
+	authorize(actor, dialoguePolicy.participate);
+	const space = await reportSpace(db, slug, locale);
+	// Only a report the person may see: public, or their own (reportDetail's rule, read here).
+	const [report] = await db
+		.select({ public: mapReport.public, authorId: mapReport.authorId })
+		.from(mapReport)
+		.where(and(eq(mapReport.id, id), eq(mapReport.spaceId, space.id)));
+	if (!report || (!report.public && report.authorId !== actor.id)) throw new NotFoundError('Report');
+	if (follow) {
+		await db
+			.insert(mapReportFollow)
+			.values({ reportId: id, userId: actor.id, language: locale })
+			.onConflictDoUpdate({
+				target: [mapReportFollow.reportId, mapReportFollow.userId],
+				set: { language: locale }
+			});
+	} else {
+		await db
+			.delete(mapReportFollow)
+			.where(and(eq(mapReportFollow.reportId, id), eq(mapReportFollow.userId, actor.id)));
+	}
 }

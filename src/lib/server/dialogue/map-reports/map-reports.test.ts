@@ -9,11 +9,12 @@ import { ForbiddenError, NotFoundError } from '../../kernel/errors.ts';
 import { mailOutbox } from '../../kernel/schema.ts';
 import { mapReport, mapReportCell, mapReportEvent } from '../schema.ts';
 import { problems } from '../../test/problems.ts';
-import { changeReportStatus, submitReport } from './commands.ts';
+import { changeReportStatus, followReport, submitReport } from './commands.ts';
 import { gridCentre, publicPoint } from './place.ts';
 import { reportsPage } from './page.ts';
 import {
 	allPublicReports,
+	followsReport,
 	publicReportCells,
 	publicReports,
 	reportDetail,
@@ -255,6 +256,37 @@ describe.each(testDatabases)('reports on a map on $name', (database) => {
 			'sv'
 		);
 		expect(await rowOf(id)).toMatchObject({ public: false, status: 'rejected' });
+	});
+
+	it('mails followers each new status in the language they followed in, until they stop following', async () => {
+		const { id } = await submitReport(h.db, reporter, space.slug, form(), sv);
+		const step = (status: string, note: string) =>
+			changeReportStatus(h.db, moderator, space.slug, id, { reportStatus: status, reportNote: note }, 'sv');
+		// Waiting for review, it is not for others to follow.
+		await expect(followReport(h.db, stranger, space.slug, id, true, 'en')).rejects.toBeInstanceOf(
+			NotFoundError
+		);
+		await expect(followReport(h.db, null, space.slug, id, true, 'en')).rejects.toBeInstanceOf(ForbiddenError);
+		await step('verified', 'Vi har sett det.');
+		await followReport(h.db, stranger, space.slug, id, true, 'en');
+		await followReport(h.db, reporter, space.slug, id, true, 'sv');
+		expect(await followsReport(h.db, stranger, id)).toBe(true);
+		await step('in-progress', 'Puskesmas kommer på torsdag.');
+		const to = async (email: string) =>
+			(await h.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, email))).filter((m) =>
+				m.subject.includes(String(id))
+			);
+		const followerMails = await to(stranger.email);
+		expect(followerMails.map((m) => m.subject)).toEqual([`Report ${id} that you follow: In progress`]);
+		expect(followerMails[0]!.text).toContain('Puskesmas kommer på torsdag.');
+		// The reporter, following their own report, gets one mail a step, not two.
+		expect((await to(reporter.email)).map((m) => m.subject)).toEqual([
+			`Din rapport ${id}: Bekräftad`,
+			`Din rapport ${id}: Åtgärdas`
+		]);
+		await followReport(h.db, stranger, space.slug, id, false, 'en');
+		await step('resolved', 'Klart.');
+		expect(await to(stranger.email)).toHaveLength(1);
 	});
 
 	it('shows the public only public reports at their public points, filtered, and counts answers', async () => {

@@ -10,6 +10,7 @@ import {
 	mapReportAnswerHours,
 	mapReportCell,
 	mapReportEvent,
+	mapReportFollow,
 	mapReportSetup,
 	type ReportPrecision,
 	type ReportStatus
@@ -459,4 +460,14 @@ export async function teamReports(
 		pages: Math.max(1, Math.ceil(n / reportPageSize)),
 		waiting: waiting?.n ?? 0
 	};
+}
+
+/** Whether the signed-in person follows the report (null: signed out, nothing to offer). */
+export async function followsReport(db: Reader, actor: Actor, reportId: number): Promise<boolean | null> {
+	if (!actor) return null;
+	const [row] = await db
+		.select({ reportId: mapReportFollow.reportId })
+		.from(mapReportFollow)
+		.where(and(eq(mapReportFollow.reportId, reportId), eq(mapReportFollow.userId, actor.id)));
+	return !!row;
 }

@@ -150,6 +150,23 @@ export const mapReportEvent = pgTable(
 	(t) => [index('map_report_event_report_idx').on(t.reportId, t.at)]
 );
 
+/** Someone who follows a report hears of each status the team gives it (the reporter always does). */
+export const mapReportFollow = pgTable(
+	'map_report_follow',
+	{
+		reportId: integer('report_id')
+			.notNull()
+			.references(() => mapReport.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		/** The language of the page they followed from: their mails are in it. */
+		language: text('language').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.reportId, t.userId] }), index('map_report_follow_user_idx').on(t.userId)]
+);
+
 /**
  * A key an Open311 client sends to create reports in one space (an app of the municipality's, a
  * partner's system). Only its SHA-256 is kept; the key itself is shown once, when it is made.

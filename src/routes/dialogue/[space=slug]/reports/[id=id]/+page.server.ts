@@ -3,8 +3,8 @@ import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { db } from '#lib/server/app/database.ts';
 import { reportPageShape } from '#lib/server/dialogue/map-reports/input.ts';
-import { reportDetail, reportSpace } from '#lib/server/dialogue/map-reports/queries.ts';
-import { changeReportStatus } from '#lib/server/dialogue/map-reports/commands.ts';
+import { followsReport, reportDetail, reportSpace } from '#lib/server/dialogue/map-reports/queries.ts';
+import { changeReportStatus, followReport } from '#lib/server/dialogue/map-reports/commands.ts';
 import { reportSteps } from '#lib/dialogue-values.ts';
 
 // One report: what anyone sees (its public place, status and history); its reporter also sees
@@ -22,11 +22,21 @@ export const load: PageServerLoad = async ({ locals, params, url }) =>
 			report,
 			team,
 			steps: team ? reportSteps[report.status] : [],
+			following: await followsReport(database, locals.user, report.id),
 			shown
 		};
 	});
 
 export const actions: Actions = {
+	// Following is a choice of one's own: `follow=yes` starts, anything else stops.
+	follow: async ({ request, locals, params }) => {
+		const form = await requestForm(request);
+		return forAction(locals.locale, { values: {} }, async () => {
+			const follow = form?.get('follow') === 'yes';
+			await followReport(await db(), locals.user, params.space, Number(params.id), follow, locals.locale);
+			return { followed: follow };
+		});
+	},
 	status: async ({ request, locals, params }) => {
 		const form = await requestForm(request);
 		const values = form ? typedValues(form) : {};
