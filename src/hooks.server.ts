@@ -182,7 +182,25 @@ const reservedAction: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(cacheAndCompress, crossSite, accounts, reservedAction);
+/**
+ * An operator's tile server (MAP_TILES_URL) is the one outside address the report maps load
+ * images from: its origin joins img-src on those pages only (never kept in the render cache).
+ */
+const mapTiles: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const tiles = config().mapTiles;
+	const policy = response.headers.get('content-security-policy');
+	if (!tiles || !policy || !/^\/(en\/)?dialogue\/[^/]+\/reports(\/new)?$/.test(event.url.pathname))
+		return response;
+	const headers = new Headers(response.headers);
+	headers.set(
+		'content-security-policy',
+		policy.replace(/img-src ([^;]*)/, `img-src $1 ${new URL(tiles.url).origin}`)
+	);
+	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+};
+
+export const handle = sequence(mapTiles, cacheAndCompress, crossSite, accounts, reservedAction);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;

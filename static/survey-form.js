@@ -45,48 +45,8 @@
 	label();
 	form.addEventListener('change', label);
 
-	// The queue of responses kept on this phone.
-	const store = (mode, work) =>
-		new Promise((resolve, reject) => {
-			const open = indexedDB.open('platform-surveys', 1);
-			open.onupgradeneeded = () => open.result.createObjectStore('queue', { keyPath: 'clientId' });
-			open.onerror = () => reject(open.error);
-			open.onsuccess = () => {
-				const tx = open.result.transaction('queue', mode);
-				const request = work(tx.objectStore('queue'));
-				tx.oncomplete = () => {
-					open.result.close();
-					resolve(request.result);
-				};
-				tx.onerror = tx.onabort = () => reject(tx.error);
-			};
-		});
-	const here = location.pathname;
-	const queued = async () =>
-		(await store('readonly', (s) => s.getAll()))
-			.filter((r) => r.action === here)
-			.sort((a, b) => a.savedAt - b.savedAt);
-	const keep = (response) => store('readwrite', (s) => s.put(response));
-	const forget = (id) => store('readwrite', (s) => s.delete(id));
-
-	/** Posts the fields as the form would: sent (where to), refused, or unsent (no answer). */
-	const post = async (fields) => {
-		const body = new FormData();
-		for (const [name, value] of fields) body.append(name, value);
-		let answer;
-		try {
-			const response = await fetch(here, {
-				method: 'POST',
-				body,
-				headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
-			});
-			answer = JSON.parse(await response.text());
-		} catch {
-			return { kind: 'unsent' };
-		}
-		if (answer.type === 'redirect') return { kind: 'sent', location: answer.location };
-		return { kind: 'refused' };
-	};
+	// The queue of responses kept on this phone (phone-queue.js).
+	const { here, queued, keep, forget, post } = window.phoneQueue('platform-surveys');
 
 	const list = document.querySelector('[data-queue]');
 	const render = async () => {

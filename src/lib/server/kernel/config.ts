@@ -103,6 +103,18 @@ const environment = z.object({
 		.regex(/^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+$/, 'an org-id identifier such as SE-ON-2021004045')
 		.default('SE-ON-0000000000'),
 	/**
+	 * A raster tile server the report maps draw beneath the platform's own outlines, as an address
+	 * template (https://tile.openstreetmap.org/{z}/{x}/{y}.png); unset, no outside server is asked.
+	 */
+	MAP_TILES_URL: z
+		.string()
+		.trim()
+		.regex(/^https:\/\/[^\s"'<>]+$/, 'an https:// address')
+		.refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'a template with {z}, {x} and {y}')
+		.optional(),
+	/** What the tile server asks to be shown with its tiles ("© OpenStreetMap contributors"). */
+	MAP_TILES_ATTRIBUTION: z.string().trim().max(200).optional(),
+	/**
 	 * The auth token of the Twilio account whose numbers forward SMS to /sms/twilio: requests are
 	 * checked against its signature. Unset, the SMS address answers 404.
 	 */
@@ -195,6 +207,9 @@ export function readConfig(env: Environment) {
 		},
 		verification: { secret: e.VERIFICATION_SECRET, oidc: e.VERIFICATION_OIDC },
 		sms: { twilioAuthToken: e.SMS_TWILIO_AUTH_TOKEN },
+		mapTiles: e.MAP_TILES_URL
+			? { url: e.MAP_TILES_URL, attribution: e.MAP_TILES_ATTRIBUTION ?? '' }
+			: undefined,
 		iati: { reportingOrg: e.IATI_REPORTING_ORG },
 		media: {
 			/** MEDIA_DIR, or a `media` folder beside the database folder (./data/media). */

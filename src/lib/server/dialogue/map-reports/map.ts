@@ -1,4 +1,5 @@
 import { format, localizePath, messages, plural, type Locale } from '#lib/i18n/index.ts';
+import { config } from '../../kernel/config.ts';
 import { areaFrame, renderAreaMap, type AreaPoint } from '../../kernel/maps/area.ts';
 import type { ReportFilter } from './input.ts';
 import type { ReportCell, ReportSpace } from './queries.ts';
@@ -21,7 +22,7 @@ export function reportMap(
 	cells: ReportCell[],
 	filter: ReportFilter,
 	locale: Locale
-): { svg: string; points: number } {
+): { svg: string; points: number; attribution: string } {
 	const t = messages(locale).dialogue.mapReports;
 	const titles = new Map(space.categories.map((c) => [c.id, c.title]));
 	const placed = cells.filter(
@@ -51,7 +52,8 @@ export function reportMap(
 			municipalityCode: space.municipalityCode,
 			districts: space.districts,
 			points,
-			clusterHref
+			clusterHref,
+			tiles: config().mapTiles?.url
 		},
 		{
 			id: 'reports-map',
@@ -60,14 +62,18 @@ export function reportMap(
 			count: (n) => plural(locale, t.mapCount, n)
 		}
 	);
-	return { svg, points: placed.reduce((n, c) => n + c.count, 0) };
+	return {
+		svg,
+		points: placed.reduce((n, c) => n + c.count, 0),
+		attribution: config().mapTiles?.attribution ?? ''
+	};
 }
 
 /** The report form's map: the area without reports, and the box it is drawn over (for a tap). */
 export function reportFormMap(
 	space: ReportSpace,
 	locale: Locale
-): { svg: string; box: [number, number, number, number] } {
+): { svg: string; box: [number, number, number, number]; attribution: string } {
 	const t = messages(locale).dialogue.mapReports;
 	const svg = renderAreaMap(
 		{
@@ -75,7 +81,8 @@ export function reportFormMap(
 			municipalityCode: space.municipalityCode,
 			districts: space.districts,
 			points: [],
-			clusterHref: () => ''
+			clusterHref: () => '',
+			tiles: config().mapTiles?.url
 		},
 		{
 			id: 'place-map',
@@ -84,5 +91,5 @@ export function reportFormMap(
 			count: (n) => format(t.mapCount.other, { count: n })
 		}
 	);
-	return { svg, box: areaFrame(space.bbox).box };
+	return { svg, box: areaFrame(space.bbox).box, attribution: config().mapTiles?.attribution ?? '' };
 }

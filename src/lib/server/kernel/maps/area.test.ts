@@ -96,6 +96,31 @@ describe('the area map', () => {
 		expect(svg.length).toBeLessThan(150_000);
 	});
 
+	it('asks no tile server unless given one, and then covers the drawn box with its tiles', () => {
+		const yogyakarta: Box = [110.335, -7.835, 110.41, -7.765];
+		const input = { bbox: yogyakarta, points: [], clusterHref: () => '' };
+		expect(renderAreaMap(input, text)).not.toContain('<image');
+		const svg = renderAreaMap({ ...input, tiles: 'https://tiles.example.org/{z}/{x}/{y}.png?a=1&b=2' }, text);
+		const images = [
+			...svg.matchAll(/<image href="([^"]+)" x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)
+		];
+		expect(images.length).toBeGreaterThan(1);
+		expect(images.length).toBeLessThanOrEqual(36);
+		// Zoom 13 around Yogyakarta: tile 6607 of 8192 across; the address escaped for XML.
+		expect(images[0]![1]).toMatch(/^https:\/\/tiles\.example\.org\/13\/66\d\d\/\d+\.png\?a=1&amp;b=2$/);
+		const frame = areaFrame(yogyakarta);
+		const [left, top] = [
+			Math.min(...images.map((m) => Number(m[2]))),
+			Math.min(...images.map((m) => Number(m[3])))
+		];
+		const right = Math.max(...images.map((m) => Number(m[2]) + Number(m[4])));
+		const bottom = Math.max(...images.map((m) => Number(m[3]) + Number(m[5])));
+		expect(left).toBeLessThanOrEqual(0);
+		expect(top).toBeLessThanOrEqual(0);
+		expect(right).toBeGreaterThanOrEqual(frame.width);
+		expect(bottom).toBeGreaterThanOrEqual(frame.height);
+	});
+
 	it('finds the extent of points with a least span', () => {
 		expect(boundingBox([])).toBeNull();
 		expect(boundingBox([{ lat: 1, lon: 2 }], 0.02)).toEqual([1.99, 0.99, 2.01, 1.01]);

@@ -5,7 +5,7 @@ import { pathData } from './path-data.ts';
 import { readGeoFile } from './topology.ts';
 
 // A server-rendered map of one area (a city, a municipality) with clustered point marks, for
-// residents' reports: no tile server, no script. The area is drawn linearly over its box (a
+// residents' reports: no script, and no tile server unless an operator names one. The area is drawn linearly over its box (a
 // plain equirectangular projection, longitude scaled by the cosine of the middle latitude), so a
 // browser can turn a tap into coordinates with the box alone (`areaFrame`).
 
@@ -37,6 +37,8 @@ export interface AreaMapInput {
 	points: readonly AreaPoint[];
 	/** Where a mark leads, given the box of the points under it. */
 	clusterHref: (box: Box) => string;
+	/** An operator's raster tile server ({z}/{x}/{y} template), drawn beneath the outline. */
+	tiles?: string;
 }
 
 export interface AreaMapText {
@@ -156,6 +158,40 @@ interface Cluster {
 	byLabel: Map<string, number>;
 }
 
+const MAX_TILES = 36;
+
+/**
+ * A tile server's images covering the drawn box, placed by their corners in the linear drawing:
+ * within a tile of a town's map the difference from Web Mercator is far below a pixel.
+ */
+export function tileImages(frame: AreaFrame, template: string): string {
+	const [west, south, east, north] = frame.box;
+	// About one tile pixel to a drawing unit.
+	const z = Math.max(0, Math.min(18, Math.floor(Math.log2((360 * frame.width) / 256 / (east - west)))));
+	const n = 2 ** z;
+	const tx = (lon: number) => Math.floor(((lon + 180) / 360) * n);
+	const ty = (lat: number) => {
+		const r = (lat * Math.PI) / 180;
+		return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+	};
+	const lonOf = (x: number) => (x / n) * 360 - 180;
+	const latOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+	const [x0, x1, y0, y1] = [tx(west), tx(east), ty(north), ty(south)];
+	if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_TILES) return '';
+	let images = '';
+	for (let x = x0; x <= x1; x++) {
+		for (let y = y0; y <= y1; y++) {
+			const left = frame.x(lonOf(x));
+			const top = frame.y(latOf(y));
+			const href = template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y));
+			images +=
+				`<image href="${escapeXml(href)}" x="${left.toFixed(1)}" y="${top.toFixed(1)}" ` +
+				`width="${(frame.x(lonOf(x + 1)) - left).toFixed(1)}" height="${(frame.y(latOf(y + 1)) - top).toFixed(1)}" preserveAspectRatio="none"/>`;
+		}
+	}
+	return `<g class="area-tiles" aria-hidden="true">${images}</g>`;
+}
+
 /** The map of an area with its points clustered; each mark a link with an accessible name. */
 export function renderAreaMap(input: AreaMapInput, text: AreaMapText): string {
 	const id = checkId(text.id);
@@ -215,7 +251,9 @@ export function renderAreaMap(input: AreaMapInput, text: AreaMapText): string {
 			'</a>';
 	}
 
-	let background = `<rect class="area-frame" x="0" y="0" width="${frame.width}" height="${frame.height}"/>`;
+	let background =
+		`<rect class="area-frame" x="0" y="0" width="${frame.width}" height="${frame.height}"/>` +
+		(input.tiles ? tileImages(frame, input.tiles) : '');
 	const shape = input.municipalityCode ? municipalityFeature(input.municipalityCode) : null;
 	if (shape) {
 		const linear = geoTransform({
