@@ -42,7 +42,9 @@ describe('the cached answer outside SvelteKit', () => {
 	it('answers a revisit with the first answer’s status, headers and bytes, security headers included', async () => {
 		const base = origin();
 		const first = await render(base, '/inspiration?theme=participation', { 'accept-encoding': 'br' });
-		const again = cachedAnswer('GET', base, '/inspiration?theme=participation', { 'accept-encoding': 'gzip, deflate, br' });
+		const again = cachedAnswer('GET', base, '/inspiration?theme=participation', {
+			'accept-encoding': 'gzip, deflate, br'
+		});
 		expect(again).toBeDefined();
 		expect(again!.status).toBe(first.status);
 		expect(Object.fromEntries(again!.headers)).toEqual(Object.fromEntries(first.headers));
@@ -83,7 +85,9 @@ describe('the cached answer outside SvelteKit', () => {
 		await render(base, '/inspiration?theme=participation&page=2');
 		expect(cachedAnswer('GET', base, '/inspiration?page=2&theme=participation', {})?.status).toBe(200);
 		// Another parameter may change the page (?notice=, ?to=): the app answers it.
-		expect(cachedAnswer('GET', base, '/inspiration?theme=participation&page=2&notice=saved', {})).toBeUndefined();
+		expect(
+			cachedAnswer('GET', base, '/inspiration?theme=participation&page=2&notice=saved', {})
+		).toBeUndefined();
 		// A forged Host header never reads another origin's pages.
 		expect(cachedAnswer('GET', origin(), '/inspiration?theme=participation&page=2', {})).toBeUndefined();
 	});
@@ -94,7 +98,9 @@ describe('the cached answer outside SvelteKit', () => {
 		await render(base, '/en/healthz');
 		expect(cachedAnswer('GET', base, '/search?q=medborgardialog', {})?.status).toBe(200);
 		expect(cachedAnswer('GET', base, '/search?q=medborgardialog', { cookie: 'session=1' })).toBeUndefined();
-		expect(cachedAnswer('GET', base, '/search?q=medborgardialog', { authorization: 'Bearer x' })).toBeUndefined();
+		expect(
+			cachedAnswer('GET', base, '/search?q=medborgardialog', { authorization: 'Bearer x' })
+		).toBeUndefined();
 		expect(cachedAnswer('POST', base, '/search?q=medborgardialog', {})).toBeUndefined();
 		expect(cachedAnswer('GET', base, '/en/healthz', {})).toBeUndefined();
 		// SvelteKit strips /__data.json from event.url: the raw address keeps it apart from the page.

@@ -1,8 +1,12 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { constants as zlibConstants, createBrotliCompress, createGzip } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
 import { splitLocale } from '#lib/i18n/locales.ts';
 import { canonicalSearch, onlyPublicParams } from '#lib/query-params.ts';
 import type { CachedAnswer } from './bridge.ts';
 import { retryAfterSeconds } from './http.ts';
+import { streamedHeader } from './streamed.ts';
 import {
 	chooseEncoding,
 	encoded,
@@ -144,6 +148,22 @@ export async function finishResponse(request: Rendered, response: Response): Pro
 	}
 
 	const type = headers.get('content-type');
+	if (headers.has(streamedHeader) && response.body) {
+		// A download written as it is read: compressed on the way, never held whole.
+		headers.delete(streamedHeader);
+		headers.set('vary', 'Accept-Encoding');
+		const encoding = chooseEncoding(request.acceptEncoding);
+		if (request.method === 'HEAD') return new Response(null, { status: response.status, headers });
+		if (encoding === 'identity') return new Response(response.body, { status: response.status, headers });
+		headers.set('content-encoding', encoding);
+		headers.delete('content-length');
+		const compress =
+			encoding === 'br'
+				? createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } })
+				: createGzip({ level: 6 });
+		const body = Readable.toWeb(Readable.fromWeb(response.body as NodeReadableStream).pipe(compress));
+		return new Response(body as ReadableStream, { status: response.status, headers });
+	}
 	if (
 		!response.body ||
 		headers.has('content-encoding') ||

@@ -1,5 +1,23 @@
 import { stringify } from 'csv-stringify/sync';
 
+/** How every CSV of the platform is written (see csvResponse). */
+const options = {
+	record_delimiter: 'windows' as const,
+	escape_formulas: true,
+	// A line break of either kind stays inside its cell: unquoted, a spreadsheet would start a
+	// new row there, and a formula after it would escape the prefix.
+	quoted_match: /[\r\n]/
+};
+
+/** The same file a batch of records at a time, for a download written as it is read (streamed.ts). */
+export async function* csvPieces(
+	header: string[],
+	batches: AsyncIterable<(string | number | null)[][]>
+): AsyncGenerator<string> {
+	yield '\uFEFF' + stringify([header], options);
+	for await (const records of batches) if (records.length) yield stringify(records, options);
+}
+
 /**
  * A CSV file as Excel opens it correctly: UTF-8 with a byte-order mark (so "Hörby" stays Hörby),
  * a header row, CRLF line ends, every field quoted where needed (a text with a line break always).
@@ -13,15 +31,7 @@ export function csvResponse(
 	header: string[],
 	records: (string | number | null)[][]
 ): Response {
-	const body =
-		'\uFEFF' +
-		stringify([header, ...records], {
-			record_delimiter: 'windows',
-			escape_formulas: true,
-			// A line break of either kind stays inside its cell: unquoted, a spreadsheet would start a
-			// new row there, and a formula after it would escape the prefix.
-			quoted_match: /[\r\n]/
-		});
+	const body = '\uFEFF' + stringify([header, ...records], options);
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

@@ -13,8 +13,7 @@ import {
 	reportFigures,
 	reportRefusal,
 	reportSpace,
-	teamReports,
-	type PublicReport
+	teamReports
 } from './queries.ts';
 
 // What the public reports page shows, read at once: the space's set-up, the map of the filtered
@@ -57,12 +56,13 @@ export async function reportsPage(
 	};
 }
 
-/** Every public report matching the filter, for a download. */
+/**
+ * Every public report matching the filter, for a download: the space at once (a 404 before any
+ * byte is sent), the reports in batches as the download is written.
+ */
 export async function publicReportDownload(db: Database, slug: string, filter: ReportFilter, locale: Locale) {
 	const space = await reportSpace(db, slug, locale);
-	const reports: PublicReport[] = [];
-	for await (const batch of allPublicReports(db, space, filter)) reports.push(...batch);
-	return { space, reports };
+	return { space, batches: allPublicReports(db, space, filter) };
 }
 
 /** The team's list of the space's reports (403 for anyone else). */
