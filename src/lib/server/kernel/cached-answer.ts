@@ -153,7 +153,10 @@ export async function finishResponse(request: Rendered, response: Response): Pro
 		headers.delete(streamedHeader);
 		headers.set('vary', 'Accept-Encoding');
 		const encoding = chooseEncoding(request.acceptEncoding);
-		if (request.method === 'HEAD') return new Response(null, { status: response.status, headers });
+		if (request.method === 'HEAD') {
+			await response.body.cancel();
+			return new Response(null, { status: response.status, headers });
+		}
 		if (encoding === 'identity') return new Response(response.body, { status: response.status, headers });
 		headers.set('content-encoding', encoding);
 		headers.delete('content-length');
@@ -161,7 +164,11 @@ export async function finishResponse(request: Rendered, response: Response): Pro
 			encoding === 'br'
 				? createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } })
 				: createGzip({ level: 6 });
-		const body = Readable.toWeb(Readable.fromWeb(response.body as NodeReadableStream).pipe(compress));
+		// A failure half-way (the database gone) ends the compressed stream with it: the client sees
+		// a cut download, never one that hangs.
+		const source = Readable.fromWeb(response.body as NodeReadableStream);
+		source.on('error', (e) => compress.destroy(e));
+		const body = Readable.toWeb(source.pipe(compress));
 		return new Response(body as ReadableStream, { status: response.status, headers });
 	}
 	if (

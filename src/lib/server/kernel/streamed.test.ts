@@ -45,3 +45,15 @@ describe('a streamed download', () => {
 		}
 	});
 });
+
+describe('a streamed download that fails half-way', () => {
+	it('ends the compressed stream with the failure instead of hanging', async () => {
+		async function* failing() {
+			yield 'a,b\r\n';
+			throw new Error('the database went away');
+		}
+		const response = streamedResponse(streamedBody(failing()), 'text/csv; charset=utf-8', 'x.csv');
+		const answer = await finishResponse(rendered('br'), response);
+		await expect(answer.arrayBuffer()).rejects.toThrow();
+	});
+});
