@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { streamedBody, streamedResponse } from './streamed.ts';
 
 /** How every CSV of the platform is written (see csvResponse). */
 const options = {
@@ -10,6 +11,15 @@ const options = {
 };
 
 /** The same file a batch of records at a time, for a download written as it is read (streamed.ts). */
+export function csvStreamResponse(
+	fileName: string,
+	header: string[],
+	batches: AsyncIterable<(string | number | null)[][]>
+): Response {
+	return streamedResponse(streamedBody(csvPieces(header, batches)), 'text/csv; charset=utf-8', fileName);
+}
+
+/** The file's text, a piece per batch. */
 export async function* csvPieces(
 	header: string[],
 	batches: AsyncIterable<(string | number | null)[][]>

@@ -1,9 +1,8 @@
 import type { RequestHandler } from './$types';
 import { db } from '#lib/server/app/database.ts';
-import { csvPieces } from '#lib/server/kernel/csv.ts';
+import { csvStreamResponse } from '#lib/server/kernel/csv.ts';
 import { forApi } from '#lib/server/kernel/http.ts';
 import { readQuery } from '#lib/server/kernel/input.ts';
-import { streamedBody, streamedResponse } from '#lib/server/kernel/streamed.ts';
 import { reportFilterShape } from '#lib/server/dialogue/map-reports/input.ts';
 import { publicReportDownload } from '#lib/server/dialogue/map-reports/page.ts';
 import { reportCsv } from '#lib/server/dialogue/map-reports/views.ts';
@@ -17,9 +16,5 @@ export const GET: RequestHandler = ({ url, params, locals }) =>
 		async function* rows() {
 			for await (const reports of batches) yield records(reports);
 		}
-		return streamedResponse(
-			streamedBody(csvPieces(header, rows())),
-			'text/csv; charset=utf-8',
-			`${space.slug}-reports.csv`
-		);
+		return csvStreamResponse(`${space.slug}-reports.csv`, header, rows());
 	});
