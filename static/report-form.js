@@ -63,75 +63,9 @@
 		);
 	});
 
-	// The queue of reports kept on this phone (phone-queue.js).
-	const { here, queued, keep, forget, post } = window.phoneQueue('platform-reports');
-
+	// The queue of reports kept on this phone, and its list on the page (phone-queue.js).
 	const list = document.querySelector('[data-queue]');
-	const render = async () => {
-		const reports = await queued();
-		list.hidden = reports.length === 0;
-		const items = list.querySelector('ul');
-		items.replaceChildren(
-			...reports.map((r) => {
-				const li = document.createElement('li');
-				const status = document.createElement('span');
-				status.setAttribute('role', 'status');
-				status.textContent = {
-					waiting: text.waiting,
-					sent: text.sent,
-					failed: `${text.failed} ${r.message ?? ''}`
-				}[r.state];
-				li.append(status);
-				if (r.state === 'sent') {
-					const a = document.createElement('a');
-					a.href = r.location;
-					a.textContent = text.see;
-					li.append(' ', a);
-				}
-				const what = r.summary;
-				if (what) {
-					const small = document.createElement('span');
-					small.className = 'small';
-					small.textContent = what;
-					li.append(document.createElement('br'), small);
-				}
-				if (r.state !== 'waiting') {
-					const button = document.createElement('button');
-					button.type = 'button';
-					button.className = 'secondary';
-					button.textContent = text.forget;
-					button.addEventListener('click', () => forget(r.clientId).then(render));
-					li.append(' ', button);
-				}
-				return li;
-			})
-		);
-	};
-	let sending = false;
-	const sendWaiting = async () => {
-		if (sending || !navigator.onLine) return;
-		sending = true;
-		try {
-			for (const report of await queued()) {
-				if (report.state !== 'waiting') continue;
-				const result = await post(report.fields);
-				if (result.kind === 'unsent') break;
-				// A sent report's photo and text need not stay on the phone.
-				await keep({
-					...report,
-					fields: result.kind === 'sent' ? [] : report.fields,
-					state: result.kind === 'sent' ? 'sent' : 'failed',
-					location: result.kind === 'sent' ? result.location : null,
-					message: result.kind === 'refused' ? result.message : null
-				});
-			}
-		} finally {
-			sending = false;
-		}
-		await render();
-	};
-	render().then(sendWaiting);
-	window.addEventListener('online', sendWaiting);
+	const { here, keep, post, render } = window.phoneQueue('platform-reports', list, text);
 
 	const maxPhoto = Number(text.maxPhotoBytes);
 	form.addEventListener('submit', async (event) => {

@@ -45,50 +45,9 @@
 	label();
 	form.addEventListener('change', label);
 
-	// The queue of responses kept on this phone (phone-queue.js).
-	const { here, queued, keep, forget, post } = window.phoneQueue('platform-surveys');
-
+	// The queue of responses kept on this phone, and its list on the page (phone-queue.js).
 	const list = document.querySelector('[data-queue]');
-	const render = async () => {
-		const responses = await queued();
-		list.hidden = responses.length === 0;
-		list.querySelector('ul').replaceChildren(
-			...responses.map((r) => {
-				const li = document.createElement('li');
-				const status = document.createElement('span');
-				status.setAttribute('role', 'status');
-				status.textContent = { waiting: text.waiting, sent: text.sent, failed: text.failed }[r.state];
-				li.append(status);
-				if (r.state !== 'waiting') {
-					const forgetButton = document.createElement('button');
-					forgetButton.type = 'button';
-					forgetButton.className = 'secondary';
-					forgetButton.textContent = text.forget;
-					forgetButton.addEventListener('click', () => forget(r.clientId).then(render));
-					li.append(' ', forgetButton);
-				}
-				return li;
-			})
-		);
-	};
-	let sending = false;
-	const sendWaiting = async () => {
-		if (sending || !navigator.onLine) return;
-		sending = true;
-		try {
-			for (const response of await queued()) {
-				if (response.state !== 'waiting') continue;
-				const result = await post(response.fields);
-				if (result.kind === 'unsent') break;
-				await keep({ ...response, fields: [], state: result.kind === 'sent' ? 'sent' : 'failed' });
-			}
-		} finally {
-			sending = false;
-		}
-		await render();
-	};
-	render().then(sendWaiting);
-	window.addEventListener('online', sendWaiting);
+	const { here, keep, post, render } = window.phoneQueue('platform-surveys', list, text);
 
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();
