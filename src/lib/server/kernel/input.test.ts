@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -141,6 +143,25 @@ describe('a body that is not a form', () => {
 		const tooLarge = Object.assign(new Error('Payload Too Large'), { status: 413 });
 		const body = new ReadableStream({ start: (c) => c.error(tooLarge) });
 		expect(await requestForm(post('/admin/media', 'multipart/form-data; boundary=x', body))).toBeNull();
+	});
+
+	it('is how every form action reads its body (the browser tests send broken bodies to a few each)', () => {
+		const routes = path.resolve(import.meta.dirname, '../../../routes');
+		const offenders: string[] = [];
+		const walk = (dir: string) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const full = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(full);
+				else if (/^\+page\.server\.(ts|js)$/.test(entry.name)) {
+					const source = readFileSync(full, 'utf8');
+					if (/request\.(formData|text|json|arrayBuffer|blob)\(|request\.body\b/.test(source)) {
+						offenders.push(path.relative(routes, full));
+					}
+				}
+			}
+		};
+		walk(routes);
+		expect(offenders).toEqual([]);
 	});
 
 	it('reads a well-formed form', async () => {
