@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launch, open } from './browser.ts';
 
 let browser: Browser;
@@ -47,16 +47,22 @@ const englishPages = [
 	'/dialogue/new'
 ];
 
-// Each check waits on the server and the browser as much as on axe: a few run side by side.
+// One page for all the checks of a language, one after another: a new context starts a new
+// renderer each time, where axe (half a megabyte of script) is compiled cold; in a page that
+// stays, the second and later checks take about half as long.
 describe.each([
 	['', pages],
 	['/en', englishPages]
 ])('every public page under "%s"', (prefix, list) => {
-	test.concurrent.each(list)('%s has no WCAG 2.1 A/AA violations', async (path) => {
-		const { page, context } = await open(browser);
+	let page: Page;
+	let context: BrowserContext;
+	beforeAll(async () => {
+		({ page, context } = await open(browser));
+	});
+	afterAll(() => context?.close());
+	test.each(list)('%s has no WCAG 2.1 A/AA violations', async (path) => {
 		await page.goto(prefix + (path === '/' && prefix ? '' : path));
 		expect(await axeViolations(page)).toEqual([]);
-		await context.close();
 	});
 });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, baseUrl, launch, open, openAs, sessionOf } from './browser.ts';
 import type { PreparedPerson } from './people.ts';
@@ -381,28 +380,4 @@ test('each reader is offered what they may do: no support of one’s own, the an
 		await visitor.context.close();
 	};
 	await Promise.all([asAuthor(), asAnswerer(), asVisitor()]);
-});
-
-test('screenshots of the space and the proposal page at 1280 and 320 px', async () => {
-	expect(proposal).not.toBe('');
-	mkdirSync('/tmp/shots', { recursive: true });
-	for (const width of [1280, 320]) {
-		const { page, context } = await as(null, { width, javaScriptEnabled: false });
-		for (const [name, path] of [
-			['proposal', proposal],
-			['answered', `/dialogue/${ale}/proposals/${answered}`],
-			['space', `/dialogue/${ale}`]
-		] as const) {
-			await page.goto(path);
-			await page.screenshot({ path: `/tmp/shots/${name}-${width}.png`, fullPage: true });
-			if (width > 320) continue;
-			// A tall narrow page shrinks to nothing in an image viewer: also in screenfuls.
-			const height = await page.evaluate(() => document.documentElement.scrollHeight);
-			for (let y = 0, n = 1; y < height; y += 900, n++) {
-				const clip = { x: 0, y, width, height: Math.min(900, height - y) };
-				await page.screenshot({ path: `/tmp/shots/${name}-${width}-${n}.png`, fullPage: true, clip });
-			}
-		}
-		await context.close();
-	}
 });
