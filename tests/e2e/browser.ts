@@ -8,7 +8,7 @@ import type { PreparedPerson } from './people.ts';
 import type { PreparedSession } from './sessions.ts';
 
 /** Debian's Chromium: Playwright cannot download browsers here. */
-export async function launch(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 		args: [
@@ -18,6 +18,26 @@ export async function launch(): Promise<Browser> {
 			'--disable-component-update',
 			'--disable-sync'
 		]
+	});
+}
+
+let shared: Promise<Browser> | undefined;
+
+/**
+ * The worker's Chromium, started once for all the files the worker runs (a start costs about a
+ * second of both cores; the files run one after another in a worker). A file's `close()` closes
+ * the contexts it left open, not the browser, which ends with the worker.
+ */
+export async function launch(): Promise<Browser> {
+	const current = shared && (await shared.catch(() => undefined));
+	if (!current?.isConnected()) shared = launchChromium();
+	const browser = await shared!;
+	return new Proxy(browser, {
+		get(target, key) {
+			if (key === 'close') return () => Promise.all(target.contexts().map((c) => c.close())).then(() => {});
+			const value = Reflect.get(target, key, target) as unknown;
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
 	});
 }
 

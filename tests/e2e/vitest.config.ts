@@ -7,8 +7,10 @@ export default defineConfig({
 		globalSetup: ['tests/e2e/setup.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		// One Chromium per file; two files at a time fit the two cores.
+		// Two files at a time fit the two cores. A worker keeps its modules, and so its Chromium
+		// (browser.ts), from one file to the next: each file still starts from fresh contexts.
 		maxWorkers: 2,
+		isolate: false,
 		pool: 'forks'
 	}
 });
