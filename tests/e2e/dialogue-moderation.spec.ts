@@ -137,9 +137,9 @@ test('a participant flags a proposal; an editor hides it with a public reason an
 
 	// Restored, with its reason; the public sees it again.
 	// Another journey may have hidden a proposal of this space too: this one's own form.
-	const decision = hiddenList.getByRole('form', { name: `Beslut om ${title}` });
-	await decision.getByLabel('Skäl som visas för alla').fill(restoreReason);
-	await decision.getByRole('button', { name: 'Visa igen' }).click();
+	const hiddenDecision = hiddenList.getByRole('form', { name: `Beslut om ${title}` });
+	await hiddenDecision.getByLabel('Skäl som visas för alla').fill(restoreReason);
+	await hiddenDecision.getByRole('button', { name: 'Visa igen' }).click();
 	await page.getByRole('status').filter({ hasText: 'Innehållet visas' }).waitFor();
 	expect(await text(page, 'section[aria-labelledby="hidden-heading"]')).not.toContain(title);
 	await visitor.page.goto(path);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Dialog, Page, Request } from 'playwright-core';
 import { baseUrl } from './browser.ts';
 
 /**
@@ -289,8 +289,21 @@ export interface Visit {
 	inspection: Inspection;
 }
 
-/** Opens a page in a fresh context with JavaScript on, waits for late handlers, and inspects it. */
-export async function visit(browser: Browser, listener: Listener, target: PageToVisit): Promise<Visit> {
+/** Pages free for the next visit, by CSP setting and session: a context's cookies stay its own. */
+const idle = new Map<string, { context: BrowserContext; page: Page }[]>();
+
+/**
+ * A page of its own for a visit: a free one with the same CSP setting and session, or a new
+ * context. A renderer costs about 2 CPU-seconds to start (decision 22); each visit still begins
+ * from a blank document, so nothing a page ran can outlive it.
+ */
+async function pageFor(
+	browser: Browser,
+	target: PageToVisit
+): Promise<{ context: BrowserContext; page: Page; key: string }> {
+	const key = `${target.bypassCsp}|${target.cookie ?? ''}`;
+	const free = idle.get(key)?.pop();
+	if (free) return { ...free, key };
 	const context = await browser.newContext({
 		baseURL: baseUrl(),
 		javaScriptEnabled: true,
@@ -309,7 +322,12 @@ export async function visit(browser: Browser, listener: Listener, target: PageTo
 				}))
 		);
 	}
-	const page = await context.newPage();
+	return { context, page: await context.newPage(), key };
+}
+
+/** Opens a page with JavaScript on, waits for late handlers, and inspects it. */
+export async function visit(browser: Browser, listener: Listener, target: PageToVisit): Promise<Visit> {
+	const { context, page, key } = await pageFor(browser, target);
 	const v: Visit = {
 		page: target,
 		status: 0,
@@ -322,18 +340,26 @@ export async function visit(browser: Browser, listener: Listener, target: PageTo
 		frames: 0,
 		inspection: { injected: [], missing: [], prose: null }
 	};
-	page.on('dialog', (d) => {
+	const onDialog = (d: Dialog) => {
 		v.dialogs.push(`${d.type()}(${d.message()})`);
 		void d.dismiss().catch(() => {});
-	});
-	context.on('request', (r) => v.requests.push(r.url()));
-	context.on('page', (p: Page) => {
-		if (p !== page) v.popups.push(p.url());
-	});
-	page.on('console', (m) => {
+	};
+	const onRequest = (r: Request) => v.requests.push(r.url());
+	const onPage = (p: Page) => {
+		if (p !== page) {
+			v.popups.push(p.url());
+			void p.close().catch(() => {});
+		}
+	};
+	const onConsole = (m: ConsoleMessage) => {
 		if (/content.security.policy/i.test(m.text())) v.csp.push(m.text());
-	});
-	page.on('pageerror', (e) => v.pageErrors.push(e.message));
+	};
+	const onError = (e: Error) => v.pageErrors.push(e.message);
+	page.on('dialog', onDialog);
+	context.on('request', onRequest);
+	context.on('page', onPage);
+	page.on('console', onConsole);
+	page.on('pageerror', onError);
 	try {
 		const response = await page.goto(target.path, { waitUntil: 'load' });
 		v.status = response?.status() ?? 0;
@@ -347,9 +373,19 @@ export async function visit(browser: Browser, listener: Listener, target: PageTo
 			listenerPort: listener.port,
 			appOrigin: new URL(baseUrl()).origin
 		});
-	} finally {
+	} catch (error) {
 		await context.close();
+		throw error;
+	} finally {
+		page.off('dialog', onDialog);
+		context.off('request', onRequest);
+		context.off('page', onPage);
+		page.off('console', onConsole);
+		page.off('pageerror', onError);
 	}
+	// The next visit of this page starts from a blank document: whatever this one ran ends here.
+	await page.goto('about:blank');
+	idle.set(key, [...(idle.get(key) ?? []), { context, page }]);
 	return v;
 }
 
