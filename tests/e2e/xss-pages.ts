@@ -302,7 +302,9 @@ async function pageFor(
 	target: PageToVisit
 ): Promise<{ context: BrowserContext; page: Page; key: string }> {
 	const key = `${target.bypassCsp}|${target.cookie ?? ''}`;
-	const free = idle.get(key)?.pop();
+	// A worker keeps this module from file to file; a page closed with its file's contexts is gone.
+	let free = idle.get(key)?.pop();
+	while (free?.page.isClosed()) free = idle.get(key)?.pop();
 	if (free) return { ...free, key };
 	const context = await browser.newContext({
 		baseURL: baseUrl(),
