@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvResponse } from './csv.ts';
+import { routeSources } from '../test/route-sources.ts';
 
 describe('the CSV writer', () => {
 	it('prefixes every text cell that a spreadsheet would run as a formula with a quote', async () => {
@@ -54,22 +53,12 @@ describe('the CSV writer', () => {
 	});
 
 	it('writes every CSV answer of the routes (no route writes its own)', () => {
-		const routes = path.resolve(import.meta.dirname, '../../../routes');
-		const offenders: string[] = [];
-		const walk = (dir: string) => {
-			for (const entry of readdirSync(dir)) {
-				const full = path.join(dir, entry);
-				if (statSync(full).isDirectory()) walk(full);
-				else if (/\.(ts|js)$/.test(entry)) {
-					const source = readFileSync(full, 'utf8');
-					const answersCsv = /['"]csv['"]|\.csv['"`]/.test(source);
-					if (source.includes('text/csv') || (answersCsv && !/csv(Stream)?Response\(/.test(source))) {
-						offenders.push(path.relative(routes, full));
-					}
-				}
-			}
-		};
-		walk(routes);
+		const offenders = routeSources(/\.(ts|js)$/)
+			.filter(({ source }) => {
+				const answersCsv = /['"]csv['"]|\.csv['"`]/.test(source);
+				return source.includes('text/csv') || (answersCsv && !/csv(Stream)?Response\(/.test(source));
+			})
+			.map(({ file }) => file);
 		expect(offenders).toEqual([]);
 	});
 });

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -7,6 +5,7 @@ import { isHttpError } from '@sveltejs/kit';
 import { requestPasswordReset } from 'better-auth/api';
 import { messages } from '#lib/i18n/index.ts';
 import { ValidationError } from './errors.ts';
+import { routeSources } from '../test/route-sources.ts';
 import {
 	fields,
 	formValues,
@@ -146,21 +145,9 @@ describe('a body that is not a form', () => {
 	});
 
 	it('is how every form action reads its body (the browser tests send broken bodies to a few each)', () => {
-		const routes = path.resolve(import.meta.dirname, '../../../routes');
-		const offenders: string[] = [];
-		const walk = (dir: string) => {
-			for (const entry of readdirSync(dir, { withFileTypes: true })) {
-				const full = path.join(dir, entry.name);
-				if (entry.isDirectory()) walk(full);
-				else if (/^\+page\.server\.(ts|js)$/.test(entry.name)) {
-					const source = readFileSync(full, 'utf8');
-					if (/request\.(formData|text|json|arrayBuffer|blob)\(|request\.body\b/.test(source)) {
-						offenders.push(path.relative(routes, full));
-					}
-				}
-			}
-		};
-		walk(routes);
+		const offenders = routeSources(/^\+page\.server\.(ts|js)$/)
+			.filter(({ source }) => /request\.(formData|text|json|arrayBuffer|blob)\(|request\.body\b/.test(source))
+			.map(({ file }) => file);
 		expect(offenders).toEqual([]);
 	});
 
