@@ -125,27 +125,35 @@ function dialoguePages(): { path: string; who: PreparedPerson | null }[] {
 	];
 }
 
-/** Runs `check` on each page, a few at a time, each person in a context of their own. */
+/**
+ * Runs `check` on each page, a few at a time, each person in a context of their own. A lane keeps
+ * one page per person and navigates it (a new page starts a renderer: most of a second of CPU).
+ */
 async function everyPage(check: (page: Page, path: string) => Promise<void>, paths = dialoguePages()) {
 	const contexts = new Map<string, Promise<BrowserContext>>();
-	const pageFor = async (who: PreparedPerson | null) => {
-		const key = who ?? 'anonymous';
-		if (!contexts.has(key))
-			contexts.set(
-				key,
-				as(who).then((opened) => opened.context)
-			);
-		const page = await (await contexts.get(key)!).newPage();
-		page.setDefaultTimeout(10_000);
-		return page;
+	/** A page of the person's context: the one it opened with for the first lane to ask. */
+	const pageOf = async (key: string, who: PreparedPerson | null) => {
+		if (contexts.has(key)) return (await contexts.get(key)!).newPage();
+		const opened = as(who);
+		contexts.set(
+			key,
+			opened.then((o) => o.context)
+		);
+		return (await opened).page;
 	};
 	const queue = [...paths];
 	await Promise.all(
 		[0, 1, 2].map(async () => {
+			const pages = new Map<string, Page>();
 			for (let next = queue.shift(); next; next = queue.shift()) {
-				const page = await pageFor(next.who);
+				const key = next.who ?? 'anonymous';
+				let page = pages.get(key);
+				if (!page) {
+					page = await pageOf(key, next.who);
+					page.setDefaultTimeout(10_000);
+					pages.set(key, page);
+				}
 				await check(page, next.path);
-				await page.close();
 			}
 		})
 	);
