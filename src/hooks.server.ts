@@ -134,7 +134,7 @@ const accounts: Handle = async ({ event, resolve }) => {
  */
 const openToOtherSites = new Set([
 	'/dialogue/unsubscribe/[token]',
-	'/open311/v2/requests.json',
+	'/open311/v2/requests.[format=open311]',
 	'/sms/twilio'
 ]);
 

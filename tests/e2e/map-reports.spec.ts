@@ -1,3 +1,4 @@
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, baseUrl, launch, open, openAs } from './browser.ts';
@@ -285,7 +286,7 @@ test('whoever runs a space sets up reports on a map: a Swedish municipality draw
 	await context.close();
 });
 
-test('an Open311 client creates a report with a key made on the set-up page, and reads the public ones', async () => {
+test('an Open311 client creates a report with a key made on the set-up page, and reads the public ones, in JSON and in XML', async () => {
 	const { page, context } = await as('tableEditor');
 	await page.goto(`/dialogue/${space}/edit/reports`);
 	await page.locator('#keyName').fill('Gatuappen (test)');
@@ -339,6 +340,49 @@ test('an Open311 client creates a report with a key made on the set-up page, and
 		`${baseUrl()}/open311/v2/requests/${service_request_id}.json?jurisdiction_id=${space}`
 	);
 	expect(one.status).toBe(404);
+
+	// A client that speaks the specification's XML: the same create, list and refusal.
+	const xml = async (res: Response) =>
+		new XMLParser({ parseTagValue: false, ignoreDeclaration: true }).parse(await res.text()) as Record<
+			string,
+			Record<string, Record<string, string>>
+		>;
+	const createdXml = await fetch(`${baseUrl()}/open311/v2/requests.xml`, {
+		method: 'POST',
+		body: new URLSearchParams({
+			api_key: key,
+			jurisdiction_id: space,
+			service_code: 'waste',
+			description: 'Plastic bags & bottles pile up behind the <market> stalls.',
+			address_string: 'Pasar Kranggan'
+		})
+	});
+	expect(createdXml.status).toBe(201);
+	expect(createdXml.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+	expect((await xml(createdXml)).service_requests!.request!.service_request_id).toMatch(/^\d+$/);
+	const servicesXml = await xml(await fetch(`${baseUrl()}/open311/v2/services.xml?jurisdiction_id=${space}`));
+	expect(
+		(servicesXml.services!.service as unknown as { service_code: string }[]).map((s) => s.service_code)
+	).toEqual(services.map((s) => s.service_code));
+	const closedXml = await xml(
+		await fetch(`${baseUrl()}/open311/v2/requests.xml?jurisdiction_id=${space}&status=closed&page_size=5`)
+	);
+	expect(
+		(closedXml.service_requests!.request as unknown as { service_request_id: string }[]).map(
+			(r) => r.service_request_id
+		)
+	).toEqual(requests.map((r) => r.service_request_id));
+	const refusedXml = await fetch(`${baseUrl()}/open311/v2/requests.xml`, {
+		method: 'POST',
+		body: new URLSearchParams({
+			api_key: 'o311_not-a-key',
+			jurisdiction_id: space,
+			service_code: 'waste',
+			description: 'x'
+		})
+	});
+	expect(refusedXml.status).toBe(403);
+	expect((await xml(refusedXml)).errors!.error!.code).toBe('403');
 });
 
 test('the reports pages pass axe in both languages and fit 320 px', async () => {

@@ -238,21 +238,21 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	},
 	// The space's team may too (the reports journey covers a moderator).
 	'/dialogue/[space=slug]/manage/reports': { path: `/dialogue/${reports}/manage/reports`, expect: editors },
-	// Open311 GeoReport v2: the same public reports, for Open311 clients.
-	'/open311/v2/services.json': {
+	// Open311 GeoReport v2: the same public reports, for Open311 clients (in JSON or XML).
+	'/open311/v2/services.[format=open311]': {
 		path: `/open311/v2/services.json?jurisdiction_id=${reports}`,
 		expect: everyone
 	},
-	'/open311/v2/services/[code].json': {
-		path: `/open311/v2/services/waste.json?jurisdiction_id=${reports}`,
+	'/open311/v2/services/[code].[format=open311]': {
+		path: `/open311/v2/services/waste.xml?jurisdiction_id=${reports}`,
 		expect: everyone
 	},
-	'/open311/v2/requests.json': {
+	'/open311/v2/requests.[format=open311]': {
 		path: `/open311/v2/requests.json?jurisdiction_id=${reports}`,
 		expect: everyone
 	},
-	'/open311/v2/requests/[id=id].json': {
-		path: `/open311/v2/requests/${publicReport}.json?jurisdiction_id=${reports}`,
+	'/open311/v2/requests/[id=id].[format=open311]': {
+		path: `/open311/v2/requests/${publicReport}.xml?jurisdiction_id=${reports}`,
 		expect: everyone
 	},
 	// Whoever runs the space may too (the set-up's unit tests cover them).

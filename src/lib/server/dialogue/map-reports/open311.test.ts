@@ -10,9 +10,12 @@ import { problems } from '../../test/problems.ts';
 import { ForbiddenError } from '../../kernel/errors.ts';
 import { eq } from 'drizzle-orm';
 import { mapReport } from '../schema.ts';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
 	forOpen311,
+	open311Answer,
 	open311Definition,
+	open311Error,
 	open311Request,
 	open311Requests,
 	open311Services
@@ -158,7 +161,7 @@ describe.each(testDatabases)('Open311 on $name', (database) => {
 
 	it('answers errors in Open311’s shape: 404 for an unknown space or a request not public, 400 for a bad filter', async () => {
 		const answer = async (run: () => Promise<unknown>) => {
-			const res = await forOpen311(async () => Response.json(await run()));
+			const res = await forOpen311('json', async () => Response.json(await run()));
 			return { status: res.status, body: (await res.json()) as unknown };
 		};
 		expect(
@@ -172,6 +175,53 @@ describe.each(testDatabases)('Open311 on $name', (database) => {
 		expect(bad.status).toBe(400);
 		expect(bad.body).toEqual([{ code: 400, description: expect.stringContaining('status') }]);
 		expect((await answer(() => open311Services(h.db, new URLSearchParams(''), 'en'))).status).toBe(400);
+	});
+
+	it('answers in the specification’s XML too: the same requests, services and errors under its element names', async () => {
+		const read = async (res: Response) => {
+			expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+			const text = await res.text();
+			expect(XMLValidator.validate(text)).toBe(true);
+			return new XMLParser({ parseTagValue: false, ignoreDeclaration: true }).parse(text) as Record<string, Record<string, unknown>>;
+		};
+		const json = await open311Requests(h.db, q(), origin, 'en');
+		const requests = [
+			(await read(open311Answer('xml', 'requests', json))).service_requests!.request
+		].flat() as Record<string, string>[];
+		// The elements in the order of the specification's example, then the page's address.
+		expect(requests.map((r) => Object.keys(r))).toEqual(json.map(() => [...specRequestKeys, 'url']));
+		expect(requests.map((r) => r.service_request_id)).toEqual(json.map((r) => r.service_request_id));
+		expect(requests[0]).toMatchObject({
+			status: 'closed',
+			status_notes: 'Cleared.',
+			lat: String(json[0]!.lat)
+		});
+		expect(requests[0]!.expected_datetime).toBe('');
+
+		const services = (await read(open311Answer('xml', 'services', await open311Services(h.db, q(), 'en'))))
+			.services!.service as Record<string, string>[];
+		expect(services.map((s) => Object.keys(s))).toEqual([specServiceKeys, specServiceKeys]);
+		expect(services[0]).toMatchObject({
+			service_code: 'standing-water',
+			metadata: 'false',
+			type: 'realtime'
+		});
+		expect(
+			await read(open311Answer('xml', 'definition', await open311Definition(h.db, q(), 'waste', 'en')))
+		).toEqual({ service_definition: { service_code: 'waste', attributes: '' } });
+
+		const refused = open311Error(403, 'api_key is not valid', 'xml');
+		expect(refused.status).toBe(403);
+		expect(await read(refused)).toEqual({
+			errors: { error: { code: '403', description: 'api_key is not valid' } }
+		});
+		// Markup is text, and a character XML cannot carry is left out rather than breaking the file.
+		const odd = await read(
+			open311Answer('xml', 'requests', [{ service_request_id: '1', description: 'a <b> & c\u0001' }])
+		);
+		expect(odd).toEqual({
+			service_requests: { request: { service_request_id: '1', description: 'a <b> & c' } }
+		});
 	});
 
 	it('creates a request with a key of the space, waiting for review, from no account; a wrong or revoked key is refused', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { localizePath, type Locale } from '#lib/i18n/index.ts';
 import type { Database } from '../../kernel/database.ts';
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { escapeXml } from '../../kernel/xml.ts';
 import { readQuery } from '../../kernel/input.ts';
 import { media } from '../../media/schema.ts';
 import { mapReport, type ReportStatus } from '../schema.ts';
@@ -10,8 +11,9 @@ import { reportSpace, type ReportSpace } from './queries.ts';
 
 // A space's reports through Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2), so that
 // existing Open311 clients can read them: each space is a jurisdiction (`jurisdiction_id` = the
-// space's address), each category a service. JSON only. Like every public read, a request carries
-// the public point, never the exact one, and only public reports are listed.
+// space's address), each category a service. In both of the specification's formats, named by the
+// address (`requests.json`, `requests.xml`). Like every public read, a request carries the public
+// point, never the exact one, and only public reports are listed.
 
 /** Open311 has two states: a report is open until it is resolved or rejected. */
 const open311Status = (s: ReportStatus) => (s === 'resolved' || s === 'rejected' ? 'closed' : 'open');
@@ -45,20 +47,71 @@ const querySchema = {
 		.optional()
 };
 
-/** Open311's error answer: a list of code and description. */
-export function open311Error(status: number, description: string): Response {
-	return Response.json([{ code: status, description }], { status });
+export type Open311Format = 'json' | 'xml';
+
+/**
+ * What each answer is called in the specification's XML: the list's element and its items'
+ * (JSON has the same lists without the names).
+ */
+const xmlNames = {
+	services: ['services', 'service'],
+	definition: ['service_definition', null],
+	requests: ['service_requests', 'request'],
+	errors: ['errors', 'error']
+} as const;
+export type Open311Answer = keyof typeof xmlNames;
+
+/** A value as the specification's XML writes it: lists of `attribute` and `value` nest, null is empty. */
+function xmlOf(name: string, value: unknown): string {
+	if (Array.isArray(value)) {
+		const item = name === 'attributes' ? 'attribute' : name === 'values' ? 'value' : 'item';
+		return `<${name}>${value.map((v) => xmlOf(item, v)).join('')}</${name}>`;
+	}
+	if (value && typeof value === 'object') {
+		const inner = Object.entries(value)
+			.map(([k, v]) => xmlOf(k, v))
+			.join('');
+		return `<${name}>${inner}</${name}>`;
+	}
+	return value === null || value === undefined || value === ''
+		? `<${name}/>`
+		: `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-/** A read as Open311 answers it: its errors in its own shape, never a page of ours. */
-export async function forOpen311(run: () => Promise<Response>): Promise<Response> {
+/** An Open311 answer in the format the address names. */
+export function open311Answer(
+	format: Open311Format,
+	kind: Open311Answer,
+	body: unknown,
+	status = 200
+): Response {
+	if (format === 'json') return Response.json(body, { status });
+	const [list, item] = xmlNames[kind];
+	const inner = item
+		? (body as unknown[]).map((entry) => xmlOf(item, entry)).join('')
+		: Object.entries(body as object)
+				.map(([k, v]) => xmlOf(k, v))
+				.join('');
+	return new Response(`<?xml version="1.0" encoding="utf-8"?>\n<${list}>${inner}</${list}>\n`, {
+		status,
+		headers: { 'content-type': 'text/xml; charset=utf-8' }
+	});
+}
+
+/** Open311's error answer: a list of code and description. */
+export function open311Error(status: number, description: string, format: Open311Format = 'json'): Response {
+	return open311Answer(format, 'errors', [{ code: status, description }], status);
+}
+
+/** A read as Open311 answers it: its errors in its own shape and format, never a page of ours. */
+export async function forOpen311(format: Open311Format, run: () => Promise<Response>): Promise<Response> {
 	try {
 		return await run();
 	} catch (e) {
 		if (e instanceof ValidationError) {
-			return open311Error(400, e.problems.map((p) => `${p.field}: ${String(p.code)}`).join('; '));
+			return open311Error(400, e.problems.map((p) => `${p.field}: ${String(p.code)}`).join('; '), format);
 		}
-		if (e instanceof NotFoundError) return open311Error(404, e.message);
+		if (e instanceof NotFoundError) return open311Error(404, e.message, format);
 		throw e;
 	}
 }

@@ -1,12 +1,14 @@
 import type { RequestHandler } from './$types';
 import { db } from '#lib/server/app/database.ts';
 import { answerLanguage } from '#lib/server/kernel/input.ts';
-import { forOpen311, open311Request } from '#lib/server/dialogue/map-reports/open311.ts';
+import { forOpen311, open311Answer, open311Request } from '#lib/server/dialogue/map-reports/open311.ts';
 
-/** GET /open311/v2/requests/<id>.json?jurisdiction_id=<space>: one public report. */
+/** GET /open311/v2/requests/<id>.json (or .xml)?jurisdiction_id=<space>: one public report. */
 export const GET: RequestHandler = ({ url, params }) =>
-	forOpen311(async () => {
-		return Response.json(
+	forOpen311(params.format, async () =>
+		open311Answer(
+			params.format,
+			'requests',
 			await open311Request(
 				await db(),
 				url.searchParams,
@@ -14,5 +16,5 @@ export const GET: RequestHandler = ({ url, params }) =>
 				url.origin,
 				answerLanguage(url.searchParams)
 			)
-		);
-	});
+		)
+	);
