@@ -177,3 +177,15 @@ test('the axe check itself catches a violation (so a clean result means somethin
 	expect((await axeViolations(page)).join('\n')).toMatch(/^link-name/m);
 	await context.close();
 });
+
+test('and so does the check of a page without JavaScript, on its markup in a kept page that each check starts afresh', async () => {
+	const { page, context } = await open(browser, { javaScriptEnabled: false });
+	await page.goto(
+		'data:text/html,<!doctype html><html lang="sv"><title>Prov</title><main><a href="/x"></a></main>'
+	);
+	expect((await axeViolations(page)).join('\n')).toMatch(/^link-name/m);
+	// The next check in the same kept page sees only its own page's markup.
+	await page.goto('/');
+	expect(await axeViolations(page)).toEqual([]);
+	await context.close();
+});

@@ -112,6 +112,23 @@ export async function openAs(
 	return opened;
 }
 
+/** The page (with JavaScript, signed out) where markup from pages without JavaScript is checked. */
+const twins = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown> }>();
+
+/** Runs `check` in the browser's twin page, one check at a time (journeys check side by side). */
+async function withTwin<T>(browser: Browser, check: (twin: Page) => Promise<T>): Promise<T> {
+	let twin = twins.get(browser);
+	// A file's close() closes every context of the shared browser, the twin's too.
+	if (!twin || (await twin.page.catch(() => undefined))?.isClosed() !== false) {
+		twin = { page: browser.newContext().then((c) => c.newPage()), queue: Promise.resolve() };
+		twins.set(browser, twin);
+	}
+	const { page } = twin;
+	const run = twin.queue.then(async () => check(await page));
+	twin.queue = run.catch(() => undefined);
+	return run;
+}
+
 /** axe-core itself, injected into each page checked (the pages have no frames to follow). */
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -125,17 +142,16 @@ export async function axeViolations(page: Page): Promise<string[]> {
 	if (withoutScript.has(page.context())) {
 		// A page without JavaScript cannot run axe (evaluating in it waits for ever): the same markup,
 		// as the browser holds it now (a form sent back included), is checked in a page that can,
-		// at the same address so that its styles load as they did.
+		// at the same address so that its styles load as they did. One such page per browser,
+		// navigated for each check (a new context for each started a renderer: about a second of CPU).
 		const html = await page.content();
-		const copy = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
-		try {
-			const twin = await copy.newPage();
+		const viewport = page.viewportSize();
+		return withTwin(page.context().browser()!, async (twin) => {
+			if (viewport) await twin.setViewportSize(viewport);
 			await twin.goto(page.url());
 			await twin.setContent(html, { waitUntil: 'load' });
-			return await axeViolations(twin);
-		} finally {
-			await copy.close();
-		}
+			return axeViolations(twin);
+		});
 	}
 	await page.evaluate(axeSource);
 	const violations = await page.evaluate(async () => {
