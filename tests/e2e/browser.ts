@@ -118,8 +118,9 @@ const twins = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown
 /** Runs `check` in the browser's twin page, one check at a time (journeys check side by side). */
 async function withTwin<T>(browser: Browser, check: (twin: Page) => Promise<T>): Promise<T> {
 	let twin = twins.get(browser);
+	const kept = twin && (await twin.page.catch(() => undefined));
 	// A file's close() closes every context of the shared browser, the twin's too.
-	if (!twin || (await twin.page.catch(() => undefined))?.isClosed() !== false) {
+	if (!twin || !kept || kept.isClosed()) {
 		twin = { page: browser.newContext().then((c) => c.newPage()), queue: Promise.resolve() };
 		twins.set(browser, twin);
 	}

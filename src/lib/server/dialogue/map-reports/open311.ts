@@ -61,10 +61,15 @@ const xmlNames = {
 } as const;
 export type Open311Answer = keyof typeof xmlNames;
 
-/** A value as the specification's XML writes it: lists of `attribute` and `value` nest, null is empty. */
+/**
+ * A value as the specification's XML writes it: a definition's `attributes` list nests `attribute`
+ * (the only list inside an item), null is an empty element. Written with the kernel's `escapeXml`
+ * rather than fast-xml-parser's builder, which escapes markup but keeps characters XML cannot
+ * carry, so one pasted control character would make a client reject the whole list.
+ */
 function xmlOf(name: string, value: unknown): string {
 	if (Array.isArray(value)) {
-		const item = name === 'attributes' ? 'attribute' : name === 'values' ? 'value' : 'item';
+		const item = name === 'attributes' ? 'attribute' : 'value';
 		return `<${name}>${value.map((v) => xmlOf(item, v)).join('')}</${name}>`;
 	}
 	if (value && typeof value === 'object') {
