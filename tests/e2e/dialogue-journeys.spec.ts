@@ -30,7 +30,7 @@ let proposal = '';
 
 async function as(who: PreparedPerson | null, options: { javaScriptEnabled?: boolean; width?: number } = {}) {
 	const opened = who ? await openAs(browser, who, options) : await open(browser, options);
-	opened.page.setDefaultTimeout(10_000);
+	opened.page.setDefaultTimeout(30_000); // Playwright's own: the other worker may hold the server for seconds
 	return opened;
 }
 
@@ -150,7 +150,7 @@ async function everyPage(check: (page: Page, path: string) => Promise<void>, pat
 				let page = pages.get(key);
 				if (!page) {
 					page = await pageOf(key, next.who);
-					page.setDefaultTimeout(10_000);
+					page.setDefaultTimeout(30_000);
 					pages.set(key, page);
 				}
 				await check(page, next.path);
