@@ -50,7 +50,15 @@ if (!building) {
 			}
 		);
 	void openAtStart(1000);
-	process.once('sveltekit:shutdown', () => void closeAppDatabase());
+	// The requests are finished by then; a failure to close cleanly is logged, not left unhandled
+	// (an unhandled rejection would end the stop with exit code 1).
+	process.once(
+		'sveltekit:shutdown',
+		() =>
+			void closeAppDatabase().catch((error) =>
+				logger.error({ err: error }, 'The database did not close cleanly on shutdown')
+			)
+	);
 	registerStats();
 }
 

@@ -129,7 +129,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('WEB_CONCURRENCY=2 (PostgreSQL)', 
 
 	test('SIGTERM to the primary: the workers drain and everything exits 0', async () => {
 		const workers = workersOf(primary!.pid);
-		expect(await primary!.stop('SIGTERM')).toBe(0);
+		const code = await primary!.stop('SIGTERM');
+		expect(code, `exit ${code}:\n${primary!.log()}`).toBe(0);
 		for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
 	});
 });

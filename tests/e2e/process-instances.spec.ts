@@ -113,7 +113,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('several instances on one PostgreS
 				const restarted: Instance[] = [];
 				for (const old of [a, b]) {
 					const before = answered;
-					expect(await old.stop('SIGTERM')).toBe(0);
+					const code = await old.stop('SIGTERM');
+					expect(code, `exit ${code}:\n${old.log()}`).toBe(0);
 					// The same port, as a process manager restarting it would.
 					restarted.push(await startInstance({ DATABASE_URL: database }, { port: old.port }));
 					running.push(restarted.at(-1)!);

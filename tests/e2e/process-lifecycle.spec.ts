@@ -172,7 +172,8 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 		const answer = await inFlight.closed;
 		expect(answer).toMatch(/^HTTP\/1\.1 200 /);
 		expect(answer.toLowerCase()).toContain('connection: close');
-		expect(await exited).toBe(0);
+		const code = await exited;
+		expect(code, `exit ${code}:\n${instance!.log()}`).toBe(0);
 	});
 });
 
