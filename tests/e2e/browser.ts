@@ -1,16 +1,21 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { PreparedPerson } from './people.ts';
 import type { PreparedSession } from './sessions.ts';
 
-/** Debian's Chromium: Playwright cannot download browsers here. */
+// Debian's Chromium (Playwright cannot download browsers here), as its headless shell where that
+// is installed: the same engine without the desktop browser around it, which Playwright itself
+// uses for headless runs; the browser tests take 40 % less time in it (decision 22).
+const headlessShell = '/usr/bin/chromium-headless-shell';
+
 function launchChromium(): Promise<Browser> {
 	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		executablePath:
+			process.env.CHROMIUM_PATH ?? (existsSync(headlessShell) ? headlessShell : '/usr/bin/chromium'),
 		args: [
 			'--no-sandbox',
 			'--disable-gpu',
