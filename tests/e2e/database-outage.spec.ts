@@ -94,8 +94,9 @@ describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)',
 			// It starts while the database is away: it stays up and waits with its port closed, so a
 			// client (or the proxy in front) is refused at once instead of waiting on it.
 			proxy.cut();
+			// A render cache TTL of 2 s, so that the outage outlasts the cached copy.
 			const server = await startInstance(
-				{ DATABASE_URL: viaProxy.toString(), ...quick },
+				{ DATABASE_URL: viaProxy.toString(), ...quick, RENDER_CACHE_TTL_SECONDS: '2' },
 				{ waitReady: false }
 			);
 			instances.push(server);
@@ -115,6 +116,12 @@ describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)',
 			const cached = await timed(server.url, '/inspiration');
 			expect(cached.status).toBe(200);
 			expect(cached.body).toContain('<h1>Inspiration</h1>');
+			// Past its TTL it cannot be rendered again: the copy stands in, within the connect timeout.
+			await new Promise((r) => setTimeout(r, 2500));
+			const old = await timed(server.url, '/inspiration');
+			expect(old.status).toBe(200);
+			expect(old.body).toBe(cached.body);
+			expect(old.ms).toBeLessThan(5000);
 
 			const page = await timed(server.url, '/search?q=medborgardialog');
 			expect(page.status).toBe(503);

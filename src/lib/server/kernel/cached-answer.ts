@@ -13,6 +13,7 @@ import {
 	etagOf,
 	isCompressible,
 	lookup,
+	staleEntry,
 	store,
 	type StoredResponse
 } from './render-cache.ts';
@@ -138,6 +139,15 @@ export interface Rendered {
  * first answer is made from the stored entry, as every later one is, so both carry the same headers.
  */
 export async function finishResponse(request: Rendered, response: Response): Promise<Response> {
+	// The page could not be rendered (the database away): the last copy of the current content,
+	// however old, rather than the error page.
+	const old = request.cacheable && response.status === 503 ? staleEntry(request.key) : undefined;
+	if (old) {
+		await response.body?.cancel();
+		return toResponse(
+			answerFrom(old, chooseEncoding(request.acceptEncoding), request.method === 'HEAD', request.ifNoneMatch)
+		);
+	}
 	const headers = new Headers(response.headers);
 	if (response.status === 503 && !headers.has('retry-after'))
 		headers.set('retry-after', String(retryAfterSeconds));

@@ -125,6 +125,24 @@ describe('the render cache, bounded in bytes', () => {
 		expect(cache.stats()).toEqual({ entries: 0, bytes: 0, hits: 2, misses: 2 });
 	});
 
+	it('renders a page past its TTL again, but keeps it to stand in, until the content changes', () => {
+		const cache = createRenderCache({ maxEntries: 10, maxBytes: 100_000, ttlMs: 60_000 });
+		const old = { ...page(2000), storedAt: Date.now() - 61_000 };
+		cache.store('/old', old);
+		expect(cache.lookup('/old')).toBeUndefined();
+		expect(cache.stale('/old')).toBe(old);
+		expect(cache.stats()).toMatchObject({ entries: 1, hits: 0, misses: 1 });
+		// Rendered again: the new copy replaces it.
+		const fresh = page(1000);
+		cache.store('/old', fresh);
+		expect(cache.lookup('/old')).toBe(fresh);
+		// A page edited or unpublished since never comes back.
+		contentChanged();
+		expect(cache.stale('/old')).toBeUndefined();
+		expect(cache.lookup('/old')).toBeUndefined();
+		expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+	});
+
 	it('does not count a page compressed after it left the cache (a request still serving it)', () => {
 		const cache = createRenderCache({ maxEntries: 1, maxBytes: 100_000, ttlMs: 60_000 });
 		const first = page(3000);

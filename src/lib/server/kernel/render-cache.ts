@@ -5,7 +5,8 @@ import { config } from './config.ts';
 
 /**
  * Public pages are the same for every visitor who is not signed in, so they are rendered once and
- * served from memory (compressed) until content changes or the entry is older than the TTL.
+ * served from memory (compressed) until content changes or the entry is older than the TTL; an
+ * entry past its TTL still stands in when the page cannot be rendered (the database away).
  * adapter-node does not compress rendered responses, so this module also compresses the rest.
  */
 export interface StoredResponse {
@@ -69,8 +70,14 @@ export function createRenderCache({ maxEntries, maxBytes, ttlMs }: RenderCacheLi
 	return {
 		lookup(key: string): StoredResponse | undefined {
 			const hit = cache.get(key);
-			if (!hit || hit.version !== contentVersion() || Date.now() - hit.storedAt > ttlMs) {
+			if (!hit || hit.version !== contentVersion()) {
 				if (hit) remove(key);
+				misses++;
+				return undefined;
+			}
+			// Past its TTL it is rendered again, but kept (at the front of the eviction order) for
+			// `stale`: while the database is away, an old copy is better than an error page.
+			if (Date.now() - hit.storedAt > ttlMs) {
 				misses++;
 				return undefined;
 			}
@@ -79,6 +86,15 @@ export function createRenderCache({ maxEntries, maxBytes, ttlMs }: RenderCacheLi
 			cache.delete(key);
 			cache.set(key, hit);
 			return hit;
+		},
+
+		/**
+		 * The entry for a key however old, if the content has not changed since it was rendered: a
+		 * page unpublished or edited since never comes back this way.
+		 */
+		stale(key: string): StoredResponse | undefined {
+			const hit = cache.get(key);
+			return hit && hit.version === contentVersion() ? hit : undefined;
 		},
 
 		store(key: string, entry: StoredResponse): void {
@@ -113,6 +129,11 @@ const pages = createRenderCache({ maxEntries: entries, maxBytes, ttlMs });
 /** The stored page for a key, or undefined (gone, stale, or from before the content changed). */
 export function lookup(key: string): StoredResponse | undefined {
 	return pages.lookup(key);
+}
+
+/** A stored page past its TTL but of the current content, for when it cannot be rendered again. */
+export function staleEntry(key: string): StoredResponse | undefined {
+	return pages.stale(key);
 }
 
 export function store(key: string, entry: StoredResponse): void {
