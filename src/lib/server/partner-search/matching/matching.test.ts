@@ -101,6 +101,19 @@ describe.each(testDatabases)('suggested partners on $name', (database) => {
 		expect(match?.reasons[0]).toBe('Båda arbetar med deltagande och delmål 16.7');
 	});
 
+	it('suggests partners only from the other side: abroad for a Swedish organization, Swedish for one abroad', async () => {
+		// Hörby and Ale share participation, transparency and target 16.7; Peja and Ghanzi share
+		// participation and 16.7: neither pair is a partnership the programme funds.
+		const [forAle] = await suggest(ale.staff[0]!);
+		const [forPeja] = await suggest(peja.staff[0]!);
+		const [forGhanzi] = await suggest(ghanzi.staff[0]!);
+		const ids = (s: typeof forAle) => s!.matches.map((m) => m.profile.organization.id).sort();
+		expect(ids(forAle)).toEqual([peja.id, ghanzi.id].sort());
+		expect(ids(forPeja)).toEqual([horby.id, ale.id].sort());
+		expect(ids(forGhanzi)).toEqual([horby.id, ale.id].sort());
+		for (const m of forAle!.matches) expect(m.profile.organization.country).not.toBe('SE');
+	});
+
 	it('suggests nothing to the signed out or to people of no organization; asks for a profile otherwise', async () => {
 		expect(await suggest(null)).toEqual([]);
 		expect(await suggest(await anActor(h.db, 'reader'))).toEqual([]);

@@ -13,7 +13,7 @@ import { partnerProfile } from '../schema.ts';
 import { membershipsOf, type Membership } from '../memberships.ts';
 import type { Names } from '../names.ts';
 import { publicProfile, visibleProfiles, type PublicProfile } from '../profiles/queries.ts';
-import { scoreMatch, type Basis } from './score.ts';
+import { onOtherSides, scoreMatch, type Basis } from './score.ts';
 
 // Suggestions: for each organization a person works for, the other profiles that fit best.
 
@@ -106,8 +106,8 @@ async function basesFor(db: Database, organizations: Membership[]) {
 }
 
 /**
- * For a signed-in member: per organization they work for, the other active profiles that fit
- * best (at most `limit`), by points for shared themes, goals and targets, places each looks for a
+ * For a signed-in member: per organization they work for, the active profiles on the other side
+ * (abroad for a Swedish organization, Swedish for one abroad) that fit best (at most `limit`), by points for shared themes, goals and targets, places each looks for a
  * partner in, and shared languages — each with the reasons in words. An organization with neither
  * a profile nor tagged partnerships gets an empty entry with the basis "none". The names are the
  * page's (read once); every profile is read once.
@@ -129,7 +129,7 @@ export async function suggestedMatches(
 		const found = bases.get(org.id);
 		if (!found) return { organization: org, basis: 'none', matches: [] };
 		const matches = named
-			.filter((c) => c.row.organizationId !== org.id)
+			.filter((c) => c.row.organizationId !== org.id && onOtherSides(org.country, c.row.country))
 			.map((c) => ({ ...c, ...scoreMatch(found.basis, { ...c.row, name: c.name }, locale, themeName) }))
 			.filter((m) => m.score > 0)
 			.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, locale))

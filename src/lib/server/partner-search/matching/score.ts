@@ -41,6 +41,14 @@ function listOf(locale: Locale, items: string[]): string {
 	}).format(items);
 }
 
+/**
+ * A partnership pairs a Swedish municipality or region with a local government abroad: a partner
+ * is suggested only from the other side (two Swedish organizations, or two abroad, never).
+ */
+export function onOtherSides(country: string, otherCountry: string): boolean {
+	return (country === 'SE') !== (otherCountry === 'SE');
+}
+
 /** The place in a list that covers a country, the country itself before its region. */
 function mostSpecific(places: string[], country: string): string | undefined {
 	return places.find((place) => place === country) ?? places.find((place) => placeCovers(place, country));
