@@ -129,7 +129,18 @@ test('an author writes in both languages with an image, an editor publishes, and
 	expect(await editor.page.locator('.prose img').getAttribute('alt')).toBe(
 		'The village council gathered under a tree'
 	);
+	// In review, not out yet: the preview claims no publication date, in either language.
+	expect((await editor.page.locator('.article .card-meta').textContent())?.trim()).toMatch(
+		/^Not published yet/
+	);
+	expect(await editor.page.locator('.article .card-meta time').count()).toBe(0);
 	expect(await axeViolations(editor.page)).toEqual([]);
+	await editor.page.goto(editorUrl + '/preview');
+	expect(await editor.page.locator('h1').textContent()).toBe('Lyssnande byråd i Ghanzi');
+	expect((await editor.page.locator('.article .card-meta').textContent())?.trim()).toMatch(
+		/^Inte publicerad än/
+	);
+	expect(await editor.page.locator('.article .card-meta time').count()).toBe(0);
 	await editor.page.goto(editorUrl);
 	await editor.page.getByRole('button', { name: 'Publicera nu' }).click();
 	await confirmed(editor.page, 'Artikeln har nu status: Publicerad.');

@@ -248,7 +248,8 @@ function articleDetailQuery(db: Database, locale: string | Placeholder, where: S
 			id: article.id,
 			slug: article.slug,
 			kind: article.kind,
-			// A draft or scheduled article (in a preview) shows the date it will have.
+			// A scheduled article (in a preview) shows the date it will have; a draft's preview shows no
+			// date at all (ArticleView's `when`), so the last fallback is never shown.
 			publishedAt: sql<Date | string>`coalesce(${article.publishedAt}, ${article.scheduledAt}, now())`.as(
 				'published_at'
 			),
