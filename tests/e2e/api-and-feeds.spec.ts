@@ -73,6 +73,16 @@ test('feeds per language and theme, the sitemap, robots.txt and the health check
 	const sitemap = await (await get('/sitemap.xml')).text();
 	expect(sitemap).toContain(`<loc>${baseUrl()}/en/inspiration/tidsresemetodiken</loc>`);
 	expect(sitemap).toContain(`hreflang="sv" href="${baseUrl()}/goals/16"`);
+	expect(sitemap).toContain(`<loc>${baseUrl()}/partnerships/ale-ghanzi</loc>`);
+	expect(sitemap).toContain(`<loc>${baseUrl()}/en/organizations/horby-kommun</loc>`);
+	// Partnerships, organizations and find-a-partner profiles: listed, and each kind's pages open.
+	for (const kind of ['partnerships', 'organizations', 'find-a-partner']) {
+		const listed = [...sitemap.matchAll(new RegExp(`<loc>([^<]*/${kind}/[^<]+)</loc>`, 'g'))].map(
+			(m) => m[1]!
+		);
+		expect(listed.length, kind).toBeGreaterThan(0);
+		for (const loc of listed.slice(0, 3)) expect((await fetch(loc)).status, loc).toBe(200);
+	}
 	expect(await (await get('/robots.txt')).text()).toContain(`Sitemap: ${baseUrl()}/sitemap.xml`);
 	const health = await get('/healthz');
 	expect(health.status).toBe(200);

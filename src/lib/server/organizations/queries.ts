@@ -149,3 +149,9 @@ export async function listEditableOrganizations(db: Database, actor: Actor) {
 		.where(eq(organization.reference, false))
 		.orderBy(sql`${organization.name}->>'sv'`);
 }
+
+/** Every organization's address, for the sitemap. */
+export async function organizationAddresses(db: Database): Promise<string[]> {
+	const rows = await db.select({ slug: organization.slug }).from(organization).orderBy(organization.slug);
+	return rows.map((r) => r.slug);
+}

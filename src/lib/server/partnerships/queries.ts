@@ -396,3 +396,12 @@ export async function getPartnership(
 		articles: r.articles ?? []
 	};
 }
+
+/** Every partnership's address and last change, for the sitemap. */
+export async function partnershipAddresses(db: Database): Promise<{ slug: string; updatedAt: string }[]> {
+	const rows = await db
+		.select({ slug: partnership.slug, updatedAt: partnership.updatedAt })
+		.from(partnership)
+		.orderBy(partnership.slug);
+	return rows.map((r) => ({ slug: r.slug, updatedAt: new Date(r.updatedAt).toISOString() }));
+}

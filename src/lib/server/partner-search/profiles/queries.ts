@@ -261,3 +261,13 @@ export async function ownProfiles(
 		}
 	};
 }
+
+/** The ids of the profiles the public sees (active, unexpired), for the sitemap. */
+export async function profileAddresses(db: Database): Promise<number[]> {
+	const rows = await db
+		.select({ id: partnerProfile.id })
+		.from(partnerProfile)
+		.where(visible)
+		.orderBy(partnerProfile.id);
+	return rows.map((r) => r.id);
+}
