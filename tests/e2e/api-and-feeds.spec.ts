@@ -75,6 +75,8 @@ test('feeds per language and theme, the sitemap, robots.txt and the health check
 	expect(sitemap).toContain(`hreflang="sv" href="${baseUrl()}/goals/16"`);
 	expect(sitemap).toContain(`<loc>${baseUrl()}/partnerships/ale-ghanzi</loc>`);
 	expect(sitemap).toContain(`<loc>${baseUrl()}/en/organizations/horby-kommun</loc>`);
+	// A partnership's document says its type and size, in the page's language.
+	expect(await (await get('/partnerships/ale-ghanzi')).text()).toMatch(/\(PDF, \d+(,\d)?\s(kB|MB)\)/);
 	// Partnerships, organizations and find-a-partner profiles: listed, and each kind's pages open.
 	for (const kind of ['partnerships', 'organizations', 'find-a-partner']) {
 		const listed = [...sitemap.matchAll(new RegExp(`<loc>([^<]*/${kind}/[^<]+)</loc>`, 'g'))].map(

@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countryName, format, formatDate, localizePath, messages, plural, splitLocale } from './index.ts';
+import {
+	countryName,
+	format,
+	formatDate,
+	formatFileSize,
+	localizePath,
+	messages,
+	plural,
+	splitLocale
+} from './index.ts';
 
 type Tree = { [key: string]: string | Tree };
 const keys = (tree: Tree, prefix = ''): string[] =>
@@ -61,6 +70,15 @@ describe('formatting', () => {
 		expect(countryName('en', 'BW')).toBe('Botswana');
 		expect(formatDate('sv', '2017-10-02T10:00:00Z')).toBe('2 oktober 2017');
 		expect(formatDate('en', '2017-10-02T10:00:00Z')).toBe('2 October 2017');
+	});
+
+	it('gives file sizes in kB below a megabyte and in MB with one decimal above, in the language', () => {
+		const plain = (s: string) => s.replace(/\s/g, ' ');
+		expect(plain(formatFileSize('sv', 640_400))).toBe('640 kB');
+		expect(plain(formatFileSize('sv', 1_234_567))).toBe('1,2 MB');
+		expect(plain(formatFileSize('en', 1_234_567))).toBe('1.2 MB');
+		// A tiny file is not "0 kB".
+		expect(plain(formatFileSize('en', 120))).toBe('1 kB');
 	});
 
 	it('maps addresses between languages', () => {

@@ -77,3 +77,15 @@ export function formatDate(locale: Locale, iso: string): string {
 	}
 	return f.format(new Date(iso));
 }
+
+/** A file's size as readers expect it: "640 kB", "1,2 MB" in Swedish, "1.2 MB" in English. */
+export function formatFileSize(locale: Locale, bytes: number): string {
+	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
+	const mb = bytes >= 1_000_000;
+	return new Intl.NumberFormat(tag, {
+		style: 'unit',
+		unit: mb ? 'megabyte' : 'kilobyte',
+		unitDisplay: 'short',
+		maximumFractionDigits: mb ? 1 : 0
+	}).format(Math.max(1, mb ? bytes / 1_000_000 : bytes / 1000));
+}

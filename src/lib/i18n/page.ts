@@ -2,6 +2,7 @@ import { page } from '$app/state';
 import {
 	countryName,
 	formatDate,
+	formatFileSize,
 	format,
 	localizePath,
 	messages,
@@ -25,6 +26,7 @@ export function useI18n() {
 		plural: (forms: PluralForms, count: number, params?: Record<string, string | number>) =>
 			plural(locale, forms, count, params),
 		country: (code: string) => countryName(locale, code),
-		date: (iso: string) => formatDate(locale, iso)
+		date: (iso: string) => formatDate(locale, iso),
+		fileSize: (bytes: number) => formatFileSize(locale, bytes)
 	};
 }
