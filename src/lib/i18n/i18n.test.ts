@@ -73,7 +73,8 @@ describe('formatting', () => {
 	});
 
 	it('gives file sizes in kB below a megabyte and in MB with one decimal above, in the language', () => {
-		const plain = (s: string) => s.replace(/\s/g, ' ');
+		// With a no-break space: the unit never wraps away from its number.
+		const plain = (s: string) => (s.includes(' ') ? 'a breaking space' : s.replace(/\u00a0/g, ' '));
 		expect(plain(formatFileSize('sv', 640_400))).toBe('640 kB');
 		expect(plain(formatFileSize('sv', 1_234_567))).toBe('1,2 MB');
 		expect(plain(formatFileSize('en', 1_234_567))).toBe('1.2 MB');

@@ -78,7 +78,10 @@ export function formatDate(locale: Locale, iso: string): string {
 	return f.format(new Date(iso));
 }
 
-/** A file's size as readers expect it: "640 kB", "1,2 MB" in Swedish, "1.2 MB" in English. */
+/**
+ * A file's size as readers expect it: "640 kB", "1,2 MB" in Swedish, "1.2 MB" in English; the
+ * number and its unit never broken over two lines.
+ */
 export function formatFileSize(locale: Locale, bytes: number): string {
 	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
 	const mb = bytes >= 1_000_000;
@@ -87,5 +90,7 @@ export function formatFileSize(locale: Locale, bytes: number): string {
 		unit: mb ? 'megabyte' : 'kilobyte',
 		unitDisplay: 'short',
 		maximumFractionDigits: mb ? 1 : 0
-	}).format(Math.max(1, mb ? bytes / 1_000_000 : bytes / 1000));
+	})
+		.format(Math.max(1, mb ? bytes / 1_000_000 : bytes / 1000))
+		.replace(/\s/g, '\u00a0');
 }
