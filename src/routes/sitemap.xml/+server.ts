@@ -19,7 +19,10 @@ const pages = [
 	'/privacy'
 ];
 
-/** Every public page in every language, with hreflang alternates: articles, partnerships, organizations and find-a-partner profiles too. */
+/**
+ * Every public page in every language, with hreflang alternates: articles, partnerships,
+ * organizations and find-a-partner profiles too.
+ */
 export const GET: RequestHandler = async ({ url }) => {
 	const database = await db();
 	const [articles, partnerships, organizations, profiles] = await Promise.all([

@@ -107,8 +107,9 @@ async function basesFor(db: Database, organizations: Membership[]) {
 
 /**
  * For a signed-in member: per organization they work for, the active profiles on the other side
- * (abroad for a Swedish organization, Swedish for one abroad) that fit best (at most `limit`), by points for shared themes, goals and targets, places each looks for a
- * partner in, and shared languages — each with the reasons in words. An organization with neither
+ * (abroad for a Swedish organization, Swedish for one abroad) that fit best (at most `limit`), by
+ * points for shared themes, goals and targets, places each looks for a partner in, and shared
+ * languages — each with the reasons in words. An organization with neither
  * a profile nor tagged partnerships gets an empty entry with the basis "none". The names are the
  * page's (read once); every profile is read once.
  */
