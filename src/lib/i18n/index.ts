@@ -78,19 +78,24 @@ export function formatDate(locale: Locale, iso: string): string {
 	return f.format(new Date(iso));
 }
 
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+
 /**
  * A file's size as readers expect it: "640 kB", "1,2 MB" in Swedish, "1.2 MB" in English; the
  * number and its unit never broken over two lines.
  */
 export function formatFileSize(locale: Locale, bytes: number): string {
-	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
-	const mb = bytes >= 1_000_000;
-	return new Intl.NumberFormat(tag, {
-		style: 'unit',
-		unit: mb ? 'megabyte' : 'kilobyte',
-		unitDisplay: 'short',
-		maximumFractionDigits: mb ? 1 : 0
-	})
-		.format(Math.max(1, mb ? bytes / 1_000_000 : bytes / 1000))
-		.replace(/\s/g, '\u00a0');
+	const unit = bytes >= 1_000_000 ? 'megabyte' : 'kilobyte';
+	let f = sizeFormats.get(locale + unit);
+	if (!f) {
+		// As with dates: one formatter per language and unit, reused.
+		f = new Intl.NumberFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
+			style: 'unit',
+			unit,
+			unitDisplay: 'short',
+			maximumFractionDigits: unit === 'megabyte' ? 1 : 0
+		});
+		sizeFormats.set(locale + unit, f);
+	}
+	return f.format(Math.max(1, bytes / (unit === 'megabyte' ? 1_000_000 : 1000))).replace(/\s/g, '\u00a0');
 }
