@@ -1,16 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+type TestOptions = NonNullable<ViteUserConfig['test']>;
+
+/** What every run against the built app shares (here and in vitest.operations.config.ts). */
+export const browserOptions = {
+	globalSetup: ['tests/e2e/setup.ts'],
+	testTimeout: 60_000,
+	hookTimeout: 120_000,
+	// Two files at a time fit the two cores. A worker keeps its modules, and so its Chromium
+	// (browser.ts), from one file to the next: each file still starts from fresh contexts.
+	maxWorkers: 2,
+	isolate: false,
+	pool: 'forks'
+} satisfies TestOptions;
 
 // Browser journeys against a production build served on a fresh database (see setup.ts).
 export default defineConfig({
-	test: {
-		include: ['tests/e2e/**/*.spec.ts'],
-		globalSetup: ['tests/e2e/setup.ts'],
-		testTimeout: 60_000,
-		hookTimeout: 120_000,
-		// Two files at a time fit the two cores. A worker keeps its modules, and so its Chromium
-		// (browser.ts), from one file to the next: each file still starts from fresh contexts.
-		maxWorkers: 2,
-		isolate: false,
-		pool: 'forks'
-	}
+	test: { ...browserOptions, include: ['tests/e2e/**/*.spec.ts'] }
 });

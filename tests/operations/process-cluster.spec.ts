@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freshPostgres, startInstance, type FreshPostgres, type Instance } from './instances.ts';
+import { freshPostgres, startInstance, type FreshPostgres, type Instance } from '../e2e/instances.ts';
 import { metricValue, metricsToken, scrape } from './process-metrics.ts';
 
 /**

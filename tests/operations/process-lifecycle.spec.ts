@@ -3,7 +3,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { freePort, freshPostgres, startInstance, type FreshPostgres, type Instance } from './instances.ts';
+import {
+	freePort,
+	freshPostgres,
+	startInstance,
+	type FreshPostgres,
+	type Instance
+} from '../e2e/instances.ts';
 import { metricValue, metricsToken, scrape } from './process-metrics.ts';
 
 /**

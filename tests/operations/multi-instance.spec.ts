@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readAll, s3Store } from '../../src/lib/server/media/store.ts';
-import { launch } from './browser.ts';
+import { launch } from '../e2e/browser.ts';
 import {
 	freePort,
 	freshPostgres,
@@ -17,9 +17,9 @@ import {
 	startInstance,
 	type FreshPostgres,
 	type Instance
-} from './instances.ts';
+} from '../e2e/instances.ts';
 import { startReverseProxy, type ReverseProxy } from './reverse-proxy.ts';
-import { prepareSession } from './sessions.ts';
+import { prepareSession } from '../e2e/sessions.ts';
 
 /**
  * The deployment the operations guide describes: two instances on one PostgreSQL database, the

@@ -9,7 +9,7 @@ import {
 	startInstances,
 	type FreshPostgres,
 	type Instance
-} from './instances.ts';
+} from '../e2e/instances.ts';
 import { startReverseProxy } from './reverse-proxy.ts';
 
 /**

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
-import { freshPostgres, startInstance, type FreshPostgres, type Instance } from './instances.ts';
+import { freshPostgres, startInstance, type FreshPostgres, type Instance } from '../e2e/instances.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
