@@ -7,7 +7,7 @@ import { baseUrl, sessionOf } from './browser.ts';
 import { people, type Person } from './people.ts';
 import { signInOverHttp, withCookies } from './sessions.ts';
 import { actionIds } from './permission-table.ts';
-import { freePort } from './instances.ts';
+import { freePort, freshPostgres, type FreshPostgres } from './instances.ts';
 import { createOTP } from '@better-auth/utils/otp';
 import { base32 } from '@better-auth/utils/base32';
 
@@ -210,6 +210,7 @@ describe('the auth library answers over HTTP only the links it mails', () => {
 describe('the client’s address', () => {
 	let proxied: ChildProcess | undefined;
 	let dir: string | undefined;
+	let database: FreshPostgres | undefined;
 	afterAll(async () => {
 		if (proxied && proxied.exitCode === null) {
 			const exited = new Promise((r) => proxied!.once('exit', r));
@@ -217,6 +218,7 @@ describe('the client’s address', () => {
 			await exited;
 		}
 		if (dir) rmSync(dir, { recursive: true, force: true });
+		await database?.drop();
 	});
 
 	/** The addresses on the person's own account page (where they are signed in). */
@@ -285,12 +287,15 @@ describe('the client’s address', () => {
 		{ timeout: 180_000 },
 		async () => {
 			dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-proxy-'));
+			// A new PostgreSQL database where there is one: migrating it takes a second, a new PGlite
+			// (its initdb in WebAssembly) ten times that, twice (for admin:create and the server).
+			database = process.env.TEST_DATABASE_URL ? await freshPostgres('proxy') : undefined;
 			const port = await freePort();
 			const origin = `http://127.0.0.1:${port}`;
 			const env = {
 				...process.env,
 				DATA_DIR: path.join(dir, 'db'),
-				DATABASE_URL: '',
+				DATABASE_URL: database?.url ?? '',
 				SEED_DEMO: 'false',
 				OUTBOX_DIR: path.join(dir, 'outbox'),
 				AUTH_SECRET_FILE: path.join(dir, 'auth-secret'),
