@@ -3,13 +3,15 @@ import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config
 type TestOptions = NonNullable<ViteUserConfig['test']>;
 
 /**
- * The crash tests kill child processes with SIGKILL mid-write: they run in the operations suite
- * (`npm run test:operations`, vitest.operations.config.ts), which CI runs after `npm test`.
+ * Tests that run processes of their own: the crash tests (SIGKILL mid-write) and the backup
+ * scripts' round trip. They run in the operations suite (`npm run test:operations`,
+ * vitest.operations.config.ts), which CI runs after `npm test`.
  */
-export const crashTests = [
+export const processTests = [
 	'src/lib/server/app/durability.test.ts',
 	'src/lib/server/app/dialogue-durability.test.ts',
-	'src/lib/server/kernel/outbox-crash.test.ts'
+	'src/lib/server/kernel/outbox-crash.test.ts',
+	'src/lib/server/kernel/backup.test.ts'
 ];
 
 /** What every run of the server domains' tests shares. */
@@ -33,6 +35,6 @@ export default defineConfig({
 	test: {
 		...unitOptions,
 		include: ['src/**/*.test.ts'],
-		exclude: [...configDefaults.exclude, ...crashTests]
+		exclude: [...configDefaults.exclude, ...processTests]
 	}
 });

@@ -68,6 +68,7 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 			{
 				METRICS_TOKEN: metricsToken,
 				REQUEST_HEADERS_TIMEOUT_SECONDS: '1',
+				REQUEST_TIMEOUT_SECONDS: '4',
 				SEED_DEMO: 'false',
 				OUTBOX_DIR: outbox,
 				...(database ? { DATABASE_URL: database.url } : {})
@@ -150,6 +151,23 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 		// Node checks every half a second: cut after 1 s, within 2.5 s at most.
 		expect(ms).toBeGreaterThanOrEqual(900);
 		expect(ms).toBeLessThan(2500);
+		expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+	});
+
+	test('a client that sends its headers and half its body, then stalls, gets 408 after the request timeout (4 s)', async () => {
+		const body = 'email=nobody%40example.org';
+		const started = Date.now();
+		const stalled = rawExchange(
+			port,
+			`POST /reset-password HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${instance!.url}\r\n` +
+				`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n` +
+				body.slice(0, 10)
+		);
+		await stalled.opened;
+		const answer = await stalled.closed;
+		const ms = Date.now() - started;
+		expect(ms).toBeGreaterThanOrEqual(3900);
+		expect(ms).toBeLessThan(5500);
 		expect(answer).toMatch(/^HTTP\/1\.1 408 /);
 	});
 
