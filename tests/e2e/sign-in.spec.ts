@@ -135,6 +135,17 @@ test('a reader who signs in lands on their account, and gets 403 in the workspac
 	);
 	expect(await page.locator('main').textContent()).toContain('be den som driver sidan');
 	await context.close();
+
+	// Sent to sign in by the workspace, a reader lands on their account, not on its 403.
+	const again = await open(browser);
+	await again.page.goto('/admin');
+	expect(new URL(again.page.url()).search).toBe('?to=%2Fadmin');
+	const [account] = await Promise.all([
+		again.page.waitForResponse((r) => new URL(r.url()).pathname === '/account'),
+		signIn(again.page, people.reader.email, people.reader.password)
+	]);
+	expect(account.status()).toBe(200);
+	await again.context.close();
 });
 
 test('repeated wrong passwords lock the account for a while, with the same answer for unknown accounts', async () => {

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { localizePath, messages, plural } from '#lib/i18n/index.ts';
+import type { Locale } from '#lib/i18n/locales.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { db } from '#lib/server/app/database.ts';
 import { signIn } from '#lib/server/accounts/sign-in.ts';
@@ -19,14 +20,23 @@ const onward = (to: string | undefined, fallback: string) =>
 		.toWellFormed()
 		.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
 
-/** Where a signed-in person goes by default: staff to the workspace, residents to their account. */
-const homeOf = (role: string) => ((staff as readonly string[]).includes(role) ? '/admin' : '/account');
+/**
+ * Where a signed-in person goes: where they were going, else staff to the workspace and everyone
+ * else to their account (their partnerships and organizations first). The workspace is no landing
+ * for someone who may not enter it: they go to their account, not to a 403.
+ */
+function landing(to: string | undefined, staffMember: boolean, locale: Locale) {
+	const home = localizePath(locale, staffMember ? '/admin' : '/account');
+	const target = onward(to, home);
+	return !staffMember && /^\/([a-z]{2}\/)?admin(\/|\?|#|$)/.test(target) ? home : target;
+}
+const isStaff = (role: string) => (staff as readonly string[]).includes(role);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { to, notice } = await forPage(locals.locale, () =>
 		readQuery(url.searchParams, signInQuery, 'accounts')
 	);
-	if (locals.user) redirect(303, onward(to, localizePath(locals.locale, homeOf(locals.user.role))));
+	if (locals.user) redirect(303, landing(to, isStaff(locals.user.role), locals.locale));
 	return { notice: notice ?? null };
 };
 
@@ -53,7 +63,7 @@ export const actions: Actions = {
 			if (outcome.reason === 'unverified') return failure(403, m.unverified);
 			return failure(400, m.invalid);
 		}
-		const target = onward(to, localizePath(locals.locale, outcome.staff ? '/admin' : '/account'));
+		const target = landing(to, outcome.staff, locals.locale);
 		if (outcome.secondFactor) {
 			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(target)}`);
 		}
