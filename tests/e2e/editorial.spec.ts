@@ -103,9 +103,24 @@ test('an author writes in both languages with an image, an editor publishes, and
 		return r.status;
 	}, editorUrl);
 	expect(forbidden).toBe(403);
+	// An edit not yet saved: following a link asks first, and staying keeps it.
+	const teaser = 'Byråden samlar invånarnas frågor innan kommunen gör sin budget.';
+	await page.getByLabel('Ingress (svenska)').fill(teaser);
+	const asked = new Promise<string>((resolve) =>
+		page.once('dialog', (dialog) => {
+			resolve(dialog.message());
+			void dialog.dismiss();
+		})
+	);
+	await page.getByRole('link', { name: 'Versioner' }).click();
+	expect(await asked).toBe('Du har ändringar som inte är sparade. Vill du lämna sidan ändå?');
+	expect(new URL(page.url()).pathname).toBe(new URL(editorUrl).pathname);
+	// The status button saves the edit first, then takes the step.
 	await page.getByRole('button', { name: 'Skicka till granskning' }).click();
-	await confirmed(page, 'Artikeln har nu status: Granskas.');
+	await confirmed(page, 'Formuläret sparades och artikeln har nu status: Granskas.');
 	expect(await axeViolations(page)).toEqual([]);
+	await page.reload();
+	expect(await page.getByLabel('Ingress (svenska)').inputValue()).toBe(teaser);
 	await context.close();
 
 	// Not public yet.

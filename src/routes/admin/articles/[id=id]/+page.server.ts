@@ -58,11 +58,28 @@ export const actions: Actions = {
 			unshared: await unshareArticle(await db(), locals.user, params.id, form)
 		}));
 	},
+	/**
+	 * The status buttons send the editor's form: what was typed is saved first, so a step never
+	 * leaves edits behind; if it cannot be saved, no step is taken and the edits come back with
+	 * the problems. (A read-only editor sends no content, and an unchanged form is not saved
+	 * again: the step alone.)
+	 */
 	step: async ({ request, locals, params }) => {
 		const form = (await requestForm(request)) ?? new FormData();
+		const database = await db();
+		// `edited` is "no" only where the page's script saw no change since the last save.
+		const saving = form.has('slug') && form.get('edited') !== 'no';
+		if (saving) {
+			const failed = await forAction(locals.locale, { values: typedValues(form) }, async () => {
+				await saveArticleContent(database, locals.user, params.id, form);
+				return null;
+			});
+			if (failed) return failed;
+		}
 		const { scheduledAt = '' } = typedValues(form);
-		return forAction(locals.locale, { scheduledAt: String(scheduledAt) }, async () => ({
-			stepped: await takeStep(await db(), locals.user, params.id, form)
+		return forAction(locals.locale, { scheduledAt: String(scheduledAt), savedFirst: saving }, async () => ({
+			stepped: await takeStep(database, locals.user, params.id, form),
+			savedFirst: saving
 		}));
 	}
 };
