@@ -1,17 +1,5 @@
-/**
- * An address part from a name: "Region Västerbotten" → "region-vasterbotten", "Peja (Pejë)" →
- * "peja-peje". Lower-case a–z, digits and single hyphens (what the route matchers accept).
- */
-export function slugify(name: string, maxLength = 80): string {
-	return name
-		.normalize('NFKD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '')
-		.slice(0, maxLength)
-		.replace(/-+$/, '');
-}
+// The browser's forms fill in an address from a title with the same function.
+export { slugify } from '../../slug.ts';
 
 /**
  * The first free address of the form `base`, `base-2`, `base-3` … given a lookup of the taken

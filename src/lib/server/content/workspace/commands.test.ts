@@ -6,6 +6,7 @@ import { aForm, anArticle } from '../../test/factories/content.ts';
 import { aMediaStore, anImage } from '../../test/factories/media.ts';
 import type { DatabaseHandle } from '../../kernel/database.ts';
 import { auditLog } from '../../kernel/schema.ts';
+import { article } from '../schema.ts';
 import { ForbiddenError, ValidationError } from '../../kernel/errors.ts';
 import { readQuery } from '../../kernel/input.ts';
 import { contentVersion } from '../../kernel/content-version.ts';
@@ -142,6 +143,24 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 		expect(await problems(createArticle(h.db, author, aForm({ slug: 'tom', kind: 'method' })))).toEqual([
 			'translations:translationMissing'
 		]);
+	});
+
+	it('makes an address left empty from the title, the first free one; a typed address stays the author’s', async () => {
+		const slugOf = async (id: number) =>
+			(await h.db.select({ slug: article.slug }).from(article).where(eq(article.id, id)))[0]!.slug;
+		const fromTitle = { slug: '', title_sv: 'Budgetdialog i Hörby – steg för steg' };
+		expect(await slugOf(await createArticle(h.db, author, form(fromTitle)))).toBe(
+			'budgetdialog-i-horby-steg-for-steg'
+		);
+		expect(await slugOf(await createArticle(h.db, author, form(fromTitle)))).toBe(
+			'budgetdialog-i-horby-steg-for-steg-2'
+		);
+		// Without a Swedish title, the English one.
+		const english = form({ slug: ' ', title_sv: '', teaser_sv: '', body_sv: '' });
+		expect(await slugOf(await createArticle(h.db, author, english))).toBe('listening-meetings-in-ghanzi');
+		expect(
+			await problems(createArticle(h.db, author, form({ slug: 'budgetdialog-i-horby-steg-for-steg' })))
+		).toEqual(['slug:slugTaken']);
 	});
 
 	it('refuses to overwrite a save made since the editor opened the article, and a save that names no version', async () => {

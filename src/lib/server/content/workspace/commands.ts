@@ -14,7 +14,8 @@ import { replaceArticleContent } from '../import.ts';
 import { embedMedia } from './embed-media.ts';
 import { articleToWorkOn, readArticle } from './queries.ts';
 
-import { readArticleForm, restoreForm, stepForm, type ArticleContent } from './input.ts';
+import { readArticleForm, restoreForm, slugLeftBlank, stepForm, type ArticleContent } from './input.ts';
+import { uniqueSlug } from '../../kernel/slug.ts';
 import { parseScheduleTime, workflowSteps, type WorkflowStep } from './workflow.ts';
 import { subquery } from '../../kernel/sql.ts';
 
@@ -145,6 +146,19 @@ export async function createArticle(db: Database, actor: Actor, form: Raw): Prom
 		// A slug another save took after this check (the same in the saves below): the check's answer.
 		unique: { article_slug_unique: slugTaken() },
 		check: async (tx, content) => {
+			// An address made from the title takes the first free one (`-2`, `-3` …); a typed one is
+			// the author's choice, and a taken one is said so.
+			if (slugLeftBlank(form)) {
+				content.slug = await uniqueSlug(content.slug, async (prefix) =>
+					(
+						await tx
+							.select({ slug: article.slug })
+							.from(article)
+							.where(sql`${article.slug} like ${`${prefix}%`}`)
+					).map((r) => r.slug)
+				);
+				return;
+			}
 			const [taken] = await tx.select({ id: article.id }).from(article).where(eq(article.slug, content.slug));
 			if (taken) throw slugTaken();
 		},

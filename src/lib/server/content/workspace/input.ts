@@ -12,6 +12,7 @@ import {
 	type Shape
 } from '../../kernel/input.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
+import { slugify } from '#lib/slug.ts';
 import { articleStatuses, type ArticleKind } from '../schema.ts';
 import { kind } from '../input.ts';
 import { workflowStepNames } from './workflow.ts';
@@ -98,7 +99,9 @@ export function readArticleForm(
 	form: FormData | Record<string, unknown>,
 	options: { version?: boolean } = {}
 ): ArticleContent & { version?: string } {
-	const raw = form instanceof FormData ? formValues(form, articleSaveForm) : form;
+	const typed = form instanceof FormData ? formValues(form, articleSaveForm) : form;
+	// An address left blank comes from the title (Swedish first); `uniqueSlug` finds a free one.
+	const raw = slugLeftBlank(typed) ? { ...typed, slug: slugFromTitle(typed) } : typed;
 	const problems: FieldProblem<'content'>[] = [];
 	const base = collect(problems, () => readForm(raw, articleFields, 'content'));
 	const version = options.version
@@ -125,6 +128,18 @@ export function readArticleForm(
 	if (!written) problems.push({ field: 'translations', code: 'translationMissing' });
 	if (problems.length || !base) throw new ValidationError(problems, 'content');
 	return { ...base, translations, ...(options.version ? { version: version! } : {}) };
+}
+
+/** Whether the form's address was left blank, to be made from the title. */
+export function slugLeftBlank(form: FormData | Record<string, unknown>): boolean {
+	const slug = form instanceof FormData ? form.get('slug') : form.slug;
+	return slug === null || slug === undefined || (typeof slug === 'string' && !slug.trim());
+}
+
+/** The address a title gives: the first language with a title (nothing without one). */
+function slugFromTitle(raw: Record<string, unknown>): string {
+	const title = locales.map((l) => raw[`title_${l}`]).find((t) => typeof t === 'string' && t.trim());
+	return slugify(String(title ?? ''), 110);
 }
 
 /** The editor's fields as the form shows them: texts, and lists of texts for the pickers. */
