@@ -129,7 +129,7 @@ test('the match list puts the expected profile first, with its reasons', async (
 		.locator('li')
 		.allTextContents();
 	expect(reasons).toEqual([
-		'Båda arbetar med deltagande, transparens, delmål 16.7 och delmål 16.6',
+		'Båda arbetar med deltagande, transparens, delmål 16.7 (Säkra inkluderande och deltagande beslutsfattande) och delmål 16.6 (Bygg effektiva, öppna och ansvarsutkrävande institutioner)',
 		'Hörby kommun söker partner i Kosovo',
 		'Ni söker partner i Sverige, där Hörby kommun finns',
 		'Ni har albanska och engelska gemensamt'
@@ -143,11 +143,22 @@ test('the match list puts the expected profile first, with its reasons', async (
 		has: page.getByRole('heading', { level: 2, name: 'Suggestions for Municipality of Peja (Pejë)' })
 	});
 	expect(await english.locator('ol > li').first().locator('li').first().textContent()).toBe(
-		'Both work on participation, transparency, target 16.7 and target 16.6'
+		'Both work on participation, transparency, target 16.7 (Ensure inclusive and participatory decision-making) and target 16.6 (Build effective, accountable and transparent institutions)'
 	);
 
 	// The filters: a plain GET form, also for visitors who are not signed in.
 	const visitor = await open(browser);
+	// A target is named in the filter and on a profile, not only numbered.
+	await visitor.page.goto('/find-a-partner?sdg=16.7');
+	expect(await visitor.page.locator('#filter-sdg option:checked').textContent()).toBe(
+		'Delmål 16.7: Säkra inkluderande och deltagande beslutsfattande'
+	);
+	expect(await visitor.page.locator('.profile-list h4').allTextContents()).toContain('Hörby kommun');
+	await visitor.page.locator('.profile-list h4', { hasText: 'Hörby kommun' }).getByRole('link').click();
+	await visitor.page.waitForLoadState();
+	expect(await visitor.page.locator('ul.targets li').allTextContents()).toContain(
+		'16.7 Säkra inkluderande och deltagande beslutsfattande'
+	);
 	await visitor.page.goto('/find-a-partner?language=sq&location=XK');
 	expect(await visitor.page.locator('.profile-list h4').allTextContents()).toEqual(['Peja kommun (Pejë)']);
 	// Looking for a partner in Kosovo: Hörby names it (Europe would count too).

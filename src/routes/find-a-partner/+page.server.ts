@@ -19,6 +19,8 @@ export const load: PageServerLoad = async ({ locals, url }) =>
 		return {
 			listing,
 			options: searchOptions(names),
+			// A target chosen (from a goal page's link) is named in the filter, not only numbered.
+			targetTitle: filter.target ? (names.targetName.get(filter.target) ?? null) : null,
 			suggestions: await suggestedMatches(database, locals.user, names),
 			signedIn: !!locals.user
 		};

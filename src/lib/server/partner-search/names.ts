@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../kernel/database.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { countryList } from '../kernel/countries.ts';
 import { sdgGoal, theme } from '../taxonomy/schema.ts';
+import { targetTitles } from '../taxonomy/goals.ts';
 import { countryName, messages, type Locale } from '#lib/i18n/index.ts';
 import { isWorldRegion, worldRegions } from './regions.ts';
 import { workingLanguages } from './input.ts';
@@ -50,11 +51,13 @@ export interface Names {
 	goals: { number: number; name: string }[];
 	themeName: Map<string, string>;
 	goalName: Map<number, string>;
+	/** Each target's short title ("16.7" → its words). */
+	targetName: Map<string, string>;
 }
 
 /** Every theme's and goal's name in the language (two small reads, side by side). */
 export async function readNames(db: Database | Transaction, locale: Locale): Promise<Names> {
-	const [themes, goals] = await Promise.all([
+	const [themes, goals, targetName] = await Promise.all([
 		db
 			.select({ key: theme.key, name: theme.name, kind: theme.kind })
 			.from(theme)
@@ -63,7 +66,8 @@ export async function readNames(db: Database | Transaction, locale: Locale): Pro
 				asc(theme.position),
 				asc(theme.key)
 			),
-		db.select({ number: sdgGoal.number, name: sdgGoal.shortName }).from(sdgGoal).orderBy(asc(sdgGoal.number))
+		db.select({ number: sdgGoal.number, name: sdgGoal.shortName }).from(sdgGoal).orderBy(asc(sdgGoal.number)),
+		targetTitles(db, locale)
 	]);
 	const named = {
 		themes: themes.map((t) => ({ key: t.key, name: pick(t.name, locale), kind: t.kind })),
@@ -73,7 +77,8 @@ export async function readNames(db: Database | Transaction, locale: Locale): Pro
 		locale,
 		...named,
 		themeName: new Map(named.themes.map((t) => [t.key, t.name])),
-		goalName: new Map(named.goals.map((g) => [g.number, g.name]))
+		goalName: new Map(named.goals.map((g) => [g.number, g.name])),
+		targetName
 	};
 }
 

@@ -72,7 +72,7 @@ describe.each(testDatabases)('suggested partners on $name', (database) => {
 		const first = forPeja!.matches[0]!;
 		expect(first.profile.organization.id).toBe(horby.id);
 		expect(first.reasons).toEqual([
-			'Båda arbetar med deltagande, transparens, delmål 16.7 och delmål 16.6',
+			'Båda arbetar med deltagande, transparens, delmål 16.7 (Säkra inkluderande och deltagande beslutsfattande) och delmål 16.6 (Bygg effektiva, öppna och ansvarsutkrävande institutioner)',
 			'Hörby kommun söker partner i Kosovo',
 			'Ni söker partner i Sverige, där Hörby kommun finns',
 			'Ni har engelska och albanska gemensamt'
@@ -83,7 +83,7 @@ describe.each(testDatabases)('suggested partners on $name', (database) => {
 
 		const [inEnglish] = await suggest(peja.staff[0]!, 'en');
 		expect(inEnglish!.matches[0]!.reasons).toEqual([
-			'Both work on participation, transparency, target 16.7 and target 16.6',
+			'Both work on participation, transparency, target 16.7 (Ensure inclusive and participatory decision-making) and target 16.6 (Build effective, accountable and transparent institutions)',
 			'Hörby Municipality is looking for partners in Kosovo',
 			'You are looking for partners in Sweden, where Hörby Municipality is',
 			'You both work in English and Albanian'
@@ -98,7 +98,9 @@ describe.each(testDatabases)('suggested partners on $name', (database) => {
 		const match = forAle!.matches.find((m) => m.profile.organization.id === ghanzi.id);
 		expect(match?.reasons).toContain('Ghanzi District Council söker partner i Sverige');
 		expect(match?.reasons).toContain('Ni söker partner i Afrika, där Ghanzi District Council finns');
-		expect(match?.reasons[0]).toBe('Båda arbetar med deltagande och delmål 16.7');
+		expect(match?.reasons[0]).toBe(
+			'Båda arbetar med deltagande och delmål 16.7 (Säkra inkluderande och deltagande beslutsfattande)'
+		);
 	});
 
 	it('suggests partners only from the other side: abroad for a Swedish organization, Swedish for one abroad', async () => {

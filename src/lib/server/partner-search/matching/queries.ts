@@ -126,12 +126,16 @@ export async function suggestedMatches(
 	const [candidates, bases] = await Promise.all([visibleProfiles(db), basesFor(db, memberships)]);
 	const named = candidates.map((row) => ({ row, name: pick(row.orgName, locale) }));
 	const themeName = (key: string) => names.themeName.get(key) ?? key;
+	const targetTitle = (code: string) => names.targetName.get(code);
 	return memberships.map((org) => {
 		const found = bases.get(org.id);
 		if (!found) return { organization: org, basis: 'none', matches: [] };
 		const matches = named
 			.filter((c) => c.row.organizationId !== org.id && onOtherSides(org.country, c.row.country))
-			.map((c) => ({ ...c, ...scoreMatch(found.basis, { ...c.row, name: c.name }, locale, themeName) }))
+			.map((c) => ({
+				...c,
+				...scoreMatch(found.basis, { ...c.row, name: c.name }, locale, themeName, targetTitle)
+			}))
 			.filter((m) => m.score > 0)
 			.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, locale))
 			.slice(0, limit)

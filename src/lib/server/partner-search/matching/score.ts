@@ -63,7 +63,8 @@ export function scoreMatch(
 	mine: Basis,
 	other: Candidate,
 	locale: Locale,
-	themeName: (key: string) => string
+	themeName: (key: string) => string,
+	targetTitle: (code: string) => string | undefined = () => undefined
 ): { score: number; reasons: string[] } {
 	const r = messages(locale).partnerSearch.reasons;
 	const reasons: string[] = [];
@@ -80,7 +81,10 @@ export function scoreMatch(
 	const shared = [
 		...themes.map((t) => inSentence(themeName(t), locale)),
 		...goals.map((g) => format(r.goal, { goal: g })),
-		...targets.map((t) => format(r.target, { target: t }))
+		...targets.map((t) => {
+			const title = targetTitle(t);
+			return title ? format(r.targetTitled, { target: t, title }) : format(r.target, { target: t });
+		})
 	];
 	if (shared.length) reasons.push(format(r.sharedWork, { list: listOf(locale, shared) }));
 

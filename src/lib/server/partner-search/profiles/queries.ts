@@ -58,7 +58,7 @@ export interface PublicProfile {
 	};
 	themes: { key: string; name: string }[];
 	goals: { number: number; name: string }[];
-	targets: string[];
+	targets: { code: string; title: string }[];
 	regions: { code: string; name: string }[];
 	languages: { code: string; name: string }[];
 	offer: ShownText;
@@ -83,7 +83,7 @@ export function publicProfile(r: ProfileRow, names: Names): PublicProfile {
 		},
 		themes: r.themes.map((key) => ({ key, name: names.themeName.get(key) ?? key })),
 		goals: r.goals.map((n) => ({ number: Number(n), name: names.goalName.get(Number(n)) ?? '' })),
-		targets: r.targets,
+		targets: r.targets.map((code) => ({ code, title: names.targetName.get(code) ?? '' })),
 		regions: r.regions.map((code) => ({ code, name: placeName(locale, code) })),
 		languages: r.languages.map((code) => ({ code, name: languageName(locale, code) })),
 		offer: shown(r.offer, locale),
