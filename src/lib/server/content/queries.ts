@@ -31,6 +31,7 @@ import {
 import { subquery } from '../kernel/sql.ts';
 import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
 import { targetInLanguage } from '../taxonomy/goals.ts';
+import { describeAttachments } from './attachments.ts';
 
 export type { ThemeRef };
 
@@ -223,7 +224,11 @@ export async function getArticle(db: Database, locale: string, slug: string): Pr
 	const detail = toDetail((await prepared.execute({ locale, slug }))[0], locale);
 	if (!detail) return null;
 	const { id, ...shown } = detail;
-	return { ...shown, related: await relatedArticles(db, locale, id) };
+	const [body, related] = await Promise.all([
+		describeAttachments(db, shown.body, locale),
+		relatedArticles(db, locale, id)
+	]);
+	return { ...shown, body, related };
 }
 
 /**
@@ -238,7 +243,7 @@ export async function getArticleById(
 	const detail = toDetail((await articleDetailQuery(db, locale, eq(article.id, id)))[0], locale);
 	if (!detail) return null;
 	const { id: _, ...shown } = detail;
-	return shown;
+	return { ...shown, body: await describeAttachments(db, shown.body, locale) };
 }
 
 /** The article page's query; `locale` may be a placeholder so that the query can be prepared. */
