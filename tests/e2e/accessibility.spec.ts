@@ -24,6 +24,7 @@ const pages = [
 	'/search?q=medborgardialg',
 	'/accessibility',
 	'/privacy',
+	'/sitemap',
 	'/inspiration?sdg=99',
 	'/no-such-page',
 	'/dialogue/unsubscribe/nonsense',
@@ -42,6 +43,7 @@ const englishPages = [
 	'/goals/16',
 	'/search?q=dialogue',
 	'/accessibility',
+	'/sitemap',
 	'/inspiration?sdg=99',
 	'/no-such-page',
 	'/dialogue/new'
@@ -118,6 +120,7 @@ test('every kind of public page reflows at 320 px in both languages, and its hea
 		'/search?q=dialog',
 		'/accessibility',
 		'/privacy',
+		'/sitemap',
 		'/sign-in',
 		'/sign-up',
 		'/reset-password'

@@ -75,6 +75,21 @@ test('feeds per language and theme, the sitemap, robots.txt and the health check
 	expect(sitemap).toContain(`hreflang="sv" href="${baseUrl()}/goals/16"`);
 	expect(sitemap).toContain(`<loc>${baseUrl()}/partnerships/ale-ghanzi</loc>`);
 	expect(sitemap).toContain(`<loc>${baseUrl()}/en/organizations/horby-kommun</loc>`);
+	// The footer's site map is a page for people, in each language; the XML one is linked from it.
+	const people = await (await get('/sitemap')).text();
+	expect(people).toContain('<a href="/sitemap">Webbplatskarta</a>');
+	for (const link of [
+		'/goals/16',
+		'/inspiration?theme=participation',
+		'/partnerships',
+		'/dialogue',
+		'/sitemap.xml'
+	])
+		expect(people).toContain(`href="${link}"`);
+	expect(people).toContain('>Mål 16: Fredliga och inkluderande samhällen</a>');
+	const english = await (await get('/en/sitemap')).text();
+	expect(english).toContain('<a href="/en/sitemap">Site map</a>');
+	expect(english).toContain('href="/en/goals/16"');
 	// A partnership's document says its type and size, in the page's language.
 	expect(await (await get('/partnerships/ale-ghanzi')).text()).toMatch(/\(PDF, \d+(,\d)?\s(kB|MB)\)/);
 	// Partnerships, organizations and find-a-partner profiles: listed, and each kind's pages open.

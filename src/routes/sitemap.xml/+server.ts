@@ -16,7 +16,8 @@ const pages = [
 	'/dialogue',
 	'/results',
 	'/accessibility',
-	'/privacy'
+	'/privacy',
+	'/sitemap'
 ];
 
 /**
