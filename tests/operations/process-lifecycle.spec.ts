@@ -47,6 +47,16 @@ function rawExchange(port: number, head: string) {
 	return { opened, closed, write: (text: string) => socket.write(text), received: () => received };
 }
 
+const resetBody = 'email=nobody%40example.org';
+/** A password-reset form sent with its headers and only the first 10 bytes of its body. */
+const halfPost = (port: number, origin: string) =>
+	rawExchange(
+		port,
+		`POST /reset-password HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\n` +
+			`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${resetBody.length}\r\n\r\n` +
+			resetBody.slice(0, 10)
+	);
+
 const databases = [
 	{ name: 'PGlite', postgres: false },
 	...(process.env.TEST_DATABASE_URL ? [{ name: 'PostgreSQL', postgres: true }] : [])
@@ -155,14 +165,8 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 	});
 
 	test('a client that sends its headers and half its body, then stalls, gets 408 after the request timeout (4 s)', async () => {
-		const body = 'email=nobody%40example.org';
 		const started = Date.now();
-		const stalled = rawExchange(
-			port,
-			`POST /reset-password HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${instance!.url}\r\n` +
-				`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n` +
-				body.slice(0, 10)
-		);
+		const stalled = halfPost(port, instance!.url);
 		await stalled.opened;
 		const answer = await stalled.closed;
 		const ms = Date.now() - started;
@@ -172,13 +176,7 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 	});
 
 	test('SIGTERM during a slow request: it completes with 200, new connections are refused, the process exits 0', async () => {
-		const body = 'email=nobody%40example.org';
-		const inFlight = rawExchange(
-			port,
-			`POST /reset-password HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${instance!.url}\r\n` +
-				`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n` +
-				body.slice(0, 10)
-		);
+		const inFlight = halfPost(port, instance!.url);
 		await inFlight.opened;
 		await new Promise((r) => setTimeout(r, 200));
 		const exited = instance!.stop('SIGTERM');
@@ -192,7 +190,7 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 		closedAfter = Date.now() - signalled;
 		expect(closedAfter).toBeLessThan(3000);
 		expect(inFlight.received()).toBe('');
-		inFlight.write(body.slice(10));
+		inFlight.write(resetBody.slice(10));
 		const answer = await inFlight.closed;
 		expect(answer).toMatch(/^HTTP\/1\.1 200 /);
 		expect(answer.toLowerCase()).toContain('connection: close');
