@@ -3,7 +3,8 @@
 //   { "email", "name", "role", "password", "organizations": ["ale-kommun"] })
 // Creates users with a verified address and a role (the first admin of a new installation).
 // --organization (by slug, repeatable) makes them staff of an organization on the platform
-// (organization_member), so they can post its "find a partner" profile; the demo organizations
+// (organization_member) and its administrator, so they can post its "find a partner" profile and
+// invite colleagues; the demo organizations
 // are loaded first, as the app does on its first start, unless SEED_DEMO=false.
 // Without --password a strong one is made up and printed once. Stop the app first when it runs
 // on PGlite: one process at a time may open the database folder.
@@ -103,7 +104,7 @@ try {
 				}
 				await handle.db
 					.insert(organizationMember)
-					.values({ organizationId: found.id, userId: user.id })
+					.values({ organizationId: found.id, userId: user.id, admin: true })
 					.onConflictDoNothing();
 				console.log(`${person.email} works for ${slug}.`);
 			}

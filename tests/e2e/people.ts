@@ -33,6 +33,12 @@ export const people = {
 		role: 'editor'
 	},
 	xssEditor: { email: 'xss-redaktor@example.se', password: 'xss-redaktörens långa lösenord', role: 'editor' },
+	/** Asks for access for Kiruna kommun, is approved, signs in and invites a colleague. */
+	asker: {
+		email: 'internationell-samordnare@example.se',
+		password: 'samordnarens eget långa lösenord',
+		role: 'reader'
+	},
 	/** The partnership journey: an editor appoints a coordinator, who edits their partnership. */
 	registryEditor: {
 		email: 'register-redaktor@example.se',

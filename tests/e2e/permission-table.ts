@@ -118,6 +118,9 @@ export const table: Record<string, { path: string; expect: Record<Who, Outcome> 
 	// Coordinators of this partnership may too (the partnership journey covers them).
 	'/partnerships/[slug=slug]/edit': { path: '/partnerships/horby-peja/edit', expect: editors },
 	'/organizations/[slug=slug]': { path: '/organizations/ale-kommun', expect: everyone },
+	'/organizations/[slug=slug]/members': { path: '/organizations/ale-kommun/members', expect: editors },
+	'/organizations/request-access': { path: '/organizations/request-access', expect: everyone },
+	'/admin/access-requests': { path: '/admin/access-requests', expect: editors },
 	'/api/v1/partnerships': { path: '/api/v1/partnerships?format=csv', expect: everyone },
 	'/api/v1/partnerships/[slug=slug]': { path: '/api/v1/partnerships/ale-ghanzi', expect: everyone },
 	'/api/v1/partnerships/[slug=slug]/iati.xml': {
@@ -334,6 +337,15 @@ export const actionTable: Record<string, { path: string; expect: Record<Who, Out
 	'/admin/media?/delete': { path: '/admin/media?/delete', expect: editors },
 	'/admin/organizations?/create': { path: '/admin/organizations?/create', expect: editors },
 	'/admin/organizations?/update': { path: '/admin/organizations?/update', expect: editors },
+	'/admin/access-requests?/approve': { path: '/admin/access-requests?/approve', expect: editors },
+	'/admin/access-requests?/refuse': { path: '/admin/access-requests?/refuse', expect: editors },
+	'/organizations/request-access?/default': { path: '/organizations/request-access', expect: signedIn },
+	...Object.fromEntries(
+		['invite', 'remove', 'admin'].map((action) => [
+			`/organizations/[slug=slug]/members?/${action}`,
+			{ path: `/organizations/ale-kommun/members?/${action}`, expect: editors }
+		])
+	),
 	'/account?/end': { path: '/account?/end', expect: signedIn },
 	'/account?/endOthers': { path: '/account?/endOthers', expect: signedIn },
 	'/account?/delete': { path: '/account?/delete', expect: signedIn },

@@ -12,6 +12,7 @@ import { ownSettings } from '#lib/server/accounts/own-account/queries.ts';
 import { listOwnSessions } from '#lib/server/accounts/queries.ts';
 import { ownPartnerships } from '#lib/server/partnerships/space/queries.ts';
 import { membershipsOf } from '#lib/server/partner-search/memberships.ts';
+import { administeredBy } from '#lib/server/organizations/members/queries.ts';
 import { notificationMails, returnQuery } from '#lib/server/accounts/input.ts';
 import { localTarget } from '#lib/server/kernel/redirect.ts';
 import { forAction, forPage } from '#lib/server/kernel/http.ts';
@@ -38,6 +39,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			// Their work first: the partnerships they take part in and the organizations they work for.
 			partnerships: await ownPartnerships(database, me.id, locals.locale),
 			organizations: await membershipsOf(database, me.id, locals.locale),
+			administered: await administeredBy(database, me.id),
 			welcome,
 			to: welcome ? localTarget(to ?? null, '') || null : null,
 			saved

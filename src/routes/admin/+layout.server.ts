@@ -28,6 +28,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 			manageUsers: can(locals.user, accountsPolicy.manageUsers),
 			manageTopics: can(locals.user, topicsPolicy.manage),
 			manageOrganizations: can(locals.user, organizationsPolicy.manage),
+			decideAccess: can(locals.user, organizationsPolicy.decideAccess),
 			moderatePartnerSearch: can(locals.user, partnerSearchPolicy.moderate),
 			moderateDialogue: can(locals.user, dialoguePolicy.moderatePlatform),
 			setReportDeadlines: can(locals.user, resultsPolicy.setDeadlines),

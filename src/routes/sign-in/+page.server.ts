@@ -4,6 +4,7 @@ import { localizePath, messages, plural } from '#lib/i18n/index.ts';
 import type { Locale } from '#lib/i18n/locales.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { db } from '#lib/server/app/database.ts';
+import { landingOf } from '#lib/server/app/landing.ts';
 import { signIn } from '#lib/server/accounts/sign-in.ts';
 import { signInQuery } from '#lib/server/accounts/input.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
@@ -21,14 +22,23 @@ const onward = (to: string | undefined, fallback: string) =>
 		.replace(/[^\x21-\x7e]+/g, encodeURIComponent);
 
 /**
- * Where a signed-in person goes: where they were going, else staff to the workspace and everyone
- * else to their account (their partnerships and organizations first). The workspace is no landing
- * for someone who may not enter it: they go to their account, not to a 403.
+ * Where a signed-in person goes: where they were going, else where their work is (`landingOf`:
+ * staff to the workspace, a coordinator to their partnership, …). The workspace is no landing
+ * for someone who may not enter it: they go to their own place, not to a 403.
  */
-function landing(to: string | undefined, staffMember: boolean, locale: Locale) {
-	const home = localizePath(locale, staffMember ? '/admin' : '/account');
+async function landing(
+	to: string | undefined,
+	who: { staff: boolean; id: string | null },
+	locale: Locale
+): Promise<string> {
+	const own = who.staff
+		? '/admin'
+		: who.id
+			? await landingOf(await db(), { id: who.id, role: 'reader' })
+			: '/account';
+	const home = localizePath(locale, own);
 	const target = onward(to, home);
-	return !staffMember && /^\/([a-z]{2}\/)?admin(\/|\?|#|$)/.test(target) ? home : target;
+	return !who.staff && /^\/([a-z]{2}\/)?admin(\/|\?|#|$)/.test(target) ? home : target;
 }
 const isStaff = (role: string) => (staff as readonly string[]).includes(role);
 
@@ -36,7 +46,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { to, notice } = await forPage(locals.locale, () =>
 		readQuery(url.searchParams, signInQuery, 'accounts')
 	);
-	if (locals.user) redirect(303, landing(to, isStaff(locals.user.role), locals.locale));
+	if (locals.user)
+		redirect(303, await landing(to, { staff: isStaff(locals.user.role), id: locals.user.id }, locals.locale));
 	return { notice: notice ?? null };
 };
 
@@ -63,7 +74,7 @@ export const actions: Actions = {
 			if (outcome.reason === 'unverified') return failure(403, m.unverified);
 			return failure(400, m.invalid);
 		}
-		const target = landing(to, outcome.staff, locals.locale);
+		const target = await landing(to, { staff: outcome.staff, id: outcome.userId }, locals.locale);
 		if (outcome.secondFactor) {
 			redirect(303, `${localizePath(locals.locale, '/sign-in/two-factor')}?to=${encodeURIComponent(target)}`);
 		}

@@ -18,7 +18,7 @@ type Raw = FormData | Record<string, unknown>;
 const isStaff = (role: unknown) => (staffRoles as readonly unknown[]).includes(role);
 
 export type SignInOutcome =
-	| { ok: true; headers: Headers; secondFactor: boolean; staff: boolean }
+	| { ok: true; headers: Headers; secondFactor: boolean; staff: boolean; userId: string | null }
 	| { ok: false; reason: 'invalid' | 'unverified' | 'locked'; waitSeconds?: number };
 
 /** Where a sign-in attempt comes from. */
@@ -70,7 +70,9 @@ export async function signIn(
 			secondFactor,
 			// Staff go on to the workspace, residents to their account. Only staff have a second
 			// step, and before it better-auth does not say who signed in.
-			staff: secondFactor || ('user' in result.response && isStaff(result.response.user.role))
+			staff: secondFactor || ('user' in result.response && isStaff(result.response.user.role)),
+			// Who it was, where better-auth says (the app finds where their work is).
+			userId: 'user' in result.response ? result.response.user.id : null
 		};
 	} catch (error) {
 		if (!isAPIError(error)) throw error;

@@ -8,8 +8,10 @@ import {
 	serial,
 	text,
 	timestamp,
-	integer
+	integer,
+	uniqueIndex
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { LocalizedText } from '../kernel/localized.ts';
 import { user } from '../accounts/schema.ts';
 
@@ -54,10 +56,50 @@ export const organizationMember = pgTable(
 		userId: text('user_id')
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
+		/** An administrator of the organization: invites and removes its members. */
+		admin: boolean('admin').notNull().default(false),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		primaryKey({ columns: [t.organizationId, t.userId] }),
 		index('organization_member_user_idx').on(t.userId)
+	]
+);
+
+export const accessRequestStatuses = ['pending', 'approved', 'refused'] as const;
+export type AccessRequestStatus = (typeof accessRequestStatuses)[number];
+
+/**
+ * Someone with an account asks to work for an organization on the platform: programme editors
+ * approve (they become a member, perhaps its administrator) or refuse with a reason. An
+ * organization not yet on the platform is named in `proposedName` until editors add it.
+ */
+export const organizationAccessRequest = pgTable(
+	'organization_access_request',
+	{
+		id: serial('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		organizationId: integer('organization_id').references(() => organization.id, { onDelete: 'cascade' }),
+		proposedName: text('proposed_name'),
+		proposedCountry: text('proposed_country'),
+		/** What they do there ("International coordinator"), for the editors deciding. */
+		position: text('position').notNull(),
+		message: text('message').notNull().default(''),
+		status: text('status').$type<AccessRequestStatus>().notNull().default('pending'),
+		/** Why it was refused, mailed to the person. */
+		reason: text('reason'),
+		decidedBy: text('decided_by').references(() => user.id, { onDelete: 'set null' }),
+		decidedAt: timestamp('decided_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('organization_access_request_status_idx').on(t.status, t.createdAt),
+		index('organization_access_request_user_idx').on(t.userId),
+		// One open request a person at a time: a second would only be a duplicate in the queue.
+		uniqueIndex('organization_access_request_pending_unique')
+			.on(t.userId)
+			.where(sql`${t.status} = 'pending'`)
 	]
 );

@@ -14,7 +14,7 @@ export interface TestOrganization {
  * An organization of its own for a test: by default a district abroad (Botswana) with a point on
  * the map; `country: 'SE'` makes a Swedish one (in no county unless given one, so counts of the
  * reference municipalities stay as they are). Each call makes a new one with a unique address.
- * `members` are user ids who work for it.
+ * `members` are user ids who work for it, `admins` those who also administer it.
  */
 export async function anOrganization(
 	db: Database,
@@ -26,6 +26,8 @@ export async function anOrganization(
 		lat?: number | null;
 		lon?: number | null;
 		members?: string[];
+		/** Members who administer it. */
+		admins?: string[];
 	} = {}
 ): Promise<TestOrganization> {
 	const tag = randomUUID().slice(0, 8);
@@ -44,11 +46,11 @@ export async function anOrganization(
 			lon: options.lon === undefined ? 21.65 : options.lon
 		})
 		.returning({ id: organization.id });
-	if (options.members?.length) {
-		await db
-			.insert(organizationMember)
-			.values(options.members.map((userId) => ({ organizationId: row!.id, userId })));
-	}
+	const people = [
+		...(options.members ?? []).map((userId) => ({ organizationId: row!.id, userId })),
+		...(options.admins ?? []).map((userId) => ({ organizationId: row!.id, userId, admin: true }))
+	];
+	if (people.length) await db.insert(organizationMember).values(people);
 	return { id: row!.id, slug, name: { sv: name, en: name }, country };
 }
 
