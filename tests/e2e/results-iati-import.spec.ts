@@ -41,7 +41,7 @@ test('a coordinator imports the IATI standard’s example into a new partnership
 	// The programme's officer registers a partnership and makes the coordinator its coordinator.
 	const staff = await openAs(browser, 'registryEditor', { javaScriptEnabled: false });
 	await staff.page.goto('/partnerships/new');
-	await staff.page.locator('#member-swedish').selectOption({ label: 'Exempelkommun (exempel)' });
+	await staff.page.locator('#member-swedish').selectOption({ label: 'Björkviks kommun' });
 	await staff.page.locator('#member-international').selectOption({ index: 0 });
 	await staff.page.locator('#status').selectOption('active');
 	await staff.page

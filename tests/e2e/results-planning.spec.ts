@@ -19,7 +19,7 @@ beforeAll(async () => {
 	// The officer registers the partnership and appoints the coordinator (its only person).
 	const staff = await openAs(browser, 'registryEditor', { javaScriptEnabled: false });
 	await staff.page.goto('/partnerships/new');
-	await staff.page.locator('#member-swedish').selectOption({ label: 'Exempelkommun (exempel)' });
+	await staff.page.locator('#member-swedish').selectOption({ label: 'Björkviks kommun' });
 	await staff.page.locator('#member-international').selectOption({ index: 0 });
 	await staff.page.locator('#status').selectOption('inception');
 	await staff.page.locator('#summary_sv').fill('Ett nytt partnerskap som planerar sina resultat.');
