@@ -10,6 +10,10 @@ import { newsOf } from './result-proposals.ts';
 import { addToLibrary } from '../media/commands.ts';
 import type { MediaStore } from '../media/store.ts';
 import { attachDocument, missingDemoDocuments } from '../partnerships/demo.ts';
+import { appendToDemoArticle, demoReportArticle } from '../content/demo.ts';
+import { article, articleTranslation } from '../content/schema.ts';
+import { dataPath } from '../kernel/data-files.ts';
+import { documentHref } from '#lib/media-urls.ts';
 
 /**
  * What the demo needs of two modules at once: each demo partnership's example PDF goes into the
@@ -37,6 +41,46 @@ export async function addDemoDocuments(db: Database, store: MediaStore): Promise
 		});
 	}
 	return missing.length;
+}
+
+/** How the results report article introduces the demo's generated summary, per language. */
+const summaryParagraph = {
+	sv: (href: string) =>
+		`<h2>Bilaga till demon</h2><p>Till den här demoversionen hör också <a href="${href}">Resultat i demopartnerskapen</a>: en sammanställning av de fyra demopartnerskapens indikatorer och årsrapporter, gjord av plattformens demodata. Siffrorna i den är påhittade, och den är inte IQA-rapporten.</p>`,
+	en: (href: string) =>
+		`<h2>Attached to the demo</h2><p>This demo also comes with <a href="${href}">Results in the demo partnerships</a>: a summary of the four demo partnerships' indicators and yearly reports, made from the platform's demo data. Its figures are invented, and it is not the IQA report.</p>`
+};
+
+/**
+ * Attaches the generated summary of the demo partnerships' results (data/demo/documents,
+ * `npm run demo:documents`) to the demo's results report article, a PDF per language through
+ * the media library, once: only while the article's texts link no library file yet.
+ */
+export async function addDemoReportSummary(db: Database, store: MediaStore): Promise<boolean> {
+	const waiting = await db
+		.select({ lang: articleTranslation.lang, body: articleTranslation.body })
+		.from(articleTranslation)
+		.innerJoin(article, eq(article.id, articleTranslation.articleId))
+		.where(eq(article.slug, demoReportArticle));
+	if (!waiting.length || waiting.every((t) => t.body.includes('href="/media/'))) return false;
+	return runSystemChange(db, async (tx) => {
+		const paragraphs: Record<string, string> = {};
+		for (const lang of ['sv', 'en'] as const) {
+			const fileName = `programme-results.${lang}.pdf`;
+			const item = await addToLibrary(tx, store, null, {
+				bytes: readFileSync(dataPath('demo', 'documents', fileName)),
+				fileName,
+				alt: {}
+			});
+			paragraphs[lang] = summaryParagraph[lang](documentHref(item.storageKey, item.fileName));
+		}
+		const changed = await appendToDemoArticle(tx, demoReportArticle, paragraphs);
+		return {
+			result: changed,
+			audit: { action: 'article.demo-attachment', subject: `article:${demoReportArticle}`, after: {} },
+			public: true
+		};
+	});
 }
 
 /** The demo's proposal that led to a result: Ale's youth council, taken up by Ale–Ghanzi. */

@@ -4,7 +4,7 @@ import { logger } from '../kernel/logger.ts';
 import type { Module } from '../kernel/module.ts';
 import { seedTaxonomy } from '../taxonomy/seed.ts';
 import { modules } from './modules.ts';
-import { addDemoDocuments, linkDemoProposal } from './demo.ts';
+import { addDemoDocuments, addDemoReportSummary, linkDemoProposal } from './demo.ts';
 import { mediaStore } from './media.ts';
 import type { MediaStore } from '../media/store.ts';
 import { visibleArticles } from '../content/facets.ts';
@@ -24,7 +24,10 @@ export async function prepareDatabase(
 	for (const m of list) await m.reference?.(db);
 	if (!options.demo) return;
 	for (const m of list) await m.demo?.(db);
-	if (options.store) await addDemoDocuments(db, options.store);
+	if (options.store) {
+		await addDemoDocuments(db, options.store);
+		await addDemoReportSummary(db, options.store);
+	}
 	await linkDemoProposal(db);
 }
 

@@ -1,10 +1,10 @@
-import { count, inArray } from 'drizzle-orm';
-import type { Database } from '../kernel/database.ts';
+import { and, count, eq, inArray, notLike, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../kernel/database.ts';
 import { readDataFile } from '../kernel/data-files.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
 import { saveArticles, type ArticleInput } from './import.ts';
-import { article } from './schema.ts';
+import { article, articleTranslation } from './schema.ts';
 
 interface ArticleFile extends Omit<ArticleInput, 'organizationIds' | 'partnershipId' | 'status'> {
 	/** Organizations and the partnership by their addresses (slugs). */
@@ -49,4 +49,37 @@ export async function addDemoArticles(db: Database): Promise<boolean> {
 		}))
 	);
 	return true;
+}
+
+/** The demo article that a generated summary of the demo's results is attached to. */
+export const demoReportArticle = 'iqa-2016-partnerskap-pa-vag-mot-mer-lokal-demokrati';
+
+/**
+ * Adds a paragraph (sanitised HTML, one per language) to the end of a demo article's text in
+ * each language whose text links no library file yet. Returns whether any text changed.
+ */
+export async function appendToDemoArticle(
+	tx: Database | Transaction,
+	slug: string,
+	paragraphs: Record<string, string>
+): Promise<boolean> {
+	let changed = false;
+	for (const [lang, html] of Object.entries(paragraphs)) {
+		const rows = await tx
+			.update(articleTranslation)
+			.set({ body: sql`${articleTranslation.body} || ${html}` })
+			.where(
+				and(
+					eq(articleTranslation.lang, lang),
+					notLike(articleTranslation.body, '%href="/media/%'),
+					inArray(
+						articleTranslation.articleId,
+						tx.select({ id: article.id }).from(article).where(eq(article.slug, slug))
+					)
+				)
+			)
+			.returning({ id: articleTranslation.articleId });
+		changed ||= rows.length > 0;
+	}
+	return changed;
 }

@@ -97,10 +97,19 @@ export async function addDemoPartnerships(db: Database): Promise<boolean> {
 }
 
 const documentTitles: Record<string, { sv: string; en: string }> = {
-	'vasterbotten-yogyakarta': { sv: 'Arbetsplan (exempel)', en: 'Work plan (example)' },
-	'kalmar-cape-winelands': { sv: 'Slutrapport (exempel)', en: 'Final report (example)' },
-	'horby-peja': { sv: 'Slutrapport (exempel)', en: 'Final report (example)' },
-	'ale-ghanzi': { sv: 'Arbetsplan (exempel)', en: 'Work plan (example)' }
+	'vasterbotten-yogyakarta': {
+		sv: 'Resultatrapport 2023–2025 (på engelska, demo)',
+		en: 'Results report 2023–2025 (demo)'
+	},
+	'kalmar-cape-winelands': {
+		sv: 'Resultatrapport 2015–2017 (på engelska, demo)',
+		en: 'Results report 2015–2017 (demo)'
+	},
+	'horby-peja': {
+		sv: 'Resultatrapport 2015–2017 (på engelska, demo)',
+		en: 'Results report 2015–2017 (demo)'
+	},
+	'ale-ghanzi': { sv: 'Resultatrapport 2023–2025 (på engelska, demo)', en: 'Results report 2023–2025 (demo)' }
 };
 
 export interface DemoDocument {
@@ -113,7 +122,7 @@ export interface DemoDocument {
 
 /**
  * The example document (data/demo/documents/<slug>.pdf) of each demo partnership that has no
- * document yet, so its page shows what a partnership's documents look like; clearly titled as an
+ * document yet, so its page shows what a partnership's documents look like; titled as the demo's
  * example. The app puts each into the media library and attaches it (app/demo.ts).
  */
 export async function missingDemoDocuments(db: Database): Promise<DemoDocument[]> {
