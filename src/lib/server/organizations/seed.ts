@@ -33,21 +33,63 @@ const regionNames: Record<string, string> = {
 };
 
 /**
- * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name.
- * Their names follow the common pattern ("Ale kommun", "Region Gävleborg").
+ * Municipalities that call themselves a city ("stad"), in their own spelling: Göteborgs Stad and
+ * Borås Stad write it with a capital.
+ */
+const cities: Record<string, string> = {
+	Borås: 'Borås Stad',
+	Göteborg: 'Göteborgs Stad',
+	Haparanda: 'Haparanda stad',
+	Helsingborg: 'Helsingborgs stad',
+	Landskrona: 'Landskrona stad',
+	Lidingö: 'Lidingö stad',
+	Malmö: 'Malmö stad',
+	Mölndal: 'Mölndals stad',
+	Solna: 'Solna stad',
+	Stockholm: 'Stockholms stad',
+	Sundbyberg: 'Sundbybergs stad',
+	Trollhättan: 'Trollhättans stad',
+	Vaxholm: 'Vaxholms stad',
+	Västerås: 'Västerås stad'
+};
+
+/** The names that do not follow the genitive rule below. */
+const irregular: Record<string, string> = {
+	Falun: 'Falu kommun',
+	Kalmar: 'Kalmar kommun',
+	Orust: 'Orust kommun',
+	Gotland: 'Region Gotland'
+};
+
+/**
+ * A municipality's official Swedish name from its short name: "Ale kommun", "Marks kommun",
+ * "Alingsås kommun", "Falu kommun", "Göteborgs Stad". The genitive takes an s after a consonant
+ * other than s, x or z, and none after a vowel; the exceptions are listed above.
+ */
+export function officialMunicipalityName(name: string): string {
+	const known = cities[name] ?? irregular[name];
+	if (known) return known;
+	return /[^aeiouyåäösxz]$/iu.test(name) ? `${name}s kommun` : `${name} kommun`;
+}
+
+/**
+ * The 290 municipalities and 21 regions (data/geo), as organizations every partnership can name,
+ * by their official names. Gotland is one organization, Region Gotland, which is both the
+ * municipality (0980) and the region: its address is the municipality's.
  */
 function* referenceOrganizations() {
 	const taken = new Set<string>();
 	for (const m of swedishMunicipalities()) {
-		const sv = `${m.name} kommun`;
+		// The address stays the short name + "kommun" it always had ("falun-kommun"), so links hold.
+		let slug = slugify(`${m.name} kommun`);
 		// Håbo and Habo fold to the same letters: the second keeps its code in the address.
-		let slug = slugify(sv);
 		if (taken.has(slug)) slug = `${slug}-${m.code}`;
 		taken.add(slug);
+		const sv = officialMunicipalityName(m.name);
 		yield {
 			slug,
 			kind: 'municipality' as const,
-			name: { sv, en: `${m.name} Municipality` },
+			name: { sv, en: m.code === gotland ? sv : `${m.name} Municipality` },
 			country: 'SE',
 			municipalityCode: m.code,
 			county: m.county,
@@ -57,6 +99,7 @@ function* referenceOrganizations() {
 		};
 	}
 	for (const r of swedishRegions()) {
+		if (r.county === gotland.slice(0, 2)) continue;
 		const sv = regionNames[r.county] ?? `Region ${r.name}`;
 		yield {
 			slug: slugify(sv),
@@ -71,3 +114,6 @@ function* referenceOrganizations() {
 		};
 	}
 }
+
+/** Gotland's municipality code: the municipality is also the region. */
+const gotland = '0980';

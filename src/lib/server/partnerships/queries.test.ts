@@ -19,14 +19,28 @@ describe.each(testDatabases)('the partnership registry on $name', (database) => 
 	const find = (q: string, perPage?: number, options?: { withMap?: boolean }) =>
 		findPartnerships(h.db, 'sv', readPartnershipFilter(new URLSearchParams(q)), perPage, options);
 
-	it('holds all 290 municipalities and 21 regions as reference data, with counties and centroids', async () => {
+	it('holds all 290 municipalities and 21 regions as reference data (Gotland once), with counties and centroids', async () => {
 		const [municipalities] = await h.db
 			.select({ n: count() })
 			.from(organization)
 			.where(eq(organization.kind, 'municipality'));
 		const refs = await h.db.select().from(organization).where(eq(organization.reference, true));
 		expect(refs.filter((o) => o.kind === 'municipality')).toHaveLength(290);
-		expect(refs.filter((o) => o.kind === 'region')).toHaveLength(21);
+		// Region Gotland is the municipality and the region in one: one organization, not two.
+		expect(refs.filter((o) => o.kind === 'region')).toHaveLength(20);
+		expect(refs.filter((o) => o.name.sv?.includes('Gotland')).map((o) => o.name.sv)).toEqual([
+			'Region Gotland'
+		]);
+		const named = (code: string) => refs.find((o) => o.municipalityCode === code)?.name.sv;
+		expect(['2080', '1480', '0180', '1463', '2326', '1490', '0980'].map(named)).toEqual([
+			'Falu kommun',
+			'Göteborgs Stad',
+			'Stockholms stad',
+			'Marks kommun',
+			'Bergs kommun',
+			'Borås Stad',
+			'Region Gotland'
+		]);
 		expect(municipalities!.n).toBeGreaterThanOrEqual(290);
 		const ale = refs.find((o) => o.municipalityCode === '1440')!;
 		expect(ale).toMatchObject({ slug: 'ale-kommun', county: '14', country: 'SE' });
