@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { axeViolations, baseUrl, launch, open, openAs } from './browser.ts';
+import { axeViolations, baseUrl, fileOnDisk, launch, open, openAs } from './browser.ts';
 import { people } from './people.ts';
 import {
 	blackAndWhitePng,
@@ -31,7 +31,7 @@ const item = (page: Page, fileName: string) =>
 
 async function upload(
 	page: Page,
-	file: { name: string; mimeType: string; buffer: Buffer },
+	file: { name: string; mimeType: string; buffer: Buffer } | string,
 	alt: { sv?: string; en?: string }
 ) {
 	await page.getByLabel('Fil', { exact: true }).setInputFiles(file);
@@ -126,12 +126,12 @@ test('an author uploads a photo and a PDF, is refused a text file called .jpg, a
 	// Over 10 MB: refused with a message, not an error page.
 	const big = Buffer.alloc(10 * 1024 * 1024 + 1000);
 	tinyPdf().copy(big);
-	await upload(page, { name: 'stor.pdf', mimeType: 'application/pdf', buffer: big }, {});
+	await upload(page, fileOnDisk('stor.pdf', big), {});
 	expect(await page.locator('#upload-file-error').textContent()).toBe('Fil: Filen får vara högst 10 MB.');
 	// Over the server's body limit (BODY_SIZE_LIMIT, 11 MB): the same message, not an error page.
 	const huge = Buffer.alloc(12 * 1024 * 1024);
 	tinyPdf().copy(huge);
-	await upload(page, { name: 'enorm.pdf', mimeType: 'application/pdf', buffer: huge }, {});
+	await upload(page, fileOnDisk('enorm.pdf', huge), {});
 	expect(await page.locator('#upload-file-error').textContent()).toBe('Fil: Filen får vara högst 10 MB.');
 
 	// A PDF: kept as it is, served as a download under a safe name.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, baseUrl, launch, open, openAs, sessionOf } from './browser.ts';
+import { axeViolations, baseUrl, fileOnDisk, launch, open, openAs, sessionOf } from './browser.ts';
 import { jpegWithGps, textNamedJpg } from '../../src/lib/server/media/test-files.ts';
 
 // Issue 10: a participant writes a proposal with a photo, without JavaScript (a multipart form):
@@ -106,9 +106,7 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 		// Typed only once the page's code has run (it holds the check).
 		await checked.waitForLoadState('networkidle');
 		await fillText(checked, 'Vattenlek i parken');
-		await checked
-			.locator('#proposalPhoto')
-			.setInputFiles({ name: 'stor.jpg', mimeType: 'image/jpeg', buffer: huge });
+		await checked.locator('#proposalPhoto').setInputFiles(huge());
 		await checked.locator('#proposalPhotoAlt').fill(alt);
 		await checked.getByRole('button', { name: /Skicka förslaget|Spara ändringarna/ }).click();
 		await checked.locator('#proposalPhoto-error').waitFor();
@@ -124,9 +122,7 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 	// the text did not arrive (with JavaScript, the check above never lets it go).
 	await page.goto(`/dialogue/${ale}/proposals/new`);
 	await fillText(page, 'Vattenlek i parken');
-	await page
-		.locator('#proposalPhoto')
-		.setInputFiles({ name: 'stor.jpg', mimeType: 'image/jpeg', buffer: huge });
+	await page.locator('#proposalPhoto').setInputFiles(huge());
 	await page.locator('#proposalPhotoAlt').fill(alt);
 	await page.getByRole('button', { name: 'Skicka förslaget' }).click();
 	await page.locator('.error-summary').waitFor();
@@ -134,7 +130,7 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 	expect(await typedText(page)).toEqual(['Vattenlek i parken', body, 'Parken', alt]);
 	await page
 		.locator('#proposalPhoto')
-		.setInputFiles({ name: 'storre.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(12 * 1024 * 1024, 1) });
+		.setInputFiles(fileOnDisk('storre.jpg', Buffer.alloc(12 * 1024 * 1024, 1)));
 	await page.getByRole('button', { name: 'Skicka förslaget' }).click();
 	await page.locator('.error-summary').waitFor();
 	expect((await summary(page))[0]).toContain('kunde inte tas emot');
@@ -212,7 +208,9 @@ function post(path: string, cookie: string, body: FormData) {
 }
 
 /** Just over 10 MB: over the photo limit, under the server's body limit (11 MB). */
-const huge = Buffer.alloc(10 * 1024 * 1024 + 1024, 1);
+/** A photo just over 10 MB, written once. */
+let hugeFile: string | undefined;
+const huge = () => (hugeFile ??= fileOnDisk('stor.jpg', Buffer.alloc(10 * 1024 * 1024 + 1024, 1)));
 
 async function fillText(page: Page, title: string) {
 	await page.locator('#proposalTitle').fill(title);
