@@ -50,8 +50,10 @@ out.targets.sort((a, b) => a.goal - b.goal || a.position - b.position);
 writeFileSync(new URL('sdg.json', dir), JSON.stringify(out, null, '\t') + '\n');
 console.log(`${out.goals.length} goals, ${out.targets.length} targets`);
 
-// static/sdg.css: each goal's official colour with whichever text colour (near-black or white)
-// contrasts more; with these colours that is always at least 4.5:1 (WCAG AA), also on goal 7's yellow.
+// static/sdg.css: each goal's official colour (--sdg: dots, stripes) and, for tiles and badges
+// with text, that colour deepened towards black just enough for white text at 4.5:1 or more
+// (WCAG AA): one text colour on every goal, as the goals' own icons have, where the official
+// yellows and light greens would not carry white text.
 /** @param {string} hex */
 function luminance(hex) {
 	const [r, g, b] = [1, 3, 5].map((i) => {
@@ -65,12 +67,29 @@ const contrast = (a, b) => {
 	const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
 	return ((x ?? 0) + 0.05) / ((y ?? 0) + 0.05);
 };
-const dark = '#111111';
+/** The colour mixed with black by `share` (0 to 1), as #rrggbb. @param {string} hex @param {number} share */
+const deepen = (hex, share) =>
+	'#' +
+	[1, 3, 5]
+		.map((i) =>
+			Math.round(parseInt(hex.slice(i, i + 2), 16) * (1 - share))
+				.toString(16)
+				.padStart(2, '0')
+		)
+		.join('');
+/** @param {string} hex */
+function tileColour(hex) {
+	for (let share = 0; share <= 1; share += 0.01) {
+		const tile = deepen(hex, share);
+		if (contrast(tile, '#ffffff') >= 4.6) return tile;
+	}
+	return '#000000';
+}
 const css = out.goals
-	.map((g) => {
-		const text = contrast(g.colour, dark) >= contrast(g.colour, '#ffffff') ? dark : '#ffffff';
-		return `.sdg-${g.number}{--sdg:${g.colour};--sdg-text:${text};background:var(--sdg);color:var(--sdg-text)}`;
-	})
+	.map(
+		(g) =>
+			`.sdg-${g.number}{--sdg:${g.colour};--sdg-tile:${tileColour(g.colour)};--sdg-text:#ffffff;background:var(--sdg-tile);color:var(--sdg-text)}`
+	)
 	.join('\n');
 writeFileSync(
 	new URL('../static/sdg.css', import.meta.url),

@@ -20,7 +20,17 @@ test('a visitor filters the partnerships by goal and sees the list and the map c
 	const all = await page.locator('.partnership-table tbody').textContent();
 	for (const name of ['Region Västerbotten', 'Ale kommun', 'Hörby kommun', 'Kalmar'])
 		expect(all).toContain(name);
-	expect(await page.locator('svg[role="img"]').count()).toBe(2);
+	// Sweden's map is an image; the world's is a group of links: each partner to its page, each
+	// line to its partnership, by name.
+	expect(await page.locator('svg.map-sweden[role="img"]').count()).toBe(1);
+	const world = page.locator('svg.map-world[role="group"]');
+	expect(
+		await world.getByRole('link', { name: 'Ale kommun – Ghanzi District Council' }).getAttribute('href')
+	).toBe('/partnerships/ale-ghanzi');
+	expect(
+		await world.getByRole('link', { name: 'Ghanzi District Council', exact: true }).getAttribute('href')
+	).toBe('/organizations/ghanzi-district-council');
+	expect(await world.locator('.map-labels text').allTextContents()).toContain('Ghanzi District Council');
 
 	await page.getByLabel('Globalt mål', { exact: true }).selectOption('3');
 	await page.getByRole('button', { name: 'Filtrera' }).click();
@@ -36,7 +46,10 @@ test('a visitor filters the partnerships by goal and sees the list and the map c
 	expect(await rows()).toBe(4);
 
 	// Open one: members, team on both sides, timeline, its inspiration.
-	await page.getByRole('link', { name: 'Ale kommun – Ghanzi District Council' }).click();
+	await page
+		.locator('.partnership-table')
+		.getByRole('link', { name: 'Ale kommun – Ghanzi District Council' })
+		.click();
 	await page.waitForURL(/\/partnerships\/ale-ghanzi$/);
 	expect(await page.locator('h1').textContent()).toBe('Ale kommun – Ghanzi District Council');
 	expect(await page.locator('.team li').count()).toBe(8);

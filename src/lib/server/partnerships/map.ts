@@ -1,6 +1,11 @@
 import { messages, type Locale } from '#lib/i18n/index.ts';
 import { localizePath } from '#lib/i18n/locales.ts';
-import { renderPartnershipMap, type MapPlace, type PartnershipMap } from '../kernel/maps/render.ts';
+import {
+	renderPartnershipMap,
+	type MapLink,
+	type MapPlace,
+	type PartnershipMap
+} from '../kernel/maps/render.ts';
 import type { MapPartnership, OrganizationRef } from './queries.ts';
 
 const placed = (o: OrganizationRef): o is OrganizationRef & { lat: number; lon: number } =>
@@ -13,7 +18,7 @@ const placed = (o: OrganizationRef): o is OrganizationRef & { lat: number; lon: 
 export function partnershipMap(partnerships: MapPartnership[], locale: Locale): PartnershipMap {
 	const partners = new Map<number, MapPlace>();
 	const swedish = new Map<number, MapPlace>();
-	const links: { from: { lat: number; lon: number }; to: { lat: number; lon: number } }[] = [];
+	const links: MapLink[] = [];
 	const municipalityCounts: Record<string, number> = {};
 	const place = (into: Map<number, MapPlace>, o: OrganizationRef & { lat: number; lon: number }) => {
 		const found = into.get(o.id);
@@ -35,11 +40,13 @@ export function partnershipMap(partnerships: MapPartnership[], locale: Locale): 
 				municipalityCounts[o.municipalityCode] = (municipalityCounts[o.municipalityCode] ?? 0) + 1;
 			}
 		}
+		const href = localizePath(locale, `/partnerships/${p.slug}`);
+		const name = [...p.swedish, ...p.international].map((o) => o.name).join(' – ');
 		for (const o of p.international) {
 			if (!placed(o)) continue;
 			place(partners, o);
 			for (const s of p.swedish.filter(placed))
-				links.push({ from: { lat: s.lat, lon: s.lon }, to: { lat: o.lat, lon: o.lon } });
+				links.push({ from: { lat: s.lat, lon: s.lon }, to: { lat: o.lat, lon: o.lon }, href, name });
 		}
 	}
 	const m = messages(locale).partnerships;

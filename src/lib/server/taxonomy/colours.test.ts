@@ -21,11 +21,22 @@ describe('goal colours', () => {
 	};
 
 	it.each(sdg.goals.map((g) => [g.number, g.colour] as const))(
-		'goal %i keeps its official colour %s with text at 4.5:1 or more',
+		'goal %i keeps its official colour %s, and its tiles carry white text at 4.5:1 or more on a deepened shade of it',
 		(n, colour) => {
-			const rule = new RegExp(`\\.sdg-${n}\\{--sdg:(#[0-9A-Fa-f]{6});--sdg-text:(#[0-9A-Fa-f]{6})`).exec(css);
+			const rule = new RegExp(
+				`\\.sdg-${n}\\{--sdg:(#[0-9A-Fa-f]{6});--sdg-tile:(#[0-9A-Fa-f]{6});--sdg-text:(#[0-9A-Fa-f]{6})`
+			).exec(css);
 			expect(rule?.[1]).toBe(colour);
-			expect(contrast(rule![1]!, rule![2]!)).toBeGreaterThanOrEqual(4.5);
+			const [, , tile, text] = rule!;
+			expect(text).toBe('#ffffff');
+			expect(contrast(tile!, text!)).toBeGreaterThanOrEqual(4.5);
+			// The same hue, only darker: each channel scaled by one factor (to rounding).
+			const channels = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+			const ratios = channels(tile!)
+				.map((c, i) => [c, channels(colour)[i]!] as const)
+				.filter(([, o]) => o > 40)
+				.map(([c, o]) => c / o);
+			expect(Math.max(...ratios) - Math.min(...ratios)).toBeLessThan(0.03);
 		}
 	);
 });

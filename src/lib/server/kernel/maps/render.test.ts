@@ -233,7 +233,7 @@ describe('renderPartnershipMap', () => {
 			sweden: { id: 's', title: '</title><script>', description: '"><a href="x">' }
 		});
 		for (const svg of [map.world, map.sweden]) {
-			expect(svg).not.toMatch(/<script|<a |'quoted'|"x"/);
+			expect(svg).not.toMatch(/<script|'quoted'|"x"|<a href="x"/);
 			assertWellFormedXml(svg);
 		}
 		expect(map.world).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;quoted&apos;');
@@ -248,21 +248,46 @@ describe('renderPartnershipMap', () => {
 		).toThrow();
 	});
 
-	it('is an accessible image without links, focus stops or inline styles', () => {
-		const map = renderPartnershipMap(demo(), labels);
+	it('names itself, and links each mark of one place and each named line, with names; no inline styles', () => {
+		const input = demo();
+		input.links = input.links.map((l, i) => ({
+			...l,
+			href: `/partnerships/p${i}`,
+			name: `Partnership ${i}`
+		}));
+		const map = renderPartnershipMap(input, labels);
 		for (const [svg, text] of [
 			[map.world, labels.world],
 			[map.sweden, labels.sweden]
 		] as const) {
 			assertWellFormedXml(svg);
-			expect(svg).toMatch(
-				new RegExp(`^<svg [^>]*role="img" aria-labelledby="${text.id}-title ${text.id}-desc"`)
-			);
+			expect(svg).toContain(`aria-labelledby="${text.id}-title ${text.id}-desc"`);
 			expect(svg).toContain(`<title id="${text.id}-title">${text.title}</title>`);
 			expect(svg).toContain(`<desc id="${text.id}-desc">${text.description}</desc>`);
 			expect(svg).toMatch(/viewBox="0 0 \d+ \d+"/);
-			expect(svg).not.toMatch(/<a[\s>]|tabindex|style=|<style|href=/);
+			expect(svg).not.toMatch(/tabindex|style=|<style/);
 		}
+		// The world holds links, so it is a group (an image hides what is inside it); Sweden is an image.
+		expect(map.world).toMatch(/^<svg [^>]*role="group"/);
+		expect(map.sweden).toMatch(/^<svg [^>]*role="img"/);
+		expect(map.sweden).not.toMatch(/<a[\s>]|href=/);
+		for (let i = 0; i < 4; i++) {
+			expect(map.world).toContain(`<a href="/partnerships/p${i}" aria-label="Partnership ${i}">`);
+		}
+		expect(map.world).toContain(
+			'<a href="/partnerships/ghanzi" aria-label="Ghanzi District Council"><circle'
+		);
+		expect(map.world).toContain('<a href="/partnerships/ale" aria-label="Ale kommun"><circle');
+		// Four marks abroad: each with its name beside it, hidden from screen readers (the link names it).
+		expect(map.world).toMatch(/<g class="map-labels" aria-hidden="true">(<text [^>]*>[^<]+<\/text>){4}<\/g>/);
+	});
+
+	it('is an image without links when nothing names a link', () => {
+		const input = demo();
+		for (const p of [...input.partners, ...input.swedishPoints]) p.href = '';
+		const map = renderPartnershipMap(input, labels);
+		expect(map.world).toMatch(/^<svg [^>]*role="img"/);
+		expect(map.world).not.toMatch(/<a[\s>]|href=/);
 	});
 
 	it('skips places and links it cannot draw', () => {

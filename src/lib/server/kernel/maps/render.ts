@@ -9,9 +9,11 @@ import { escapeXml } from '../xml.ts';
  * (geometry.ts) and reused as strings; per call only points, lines and fill classes are written.
  *
  * The result is inserted into the page with {@html}: every text from the input is escaped here.
- * No links or focusable elements inside the SVG: the table beside the map leads to each
- * partnership. Colours come from classes in static/map.css (the Content-Security-Policy forbids
- * style attributes and <style> elements).
+ * On the world map each place with a mark of its own links to its page and each line to its
+ * partnership (SVG links: keyboard focusable, named), and a few places carry their names beside
+ * them; a map of hundreds of lines is one bundle without links (the table beside it leads to
+ * each partnership). Colours come from classes in static/map.css (the Content-Security-Policy
+ * forbids style attributes and <style> elements).
  */
 
 export interface MapPlace {
@@ -19,7 +21,7 @@ export interface MapPlace {
 	name: string;
 	lat: number;
 	lon: number;
-	/** Not drawn: the maps hold no links (the table beside them does). */
+	/** Its page: a mark of its own links there. */
 	href: string;
 	/** Partnerships at this place; sets the mark's size. */
 	count: number;
@@ -33,12 +35,22 @@ export interface LatLon {
 export interface PartnershipMapInput {
 	/** Partners abroad. */
 	partners: MapPlace[];
-	/** One line per pair of partners (either way round); a line ends on the mark drawn at its end. */
-	links: { from: LatLon; to: LatLon }[];
+	/**
+	 * One line per pair of partners (either way round); a line ends on the mark drawn at its end.
+	 * With `href` and `name`, the line links to its partnership.
+	 */
+	links: MapLink[];
 	/** Partnerships per Swedish municipality, by four-digit code. */
 	municipalityCounts: Record<string, number>;
 	/** Swedish partners (municipalities and regions), marked on both maps. */
 	swedishPoints: MapPlace[];
+}
+
+export interface MapLink {
+	from: LatLon;
+	to: LatLon;
+	href?: string;
+	name?: string;
 }
 
 export interface MapText {
@@ -81,6 +93,8 @@ const CELL = 4;
 const STRAIGHT_LINKS = 300;
 /** Names listed in a mark's title before "+n". */
 const MAX_NAMES = 3;
+/** Up to this many marks abroad carry their names beside them; more would cover each other. */
+const MAX_LABELS = 12;
 
 interface Cluster {
 	x: number;
@@ -90,6 +104,10 @@ interface Cluster {
 	sumX: number;
 	sumY: number;
 	names: string[];
+	/** The page of its one place (a mark of several places links nowhere). */
+	href: string | null;
+	/** Its one place's name, for the link and the label. */
+	name: string;
 }
 
 const validLatLon = (p: LatLon) =>
@@ -115,7 +133,17 @@ function clusterPlaces(frame: MapFrame, places: MapPlace[], cell: number): Map<s
 		const key = cellKey(xy[0], xy[1], cell);
 		let c = clusters.get(key);
 		if (!c) {
-			c = { x: 0, y: 0, count: 0, places: 0, sumX: 0, sumY: 0, names: [] };
+			c = {
+				x: 0,
+				y: 0,
+				count: 0,
+				places: 0,
+				sumX: 0,
+				sumY: 0,
+				names: [],
+				href: place.href || null,
+				name: place.name
+			};
 			clusters.set(key, c);
 		}
 		c.count += weight;
@@ -136,14 +164,42 @@ function clusterTitle(c: Cluster): string {
 	return escapeXml(c.names.join(', ') + (rest > 0 ? ` +${rest}` : ''));
 }
 
-/** Circles, biggest first so that small ones stay visible on top. */
-function marks(clusters: Iterable<Cluster>, radius: (count: number) => number): string {
+/**
+ * Circles, biggest first so that small ones stay visible on top. With `linked`, a mark of one
+ * place links to its page, named by the place.
+ */
+function marks(clusters: Iterable<Cluster>, radius: (count: number) => number, linked = false): string {
 	const sorted = [...clusters].sort((a, b) => b.count - a.count);
 	let out = '';
 	for (const c of sorted) {
-		out += `<circle cx="${c.x}" cy="${c.y}" r="${radius(c.count)}"><title>${clusterTitle(c)}</title></circle>`;
+		const circle = `<circle cx="${c.x}" cy="${c.y}" r="${radius(c.count)}"><title>${clusterTitle(c)}</title></circle>`;
+		out +=
+			linked && c.places === 1 && c.href
+				? `<a href="${escapeXml(c.href)}" aria-label="${escapeXml(c.name)}">${circle}</a>`
+				: circle;
 	}
 	return out;
+}
+
+/** About how wide a label's letter is, in the map's units (map.css sets 22 of them high). */
+const LETTER = 13;
+
+/**
+ * The names of a few marks beside them (the links carry the names for screen readers): to the
+ * right, or to the left where the name would run off the map.
+ */
+function labels(clusters: Cluster[], radius: (count: number) => number, frame: MapFrame): string {
+	if (!clusters.length || clusters.length > MAX_LABELS) return '';
+	let out = '';
+	for (const c of clusters) {
+		if (c.places !== 1) continue;
+		const gap = radius(c.count) + Math.round(frame.unit);
+		const fits = c.x + gap + c.name.length * LETTER <= frame.width;
+		out += fits
+			? `<text x="${c.x + gap}" y="${c.y}" dy="0.35em">${escapeXml(c.name)}</text>`
+			: `<text x="${c.x - gap}" y="${c.y}" dy="0.35em" text-anchor="end">${escapeXml(c.name)}</text>`;
+	}
+	return out ? `<g class="map-labels" aria-hidden="true">${out}</g>` : '';
 }
 
 /** A partner's mark grows with the square root of its count, up to a cap. */
@@ -199,10 +255,12 @@ function linkPaths(
 	cell: number,
 	partners: Map<string, Cluster>,
 	swedish: Map<string, Cluster>
-): { d: string; count: number } {
+): { d: string; count: number; linked: string } {
 	const seen = new Set<string>();
 	const curved = input.links.length <= STRAIGHT_LINKS;
 	let d = '';
+	// Lines that name their partnership, each its own link (not in a bundle of hundreds).
+	let linked = '';
 	for (const link of input.links) {
 		if (!validLatLon(link.from) || !validLatLon(link.to)) continue;
 		const a = snap(frame, link.from, cell, partners, swedish);
@@ -212,11 +270,17 @@ function linkPaths(
 		if (seen.has(key) || (a[0] === b[0] && a[1] === b[1])) continue;
 		seen.add(key);
 		const control = curved ? controlPoint(frame, link, a, b) : null;
-		d += control
+		const line = control
 			? `M${a[0]} ${a[1]}Q${control[0]} ${control[1]} ${b[0]} ${b[1]}`
 			: `M${a[0]} ${a[1]}L${b[0]} ${b[1]}`;
+		if (curved && link.href && link.name) {
+			// A wide transparent stroke under the thin line is what the pointer hits.
+			linked +=
+				`<a href="${escapeXml(link.href)}" aria-label="${escapeXml(link.name)}">` +
+				`<path class="map-link-hit" d="${line}"/><path class="map-link" d="${line}"/></a>`;
+		} else d += line;
 	}
-	return { d, count: seen.size };
+	return { d, count: seen.size, linked };
 }
 
 /** Lines fade as they multiply (0.6 up to 100 lines, 0.13 at 2,000), so that the land still shows. */
@@ -224,11 +288,12 @@ function linkOpacity(count: number): string {
 	return Math.min(0.6, Math.max(0.1, 6 / Math.sqrt(count))).toFixed(2);
 }
 
-function svgOpen(frame: MapFrame, text: MapText, className: string): string {
+/** An image, or a group when it holds links (an image's inside is hidden from screen readers). */
+function svgOpen(frame: MapFrame, text: MapText, className: string, interactive = false): string {
 	const id = checkId(text.id);
 	return (
 		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${frame.width} ${frame.height}" class="map ${className}" ` +
-		`role="img" aria-labelledby="${id}-title ${id}-desc">` +
+		`role="${interactive ? 'group' : 'img'}" aria-labelledby="${id}-title ${id}-desc">` +
 		`<title id="${id}-title">${escapeXml(text.title)}</title><desc id="${id}-desc">${escapeXml(text.description)}</desc>`
 	);
 }
@@ -254,14 +319,19 @@ function renderWorld(input: PartnershipMapInput, text: MapText): string {
 	const partners = clusterPlaces(frame, input.partners, cell);
 	const swedish = clusterPlaces(frame, input.swedishPoints, cell);
 	const lines = linkPaths(frame, input, cell, partners, swedish);
+	const homeRadius = () => Math.round(2.5 * unit);
+	const interactive =
+		lines.linked !== '' || [...partners.values(), ...swedish.values()].some((c) => c.places === 1 && c.href);
 	return (
-		svgOpen(frame, text, 'map-world') +
+		svgOpen(frame, text, 'map-world', interactive) +
 		worldBaseLayers() +
 		(lines.d ? `<path class="map-links" stroke-opacity="${linkOpacity(lines.count)}" d="${lines.d}"/>` : '') +
-		(swedish.size
-			? `<g class="map-home-marks">${marks(swedish.values(), () => Math.round(2.5 * unit))}</g>`
+		(lines.linked ? `<g class="map-links">${lines.linked}</g>` : '') +
+		(swedish.size ? `<g class="map-home-marks">${marks(swedish.values(), homeRadius, true)}</g>` : '') +
+		(partners.size
+			? `<g class="map-partners">${marks(partners.values(), partnerRadius(unit), true)}</g>` +
+				labels([...partners.values()], partnerRadius(unit), frame)
 			: '') +
-		(partners.size ? `<g class="map-partners">${marks(partners.values(), partnerRadius(unit))}</g>` : '') +
 		'</svg>'
 	);
 }
