@@ -4,6 +4,12 @@ import { createOTP } from '@better-auth/utils/otp';
 import { base32 } from '@better-auth/utils/base32';
 import { testDatabases } from '../test/databases.ts';
 import { aPerson, aSession, aTestAuth, type TestPerson } from '../test/factories/accounts.ts';
+import {
+	anOrganization,
+	referenceOrganization,
+	type TestOrganization
+} from '../test/factories/organizations.ts';
+import { organizationAccessRequest, organizationMember } from '../organizations/schema.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -119,9 +125,15 @@ describe.each(testDatabases)('one’s own account on $name', (database) => {
 
 	describe('privacy', () => {
 		let me: TestPerson;
+		let org: TestOrganization;
 		beforeAll(async () => {
 			me = await aPerson(auth, h.db, 'author', { name: 'Maja Mig', email: 'mig@example.se' });
 			await aSession(auth, me, '192.0.2.7');
+			org = await anOrganization(h.db, { admins: [me.id] });
+			const ale = await referenceOrganization(h.db, 'ale-kommun');
+			await h.db
+				.insert(organizationAccessRequest)
+				.values({ userId: me.id, organizationId: ale.id, position: 'Samordnare' });
 		});
 
 		it('exports what is stored about the user, in the view’s shape, without any secret', async () => {
@@ -130,6 +142,13 @@ describe.each(testDatabases)('one’s own account on $name', (database) => {
 			expect(data.profile).toMatchObject({ name: 'Maja Mig', email: 'mig@example.se', role: 'author' });
 			expect(data.sessions[0]).toMatchObject({ ipAddress: '192.0.2.7', userAgent: 'Testläsaren/1.0' });
 			expect(data.activity.map((a) => a.action)).toContain('auth.sign-in');
+			// The organizations they work for, and what they asked to join, are theirs to see too.
+			expect(data.organizations).toEqual([
+				{ organization: org.slug, admin: true, since: expect.any(String) }
+			]);
+			expect(data.accessRequests).toEqual([
+				expect.objectContaining({ organization: 'ale-kommun', position: 'Samordnare', status: 'pending' })
+			]);
 			const text = JSON.stringify(data);
 			const [{ token }] = (await h.db
 				.select({ token: session.token })
@@ -161,6 +180,13 @@ describe.each(testDatabases)('one’s own account on $name', (database) => {
 			expect(row).toMatchObject({ name: '', email: `deleted-${me.id}@invalid`, banned: true });
 			expect(await h.db.select().from(session).where(eq(session.userId, me.id))).toEqual([]);
 			expect(await h.db.select().from(account).where(eq(account.userId, me.id))).toEqual([]);
+			// No longer working for an organization, and no request left with their words in it.
+			expect(
+				await h.db.select().from(organizationMember).where(eq(organizationMember.userId, me.id))
+			).toEqual([]);
+			expect(
+				await h.db.select().from(organizationAccessRequest).where(eq(organizationAccessRequest.userId, me.id))
+			).toEqual([]);
 			expect(await auditRows('user.delete-own-account', me.id)).toHaveLength(1);
 			await expect(
 				auth.api.signInEmail({ body: { email: 'mig@example.se', password: me.password } })

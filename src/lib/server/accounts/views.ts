@@ -96,7 +96,21 @@ export const userDataView = z.object({
 	articles: z.array(z.object({ slug: z.string(), status: z.string(), createdAt: z.iso.datetime() })),
 	uploads: z.array(z.object({ fileName: z.string(), kind: z.enum(mediaKinds), createdAt: z.iso.datetime() })),
 	/** Their part in the dialogues: what they proposed, supported, commented, flagged and follow. */
-	dialogue: dialogueDataView
+	dialogue: dialogueDataView,
+	/** The organizations they work for on the platform, and what they asked to join. */
+	organizations: z.array(z.object({ organization: z.string(), admin: z.boolean(), since: z.iso.datetime() })),
+	accessRequests: z.array(
+		z.object({
+			organization: z.string().nullable(),
+			proposedName: z.string().nullable(),
+			position: z.string(),
+			message: z.string(),
+			status: z.string(),
+			reason: z.string().nullable(),
+			createdAt: z.iso.datetime(),
+			decidedAt: z.iso.datetime().nullable()
+		})
+	)
 });
 
 export type UserData = z.infer<typeof userDataView>;
@@ -128,6 +142,17 @@ export function userDataOf(rows: {
 	uploads: { fileName: string; kind: UserData['uploads'][number]['kind']; createdAt: Date }[];
 	/** In the download's shape already (own-account/queries.ts). */
 	dialogue: DialogueData;
+	organizations: { organization: string; admin: boolean; since: Date }[];
+	accessRequests: {
+		organization: string | null;
+		proposedName: string | null;
+		position: string;
+		message: string;
+		status: string;
+		reason: string | null;
+		createdAt: Date;
+		decidedAt: Date | null;
+	}[];
 }): UserData {
 	const iso = (d: Date) => d.toISOString();
 	const p = rows.profile;
@@ -156,6 +181,12 @@ export function userDataOf(rows: {
 		activity: rows.activity.map((e) => ({ at: iso(e.at), action: e.action, subject: e.subject, ip: e.ip })),
 		articles: rows.articles.map((a) => ({ ...a, createdAt: iso(a.createdAt) })),
 		uploads: rows.uploads.map((u) => ({ ...u, createdAt: iso(u.createdAt) })),
-		dialogue: rows.dialogue
+		dialogue: rows.dialogue,
+		organizations: rows.organizations.map((o) => ({ ...o, since: iso(o.since) })),
+		accessRequests: rows.accessRequests.map((r) => ({
+			...r,
+			createdAt: iso(r.createdAt),
+			decidedAt: r.decidedAt ? iso(r.decidedAt) : null
+		}))
 	};
 }

@@ -15,6 +15,7 @@ import {
 	proposalSupport,
 	residentVerification
 } from '../../dialogue/schema.ts';
+import { organizationAccessRequest, organizationMember } from '../../organizations/schema.ts';
 import { account, session, twoFactor, user, verification } from '../schema.ts';
 import { accountsPolicy } from '../policy.ts';
 import { deleteAccountForm, endSessionForm, settingsForm } from '../input.ts';
@@ -133,6 +134,9 @@ export async function deleteOwnAccount(db: Database, actor: Actor, raw: Raw): Pr
 					.delete(mailOutbox)
 					.where(and(eq(mailOutbox.recipient, before.email), ne(mailOutbox.status, 'sent')));
 			await leaveDialogues(tx, who.id);
+			// They no longer work for any organization here, and what they asked to join goes too.
+			await tx.delete(organizationMember).where(eq(organizationMember.userId, who.id));
+			await tx.delete(organizationAccessRequest).where(eq(organizationAccessRequest.userId, who.id));
 			await tx
 				.update(user)
 				.set({

@@ -14,7 +14,7 @@ import {
 	proposalSupport,
 	residentVerification
 } from '../../dialogue/schema.ts';
-import { organization } from '../../organizations/schema.ts';
+import { organization, organizationAccessRequest, organizationMember } from '../../organizations/schema.ts';
 import { session, twoFactor, user } from '../schema.ts';
 import { accountsPolicy } from '../policy.ts';
 import { isLocale, type Locale } from '#lib/i18n/index.ts';
@@ -190,6 +190,32 @@ export async function exportUserData(db: Database, actor: Actor): Promise<UserDa
 		theirs({ id: twoFactor.id }, twoFactor.userId).limit(1),
 		dialogueDataOf(db, actor.id)
 	]);
+	const [organizations, accessRequests] = await Promise.all([
+		db
+			.select({
+				organization: organization.slug,
+				admin: organizationMember.admin,
+				since: organizationMember.createdAt
+			})
+			.from(organizationMember)
+			.innerJoin(organization, eq(organization.id, organizationMember.organizationId))
+			.where(eq(organizationMember.userId, actor.id)),
+		db
+			.select({
+				organization: organization.slug,
+				proposedName: organizationAccessRequest.proposedName,
+				position: organizationAccessRequest.position,
+				message: organizationAccessRequest.message,
+				status: organizationAccessRequest.status,
+				reason: organizationAccessRequest.reason,
+				createdAt: organizationAccessRequest.createdAt,
+				decidedAt: organizationAccessRequest.decidedAt
+			})
+			.from(organizationAccessRequest)
+			.leftJoin(organization, eq(organization.id, organizationAccessRequest.organizationId))
+			.where(eq(organizationAccessRequest.userId, actor.id))
+			.orderBy(organizationAccessRequest.createdAt)
+	]);
 	return userDataOf({
 		profile,
 		sessions,
@@ -197,6 +223,8 @@ export async function exportUserData(db: Database, actor: Actor): Promise<UserDa
 		activity,
 		articles,
 		uploads,
-		dialogue
+		dialogue,
+		organizations,
+		accessRequests
 	});
 }
