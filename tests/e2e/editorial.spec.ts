@@ -72,7 +72,12 @@ test('an author writes in both languages with an image, an editor publishes, and
 	expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Gör om');
 	expect(await toolbar.locator('button[tabindex="0"]').count()).toBe(1);
 	await sv.getByRole('button', { name: 'Bild' }).click();
-	await sv.getByLabel('Välj bild').selectOption({ label: 'Byrådet samlat i skuggan av ett träd' });
+	// The picker shows each image small, chosen by its picture and alt text.
+	const choice = sv.getByRole('radio', { name: 'Byrådet samlat i skuggan av ett träd' });
+	expect(await sv.locator('.image-choice img').first().getAttribute('src')).toMatch(
+		/\/media\/[0-9a-f]{32}\/\d+\.webp$/
+	);
+	await choice.check();
 	await sv.getByRole('button', { name: 'Infoga bild' }).click();
 	await page.getByLabel('Titel (engelska)').fill('Listening village councils in Ghanzi');
 	await page
@@ -81,7 +86,7 @@ test('an author writes in both languages with an image, an editor publishes, and
 	await typeBody(page, 'en', 'Every month the village council meets under the tree. ');
 	const en = page.locator('section', { has: page.locator('#lang-en') });
 	await en.getByRole('button', { name: 'Bild' }).click();
-	await en.getByLabel('Välj bild').selectOption({ label: 'The village council gathered under a tree' });
+	await en.getByRole('radio', { name: 'The village council gathered under a tree' }).check();
 	await en.getByRole('button', { name: 'Infoga bild' }).click();
 	// The principle's box is named with its kind, apart from the targets that speak of participation.
 	await page.getByRole('checkbox', { name: 'Deltagande (princip)', exact: true }).check();

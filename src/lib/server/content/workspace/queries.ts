@@ -337,8 +337,8 @@ export async function editorOptions(db: Database, actor: Actor, locale: Locale):
 }
 
 export interface EditorMedia {
-	/** Per language: the images that have alt text in it, ready to insert. */
-	images: Partial<Record<Locale, { src: string; alt: string }[]>>;
+	/** Per language: the images that have alt text in it, ready to insert, with a small size to choose by. */
+	images: Partial<Record<Locale, { src: string; thumb: string; alt: string }[]>>;
 	documents: { href: string; fileName: string }[];
 }
 
@@ -362,7 +362,11 @@ export async function editorMedia(db: Database, actor: Actor): Promise<EditorMed
 	for (const lang of locales) {
 		images[lang] = files
 			.filter((f) => f.kind === 'image' && f.alt[lang]?.trim() && f.variants.length)
-			.map((f) => ({ src: imageSrc(f.key, pickWidth(f.variants, 960)!), alt: f.alt[lang]!.trim() }));
+			.map((f) => ({
+				src: imageSrc(f.key, pickWidth(f.variants, 960)!),
+				thumb: imageSrc(f.key, Math.min(...f.variants)),
+				alt: f.alt[lang]!.trim()
+			}));
 	}
 	return {
 		images,
