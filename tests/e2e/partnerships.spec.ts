@@ -116,6 +116,19 @@ test('an editor appoints a coordinator, who edits their own partnership and gets
 		await editor.page.goto(path);
 		expect(await axeViolations(editor.page), path).toEqual([]);
 	}
+	// The long member lists shorten as one types (accents or not), and what is chosen stays.
+	await editor.page.goto('/partnerships/new');
+	const swedish = editor.page.locator('#member-swedish option');
+	await editor.page.locator('#member-swedish-filter').fill('falu');
+	expect(await swedish.allTextContents()).toEqual(['Falu kommun']);
+	await editor.page.locator('#member-swedish').selectOption({ label: 'Falu kommun' });
+	await editor.page.locator('#member-swedish-filter').fill('goteb');
+	expect(await swedish.allTextContents()).toEqual(['Falu kommun', 'Göteborgs Stad']);
+	expect(
+		await editor.page
+			.locator('#member-swedish')
+			.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)
+	).toBe('Falu kommun');
 
 	await editor.page.goto('/partnerships/ale-ghanzi');
 	await editor.page.getByRole('link', { name: 'Redigera partnerskapet' }).click();
