@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -147,6 +149,35 @@ describe.runIf(process.env.TEST_DATABASE_URL)('several instances on one PostgreS
 			const instances = await startInstances(4, { DATABASE_URL: database.url }, { readyTimeoutMs: 180_000 });
 			running.push(...instances);
 			expect(await written(database.url)).toEqual(twoWrote);
+			for (const i of instances) expect((await fetch(`${i.url}/readyz`)).status).toBe(200);
+		}
+	);
+
+	test(
+		'two instances started at once on an old database (the newest migration not run): one runs it, both ready',
+		{ timeout: 240_000 },
+		async () => {
+			const database = await freshPostgres('process_old');
+			databases.push(database);
+			// The database as the previous release left it: every migration but the newest, and the
+			// reference data (the demo is loaded by the new release).
+			const previous = mkdtempSync(path.join(tmpdir(), 'partnerskap-migrations-'));
+			cpSync(path.join(root, 'drizzle'), previous, { recursive: true });
+			const journal = path.join(previous, 'meta/_journal.json');
+			const entries = JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] };
+			const newest = entries.entries.pop()!;
+			writeFileSync(journal, JSON.stringify(entries));
+			execFileSync(process.execPath, ['scripts/migrate.js'], {
+				cwd: root,
+				env: { ...process.env, DATABASE_URL: database.url, MIGRATIONS_DIR: previous, SEED_DEMO: 'false' },
+				stdio: 'pipe'
+			});
+			expect((await written(database.url)).migrations).toBe(migrations - 1);
+
+			const instances = await startInstances(2, { DATABASE_URL: database.url }, { readyTimeoutMs: 180_000 });
+			running.push(...instances);
+			const after = await written(database.url);
+			expect(after, `after ${newest.tag}`).toEqual(twoWrote);
 			for (const i of instances) expect((await fetch(`${i.url}/readyz`)).status).toBe(200);
 		}
 	);
