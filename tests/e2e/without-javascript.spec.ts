@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch, open } from './browser.ts';
+import { launch, open, openAs } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -43,5 +43,26 @@ test('bad input answers with a clear message per field and keeps what was typed'
 	]);
 	expect(await page.getByLabel('Sök i inspirationen').inputValue()).toBe('demokrati');
 	expect(await page.content()).not.toMatch(/at .*\.(js|ts):\d+/);
+	await context.close();
+});
+
+test('in the workspace without JavaScript, a status button saves what was typed before the step', async () => {
+	const { page, context } = await openAs(browser, 'writer', { javaScriptEnabled: false });
+	await page.goto('/admin/articles/new');
+	await page.locator('#title_sv').fill('Ett utkast som skickas utan skript');
+	await page.locator('#teaser_sv').fill('Den första ingressen.');
+	await page.locator('textarea[name="body_sv"]').fill('<p>Texten i utkastet.</p>');
+	await page.getByRole('button', { name: 'Skapa utkast' }).click();
+	await page.waitForURL(/\/admin\/articles\/\d+\?created$/);
+	const editor = new URL(page.url()).pathname;
+	// An edit, then straight to the status button: the form is saved first, then the step taken.
+	await page.locator('#teaser_sv').fill('Den andra ingressen, skriven före steget.');
+	await page.getByRole('button', { name: 'Skicka till granskning' }).click();
+	await page.waitForLoadState();
+	expect(await page.getByRole('status').first().textContent()).toContain(
+		'Formuläret sparades och artikeln har nu status: Granskas.'
+	);
+	await page.goto(editor);
+	expect(await page.locator('#teaser_sv').inputValue()).toBe('Den andra ingressen, skriven före steget.');
 	await context.close();
 });
