@@ -20,9 +20,13 @@ test('a visitor filters the partnerships by goal and sees the list and the map c
 	const all = await page.locator('.partnership-table tbody').textContent();
 	for (const name of ['Region Västerbotten', 'Ale kommun', 'Hörby kommun', 'Kalmar'])
 		expect(all).toContain(name);
-	// Sweden's map is an image; the world's is a group of links: each partner to its page, each
-	// line to its partnership, by name.
-	expect(await page.locator('svg.map-sweden[role="img"]').count()).toBe(1);
+	// Both maps are groups of links: each partner to its page, each line to its partnership, by name.
+	expect(
+		await page
+			.locator('svg.map-sweden[role="group"]')
+			.getByRole('link', { name: 'Ale kommun', exact: true })
+			.getAttribute('href')
+	).toBe('/organizations/ale-kommun');
 	const world = page.locator('svg.map-world[role="group"]');
 	expect(
 		await world.getByRole('link', { name: 'Ale kommun – Ghanzi District Council' }).getAttribute('href')

@@ -267,10 +267,16 @@ describe('renderPartnershipMap', () => {
 			expect(svg).toMatch(/viewBox="0 0 \d+ \d+"/);
 			expect(svg).not.toMatch(/tabindex|style=|<style/);
 		}
-		// The world holds links, so it is a group (an image hides what is inside it); Sweden is an image.
+		// Both hold links, so they are groups (an image hides what is inside it).
 		expect(map.world).toMatch(/^<svg [^>]*role="group"/);
-		expect(map.sweden).toMatch(/^<svg [^>]*role="img"/);
-		expect(map.sweden).not.toMatch(/<a[\s>]|href=/);
+		expect(map.sweden).toMatch(/^<svg [^>]*role="group"/);
+		// Up close, each Swedish partner links to its page, its name beside it.
+		expect(map.sweden).toContain(
+			'<a href="/partnerships/kalmar" aria-label="Regionförbundet i Kalmar län"><circle'
+		);
+		expect(map.sweden).toMatch(
+			/<g class="map-labels" aria-hidden="true">(<text [^>]*>[^<]+<\/text>){4}<\/g>/
+		);
 		for (let i = 0; i < 4; i++) {
 			expect(map.world).toContain(`<a href="/partnerships/p${i}" aria-label="Partnership ${i}">`);
 		}
@@ -286,8 +292,10 @@ describe('renderPartnershipMap', () => {
 		const input = demo();
 		for (const p of [...input.partners, ...input.swedishPoints]) p.href = '';
 		const map = renderPartnershipMap(input, labels);
-		expect(map.world).toMatch(/^<svg [^>]*role="img"/);
-		expect(map.world).not.toMatch(/<a[\s>]|href=/);
+		for (const svg of [map.world, map.sweden]) {
+			expect(svg).toMatch(/^<svg [^>]*role="img"/);
+			expect(svg).not.toMatch(/<a[\s>]|href=/);
+		}
 	});
 
 	it('skips places and links it cannot draw', () => {

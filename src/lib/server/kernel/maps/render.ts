@@ -181,23 +181,35 @@ function marks(clusters: Iterable<Cluster>, radius: (count: number) => number, l
 	return out;
 }
 
-/** About how wide a label's letter is, in the map's units (map.css sets 22 of them high). */
-const LETTER = 13;
+/** About how wide a label's letter is, in each map's units (map.css sets their heights). */
+const LETTER = { world: 13, sweden: 40 };
 
 /**
  * The names of a few marks beside them (the links carry the names for screen readers): to the
  * right, or to the left where the name would run off the map.
  */
-function labels(clusters: Cluster[], radius: (count: number) => number, frame: MapFrame): string {
+function labels(
+	clusters: Cluster[],
+	radius: (count: number) => number,
+	frame: MapFrame,
+	letter: number
+): string {
 	if (!clusters.length || clusters.length > MAX_LABELS) return '';
 	let out = '';
 	for (const c of clusters) {
 		if (c.places !== 1) continue;
 		const gap = radius(c.count) + Math.round(frame.unit);
-		const fits = c.x + gap + c.name.length * LETTER <= frame.width;
-		out += fits
-			? `<text x="${c.x + gap}" y="${c.y}" dy="0.35em">${escapeXml(c.name)}</text>`
-			: `<text x="${c.x - gap}" y="${c.y}" dy="0.35em" text-anchor="end">${escapeXml(c.name)}</text>`;
+		const width = c.name.length * letter;
+		const name = escapeXml(c.name);
+		if (c.x + gap + width <= frame.width) {
+			out += `<text x="${c.x + gap}" y="${c.y}" dy="0.35em">${name}</text>`;
+		} else if (c.x - gap - width >= 0) {
+			out += `<text x="${c.x - gap}" y="${c.y}" dy="0.35em" text-anchor="end">${name}</text>`;
+		} else {
+			// Too long for either side: centred under the mark, kept inside the map.
+			const x = Math.round(Math.min(Math.max(c.x, width / 2), frame.width - width / 2));
+			out += `<text x="${x}" y="${c.y + gap}" dy="0.9em" text-anchor="middle">${name}</text>`;
+		}
 	}
 	return out ? `<g class="map-labels" aria-hidden="true">${out}</g>` : '';
 }
@@ -330,7 +342,7 @@ function renderWorld(input: PartnershipMapInput, text: MapText): string {
 		(swedish.size ? `<g class="map-home-marks">${marks(swedish.values(), homeRadius, true)}</g>` : '') +
 		(partners.size
 			? `<g class="map-partners">${marks(partners.values(), partnerRadius(unit), true)}</g>` +
-				labels([...partners.values()], partnerRadius(unit), frame)
+				labels([...partners.values()], partnerRadius(unit), frame, LETTER.world)
 			: '') +
 		'</svg>'
 	);
@@ -391,12 +403,16 @@ function renderSweden(input: PartnershipMapInput, text: MapText, bounds: [number
 		fills += `${shape.before}${bucketOf(count, bounds)}${shape.after}${count}</title></path>`;
 	}
 	const swedish = clusterPlaces(frame, input.swedishPoints, CELL * unit);
+	const radius = () => Math.round(2 * unit);
+	// The Swedish side seen up close: each partner's mark links to its page, with its name beside it.
+	const interactive = [...swedish.values()].some((c) => c.places === 1 && c.href);
 	return (
-		svgOpen(frame, text, 'map-sweden') +
+		svgOpen(frame, text, 'map-sweden', interactive) +
 		`<g class="map-municipalities">${fills}</g>` +
 		base +
 		(swedish.size
-			? `<g class="map-home-marks">${marks(swedish.values(), () => Math.round(2 * unit))}</g>`
+			? `<g class="map-home-marks">${marks(swedish.values(), radius, true)}</g>` +
+				labels([...swedish.values()], radius, frame, LETTER.sweden)
 			: '') +
 		'</svg>'
 	);
