@@ -180,7 +180,7 @@ describe.runIf(adminUrl)('two instances behind a reverse proxy (PostgreSQL, medi
 			await page.getByLabel('Titel (svenska)').fill(newTitle);
 			const sv = page.locator('section', { has: page.locator('#lang-sv') });
 			await sv.getByRole('button', { name: 'Bild' }).click();
-			await sv.getByLabel('Välj bild').selectOption({ label: 'Invånare i Ale samtalar med politiker' });
+			await sv.getByRole('radio', { name: 'Invånare i Ale samtalar med politiker' }).check();
 			await sv.getByRole('button', { name: 'Infoga bild' }).click();
 			const saved = page.waitForResponse(
 				(r) => r.request().method() === 'POST' && r.url().includes('?/save')
