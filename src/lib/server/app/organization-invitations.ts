@@ -1,23 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { and, count, eq, gt } from 'drizzle-orm';
-import { format, isLocale, localizePath, messages } from '#lib/i18n/index.ts';
+import { format, localizePath, messages } from '#lib/i18n/index.ts';
 import type { Database } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
 import { pick } from '../kernel/localized.ts';
-import { sendMail } from '../kernel/mail.ts';
 import { can, type Actor } from '../kernel/policy.ts';
 import { auditLog } from '../kernel/schema.ts';
 import { runCommand } from '../kernel/write.ts';
 import type { Auth } from '../accounts/auth.ts';
-import { createInvitedAccount } from '../accounts/commands.ts';
 import { user } from '../accounts/schema.ts';
 import { organizationsPolicy } from '../organizations/policy.ts';
 import { addOrganizationMember } from '../organizations/members/commands.ts';
 import { administeredOrganization, authorizeMembers } from '../organizations/members/queries.ts';
-import { invitationForm, nameFromAddress } from '../partnerships/space/input.ts';
-import { accountByEmail } from '../partnerships/space/queries.ts';
+import { invitationForm } from '../partnerships/space/input.ts';
 import { invitationsPerDay } from './partnership-invitations.ts';
+import { invitedAccount } from './invited-account.ts';
 
 /**
  * An organization's administrator (or an editor) invites a colleague by address: a new address
@@ -42,8 +39,9 @@ export async function inviteToOrganization(
 		unique: {
 			user_email_unique: new ValidationError([{ field: 'email', code: 'invitedMeanwhile' }], 'partnerships')
 		},
+		// Who may invite was asked before the form was read; `addOrganizationMember` asks again in
+		// the transaction, with the organization locked.
 		check: async (tx, _input, who) => {
-			await authorizeMembers(tx, who, slug);
 			if (can(who, organizationsPolicy.manageMembers)) return;
 			await tx.select({ id: user.id }).from(user).where(eq(user.id, who.id)).for('update');
 			const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
@@ -63,34 +61,23 @@ export async function inviteToOrganization(
 		},
 		work: async (tx, input, who) => {
 			const org = await administeredOrganization(tx, slug);
-			const existing = await accountByEmail(tx, input.email);
-			let userId: string;
-			let send: () => Promise<void>;
-			if (existing) {
-				userId = existing.id;
-				// The work a new account costs, so the answer's time does not tell the two apart.
-				await (await auth.$context).password.hash(randomBytes(32).toString('base64url'));
-				const locale = isLocale(existing.locale) ? existing.locale : 'sv';
-				const t = messages(locale).organizations.access.mail;
-				const name = org ? pick(org.name, locale) : slug;
-				const url = new URL(setPasswordUrl).origin + localizePath(locale, `/organizations/${slug}`);
-				send = () =>
-					sendMail({
+			const { userId, send } = await invitedAccount(
+				tx,
+				auth,
+				who,
+				input,
+				setPasswordUrl,
+				(locale, origin) => {
+					const t = messages(locale).organizations.access.mail;
+					const name = org ? pick(org.name, locale) : slug;
+					const link = origin + localizePath(locale, `/organizations/${slug}`);
+					return {
 						to: input.email,
 						subject: format(t.addedSubject, { organization: name }),
-						text: format(t.addedText, { organization: name, link: url })
-					});
-			} else {
-				const invitation = await createInvitedAccount(
-					auth,
-					tx,
-					who,
-					{ email: input.email, name: input.name ?? nameFromAddress(input.email), role: 'reader' },
-					setPasswordUrl
-				);
-				userId = invitation.userId;
-				send = invitation.send;
-			}
+						text: format(t.addedText, { organization: name, link })
+					};
+				}
+			);
 			// Asks the organization's rule (its administrators, editors) before anything is kept.
 			await addOrganizationMember(tx, who, slug, userId);
 			return {

@@ -1,20 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { format, isLocale, localizePath, messages } from '#lib/i18n/index.ts';
+import { format, localizePath, messages } from '#lib/i18n/index.ts';
 import type { Database } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
-import { sendMail, type Mail } from '../kernel/mail.ts';
+import type { Mail } from '../kernel/mail.ts';
 import { can, type Actor } from '../kernel/policy.ts';
 import { runCommand } from '../kernel/write.ts';
 import type { Auth } from '../accounts/auth.ts';
-import { createInvitedAccount } from '../accounts/commands.ts';
 import { user } from '../accounts/schema.ts';
 import { partnershipsPolicy } from '../partnerships/policy.ts';
 import { getPartnership } from '../partnerships/queries.ts';
 import { addMember } from '../partnerships/space/commands.ts';
-import { invitationForm, nameFromAddress } from '../partnerships/space/input.ts';
-import { accountByEmail, invitationsSince, partnershipToEdit } from '../partnerships/space/queries.ts';
+import { invitationForm } from '../partnerships/space/input.ts';
+import { invitationsSince, partnershipToEdit } from '../partnerships/space/queries.ts';
+import { invitedAccount } from './invited-account.ts';
 
 /**
  * How many invitations a coordinator (someone who is not an editor) may send in a day, to new and
@@ -59,28 +58,9 @@ export async function inviteToPartnership(
 			}
 		},
 		work: async (tx, input, who) => {
-			const existing = await accountByEmail(tx, input.email);
-			let userId: string;
-			let send: () => Promise<void>;
-			if (existing) {
-				userId = existing.id;
-				// The work a new account costs (hashing its password), so that the time of the answer
-				// does not tell an existing account from a new one either.
-				await (await auth.$context).password.hash(randomBytes(32).toString('base64url'));
-				const locale = isLocale(existing.locale) ? existing.locale : 'sv';
-				const origin = new URL(setPasswordUrl).origin;
-				send = async () => sendMail(await invitedMail(db, input.email, locale, origin, slug));
-			} else {
-				const invitation = await createInvitedAccount(
-					auth,
-					tx,
-					who,
-					{ email: input.email, name: input.name ?? nameFromAddress(input.email), role: 'reader' },
-					setPasswordUrl
-				);
-				userId = invitation.userId;
-				send = invitation.send;
-			}
+			const { userId, send } = await invitedAccount(tx, auth, who, input, setPasswordUrl, (locale, origin) =>
+				invitedMail(db, input.email, locale, origin, slug)
+			);
 			await addMember(tx, who, slug, { user: userId });
 			return {
 				result: { email: input.email, send },
