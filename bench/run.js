@@ -3,7 +3,8 @@
 // node:http server answering each page's bytes from memory.
 // Prints requests/s, p50 and p99 latency, each cached page's ratio to its ceiling (target 0.5 or
 // more), the uncached p99 of the listing, search and an article at 10 connections (target under
-// 100 ms), and on PostgreSQL 200 connections for 20 s with WEB_CONCURRENCY=2 against one process;
+// 100 ms), the site search's p99 for one visitor without the cache (target under 50 ms), and on
+// PostgreSQL 200 connections for 20 s with WEB_CONCURRENCY=2 against one process;
 // writes bench/results.json. Each page is warmed up first by a number of answered requests (not a
 // time: on a loaded machine the first answers of a new process may take seconds). Every run reports
 // the CPU time per request of the server's processes (and of the PostgreSQL backends serving them),
@@ -41,6 +42,9 @@ const allPages = {
 	listing: '/inspiration',
 	filtered: '/inspiration?theme=participation&sdg=16',
 	search: '/search?q=medborgardialog',
+	// The site's one search over every kind: a name without its accent, and a target's word.
+	searchName: '/search?q=horby',
+	searchTarget: '/search?q=korruption',
 	article: '/inspiration/corpus-4242',
 	partnerships: '/partnerships',
 	partnershipsByGoal: '/partnerships?sdg=16&status=active'
@@ -53,6 +57,8 @@ const kinds = list('BENCH_ONLY', ['postgres', 'pglite']);
 const modes = list('BENCH_MODES', ['cached', 'uncached', 'uncached-1']);
 // The issue's targets: uncached p99 at 10 connections, and cached throughput against the ceiling.
 const uncachedTarget = { pages: ['listing', 'search', 'article'], p99Ms: 100 };
+// Issue 9: the site search for one visitor without the render cache, p99 under 50 ms.
+const searchTarget = { pages: ['search', 'searchName', 'searchTarget'], p99Ms: 50 };
 const cachedTarget = 0.5;
 // 200 connections for 20 s, WEB_CONCURRENCY=2 against one process (PostgreSQL only).
 const clusterPages = {
@@ -268,6 +274,10 @@ for (const [kind, byCache] of Object.entries(results.databases)) {
 				// A run that answered nothing, or with errors, meets nothing.
 				r.meetsTarget = r.answers > 0 && r.errors + r.timeouts === 0 && r.p99 < uncachedTarget.p99Ms;
 				target = `p99 under ${uncachedTarget.p99Ms} ms: ${r.meetsTarget ? 'met' : 'NOT met'}${r.answers ? '' : ' (nothing answered within the run)'}`;
+			}
+			if (cache === 'uncached-1' && searchTarget.pages.includes(name)) {
+				r.meetsTarget = r.answers > 0 && r.errors + r.timeouts === 0 && r.p99 < searchTarget.p99Ms;
+				target = `p99 under ${searchTarget.p99Ms} ms for one visitor: ${r.meetsTarget ? 'met' : 'NOT met'}`;
 			}
 			if ('meetsTarget' in r) verdicts.push(r.meetsTarget);
 			console.log(

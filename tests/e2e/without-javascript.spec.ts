@@ -41,7 +41,7 @@ test('bad input answers with a clear message per field and keeps what was typed'
 		'Globalt mål: Ange ett globalt mål (1–17) eller ett delmål som 16.7.',
 		'Sida: Sidnumret måste vara ett heltal från 1 till 1000.'
 	]);
-	expect(await page.getByLabel('Sök i inspirationen').inputValue()).toBe('demokrati');
+	expect(await page.getByLabel('Sök på webbplatsen').inputValue()).toBe('demokrati');
 	expect(await page.content()).not.toMatch(/at .*\.(js|ts):\d+/);
 	await context.close();
 });

@@ -11,6 +11,7 @@ import {
 	timestamp
 } from 'drizzle-orm/pg-core';
 import { tsvector, type LocalizedText } from '../kernel/localized.ts';
+import { foldedColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
@@ -85,12 +86,15 @@ export const articleTranslation = pgTable(
 			.notNull()
 			.generatedAlwaysAs(
 				sql`setweight(to_tsvector(${config}, title), 'A') || setweight(to_tsvector(${config}, teaser), 'B')`
-			)
+			),
+		/** Title and teaser without accents, for near matches ("horby", "medborgardialg"). */
+		folded: text('folded').notNull().generatedAlwaysAs(foldedColumn('title', 'teaser'))
 	},
 	(t) => [
 		primaryKey({ columns: [t.articleId, t.lang] }),
 		index('article_translation_search_idx').using('gin', t.search),
-		index('article_translation_lang_idx').on(t.lang, t.articleId)
+		index('article_translation_lang_idx').on(t.lang, t.articleId),
+		index('article_translation_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
 	]
 );
 

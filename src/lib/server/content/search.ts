@@ -7,6 +7,8 @@ import { isPublished, searchConfig, type ThemeRef } from './queries.ts';
 import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
 import { pageSize } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
+import { nearness, nearWords, searchWords, startsWords } from '../kernel/fold.ts';
+import { locales, type Locale } from '#lib/i18n/index.ts';
 import { visibleArticles } from './facets.ts';
 
 export interface SearchHit {
@@ -22,6 +24,8 @@ export interface SearchHit {
 export interface SearchResult {
 	/** "exact": full-text matches; "similar": nothing matched, these share similar words (typos). */
 	mode: 'exact' | 'similar';
+	/** The language of the texts found: the reader's, or another when only that one had matches. */
+	lang: Locale;
 	total: number;
 	page: number;
 	pages: number;
@@ -98,73 +102,142 @@ export async function textMatches(db: Database, locale: string, text: string): P
 const snippetChars = 1500;
 
 /**
- * Full-text search in one language with its stemmer: texts that match in the title or teaser
- * first (by rank), then those that match only in the body, newest first. When nothing matches,
- * falls back to trigram similarity on titles and teasers, so "medborgardialg" still finds
- * "medborgardialog".
+ * Full-text search with each language's stemmer: the reader's language first; when nothing
+ * matches there, the other languages in turn (a Swedish word on the English site still finds the
+ * Swedish texts, and the result says which language they are in). Texts that match in the title
+ * or teaser come first (by rank), then those that match only in the body, newest first. When
+ * nothing matches in any language, near matches of title and teaser without accents in the
+ * reader's language: "medborgardialg" still finds "medborgardialog", "horby" "Hörby".
  */
 export async function searchArticles(
 	db: Database,
-	locale: string,
+	locale: Locale,
 	q: string,
 	page = 1,
 	perPage = pageSize
 ): Promise<SearchResult> {
 	const text = cleanLine(q);
-	if (!text) return { mode: 'exact', total: 0, page, pages: 1, hits: [] };
-	const config = searchConfig(locale);
-	const inLanguage = and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, locale));
+	const none: SearchResult = { mode: 'exact', lang: locale, total: 0, page, pages: 1, hits: [] };
+	if (!text) return none;
+	const words = searchWords(text);
+	for (const lang of [locale, ...locales.filter((l) => l !== locale)]) {
+		const found =
+			(await exactIn(db, lang, text, page, perPage)) ?? (await unaccentedIn(db, lang, words, page, perPage));
+		if (found) return found;
+	}
+	return page > 1 ? none : nearIn(db, locale, words, perPage);
+}
 
+/** The matches in one language, or null when there are none. */
+async function exactIn(
+	db: Database,
+	lang: Locale,
+	text: string,
+	page: number,
+	perPage: number
+): Promise<SearchResult | null> {
 	// The index finds the matches and their ranks; which are published, and their order, come from
 	// the list of visible articles held per content version (newest first, so a stable sort by rank
 	// keeps the newest first among equals).
-	const ranks = await textMatches(db, locale, text);
+	const ranks = await textMatches(db, lang, text);
+	if (!ranks.size) return null;
 	const matches: { id: number; rank: number }[] = [];
-	if (ranks.size) {
-		for (const e of await visibleArticles(db, locale)) {
-			const rank = ranks.get(e.id);
-			if (rank !== undefined) matches.push({ id: e.id, rank });
-		}
-		matches.sort((a, b) => b.rank - a.rank);
+	for (const e of await visibleArticles(db, lang)) {
+		const rank = ranks.get(e.id);
+		if (rank !== undefined) matches.push({ id: e.id, rank });
 	}
-	if (matches.length || page > 1) {
-		const ids = matches.slice((page - 1) * perPage, page * perPage).map((e) => e.id);
-		const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;
-		const markers = newMarkers();
-		const marks = `StartSel=${markers.open}, StopSel=${markers.close}`;
-		// The passage for the page's rows only: the whole teaser when the match is there, else a passage
-		// of the start of the body without its tags (an unclosed tag cut at the end goes too).
-		const found = ids.length
-			? await db
-					.select({
-						id: article.id,
-						slug: article.slug,
-						kind: article.kind,
-						publishedAt: article.publishedAt,
-						title: articleTranslation.title,
-						themes: themesOf(locale, article.id),
-						headline: sql<string | null>`case when ${articleTranslation.searchHead} @@ ${query}
-							then ts_headline(${config}::regconfig, ${articleTranslation.teaser}, ${query}, ${`${marks}, MaxWords=80, MinWords=60`})
-							else ts_headline(${config}::regconfig, regexp_replace(left(${articleTranslation.body}, ${snippetChars}), '<[^>]*(>|$)', ' ', 'g'), ${query},
-								${`${marks}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`}) end`
-					})
-					.from(article)
-					.innerJoin(articleTranslation, inLanguage)
-					.where(inArray(article.id, ids))
-			: [];
-		const byId = new Map(found.map((r) => [r.id, toHit(r, markedSnippet(r.headline, markers))]));
-		return {
-			mode: 'exact',
-			total: matches.length,
-			page,
-			pages: Math.max(1, Math.ceil(matches.length / perPage)),
-			hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
-		};
-	}
+	if (!matches.length) return null;
+	matches.sort((a, b) => b.rank - a.rank);
+	const config = searchConfig(lang);
+	const ids = matches.slice((page - 1) * perPage, page * perPage).map((e) => e.id);
+	const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;
+	const markers = newMarkers();
+	const marks = `StartSel=${markers.open}, StopSel=${markers.close}`;
+	// The passage for the page's rows only: the whole teaser when the match is there, else a passage
+	// of the start of the body without its tags (an unclosed tag cut at the end goes too).
+	const found = ids.length
+		? await db
+				.select({
+					id: article.id,
+					slug: article.slug,
+					kind: article.kind,
+					publishedAt: article.publishedAt,
+					title: articleTranslation.title,
+					themes: themesOf(lang, article.id),
+					headline: sql<string | null>`case when ${articleTranslation.searchHead} @@ ${query}
+						then ts_headline(${config}::regconfig, ${articleTranslation.teaser}, ${query}, ${`${marks}, MaxWords=80, MinWords=60`})
+						else ts_headline(${config}::regconfig, regexp_replace(left(${articleTranslation.body}, ${snippetChars}), '<[^>]*(>|$)', ' ', 'g'), ${query},
+							${`${marks}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`}) end`
+				})
+				.from(article)
+				.innerJoin(articleTranslation, inLanguage(lang))
+				.where(inArray(article.id, ids))
+		: [];
+	const byId = new Map(found.map((r) => [r.id, toHit(r, markedSnippet(r.headline, markers))]));
+	return {
+		mode: 'exact',
+		lang,
+		total: matches.length,
+		page,
+		pages: Math.max(1, Math.ceil(matches.length / perPage)),
+		hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
+	};
+}
 
-	// The typo-tolerant fallback: word similarity against the trigram index on title and teaser.
-	const words = sql`(${articleTranslation.title} || ' ' || ${articleTranslation.teaser})`;
-	const score = sql<number>`word_similarity(${text}, ${words})`;
+/**
+ * Titles and teasers where every word begins a word once accents are left out ("horby" finds
+ * "Hörby", which the stemmer keeps apart), newest first; null when there are none.
+ */
+async function unaccentedIn(
+	db: Database,
+	lang: Locale,
+	words: string[],
+	page: number,
+	perPage: number
+): Promise<SearchResult | null> {
+	if (!words.length) return null;
+	const [row] = await db
+		.select({ ids: sql<number[] | null>`json_agg(${articleTranslation.articleId})` })
+		.from(articleTranslation)
+		.where(and(eq(articleTranslation.lang, lang), startsWords(articleTranslation.folded, words)));
+	const found = new Set(row?.ids ?? []);
+	if (!found.size) return null;
+	const matches = (await visibleArticles(db, lang)).filter((e) => found.has(e.id)).map((e) => e.id);
+	if (!matches.length) return null;
+	const ids = matches.slice((page - 1) * perPage, page * perPage);
+	const rows = ids.length
+		? await db
+				.select({
+					id: article.id,
+					slug: article.slug,
+					kind: article.kind,
+					publishedAt: article.publishedAt,
+					title: articleTranslation.title,
+					themes: themesOf(lang, article.id),
+					teaser: articleTranslation.teaser
+				})
+				.from(article)
+				.innerJoin(articleTranslation, inLanguage(lang))
+				.where(inArray(article.id, ids))
+		: [];
+	const byId = new Map(rows.map((r) => [r.id, toHit(r, plainSnippet(r.teaser))]));
+	return {
+		mode: 'exact',
+		lang,
+		total: matches.length,
+		page,
+		pages: Math.max(1, Math.ceil(matches.length / perPage)),
+		hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
+	};
+}
+
+const inLanguage = (lang: string) =>
+	and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, lang));
+
+/** The typo-tolerant fallback: near matches in the folded title and teaser (its trigram index). */
+async function nearIn(db: Database, lang: Locale, words: string[], perPage: number): Promise<SearchResult> {
+	if (!words.length) return { mode: 'similar', lang, total: 0, page: 1, pages: 1, hits: [] };
+	const score = nearness(articleTranslation.folded, words);
 	const near = db
 		.select({
 			id: article.id,
@@ -176,8 +249,8 @@ export async function searchArticles(
 			score: score.as('score')
 		})
 		.from(article)
-		.innerJoin(articleTranslation, inLanguage)
-		.where(and(isPublished(), sql`${text} <% ${words}`))
+		.innerJoin(articleTranslation, inLanguage(lang))
+		.where(and(isPublished(), nearWords(articleTranslation.folded, words)))
 		.orderBy(desc(score), desc(article.publishedAt))
 		.limit(perPage)
 		.as('p');
@@ -187,13 +260,14 @@ export async function searchArticles(
 			kind: near.kind,
 			publishedAt: near.publishedAt,
 			title: near.title,
-			themes: themesOf(locale, near.id),
+			themes: themesOf(lang, near.id),
 			snippet: near.teaser
 		})
 		.from(near)
 		.orderBy(desc(near.score), desc(near.publishedAt));
 	return {
 		mode: 'similar',
+		lang,
 		total: similar.length,
 		page: 1,
 		pages: 1,

@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { foldedColumn } from '../kernel/fold.ts';
 import { user } from '../accounts/schema.ts';
 
 export { organizationKindValues as organizationKinds } from '../../partnership-values.ts';
@@ -37,10 +38,13 @@ export const organization = pgTable(
 		reference: boolean('reference').notNull().default(false),
 		lat: doublePrecision('lat'),
 		lon: doublePrecision('lon'),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		/** The names without accents, for the site's search (kernel/fold.ts). */
+		folded: text('folded').notNull().generatedAlwaysAs(foldedColumn(`"name"->>'sv'`, `"name"->>'en'`))
 	},
 	(t) => [
 		index('organization_country_idx').on(t.country),
+		index('organization_folded_idx').using('gin', t.folded.op('gin_trgm_ops')),
 		index('organization_county_idx').on(t.county),
 		index('organization_municipality_code_idx').on(t.municipalityCode)
 	]

@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { foldedColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 
@@ -34,9 +35,16 @@ export const partnerProfile = pgTable(
 		moderationNote: text('moderation_note'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		renewedAt: timestamp('renewed_at', { withTimezone: true }).notNull().defaultNow(),
-		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		/** What it offers and seeks, both languages, without accents: the site's search (kernel/fold.ts). */
+		folded: text('folded')
+			.notNull()
+			.generatedAlwaysAs(foldedColumn(`"offer"->>'sv'`, `"offer"->>'en'`, `"seek"->>'sv'`, `"seek"->>'en'`))
 	},
-	(t) => [index('partner_profile_listing_idx').on(t.status, t.expiresAt)]
+	(t) => [
+		index('partner_profile_listing_idx').on(t.status, t.expiresAt),
+		index('partner_profile_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
+	]
 );
 
 export const contactStatuses = ['sent', 'answered', 'reported'] as const;

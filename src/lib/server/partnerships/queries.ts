@@ -76,8 +76,11 @@ const m = alias(partnershipMember, 'm');
 const o = alias(organization, 'o');
 
 /** The filters as a condition on `partnership`. Every one is served by an index. */
-export function partnershipConditions(filter: Omit<PartnershipFilter, 'page'> & { members?: number[] }): SQL {
+export function partnershipConditions(
+	filter: Omit<PartnershipFilter, 'page'> & { members?: number[]; match?: SQL }
+): SQL {
 	const where: SQL[] = [];
+	if (filter.match) where.push(filter.match);
 	const one = sql`1`;
 	const memberOn = (side: 'swedish' | 'international', on: SQL) =>
 		exists(
@@ -222,7 +225,7 @@ const totalRows = sql<number>`(count(*) over ())::int`;
 export async function listPartnerships(
 	db: Database,
 	locale: string,
-	filter: PartnershipFilter & { members?: number[] },
+	filter: PartnershipFilter & { members?: number[]; match?: SQL },
 	perPage = 50,
 	{ withMap = false }: { withMap?: boolean } = {}
 ): Promise<PartnershipPage> {

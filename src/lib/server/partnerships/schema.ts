@@ -10,6 +10,7 @@ import {
 	timestamp
 } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { foldedColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
@@ -32,9 +33,14 @@ export const partnership = pgTable(
 		/** Sanitised HTML per language. */
 		description: jsonb('description').$type<LocalizedText>().notNull().default({}),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		/** The summary in both languages without accents, for the site's search (kernel/fold.ts). */
+		folded: text('folded').notNull().generatedAlwaysAs(foldedColumn(`"summary"->>'sv'`, `"summary"->>'en'`))
 	},
-	(t) => [index('partnership_status_idx').on(t.status)]
+	(t) => [
+		index('partnership_status_idx').on(t.status),
+		index('partnership_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
+	]
 );
 
 export const partnershipMember = pgTable(

@@ -1,5 +1,6 @@
 import { integer, jsonb, pgTable, smallint, text, index } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
+import { foldedColumn } from '../kernel/fold.ts';
 
 /** The 17 Global Goals with their official colours. */
 export const sdgGoal = pgTable('sdg_goal', {
@@ -8,7 +9,13 @@ export const sdgGoal = pgTable('sdg_goal', {
 	/** Short name ("Ingen fattigdom"). */
 	shortName: jsonb('short_name').$type<LocalizedText>().notNull(),
 	/** Full goal text ("End poverty in all its forms everywhere"). */
-	title: jsonb('title').$type<LocalizedText>().notNull()
+	title: jsonb('title').$type<LocalizedText>().notNull(),
+	/** Its names in both languages without accents, for the site's search (17 rows: no index). */
+	folded: text('folded')
+		.notNull()
+		.generatedAlwaysAs(
+			foldedColumn(`"short_name"->>'sv'`, `"short_name"->>'en'`, `"title"->>'sv'`, `"title"->>'en'`)
+		)
 });
 
 /** A target ("delmål") such as 16.7, belonging to one goal. */
@@ -23,7 +30,17 @@ export const sdgTarget = pgTable(
 		position: integer('position').notNull(),
 		text: jsonb('text').$type<LocalizedText>().notNull(),
 		/** A short title ("Inkluderande beslutsfattande"): the platform's own wording (data/sdg/SOURCE.md). */
-		title: jsonb('title').$type<LocalizedText>().notNull().default({})
+		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
+		/** Code, title and text in both languages without accents, for the site's search. */
+		folded: text('folded')
+			.notNull()
+			.generatedAlwaysAs(
+				foldedColumn(`"code"`, `"title"->>'sv'`, `"title"->>'en'`, `"text"->>'sv'`, `"text"->>'en'`)
+			),
+		/** The short titles alone, for near matches (typos): the texts are long to compare. */
+		foldedTitle: text('folded_title')
+			.notNull()
+			.generatedAlwaysAs(foldedColumn(`"title"->>'sv'`, `"title"->>'en'`))
 	},
 	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position)]
 );

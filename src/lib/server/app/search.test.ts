@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { testDatabases } from '../test/databases.ts';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { fold, searchWords } from '../kernel/fold.ts';
+import { readQuery } from '../kernel/input.ts';
+import { anOrganization } from '../test/factories/organizations.ts';
+import { anOrganizationWithStaff, aProfile } from '../test/factories/partner-search.ts';
+import { partnerProfile } from '../partner-search/schema.ts';
+import { searchSite, siteSearchQuery } from './search.ts';
+
+// The site's one search crosses modules (articles, partnerships, organizations, profiles, goals):
+// each is asked through the page's own composition, on the demo's data.
+
+describe('folding', () => {
+	it('lowers case and drops the accents people leave out, as the database does', () => {
+		expect(fold('Hörby Göteborgs Stad ÅÄÖ é ñ')).toBe('horby goteborgs stad aao e n');
+		expect(searchWords('  Hörby–Peja, hörby! a ')).toEqual(['horby', 'peja']);
+		// A decomposed "ö" (as some keyboards send it) folds like the composed one.
+		expect(fold('Ho\u0308rby')).toBe('horby');
+	});
+});
+
+describe.each(testDatabases)('the site search on $name', (database) => {
+	let h: DatabaseHandle;
+	beforeAll(async () => {
+		h = await database.open();
+	});
+	afterAll(() => h?.close());
+
+	it('finds Hörby without its accent: the municipality and its partnership with Peja', async () => {
+		const r = await searchSite(h.db, 'sv', 'horby', undefined, 1);
+		expect(r.organizations.mode).toBe('exact');
+		expect(r.organizations.hits[0]).toMatchObject({ name: 'Hörby kommun', countryName: 'Sverige' });
+		expect(r.partnerships.hits.map((p) => p.slug)).toContain('horby-peja');
+		// The stemmer keeps "horby" and "Hörby" apart; the texts are found without the accent too.
+		expect(r.articles).toMatchObject({ mode: 'exact', lang: 'sv' });
+		expect(r.articles.hits.map((a) => a.snippet).join(' ')).toContain('Hörby kommun');
+		// Words are matched across the members' names: one in each.
+		const both = await searchSite(h.db, 'en', 'hörby peja', undefined, 1);
+		expect(both.partnerships.hits.map((p) => p.slug)).toEqual(['horby-peja']);
+		expect(both.total).toBe(
+			both.goals.total +
+				both.articles.total +
+				both.partnerships.total +
+				both.organizations.total +
+				both.profiles.total
+		);
+	});
+
+	it('offers the target a word belongs to, on either site', async () => {
+		const sv = await searchSite(h.db, 'sv', 'korruption', undefined, 1);
+		expect(sv.goals.hits).toContainEqual(
+			expect.objectContaining({ kind: 'target', code: '16.5', title: 'Minska korruption och mutor' })
+		);
+		const en = await searchSite(h.db, 'en', 'korruption', undefined, 1);
+		const target = en.goals.hits.find((g) => g.kind === 'target' && g.code === '16.5');
+		// Found by its Swedish words, shown in English.
+		expect(target?.title).not.toBe('Minska korruption och mutor');
+		expect(target?.title).toMatch(/corruption/i);
+		const goal = await searchSite(h.db, 'sv', 'jämställdhet', undefined, 1);
+		expect(goal.goals.hits[0]).toMatchObject({ kind: 'goal', goal: 5 });
+	});
+
+	it('a Swedish word on the English site finds the Swedish texts and says which language they are in', async () => {
+		const r = await searchSite(h.db, 'en', 'medborgardialogen', undefined, 1);
+		expect(r.articles.lang).toBe('sv');
+		expect(r.articles.total).toBeGreaterThan(0);
+		expect(r.articles.hits[0]!.snippet).toMatch(/<mark>/);
+		// An English word stays in English.
+		const en = await searchSite(h.db, 'en', 'dialogue', undefined, 1);
+		expect(en.articles.lang).toBe('en');
+		expect(en.articles.total).toBeGreaterThan(0);
+	});
+
+	it('tolerates a typo in a name, and says the matches are near ones', async () => {
+		const r = await searchSite(h.db, 'sv', 'hörbi', undefined, 1);
+		expect(r.organizations.mode).toBe('similar');
+		expect(r.organizations.hits.map((o) => o.name)).toContain('Hörby kommun');
+	});
+
+	it('finds listed profiles by their organization and by what they offer, never hidden ones', async () => {
+		const listed = await anOrganizationWithStaff(h.db, {
+			name: { sv: 'Kvarnbyns distriktsråd', en: 'Kvarnby District Council' }
+		});
+		await aProfile(h.db, listed, { offer: { sv: 'Vi delar erfarenheter av deltagande budgetering.' } });
+		const hidden = await anOrganizationWithStaff(h.db, { name: { sv: 'Kvarnbyns gömda råd', en: 'Hidden' } });
+		const hiddenId = await aProfile(h.db, hidden);
+		await h.db.update(partnerProfile).set({ status: 'hidden' }).where(eq(partnerProfile.id, hiddenId));
+		const byName = await searchSite(h.db, 'sv', 'kvarnbyns', undefined, 1);
+		expect(byName.profiles.hits.map((p) => p.organization)).toEqual(['Kvarnbyns distriktsråd']);
+		const byOffer = await searchSite(h.db, 'sv', 'budgetering', undefined, 1);
+		expect(byOffer.profiles.hits.map((p) => p.organization)).toContain('Kvarnbyns distriktsråd');
+		expect(byOffer.profiles.hits[0]!.offer.text).toContain('deltagande budgetering');
+	});
+
+	it('shows a few of each kind with the whole count, and all of one kind a page at a time', async () => {
+		for (let i = 0; i < 8; i++) await anOrganization(h.db, { name: `Sjöstrands råd ${i}` });
+		const overview = await searchSite(h.db, 'sv', 'sjostrands', undefined, 1);
+		expect(overview.organizations.total).toBe(8);
+		expect(overview.organizations.hits.length).toBeLessThan(8);
+		const all = await searchSite(h.db, 'sv', 'sjostrands', 'organizations', 1);
+		expect(all.organizations.hits).toHaveLength(8);
+		expect(all.kind).toBe('organizations');
+		expect(all.pages).toBe(1);
+	});
+
+	it('nothing to search finds nothing; an unknown kind is a clear error', async () => {
+		const r = await searchSite(h.db, 'sv', ' – ', undefined, 1);
+		expect(r.total).toBe(0);
+		expect(() => readQuery(new URLSearchParams('q=x&kind=people'), siteSearchQuery)).toThrow(ValidationError);
+	});
+});

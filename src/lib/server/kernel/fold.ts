@@ -1,0 +1,83 @@
+import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+
+// Searching names and short texts the way people type them: without accents and in any case
+// ("horby" finds Hörby, "goteborg" Göteborgs Stad). The database keeps a folded copy of what is
+// searched (a generated column with a trigram index); the query is folded the same way here. One
+// table of letters serves both, so they cannot drift apart.
+
+const from = 'åäöáàâãéèêëíìîïóòôõúùûüýÿñçøæšžčćđłńśźżőű';
+const to = 'aaoaaaaeeeeiiiioooouuuuyyncoaszccdlnszzou';
+const table = new Map([...from].map((c, i) => [c, to[i]!]));
+
+/** Lower case without the accents of the table (the same as the database's `folded`). */
+export function fold(text: string): string {
+	return [...text.normalize('NFC').toLowerCase()].map((c) => table.get(c) ?? c).join('');
+}
+
+/**
+ * The folded text of SQL expressions, for a generated column: `lower` and `translate` are
+ * immutable, so PostgreSQL and PGlite may store and index it. The expressions are written as they
+ * are (column names and constants of a schema, never input).
+ */
+export function foldedColumn(...texts: string[]): SQL {
+	const joined = texts.map((t) => `coalesce(${t}, '')`).join(` || ' ' || `);
+	return sql.raw(`translate(lower(${joined}), '${from}', '${to}')`);
+}
+
+/** The words of a query, folded: letters and digits, at most eight, each once. */
+export function searchWords(query: string): string[] {
+	const words = fold(query)
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter((w) => w.length > 1);
+	return [...new Set(words)].slice(0, 8);
+}
+
+/**
+ * Every word begins a word of the folded column: "hor" finds "Hörby", "goteborg" finds
+ * "Göteborgs". The trigram index serves the regular expressions of words of three letters or more.
+ */
+export function startsWords(column: SQLWrapper, words: string[]): SQL | undefined {
+	return and(...words.map((w) => startsWord(column, w)));
+}
+
+/** One word begins a word of the folded column. */
+export function startsWord(column: SQLWrapper, word: string): SQL {
+	return sql`${column} ~ ${`\\m${word}`}`;
+}
+
+/**
+ * Near enough, for typos ("horbi", "medborgardialg"): the trigram similarity of the folded query
+ * to the closest stretch of the column is at least PostgreSQL's word-similarity threshold (0.6).
+ */
+export function nearWords(column: SQLWrapper, words: string[]): SQL {
+	return sql`${words.join(' ')} <% ${column}`;
+}
+
+/** How close the folded query is to the column, for ordering (1 is a whole match). */
+export function nearness(column: SQLWrapper, words: string[]): SQL<number> {
+	return sql<number>`word_similarity(${words.join(' ')}, ${column})`;
+}
+
+/** One kind's share of a search: how many, and the hits of the page asked for. */
+export interface Found<T> {
+	/** "exact": every word begins a word; "similar": nothing did, these are near (typos). */
+	mode: 'exact' | 'similar';
+	total: number;
+	hits: T[];
+}
+
+/** A search of one kind: with every word beginning a word, else (nothing found) near matches. */
+export async function exactOrNear<T>(
+	words: string[],
+	run: (mode: 'exact' | 'similar') => Promise<{ total: number; hits: T[] }>
+): Promise<Found<T>> {
+	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
+	const exact = await run('exact');
+	if (exact.total) return { mode: 'exact', ...exact };
+	return { mode: 'similar', ...(await run('similar')) };
+}
+
+/** The condition of a mode on one folded column. */
+export function matching(mode: 'exact' | 'similar', column: SQLWrapper, words: string[]): SQL {
+	return mode === 'exact' ? startsWords(column, words)! : nearWords(column, words);
+}
