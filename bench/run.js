@@ -45,6 +45,8 @@ const allPages = {
 	// The site's one search over every kind: a name without its accent, and a target's word.
 	searchName: '/search?q=horby',
 	searchTarget: '/search?q=korruption',
+	// A typo: near matches, looked for only when nothing matched whole (no target: reported).
+	searchTypo: '/search?q=horbi',
 	article: '/inspiration/corpus-4242',
 	partnerships: '/partnerships',
 	partnershipsByGoal: '/partnerships?sdg=16&status=active'

@@ -75,8 +75,12 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 	});
 
 	it('tolerates a typo in a name, and says the matches are near ones', async () => {
-		const r = await searchSite(h.db, 'sv', 'hörbi', undefined, 1);
+		const r = await searchSite(h.db, 'sv', 'hörbu', undefined, 1);
 		expect(r.organizations.mode).toBe('similar');
+		// Only when nothing matched whole: a name found whole shows no near ones beside it.
+		const whole = await searchSite(h.db, 'sv', 'hörby', undefined, 1);
+		expect(whole.organizations.mode).toBe('exact');
+		expect(whole.goals).toMatchObject({ mode: 'exact', total: 0 });
 		expect(r.organizations.hits.map((o) => o.name)).toContain('Hörby kommun');
 	});
 

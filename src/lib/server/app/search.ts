@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../kernel/database.ts';
-import { fields } from '../kernel/input.ts';
-import { cleanLine } from '../kernel/input.ts';
-import { searchWords, type Found } from '../kernel/fold.ts';
+import { cleanLine, fields } from '../kernel/input.ts';
+import { searchWords, type Found, type SearchMode } from '../kernel/fold.ts';
 import { pageSize } from '../content/input.ts';
-import { searchArticles, type SearchResult } from '../content/search.ts';
+import { nearArticles, searchArticles, type SearchResult } from '../content/search.ts';
 import { searchPartnerships } from '../partnerships/search.ts';
 import type { PartnershipRow } from '../partnerships/queries.ts';
 import { searchOrganizations, type OrganizationHit } from '../organizations/search.ts';
@@ -14,6 +13,7 @@ import type { Locale } from '#lib/i18n/index.ts';
 
 // The site's one search: every kind of thing at once, each module searching its own. The page
 // shows each kind's first few with its count; choosing a kind shows all of it a page at a time.
+// Whole words first, everywhere; near matches (typos) only when nothing on the site matched.
 
 export const searchKinds = ['goals', 'articles', 'partnerships', 'organizations', 'profiles'] as const;
 export type SearchKind = (typeof searchKinds)[number];
@@ -60,13 +60,24 @@ export async function searchSite(
 		perPage: kind === k ? pageSize : overview[k]
 	});
 	const a = take('articles');
-	const [articles, partnerships, organizations, profiles, goals] = await Promise.all([
-		searchArticles(db, locale, q, a.page, a.perPage),
-		searchPartnerships(db, locale, words, take('partnerships')),
-		searchOrganizations(db, locale, words, take('organizations')),
-		searchProfiles(db, locale, words, take('profiles')),
-		searchGoals(db, locale, words)
+	const others = (mode: SearchMode) =>
+		Promise.all([
+			searchPartnerships(db, locale, words, mode, take('partnerships')),
+			searchOrganizations(db, locale, words, mode, take('organizations')),
+			searchProfiles(db, locale, words, mode, take('profiles')),
+			searchGoals(db, locale, words, mode)
+		]);
+	let [articles, [partnerships, organizations, profiles, goals]] = await Promise.all([
+		searchArticles(db, locale, q, a.page, a.perPage, { near: false }),
+		others('exact')
 	]);
+	const sum = () => articles.total + partnerships.total + organizations.total + profiles.total + goals.total;
+	if (!sum() && page === 1 && words.length) {
+		[articles, [partnerships, organizations, profiles, goals]] = await Promise.all([
+			nearArticles(db, locale, words, a.perPage),
+			others('similar')
+		]);
+	}
 	const totals = {
 		articles: articles.total,
 		partnerships: partnerships.total,
@@ -76,7 +87,7 @@ export async function searchSite(
 	};
 	return {
 		kind: kind ?? null,
-		total: Object.values(totals).reduce((a, b) => a + b, 0),
+		total: sum(),
 		pages: kind && kind !== 'goals' ? Math.max(1, Math.ceil(totals[kind] / pageSize)) : 1,
 		articles,
 		partnerships,

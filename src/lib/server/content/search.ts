@@ -105,16 +105,20 @@ const snippetChars = 1500;
  * Full-text search with each language's stemmer: the reader's language first; when nothing
  * matches there, the other languages in turn (a Swedish word on the English site still finds the
  * Swedish texts, and the result says which language they are in). Texts that match in the title
- * or teaser come first (by rank), then those that match only in the body, newest first. When
+ * or teaser come first (by rank), then those that match only in the body, newest first. Where the
+ * stemmer finds nothing in a language, titles and teasers whose words begin with the query's once
+ * accents are left out ("horby" finds "Hörby"). When
  * nothing matches in any language, near matches of title and teaser without accents in the
- * reader's language: "medborgardialg" still finds "medborgardialog", "horby" "Hörby".
+ * reader's language (unless `near` is false: the site search asks for them apart): "medborgardialg"
+ * still finds "medborgardialog".
  */
 export async function searchArticles(
 	db: Database,
 	locale: Locale,
 	q: string,
 	page = 1,
-	perPage = pageSize
+	perPage = pageSize,
+	{ near = true }: { near?: boolean } = {}
 ): Promise<SearchResult> {
 	const text = cleanLine(q);
 	const none: SearchResult = { mode: 'exact', lang: locale, total: 0, page, pages: 1, hits: [] };
@@ -125,7 +129,7 @@ export async function searchArticles(
 			(await exactIn(db, lang, text, page, perPage)) ?? (await unaccentedIn(db, lang, words, page, perPage));
 		if (found) return found;
 	}
-	return page > 1 ? none : nearIn(db, locale, words, perPage);
+	return page > 1 || !near ? none : nearArticles(db, locale, words, perPage);
 }
 
 /** The matches in one language, or null when there are none. */
@@ -235,7 +239,12 @@ const inLanguage = (lang: string) =>
 	and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, lang));
 
 /** The typo-tolerant fallback: near matches in the folded title and teaser (its trigram index). */
-async function nearIn(db: Database, lang: Locale, words: string[], perPage: number): Promise<SearchResult> {
+export async function nearArticles(
+	db: Database,
+	lang: Locale,
+	words: string[],
+	perPage: number
+): Promise<SearchResult> {
 	if (!words.length) return { mode: 'similar', lang, total: 0, page: 1, pages: 1, hits: [] };
 	const score = nearness(articleTranslation.folded, words);
 	const near = db

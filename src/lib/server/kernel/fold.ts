@@ -42,7 +42,8 @@ export function startsWords(column: SQLWrapper, words: string[]): SQL | undefine
 
 /** One word begins a word of the folded column. */
 export function startsWord(column: SQLWrapper, word: string): SQL {
-	return sql`${column} ~ ${`\\m${word}`}`;
+	// The LIKE first: it is several times cheaper than the expression, and the index serves it.
+	return sql`(${column} like ${`%${word}%`} and ${column} ~ ${`\\m${word}`})`;
 }
 
 /**
@@ -58,26 +59,21 @@ export function nearness(column: SQLWrapper, words: string[]): SQL<number> {
 	return sql<number>`word_similarity(${words.join(' ')}, ${column})`;
 }
 
+/**
+ * Whole words first; near matches (typos) only when nothing on the site matched whole: comparing
+ * every name and summary for similarity costs far more than finding words in an index.
+ */
+export type SearchMode = 'exact' | 'similar';
+
 /** One kind's share of a search: how many, and the hits of the page asked for. */
 export interface Found<T> {
 	/** "exact": every word begins a word; "similar": nothing did, these are near (typos). */
-	mode: 'exact' | 'similar';
+	mode: SearchMode;
 	total: number;
 	hits: T[];
 }
 
-/** A search of one kind: with every word beginning a word, else (nothing found) near matches. */
-export async function exactOrNear<T>(
-	words: string[],
-	run: (mode: 'exact' | 'similar') => Promise<{ total: number; hits: T[] }>
-): Promise<Found<T>> {
-	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
-	const exact = await run('exact');
-	if (exact.total) return { mode: 'exact', ...exact };
-	return { mode: 'similar', ...(await run('similar')) };
-}
-
 /** The condition of a mode on one folded column. */
-export function matching(mode: 'exact' | 'similar', column: SQLWrapper, words: string[]): SQL {
+export function matching(mode: SearchMode, column: SQLWrapper, words: string[]): SQL {
 	return mode === 'exact' ? startsWords(column, words)! : nearWords(column, words);
 }

@@ -1,6 +1,6 @@
 import { asc, desc, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { exactOrNear, matching, nearness, type Found } from '../kernel/fold.ts';
+import { matching, nearness, type Found, type SearchMode } from '../kernel/fold.ts';
 import { pick } from '../kernel/localized.ts';
 import { organization, type OrganizationKind } from './schema.ts';
 import { countryName, type Locale } from '#lib/i18n/index.ts';
@@ -18,29 +18,30 @@ export async function searchOrganizations(
 	db: Database,
 	locale: Locale,
 	words: string[],
+	mode: SearchMode,
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<OrganizationHit>> {
-	return exactOrNear(words, async (mode) => {
-		const rows = await db
-			.select({
-				slug: organization.slug,
-				name: organization.name,
-				kind: organization.kind,
-				country: organization.country,
-				total: sql<number>`(count(*) over ())::int`
-			})
-			.from(organization)
-			.where(matching(mode, organization.folded, words))
-			.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
-			.limit(perPage)
-			.offset((page - 1) * perPage);
-		return {
-			total: rows[0]?.total ?? 0,
-			hits: rows.map(({ total: _total, name, ...r }) => ({
-				...r,
-				name: pick(name, locale),
-				countryName: countryName(locale, r.country)
-			}))
-		};
-	});
+	if (!words.length) return { mode, total: 0, hits: [] };
+	const rows = await db
+		.select({
+			slug: organization.slug,
+			name: organization.name,
+			kind: organization.kind,
+			country: organization.country,
+			total: sql<number>`(count(*) over ())::int`
+		})
+		.from(organization)
+		.where(matching(mode, organization.folded, words))
+		.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
+		.limit(perPage)
+		.offset((page - 1) * perPage);
+	return {
+		mode,
+		total: rows[0]?.total ?? 0,
+		hits: rows.map(({ total: _total, name, ...r }) => ({
+			...r,
+			name: pick(name, locale),
+			countryName: countryName(locale, r.country)
+		}))
+	};
 }

@@ -1,6 +1,6 @@
 import { asc, desc } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { exactOrNear, matching, nearness, nearWords, startsWords, type Found } from '../kernel/fold.ts';
+import { matching, nearness, nearWords, startsWords, type Found, type SearchMode } from '../kernel/fold.ts';
 import { pick } from '../kernel/localized.ts';
 import { sdgGoal, sdgTarget } from './schema.ts';
 
@@ -11,39 +11,43 @@ export type GoalHit =
 /**
  * Goals and targets whose names or texts (both languages, without accents) the words begin:
  * "korruption" offers target 16.5 on either site. Goals first, then targets in their order;
- * near matches when nothing begins. 186 rows: read whole, no index needed.
+ * `similar`, near matches of the targets' short titles. 186 rows: read whole, no index needed.
  */
-export async function searchGoals(db: Database, locale: string, words: string[]): Promise<Found<GoalHit>> {
-	return exactOrNear(words, async (mode) => {
-		const [goals, targets] = await Promise.all([
-			db
-				.select({ number: sdgGoal.number, colour: sdgGoal.colour, shortName: sdgGoal.shortName })
-				.from(sdgGoal)
-				.where(matching(mode, sdgGoal.folded, words))
-				.orderBy(asc(sdgGoal.number)),
-			db
-				.select({ code: sdgTarget.code, goal: sdgTarget.goal, title: sdgTarget.title, text: sdgTarget.text })
-				.from(sdgTarget)
-				.where(
-					mode === 'exact' ? startsWords(sdgTarget.folded, words) : nearWords(sdgTarget.foldedTitle, words)
-				)
-				.orderBy(desc(nearness(sdgTarget.foldedTitle, words)), asc(sdgTarget.goal), asc(sdgTarget.position))
-		]);
-		const hits: GoalHit[] = [
-			...goals.map((g) => ({
-				kind: 'goal' as const,
-				goal: g.number,
-				colour: g.colour,
-				title: pick(g.shortName, locale)
-			})),
-			...targets.map((t) => ({
-				kind: 'target' as const,
-				goal: t.goal,
-				code: t.code,
-				title: pick(t.title, locale),
-				text: pick(t.text, locale)
-			}))
-		];
-		return { total: hits.length, hits };
-	});
+export async function searchGoals(
+	db: Database,
+	locale: string,
+	words: string[],
+	mode: SearchMode
+): Promise<Found<GoalHit>> {
+	if (!words.length) return { mode, total: 0, hits: [] };
+	const [goals, targets] = await Promise.all([
+		db
+			.select({ number: sdgGoal.number, colour: sdgGoal.colour, shortName: sdgGoal.shortName })
+			.from(sdgGoal)
+			.where(matching(mode, sdgGoal.folded, words))
+			.orderBy(asc(sdgGoal.number)),
+		db
+			.select({ code: sdgTarget.code, goal: sdgTarget.goal, title: sdgTarget.title, text: sdgTarget.text })
+			.from(sdgTarget)
+			.where(
+				mode === 'exact' ? startsWords(sdgTarget.folded, words) : nearWords(sdgTarget.foldedTitle, words)
+			)
+			.orderBy(desc(nearness(sdgTarget.foldedTitle, words)), asc(sdgTarget.goal), asc(sdgTarget.position))
+	]);
+	const hits: GoalHit[] = [
+		...goals.map((g) => ({
+			kind: 'goal' as const,
+			goal: g.number,
+			colour: g.colour,
+			title: pick(g.shortName, locale)
+		})),
+		...targets.map((t) => ({
+			kind: 'target' as const,
+			goal: t.goal,
+			code: t.code,
+			title: pick(t.title, locale),
+			text: pick(t.text, locale)
+		}))
+	];
+	return { mode, total: hits.length, hits };
 }

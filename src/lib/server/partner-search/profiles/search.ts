@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import type { Database } from '../../kernel/database.ts';
-import { exactOrNear, matching, nearness, startsWord, type Found } from '../../kernel/fold.ts';
+import { matching, nearness, startsWord, type Found, type SearchMode } from '../../kernel/fold.ts';
 import { pick } from '../../kernel/localized.ts';
 import { organization } from '../../organizations/schema.ts';
 import { countryName, type Locale } from '#lib/i18n/index.ts';
@@ -17,42 +17,43 @@ export interface ProfileHit {
 
 /**
  * Listed profiles by their organization's name and what they offer and seek (both languages,
- * without accents): each word begins a word of either; when none does, near matches.
+ * without accents): each word begins a word of either; `similar`, near matches.
  */
 export async function searchProfiles(
 	db: Database,
 	locale: Locale,
 	words: string[],
+	mode: SearchMode,
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<ProfileHit>> {
+	if (!words.length) return { mode, total: 0, hits: [] };
 	const p = partnerProfile;
-	return exactOrNear(words, async (mode) => {
-		const match =
-			mode === 'exact'
-				? and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!
-				: or(matching(mode, organization.folded, words), matching(mode, p.folded, words))!;
-		const rows = await db
-			.select({
-				id: p.id,
-				name: organization.name,
-				country: organization.country,
-				offer: p.offer,
-				total: sql<number>`(count(*) over ())::int`
-			})
-			.from(p)
-			.innerJoin(organization, eq(organization.id, p.organizationId))
-			.where(and(visible, match))
-			.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
-			.limit(perPage)
-			.offset((page - 1) * perPage);
-		return {
-			total: rows[0]?.total ?? 0,
-			hits: rows.map((r) => ({
-				id: r.id,
-				organization: pick(r.name, locale),
-				countryName: countryName(locale, r.country),
-				offer: shown(r.offer, locale)
-			}))
-		};
-	});
+	const match =
+		mode === 'exact'
+			? and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!
+			: or(matching(mode, organization.folded, words), matching(mode, p.folded, words))!;
+	const rows = await db
+		.select({
+			id: p.id,
+			name: organization.name,
+			country: organization.country,
+			offer: p.offer,
+			total: sql<number>`(count(*) over ())::int`
+		})
+		.from(p)
+		.innerJoin(organization, eq(organization.id, p.organizationId))
+		.where(and(visible, match))
+		.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
+		.limit(perPage)
+		.offset((page - 1) * perPage);
+	return {
+		mode,
+		total: rows[0]?.total ?? 0,
+		hits: rows.map((r) => ({
+			id: r.id,
+			organization: pick(r.name, locale),
+			countryName: countryName(locale, r.country),
+			offer: shown(r.offer, locale)
+		}))
+	};
 }
