@@ -69,3 +69,48 @@ export function pickWidth(variants: readonly number[], wanted: number): number |
 export function documentHref(key: string, fileName: string): string {
 	return `/media/${key}/${fileName}`;
 }
+
+/** A picture to choose as an article's or a partnership's lead image. */
+export interface LeadImageChoice {
+	id: number;
+	thumb: string;
+	/** Its description in each language it has one in. */
+	alt: Partial<Record<string, string>>;
+}
+
+/** The library's pictures with a description and sizes, for a lead image picker (the newest 48). */
+export function leadImageChoices(
+	files: { id: number; kind: string; key: string; alt: Partial<Record<string, string>>; variants: number[] }[]
+): LeadImageChoice[] {
+	return files
+		.filter((f) => f.kind === 'image' && f.variants.length && Object.values(f.alt).some((a) => a?.trim()))
+		.slice(0, 48)
+		.map((f) => ({ id: f.id, thumb: imageSrc(f.key, Math.min(...f.variants)), alt: f.alt }));
+}
+
+/** A lead image as pages show it: its sizes and its description in the page's language. */
+export interface LeadImage {
+	src: string;
+	srcset: string;
+	alt: string;
+	width: number | null;
+	height: number | null;
+}
+
+/** A stored picture as a lead image, or null without one (or without a description in the language). */
+export function leadImage(
+	key: string | null,
+	variants: number[] | null,
+	alt: string | null | undefined,
+	width: number | null,
+	height: number | null
+): LeadImage | null {
+	if (!key || !variants?.length || !alt?.trim()) return null;
+	return {
+		src: imageSrc(key, pickWidth(variants, 960)!),
+		srcset: imageSrcset(key, variants),
+		alt: alt.trim(),
+		width,
+		height
+	};
+}

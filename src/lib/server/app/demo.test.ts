@@ -9,7 +9,8 @@ import { localStore } from '../media/store.ts';
 import { getPartnership } from '../partnerships/queries.ts';
 import { getArticle } from '../content/queries.ts';
 import { demoReportArticle } from '../content/demo.ts';
-import { addDemoDocuments, addDemoReportSummary } from './demo.ts';
+import { latestArticles } from '../content/queries.ts';
+import { addDemoDocuments, addDemoIllustrations, addDemoReportSummary } from './demo.ts';
 
 /** What a PDF says of itself: its pages, whether it is tagged, its language and title. */
 function describePdf(bytes: Buffer) {
@@ -74,5 +75,25 @@ describe.each(testDatabases)('the demo documents on $name', (database) => {
 		);
 		expect(sv.body).toContain('Siffrorna i den är påhittade');
 		expect(en.body).toMatch(/\/programme-results-en\.pdf"[^>]*>Results in the demo partnerships<\/a>/);
+	});
+
+	it('gives each demo article and partnership its illustration with a description in both languages, once', async () => {
+		const store = localStore(mkdtempSync(path.join(tmpdir(), 'demo-pictures-')));
+		expect(await addDemoIllustrations(h.db, store)).toBe(12);
+		expect(await addDemoIllustrations(h.db, store)).toBe(0);
+		const cards = await latestArticles(h.db, 'sv', 20);
+		expect(cards.length).toBeGreaterThanOrEqual(8);
+		for (const card of cards.filter((c) => !c.slug.startsWith('test-'))) {
+			expect(card.image?.alt, card.slug).toMatch(/^Illustration: /);
+			expect(card.image?.srcset, card.slug).toMatch(/\/media\/[0-9a-f]{32}\/\d+\.webp \d+w/);
+		}
+		const horby = (await getPartnership(h.db, 'en', 'horby-peja'))!;
+		expect(horby.image?.alt).toBe(
+			'Illustration: two groups of people in blue circles, joined by a dashed arc with a speech bubble above it.'
+		);
+		expect(horby.image?.width).toBe(1200);
+		// Each size the page offers is stored.
+		const key = horby.image!.src.split('/')[2]!;
+		expect(await store.get(`${key}/${horby.image!.src.split('/')[3]}`)).not.toBeNull();
 	});
 });

@@ -9,10 +9,20 @@ import { result, resultProposal } from '../results/schema.ts';
 import { newsOf } from './result-proposals.ts';
 import { addToLibrary } from '../media/commands.ts';
 import type { MediaStore } from '../media/store.ts';
-import { attachDocument, missingDemoDocuments } from '../partnerships/demo.ts';
-import { appendToDemoArticle, demoReportArticle } from '../content/demo.ts';
+import {
+	attachDocument,
+	demoPartnershipsWithoutImage,
+	missingDemoDocuments,
+	setDemoPartnershipImage
+} from '../partnerships/demo.ts';
+import {
+	appendToDemoArticle,
+	demoArticlesWithoutImage,
+	demoReportArticle,
+	setDemoArticleImage
+} from '../content/demo.ts';
 import { article, articleTranslation } from '../content/schema.ts';
-import { dataPath } from '../kernel/data-files.ts';
+import { dataPath, readDataFile } from '../kernel/data-files.ts';
 import { documentHref } from '#lib/media-urls.ts';
 
 /**
@@ -81,6 +91,54 @@ export async function addDemoReportSummary(db: Database, store: MediaStore): Pro
 			public: true
 		};
 	});
+}
+
+interface DemoPicture {
+	slug: string;
+	kind: 'article' | 'partnership';
+	file: string;
+	alt: Record<string, string>;
+}
+
+/**
+ * Gives each demo article and partnership its lead image (data/demo/illustrations, drawn for the
+ * project by `npm run demo:illustrations`): through the media library like an upload, with its
+ * description in both languages, once, and only where none was chosen. Returns how many.
+ */
+export async function addDemoIllustrations(db: Database, store: MediaStore): Promise<number> {
+	const { pictures } = readDataFile<{ pictures: DemoPicture[] }>(
+		'demo',
+		'illustrations',
+		'illustrations.json'
+	);
+	const of = (kind: DemoPicture['kind']) => pictures.filter((p) => p.kind === kind).map((p) => p.slug);
+	const waiting = new Set([
+		...(await demoArticlesWithoutImage(db, of('article'))),
+		...(await demoPartnershipsWithoutImage(db, of('partnership')))
+	]);
+	let added = 0;
+	for (const picture of pictures.filter((p) => waiting.has(p.slug))) {
+		await runSystemChange(db, async (tx) => {
+			const item = await addToLibrary(tx, store, null, {
+				bytes: readFileSync(dataPath('demo', 'illustrations', picture.file)),
+				fileName: picture.file,
+				alt: picture.alt
+			});
+			const set = picture.kind === 'article' ? setDemoArticleImage : setDemoPartnershipImage;
+			await set(tx, picture.slug, item.id);
+			added++;
+			return {
+				result: item.id,
+				audit: {
+					action: `${picture.kind}.demo-image`,
+					subject: `${picture.kind}:${picture.slug}`,
+					after: { mediaId: item.id }
+				},
+				public: true
+			};
+		});
+	}
+	return added;
 }
 
 /** The demo's proposal that led to a result: Ale's youth council, taken up by Ale–Ghanzi. */

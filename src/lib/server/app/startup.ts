@@ -4,7 +4,7 @@ import { logger } from '../kernel/logger.ts';
 import type { Module } from '../kernel/module.ts';
 import { seedTaxonomy } from '../taxonomy/seed.ts';
 import { modules } from './modules.ts';
-import { addDemoDocuments, addDemoReportSummary, linkDemoProposal } from './demo.ts';
+import { addDemoDocuments, addDemoIllustrations, addDemoReportSummary, linkDemoProposal } from './demo.ts';
 import { mediaStore } from './media.ts';
 import type { MediaStore } from '../media/store.ts';
 import { visibleArticles } from '../content/facets.ts';
@@ -27,6 +27,7 @@ export async function prepareDatabase(
 	if (options.store) {
 		await addDemoDocuments(db, options.store);
 		await addDemoReportSummary(db, options.store);
+		await addDemoIllustrations(db, options.store);
 	}
 	await linkDemoProposal(db);
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, notLike, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, notLike, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { readDataFile } from '../kernel/data-files.ts';
 import { organization } from '../organizations/schema.ts';
@@ -82,4 +82,24 @@ export async function appendToDemoArticle(
 		changed ||= rows.length > 0;
 	}
 	return changed;
+}
+
+/** The demo articles among these addresses that have no lead image yet. */
+export async function demoArticlesWithoutImage(db: Database, slugs: string[]): Promise<string[]> {
+	if (!slugs.length) return [];
+	const rows = await db
+		.select({ slug: article.slug })
+		.from(article)
+		.where(and(inArray(article.slug, slugs), isNull(article.leadImageId)));
+	return rows.map((r) => r.slug);
+}
+
+/** Gives a demo article its lead image, unless it has one by now. */
+export async function setDemoArticleImage(tx: Transaction, slug: string, mediaId: number): Promise<boolean> {
+	const rows = await tx
+		.update(article)
+		.set({ leadImageId: mediaId })
+		.where(and(eq(article.slug, slug), isNull(article.leadImageId)))
+		.returning({ id: article.id });
+	return rows.length > 0;
 }

@@ -26,7 +26,8 @@ const card = (title: string, teaser = 'Ingress.', theme = 'Delaktighet'): Articl
 	themes: [{ key: 'participation', name: theme }],
 	goals: [],
 	targets: [],
-	countries: []
+	countries: [],
+	image: null
 });
 
 describe('the Atom feed', () => {

@@ -18,6 +18,8 @@ import { sdgTarget, theme } from '../taxonomy/schema.ts';
 import type { ThemeRef } from '../taxonomy/themes.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnership, partnershipMember } from '../partnerships/schema.ts';
+import { media } from '../media/schema.ts';
+import { leadImage, type LeadImage } from '#lib/media-urls.ts';
 import {
 	article,
 	articleCountry,
@@ -51,6 +53,8 @@ export interface ArticleCard {
 	goals: number[];
 	targets: string[];
 	countries: string[];
+	/** Its lead image in the language (null without one or without a description in it). */
+	image: LeadImage | null;
 }
 
 /** Published, and its time has come (a scheduled article waits for the tick). */
@@ -79,6 +83,24 @@ function cardTags(locale: string | Placeholder, id: SQLWrapper) {
 	};
 }
 
+/** A lead image's row as one JSON value, its description in the language. */
+interface ImageRow {
+	key: string;
+	variants: number[];
+	alt: string | null;
+	width: number | null;
+	height: number | null;
+}
+
+/** An article's lead image as one JSON value (null without one). */
+const imageOf = (locale: string | Placeholder, leadImageId: SQLWrapper) =>
+	subquery<ImageRow | null>(
+		sql`select json_build_object('key', ${media.storageKey}, 'variants', ${media.variants}, 'alt', ${media.alt}->>${locale}, 'width', ${media.width}, 'height', ${media.height})
+			from ${media} where ${media.id} = ${leadImageId}`
+	);
+
+const toImage = (r: ImageRow | null) => (r ? leadImage(r.key, r.variants, r.alt, r.width, r.height) : null);
+
 /** Articles with their text in the language: the inner part of every card query. */
 function inLanguage(db: Database, locale: string) {
 	return db
@@ -88,7 +110,8 @@ function inLanguage(db: Database, locale: string) {
 			kind: article.kind,
 			publishedAt: article.publishedAt,
 			title: articleTranslation.title,
-			teaser: articleTranslation.teaser
+			teaser: articleTranslation.teaser,
+			image: imageOf(locale, article.leadImageId).as('lead_image')
 		})
 		.from(article)
 		.innerJoin(
@@ -107,6 +130,7 @@ function toCard(r: {
 	goals: number[];
 	targets: string[];
 	countries: string[];
+	image: ImageRow | null;
 }): ArticleCard {
 	return {
 		slug: r.slug,
@@ -117,7 +141,8 @@ function toCard(r: {
 		themes: r.themes,
 		goals: r.goals,
 		targets: r.targets,
-		countries: r.countries
+		countries: r.countries,
+		image: toImage(r.image)
 	};
 }
 
@@ -133,6 +158,7 @@ export async function cardsByIds(db: Database, locale: string, ids: number[]): P
 			publishedAt: p.publishedAt,
 			title: p.title,
 			teaser: p.teaser,
+			image: p.image,
 			...cardTags(locale, p.id)
 		})
 		.from(p);
@@ -199,6 +225,7 @@ export async function latestArticles(
 			publishedAt: p.publishedAt,
 			title: p.title,
 			teaser: p.teaser,
+			image: p.image,
 			...cardTags(locale, p.id)
 		})
 		.from(p)
@@ -262,7 +289,8 @@ function articleDetailQuery(db: Database, locale: string | Placeholder, where: S
 			partnershipId: article.partnershipId,
 			title: articleTranslation.title,
 			teaser: articleTranslation.teaser,
-			body: articleTranslation.body
+			body: articleTranslation.body,
+			image: imageOf(locale, article.leadImageId).as('lead_image')
 		})
 		.from(article)
 		.innerJoin(
@@ -281,6 +309,7 @@ function articleDetailQuery(db: Database, locale: string | Placeholder, where: S
 			title: p.title,
 			teaser: p.teaser,
 			body: p.body,
+			image: p.image,
 			...cardTags(locale, p.id),
 			languages: subquery<
 				string[]

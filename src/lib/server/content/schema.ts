@@ -15,6 +15,7 @@ import { foldedColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { partnership } from '../partnerships/schema.ts';
+import { media } from '../media/schema.ts';
 import { sdgGoal, sdgTarget, theme } from '../taxonomy/schema.ts';
 
 export { principleKeys, articleKinds, articleStatuses } from '../../content-values.ts';
@@ -37,6 +38,8 @@ export const article = pgTable(
 		partnershipId: integer('partnership_id').references(() => partnership.id, {
 			onDelete: 'set null'
 		}),
+		/** The picture on its page and its card: a library image with alt text in its languages. */
+		leadImageId: integer('lead_image_id').references(() => media.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

@@ -17,6 +17,8 @@ import { getPartnership } from './queries.ts';
 import { partnershipForEditing } from './space/queries.ts';
 import { createPartnership, savePartnership } from './commands.ts';
 import { partnershipsPolicy } from './policy.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { aMediaStore, anImage } from '../test/factories/media.ts';
 
 describe.each(testDatabases)('editing partnerships on $name', (database) => {
 	let h: DatabaseHandle;
@@ -172,5 +174,37 @@ describe.each(testDatabases)('editing partnerships on $name', (database) => {
 			actorId: people.editor.id,
 			after: { slug }
 		});
+	});
+
+	it('leads the page with a library picture described in the languages of its summary', async () => {
+		const media = aMediaStore();
+		try {
+			const swedishOnly = await anImage(h.db, media.store, people.editor, { width: 1200, height: 675 });
+			const both = await anImage(h.db, media.store, people.editor, {
+				width: 1200,
+				height: 675,
+				alt: { sv: 'Byråd och kommun vid ett bord', en: 'Village council and municipality at a table' }
+			});
+			const values = await opened(coordinator);
+			const withSummaries = { ...values, summary: { sv: 'Sammanfattning.', en: 'Summary.' } };
+			const refused = await savePartnership(h.db, coordinator, ours.slug, {
+				...withSummaries,
+				leadImageId: String(swedishOnly.id)
+			}).catch((e: unknown) => e);
+			expect(refused).toBeInstanceOf(ValidationError);
+			expect((refused as ValidationError).problems).toEqual([
+				{ field: 'leadImageId', code: 'leadImageAltMissing' }
+			]);
+			await savePartnership(h.db, coordinator, ours.slug, {
+				...withSummaries,
+				version: (await opened(coordinator)).version,
+				leadImageId: String(both.id)
+			});
+			const page = (await getPartnership(h.db, 'en', ours.slug))!;
+			expect(page.image).toMatchObject({ alt: 'Village council and municipality at a table', width: 1200 });
+			expect((await opened(coordinator)).leadImageId).toBe(String(both.id));
+		} finally {
+			media.remove();
+		}
 	});
 });

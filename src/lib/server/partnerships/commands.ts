@@ -6,6 +6,7 @@ import { sanitizeRichText } from '../kernel/sanitize.ts';
 import { slugify, uniqueSlug } from '../kernel/slug.ts';
 import { runCommand } from '../kernel/write.ts';
 import { organization } from '../organizations/schema.ts';
+import { media } from '../media/schema.ts';
 import { checkTags, goalsWithTargets } from '../taxonomy/known.ts';
 import type { Locale } from '#lib/i18n/locales.ts';
 import {
@@ -54,6 +55,17 @@ async function checkReferences(tx: Transaction, form: ParsedPartnershipForm): Pr
 			form.international.some((o) => countryOf.get(o) === 'SE');
 		if (orgs.length !== ids.length || wrongSide)
 			problems.push({ field: 'members', code: 'unknownOrganization' });
+	}
+	if (form.leadImageId) {
+		const [image] = await tx
+			.select({ kind: media.kind, origin: media.origin, alt: media.alt })
+			.from(media)
+			.where(eq(media.id, form.leadImageId));
+		// The library's own pictures only, described in every language the summary is in.
+		if (!image || image.kind !== 'image' || image.origin !== 'library')
+			problems.push({ field: 'leadImageId', code: 'unknownMedia' });
+		else if (Object.keys(form.summary).some((lang) => !image.alt[lang]?.trim()))
+			problems.push({ field: 'leadImageId', code: 'leadImageAltMissing' });
 	}
 	if (problems.length) throw new ValidationError(problems as FieldProblem<'partnerships'>[], 'partnerships');
 	return goalOf;
@@ -155,6 +167,7 @@ export async function savePartnership(
 					status: form.status,
 					summary: form.summary,
 					description: cleanDescription(form.description),
+					leadImageId: form.leadImageId,
 					...years(form),
 					updatedAt: new Date()
 				})
@@ -218,6 +231,7 @@ export async function createPartnership(
 					status: form.status,
 					summary: form.summary,
 					description: cleanDescription(form.description),
+					leadImageId: form.leadImageId,
 					...years(form)
 				})
 				.returning({ id: partnership.id });

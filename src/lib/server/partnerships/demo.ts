@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import { dataPath, readDataFile } from '../kernel/data-files.ts';
 import { runSystemChange } from '../kernel/write.ts';
@@ -152,4 +152,28 @@ export async function attachDocument(
 	title: LocalizedText
 ): Promise<void> {
 	await tx.insert(partnershipDocument).values({ partnershipId, mediaId, title });
+}
+
+/** The demo partnerships among these addresses that have no lead image yet. */
+export async function demoPartnershipsWithoutImage(db: Database, slugs: string[]): Promise<string[]> {
+	if (!slugs.length) return [];
+	const rows = await db
+		.select({ slug: partnership.slug })
+		.from(partnership)
+		.where(and(inArray(partnership.slug, slugs), isNull(partnership.leadImageId)));
+	return rows.map((r) => r.slug);
+}
+
+/** Gives a demo partnership its lead image, unless it has one by now. */
+export async function setDemoPartnershipImage(
+	tx: Transaction,
+	slug: string,
+	mediaId: number
+): Promise<boolean> {
+	const rows = await tx
+		.update(partnership)
+		.set({ leadImageId: mediaId })
+		.where(and(eq(partnership.slug, slug), isNull(partnership.leadImageId)))
+		.returning({ id: partnership.id });
+	return rows.length > 0;
 }

@@ -165,6 +165,7 @@ describe('the partnership form', () => {
 			team: [
 				{ side: 'international', role: 'civil-servant', name: 'Kim Berg', title: { sv: 'Handläggare' } }
 			],
+			leadImageId: null,
 			version: '2026-01-01T00:00:00.000Z'
 		});
 	});
@@ -185,6 +186,7 @@ describe('the partnership form', () => {
 			'team_side',
 			'team_role',
 			'team_title_sv',
+			'leadImageId',
 			'version'
 		);
 		fc.assert(

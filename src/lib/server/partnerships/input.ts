@@ -126,6 +126,7 @@ export const partnershipFormFields = {
 	team_role: list,
 	team_name: list,
 	...perLocale('team_title', list),
+	leadImageId: text,
 	version: text
 } satisfies Shape;
 
@@ -141,6 +142,8 @@ export interface PartnershipFormValues {
 	description: Record<Locale, string>;
 	phases: Record<PartnershipPhase, { from: string; to: string }>;
 	team: { side: string; role: string; name: string; title: Record<Locale, string> }[];
+	/** A library image's id, or empty for none. */
+	leadImageId: string;
 	version: string;
 }
 
@@ -172,6 +175,7 @@ export function partnershipFormValues(form: FormData): PartnershipFormValues {
 			name,
 			title: Object.fromEntries(locales.map((l) => [l, titles[l]?.[i] ?? ''])) as Record<Locale, string>
 		})),
+		leadImageId: one('leadImageId'),
 		version: one('version')
 	};
 }
@@ -193,6 +197,7 @@ export interface ParsedPartnershipForm {
 		name: string;
 		title: Partial<Record<Locale, string>>;
 	}[];
+	leadImageId: number | null;
 	version: string;
 }
 
@@ -254,6 +259,7 @@ const partnershipFormChecks = {
 	...perLocale('summary', paragraphs(600).optional()),
 	...perLocale('description', paragraphs(50_000).optional()),
 	team: z.array(z.unknown()).max(40, 'tooLong'),
+	leadImageId: fields.id.optional(),
 	version: line(40).optional()
 };
 
@@ -280,6 +286,7 @@ export function parsePartnershipForm(v: PartnershipFormValues): ParsedPartnershi
 		goals: v.goals,
 		targets: v.targets,
 		team: named,
+		leadImageId: present(v.leadImageId ?? ''),
 		version: present(v.version)
 	};
 	for (const l of locales) {
@@ -322,6 +329,7 @@ export function parsePartnershipForm(v: PartnershipFormValues): ParsedPartnershi
 			const row = d[`team_${i}`] as TeamRow;
 			return { side: row.side, role: row.role, name: row.name, title: byLocale((l) => row[`title_${l}`]) };
 		}),
+		leadImageId: d.leadImageId ?? null,
 		version: d.version ?? ''
 	};
 }

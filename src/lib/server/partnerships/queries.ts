@@ -9,7 +9,7 @@ import { sdgTarget, theme } from '../taxonomy/schema.ts';
 import { unknownFilterTags } from '../taxonomy/known.ts';
 import { media } from '../media/schema.ts';
 import { article, articleTranslation } from '../content/schema.ts';
-import { documentHref } from '#lib/media-urls.ts';
+import { documentHref, leadImage, type LeadImage } from '#lib/media-urls.ts';
 import {
 	partnership,
 	partnershipDocument,
@@ -316,6 +316,8 @@ export interface PartnershipDetail extends PartnershipRow {
 	targetTexts: { code: string; title: string; text: string; lang: string }[];
 	documents: { href: string; fileName: string; title: string; bytes: number }[];
 	articles: { slug: string; title: string; teaser: string; kind: string }[];
+	/** Its lead image, described in the language (null without one or without a description). */
+	image: LeadImage | null;
 	updatedAt: string;
 }
 
@@ -358,6 +360,16 @@ export async function getPartnership(
 					from ${partnershipDocument} join ${media} on ${media.id} = ${partnershipDocument.mediaId}
 					where ${partnershipDocument.partnershipId} = ${partnership.id}`
 			),
+			image: subquery<{
+				key: string;
+				variants: number[];
+				alt: string | null;
+				width: number | null;
+				height: number | null;
+			} | null>(
+				sql`select json_build_object('key', ${media.storageKey}, 'variants', ${media.variants}, 'alt', ${media.alt}->>${locale}, 'width', ${media.width}, 'height', ${media.height})
+					from ${media} where ${media.id} = ${partnership.leadImageId}`
+			),
 			articles: subquery<{ slug: string; title: string; teaser: string; kind: string }[] | null>(
 				sql`select json_agg(json_build_object('slug', ${article.slug}, 'title', ${articleTranslation.title}, 'teaser', ${articleTranslation.teaser}, 'kind', ${article.kind}) order by ${article.publishedAt} desc)
 					from ${article} join ${articleTranslation} on ${articleTranslation.articleId} = ${article.id} and ${articleTranslation.lang} = ${locale}
@@ -396,7 +408,10 @@ export async function getPartnership(
 			title: pick(d.title, locale) || d.fileName,
 			bytes: d.bytes
 		})),
-		articles: r.articles ?? []
+		articles: r.articles ?? [],
+		image: r.image
+			? leadImage(r.image.key, r.image.variants, r.image.alt, r.image.width, r.image.height)
+			: null
 	};
 }
 

@@ -32,6 +32,8 @@ export const partnership = pgTable(
 		summary: jsonb('summary').$type<LocalizedText>().notNull(),
 		/** Sanitised HTML per language. */
 		description: jsonb('description').$type<LocalizedText>().notNull().default({}),
+		/** The picture on its page: a library image with alt text in both languages. */
+		leadImageId: integer('lead_image_id').references(() => media.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		/** The summary in both languages without accents, for the site's search (kernel/fold.ts). */

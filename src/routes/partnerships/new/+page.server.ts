@@ -10,20 +10,23 @@ import { partnershipFormValues } from '#lib/server/partnerships/input.ts';
 import { organizationOptions } from '#lib/server/partnerships/pickers.ts';
 import { createPartnership } from '#lib/server/partnerships/commands.ts';
 import { partnershipsPolicy } from '#lib/server/partnerships/policy.ts';
+import { leadImageOptions } from '#lib/server/partnerships/space/queries.ts';
 
 export const load: PageServerLoad = async ({ locals }) =>
 	forPage(locals.locale, async () => {
 		authorize(locals.user, partnershipsPolicy.create);
 		const database = await db();
-		const [organizations, pickers] = await Promise.all([
+		const [organizations, pickers, leadImages] = await Promise.all([
 			organizationOptions(database, locals.locale),
-			tagOptions(database, locals.locale)
+			tagOptions(database, locals.locale),
+			leadImageOptions(database)
 		]);
 		return {
 			organizations,
 			themes: pickers.themes,
 			goals: pickers.goals,
 			targets: pickers.targets,
+			leadImages,
 			values: partnershipFormValues(new FormData())
 		};
 	});

@@ -386,4 +386,47 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 			media.remove();
 		}
 	});
+
+	it('leads an article with a library picture described in its languages; cards and the page show it', async () => {
+		const media = aMediaStore();
+		try {
+			const picture = await anImage(h.db, media.store, author, {
+				width: 1200,
+				height: 675,
+				alt: { sv: 'Byrådet samlat under ett träd' }
+			});
+			const lead = (leadImageId: string, slug = 'ledd-av-en-bild') =>
+				form({ slug, leadImageId, title_en: '', teaser_en: '', body_en: '' });
+			// A number that is no picture, and a picture without an English description for an English text.
+			expect(await problems(createArticle(h.db, author, lead('999999', 'ingen-bild')))).toEqual([
+				'leadImageId:unknownMedia'
+			]);
+			expect(
+				await problems(
+					createArticle(h.db, author, form({ slug: 'bara-svensk-bild', leadImageId: String(picture.id) }))
+				)
+			).toEqual(['leadImageId:leadImageAltMissing']);
+			const newId = await createArticle(h.db, author, lead(String(picture.id)));
+			const opened = await loadForEditing(h.db, author, newId);
+			expect(formValuesOf(opened).leadImageId).toBe(String(picture.id));
+			await step(author, newId, 'submit');
+			await step(editor, newId, 'publish');
+			const page = (await getArticle(h.db, 'sv', 'ledd-av-en-bild'))!;
+			expect(page.image).toMatchObject({ alt: 'Byrådet samlat under ett träd', width: 1200, height: 675 });
+			expect(page.image!.srcset).toContain(`/media/${picture.storageKey}/320.webp 320w`);
+			const card = (await latestArticles(h.db, 'sv', 50)).find((c) => c.slug === 'ledd-av-en-bild');
+			expect(card?.image?.src).toBe(page.image!.src);
+			// Choosing none takes it away.
+			await save(editor, newId, {
+				slug: 'ledd-av-en-bild',
+				leadImageId: '',
+				title_en: '',
+				teaser_en: '',
+				body_en: ''
+			});
+			expect((await getArticle(h.db, 'sv', 'ledd-av-en-bild'))!.image).toBeNull();
+		} finally {
+			media.remove();
+		}
+	});
 });

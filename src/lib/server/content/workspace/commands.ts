@@ -7,6 +7,7 @@ import { runCommand, type Change } from '../../kernel/write.ts';
 import { checkTags } from '../../taxonomy/known.ts';
 import { organization } from '../../organizations/schema.ts';
 import { partnership } from '../../partnerships/schema.ts';
+import { media } from '../../media/schema.ts';
 import type { Locale } from '#lib/i18n/locales.ts';
 import { article, articleRevision, type ArticleStatus } from '../schema.ts';
 import { contentPolicy } from '../policy.ts';
@@ -50,6 +51,17 @@ async function checkReferences(tx: Transaction, a: ArticleContent): Promise<Map<
 			.where(eq(partnership.id, a.partnershipId));
 		if (!found.length) problems.push({ field: 'partnershipId', code: 'unknownPartnership' });
 	}
+	if (a.leadImageId) {
+		const [image] = await tx
+			.select({ kind: media.kind, origin: media.origin, alt: media.alt })
+			.from(media)
+			.where(eq(media.id, a.leadImageId));
+		// The library's own pictures only, each with a description in every language the text has.
+		if (!image || image.kind !== 'image' || image.origin !== 'library')
+			problems.push({ field: 'leadImageId', code: 'unknownMedia' });
+		else if (Object.keys(a.translations).some((lang) => !image.alt[lang]?.trim()))
+			problems.push({ field: 'leadImageId', code: 'leadImageAltMissing' });
+	}
 	if (problems.length) throw new ValidationError(problems, 'content');
 	return tags.goalOf;
 }
@@ -80,7 +92,13 @@ async function writeContent(
 	);
 	await tx
 		.update(article)
-		.set({ slug: a.slug, kind: a.kind, partnershipId: a.partnershipId, updatedAt: new Date() })
+		.set({
+			slug: a.slug,
+			kind: a.kind,
+			partnershipId: a.partnershipId,
+			leadImageId: a.leadImageId ?? null,
+			updatedAt: new Date()
+		})
 		.where(eq(article.id, id));
 	await replaceArticleContent(tx, [id], [{ ...a, translations }], known);
 	const snapshot: ArticleContent = { ...a, translations };

@@ -38,7 +38,9 @@ const articleFields = {
 	countries: fields.list(fields.country, 50),
 	organizationIds: fields.list(fields.id, 50),
 	/** "No partnership" is the empty choice. */
-	partnershipId: fields.id.optional().transform((id) => id ?? null)
+	partnershipId: fields.id.optional().transform((id) => id ?? null),
+	/** "No picture" is the empty choice. */
+	leadImageId: fields.id.optional().transform((id) => id ?? null)
 };
 
 /** One language's texts: `title_sv`, `teaser_sv`, `body_sv` … */
@@ -70,6 +72,8 @@ export interface ArticleContent {
 	countries: string[];
 	organizationIds: number[];
 	partnershipId: number | null;
+	/** A library image (revisions from before pictures have none). */
+	leadImageId?: number | null;
 	/** Only the languages that have any text; each has a title and a teaser. */
 	translations: Partial<Record<Locale, { title: string; teaser: string; body: string }>>;
 }
@@ -156,6 +160,7 @@ export function formValuesOf(a: ArticleContent & { version: string }): ArticleFo
 		countries: a.countries,
 		organizationIds: a.organizationIds.map(String),
 		partnershipId: a.partnershipId === null ? '' : String(a.partnershipId),
+		leadImageId: a.leadImageId ? String(a.leadImageId) : '',
 		version: a.version
 	};
 	for (const lang of locales) {

@@ -9,7 +9,13 @@ import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
 import { organization } from '../../organizations/schema.ts';
 import { partnership, partnershipMember } from '../../partnerships/schema.ts';
-import { documentHref, imageSrc, pickWidth } from '#lib/media-urls.ts';
+import {
+	documentHref,
+	imageSrc,
+	leadImageChoices,
+	pickWidth,
+	type LeadImageChoice
+} from '#lib/media-urls.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import {
 	article,
@@ -232,6 +238,7 @@ export async function readArticle(db: Database | Transaction, id: number): Promi
 			scheduledAt: article.scheduledAt,
 			updatedAt: article.updatedAt,
 			partnershipId: article.partnershipId,
+			leadImageId: article.leadImageId,
 			authorName: user.name,
 			translations: subquery<
 				{ lang: Locale; title: string; teaser: string; body: string; updated_at: string }[] | null
@@ -275,6 +282,7 @@ export async function readArticle(db: Database | Transaction, id: number): Promi
 		countries: r.countries ?? [],
 		organizationIds: r.organizationIds ?? [],
 		partnershipId: r.partnershipId,
+		leadImageId: r.leadImageId,
 		translations: Object.fromEntries(
 			translations.map((t) => [t.lang, { title: t.title, teaser: t.teaser, body: t.body }])
 		),
@@ -340,6 +348,8 @@ export interface EditorMedia {
 	/** Per language: the images that have alt text in it, ready to insert, with a small size to choose by. */
 	images: Partial<Record<Locale, { src: string; thumb: string; alt: string }[]>>;
 	documents: { href: string; fileName: string }[];
+	/** The pictures that may lead an article (the newest 48 with alt text), by id. */
+	leadImages: LeadImageChoice[];
 }
 
 /** What the editor can insert from the media library (the newest 200 files). */
@@ -347,6 +357,7 @@ export async function editorMedia(db: Database, actor: Actor): Promise<EditorMed
 	authorize(actor, contentPolicy.write);
 	const files = await db
 		.select({
+			id: media.id,
 			kind: media.kind,
 			key: media.storageKey,
 			alt: media.alt,
@@ -372,7 +383,8 @@ export async function editorMedia(db: Database, actor: Actor): Promise<EditorMed
 		images,
 		documents: files
 			.filter((f) => f.kind === 'document')
-			.map((f) => ({ href: documentHref(f.key, f.fileName), fileName: f.fileName }))
+			.map((f) => ({ href: documentHref(f.key, f.fileName), fileName: f.fileName })),
+		leadImages: leadImageChoices(files)
 	};
 }
 

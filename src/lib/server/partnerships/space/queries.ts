@@ -7,6 +7,7 @@ import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
 import { partnershipName, partnershipNames } from '../names.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
+import { leadImageChoices, type LeadImageChoice } from '#lib/media-urls.ts';
 import {
 	partnership,
 	partnershipAccess,
@@ -88,6 +89,7 @@ export async function partnershipForEditing(
 			description: perLocale(p!.description),
 			phases: { inception: phase('inception'), active: phase('active'), completed: phase('completed') },
 			team: team.map((t) => ({ side: t.side, role: t.role, name: t.name, title: perLocale(t.title) })),
+			leadImageId: p!.leadImageId ? String(p!.leadImageId) : '',
 			version: p!.updatedAt.toISOString()
 		}
 	};
@@ -211,4 +213,21 @@ export async function ownPartnerships(
 				Number(a.role !== 'coordinator') - Number(b.role !== 'coordinator') ||
 				a.name.localeCompare(b.name, locale)
 		);
+}
+
+/** The library's pictures that may lead a partnership's page (the newest 48 with a description). */
+export async function leadImageOptions(db: Database): Promise<LeadImageChoice[]> {
+	const files = await db
+		.select({
+			id: media.id,
+			kind: media.kind,
+			key: media.storageKey,
+			alt: media.alt,
+			variants: media.variants
+		})
+		.from(media)
+		.where(and(eq(media.kind, 'image'), eq(media.origin, 'library')))
+		.orderBy(desc(media.createdAt), desc(media.id))
+		.limit(200);
+	return leadImageChoices(files);
 }

@@ -21,6 +21,7 @@ import {
 } from '#lib/server/partnerships/space/commands.ts';
 import {
 	documentOptions,
+	leadImageOptions,
 	partnershipForEditing,
 	partnershipSpace
 } from '#lib/server/partnerships/space/queries.ts';
@@ -30,11 +31,12 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 		if (!locals.user) throw new ForbiddenError(true);
 		const database = await db();
 		const editing = await partnershipForEditing(database, locals.user, params.slug);
-		const [space, organizations, pickers, pdfs] = await Promise.all([
+		const [space, organizations, pickers, pdfs, leadImages] = await Promise.all([
 			partnershipSpace(database, locals.user, editing.id, locals.locale),
 			organizationOptions(database, locals.locale),
 			tagOptions(database, locals.locale),
-			documentOptions(database, locals.user)
+			documentOptions(database, locals.user),
+			leadImageOptions(database)
 		]);
 		return {
 			editing: { ...editing, ...space },
@@ -42,7 +44,8 @@ export const load: PageServerLoad = async ({ locals, params }) =>
 			themes: pickers.themes,
 			goals: pickers.goals,
 			targets: pickers.targets,
-			pdfs
+			pdfs,
+			leadImages
 		};
 	});
 
