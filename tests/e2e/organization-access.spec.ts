@@ -102,3 +102,57 @@ test('someone from a municipality asks for access, an editor approves, and they 
 	}
 	await context.close();
 });
+
+test('someone names an organization not on the platform; an editor adds it, approves, and the mail names it', async () => {
+	// The person of the first journey (their request is decided: they may ask again).
+	const { page, context } = await openSignedIn();
+	await page.goto('/organizations/request-access');
+	await page.getByLabel('Organisationens namn').fill('Mahalapye District Council');
+	// The country list is long: its search box shortens it too.
+	await page.getByLabel('Sök bland länderna').fill('botsw');
+	expect(await page.locator('#proposedCountry option').allTextContents()).toEqual(['', 'Botswana']);
+	await page.getByLabel('Land', { exact: true }).selectOption({ label: 'Botswana' });
+	await page.getByLabel('Din roll i organisationen').fill('Planeringschef');
+	const before = lastMail();
+	await page.getByRole('button', { name: 'Skicka förfrågan' }).click();
+	await page.waitForURL(/\?sent$/);
+	expect(await page.locator('#own-requests + ul').textContent()).toContain('Mahalapye District Council');
+
+	// The editor sees the name asked for, adds the organization, and chooses it in the request.
+	const editor = await openAs(browser, 'partnerEditor');
+	await editor.page.goto('/admin/access-requests');
+	const request = editor.page.locator('article.access-request', { hasText: 'Mahalapye District Council' });
+	expect(await request.textContent()).toContain('Botswana');
+	await editor.page.goto('/admin/organizations');
+	await editor.page.locator('#name_sv').fill('Mahalapye District Council');
+	await editor.page.locator('#name_en').fill('Mahalapye District Council');
+	await editor.page.locator('#kind').selectOption('district');
+	await editor.page.locator('#country').selectOption({ label: 'Botswana' });
+	await editor.page.locator('#lat').fill('-23,10');
+	await editor.page.locator('#lon').fill('26,82');
+	await editor.page.getByRole('button', { name: 'Lägg till' }).click();
+	await editor.page.getByRole('status').filter({ hasText: 'Organisationen är tillagd.' }).waitFor();
+	await editor.page.goto('/admin/access-requests');
+	await request.getByRole('combobox').selectOption({ label: 'Mahalapye District Council' });
+	await request.getByRole('button', { name: 'Godkänn' }).click();
+	await editor.page.waitForSelector('[role=status]');
+	expect(await editor.page.locator('#decided + ul').textContent()).toMatch(
+		/Mahalapye District Council:\s+Godkänd/
+	);
+	expect((await mailTo(asker.email, before + 1)).subject).toBe(
+		'Du har fått tillgång för Mahalapye District Council'
+	);
+	await editor.context.close();
+	await context.close();
+});
+
+/** The asker, signed in afresh. */
+async function openSignedIn() {
+	const opened = await open(browser);
+	await opened.page.goto('/sign-in');
+	await opened.page.getByLabel('E-postadress').fill(asker.email);
+	await opened.page.getByLabel('Lösenord').fill(asker.password);
+	await opened.page.getByRole('button', { name: 'Logga in' }).click();
+	await opened.page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+	return opened;
+}
