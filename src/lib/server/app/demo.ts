@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from '../kernel/database.ts';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { auditLog } from '../kernel/schema.ts';
 import { runSystemChange } from '../kernel/write.ts';
 import { proposal } from '../dialogue/schema.ts';
 import { recordProposalEvents } from '../dialogue/proposals/commands.ts';
@@ -103,7 +104,8 @@ interface DemoPicture {
 /**
  * Gives each demo article and partnership its lead image (data/demo/illustrations, drawn for the
  * project by `npm run demo:illustrations`): through the media library like an upload, with its
- * description in both languages, once, and only where none was chosen. Returns how many.
+ * description in both languages, once (never again after an editor takes it away), and only
+ * where none was chosen. Returns how many.
  */
 export async function addDemoIllustrations(db: Database, store: MediaStore): Promise<number> {
 	const { pictures } = readDataFile<{ pictures: DemoPicture[] }>(
@@ -112,12 +114,20 @@ export async function addDemoIllustrations(db: Database, store: MediaStore): Pro
 		'illustrations.json'
 	);
 	const of = (kind: DemoPicture['kind']) => pictures.filter((p) => p.kind === kind).map((p) => p.slug);
-	const waiting = new Set([
-		...(await demoArticlesWithoutImage(db, of('article'))),
-		...(await demoPartnershipsWithoutImage(db, of('partnership')))
-	]);
+	// Once: a picture an editor took away is not brought back (the audit log remembers it was given).
+	const given = await db
+		.select({ subject: auditLog.subject })
+		.from(auditLog)
+		.where(inArray(auditLog.action, ['article.demo-image', 'partnership.demo-image']));
+	const done = new Set(given.map((g) => g.subject));
+	const waiting = new Set(
+		[
+			...(await demoArticlesWithoutImage(db, of('article'))).map((slug) => `article:${slug}`),
+			...(await demoPartnershipsWithoutImage(db, of('partnership'))).map((slug) => `partnership:${slug}`)
+		].filter((subject) => !done.has(subject))
+	);
 	let added = 0;
-	for (const picture of pictures.filter((p) => waiting.has(p.slug))) {
+	for (const picture of pictures.filter((p) => waiting.has(`${p.kind}:${p.slug}`))) {
 		await runSystemChange(db, async (tx) => {
 			const item = await addToLibrary(tx, store, null, {
 				bytes: readFileSync(dataPath('demo', 'illustrations', picture.file)),
