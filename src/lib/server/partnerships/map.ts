@@ -51,7 +51,18 @@ export function partnershipMap(partnerships: MapPartnership[], locale: Locale): 
 	}
 	const m = messages(locale).partnerships;
 	return renderPartnershipMap(
-		{ partners: [...partners.values()], links, municipalityCounts, swedishPoints: [...swedish.values()] },
+		{
+			partners: [...partners.values()],
+			links,
+			municipalityCounts,
+			swedishPoints: [...swedish.values()],
+			// A world-map mark of several places: the Swedish ones stand apart on the Sweden map beside
+			// it, the others in the list below (the /partnerships page's own anchors).
+			clusters: {
+				swedish: { href: '#sweden-map-view', note: m.clusterSweden },
+				partners: { href: '#table-heading', note: m.clusterList }
+			}
+		},
 		{
 			world: { id: 'world-map', title: m.worldMapTitle, description: m.worldMapDesc },
 			sweden: { id: 'sweden-map', title: m.swedenMapTitle, description: m.swedenMapDesc }

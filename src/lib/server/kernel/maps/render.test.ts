@@ -348,4 +348,31 @@ describe('renderPartnershipMap', () => {
 		expect(map.world).not.toMatch(/<path class="map-links"[^>]*Q/);
 		assertWellFormedXml(map.world);
 	});
+
+	it('links a world-map mark of several places where they stand apart, named by them', () => {
+		const base = demo();
+		// Höör, beside Hörby: the two are one mark on the world map.
+		const input = {
+			...base,
+			swedishPoints: [
+				...base.swedishPoints,
+				place('hoor', 'Höörs kommun', horby.lat + 0.05, horby.lon - 0.1)
+			],
+			clusters: {
+				swedish: { href: '#sweden-map-view', note: 'see them on the map of Sweden' },
+				partners: { href: '#list', note: 'see them in the list' }
+			}
+		};
+		const { world } = renderPartnershipMap(input, labels);
+		// That mark leads to the Sweden map, named by both places.
+		const home = /<g class="map-home-marks">(.*?)<\/g>/.exec(world)![1]!;
+		expect(home).toMatch(
+			/<a href="#sweden-map-view" aria-label="[^"]*Hörby kommun[^"]*– see them on the map of Sweden">/
+		);
+		expect(home).toMatch(/aria-label="[^"]*Höörs kommun[^"]*– see them/);
+		// A partner on its own still links to its own page.
+		expect(world).toContain('<a href="/partnerships/ghanzi" aria-label="Ghanzi District Council">');
+		// Without the option, a mark of several places links nowhere.
+		expect(renderPartnershipMap(demo(), labels).world).not.toContain('#sweden-map-view');
+	});
 });

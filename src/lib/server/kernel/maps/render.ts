@@ -44,6 +44,17 @@ export interface PartnershipMapInput {
 	municipalityCounts: Record<string, number>;
 	/** Swedish partners (municipalities and regions), marked on both maps. */
 	swedishPoints: MapPlace[];
+	/**
+	 * Where a world-map mark of several places leads, and what its link adds to their names: the
+	 * Swedish ones to the Sweden map (where they stand one by one), the others to the list.
+	 */
+	clusters?: { swedish?: ClusterLink; partners?: ClusterLink };
+}
+
+export interface ClusterLink {
+	href: string;
+	/** Said after the places' names ("see them one by one on the map of Sweden"). */
+	note: string;
 }
 
 export interface MapLink {
@@ -166,17 +177,24 @@ function clusterTitle(c: Cluster): string {
 
 /**
  * Circles, biggest first so that small ones stay visible on top. With `linked`, a mark of one
- * place links to its page, named by the place.
+ * place links to its page, named by the place; with `several`, a mark of several places links
+ * there, named by the places and the note.
  */
-function marks(clusters: Iterable<Cluster>, radius: (count: number) => number, linked = false): string {
+function marks(
+	clusters: Iterable<Cluster>,
+	radius: (count: number) => number,
+	linked = false,
+	several?: ClusterLink
+): string {
 	const sorted = [...clusters].sort((a, b) => b.count - a.count);
 	let out = '';
 	for (const c of sorted) {
 		const circle = `<circle cx="${c.x}" cy="${c.y}" r="${radius(c.count)}"><title>${clusterTitle(c)}</title></circle>`;
-		out +=
-			linked && c.places === 1 && c.href
-				? `<a href="${escapeXml(c.href)}" aria-label="${escapeXml(c.name)}">${circle}</a>`
-				: circle;
+		if (linked && c.places === 1 && c.href)
+			out += `<a href="${escapeXml(c.href)}" aria-label="${escapeXml(c.name)}">${circle}</a>`;
+		else if (several && c.places > 1)
+			out += `<a href="${escapeXml(several.href)}" aria-label="${clusterTitle(c)} – ${escapeXml(several.note)}">${circle}</a>`;
+		else out += circle;
 	}
 	return out;
 }
@@ -332,16 +350,22 @@ function renderWorld(input: PartnershipMapInput, text: MapText): string {
 	const swedish = clusterPlaces(frame, input.swedishPoints, cell);
 	const lines = linkPaths(frame, input, cell, partners, swedish);
 	const homeRadius = () => Math.round(2.5 * unit);
+	const clusterLinks = input.clusters ?? {};
 	const interactive =
-		lines.linked !== '' || [...partners.values(), ...swedish.values()].some((c) => c.places === 1 && c.href);
+		lines.linked !== '' ||
+		[...partners.values(), ...swedish.values()].some((c) => c.places === 1 && c.href) ||
+		(!!clusterLinks.swedish && [...swedish.values()].some((c) => c.places > 1)) ||
+		(!!clusterLinks.partners && [...partners.values()].some((c) => c.places > 1));
 	return (
 		svgOpen(frame, text, 'map-world', interactive) +
 		worldBaseLayers() +
 		(lines.d ? `<path class="map-links" stroke-opacity="${linkOpacity(lines.count)}" d="${lines.d}"/>` : '') +
 		(lines.linked ? `<g class="map-links">${lines.linked}</g>` : '') +
-		(swedish.size ? `<g class="map-home-marks">${marks(swedish.values(), homeRadius, true)}</g>` : '') +
+		(swedish.size
+			? `<g class="map-home-marks">${marks(swedish.values(), homeRadius, true, clusterLinks.swedish)}</g>`
+			: '') +
 		(partners.size
-			? `<g class="map-partners">${marks(partners.values(), partnerRadius(unit), true)}</g>` +
+			? `<g class="map-partners">${marks(partners.values(), partnerRadius(unit), true, clusterLinks.partners)}</g>` +
 				labels([...partners.values()], partnerRadius(unit), frame, LETTER.world)
 			: '') +
 		'</svg>'
