@@ -49,6 +49,13 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 		);
 	});
 
+	it('finds a word after punctuation or a dash as a word of its own', async () => {
+		// "Peja kommun (Pejë)": the name in parentheses, accent and all.
+		const r = await searchSite(h.db, 'sv', 'peje', undefined, 1);
+		expect(r.organizations).toMatchObject({ mode: 'exact' });
+		expect(r.organizations.hits.map((o) => o.name)).toContain('Peja kommun (Pejë)');
+	});
+
 	it('offers the target a word belongs to, on either site', async () => {
 		const sv = await searchSite(h.db, 'sv', 'korruption', undefined, 1);
 		expect(sv.goals.hits).toContainEqual(

@@ -21,8 +21,17 @@ export function fold(text: string): string {
  */
 export function foldedColumn(...texts: string[]): SQL {
 	const joined = texts.map((t) => `coalesce(${t}, '')`).join(` || ' ' || `);
-	return sql.raw(`translate(lower(${joined}), '${from}', '${to}')`);
+	return sql.raw(
+		`' ' || regexp_replace(translate(lower(${joined}), '${from}', '${to}'), '${separators}', ' ', 'g')`
+	);
 }
+
+/**
+ * What separates words besides spaces: punctuation and dashes become a space in the folded text,
+ * which also starts with one, so a word begins wherever a space comes before it ("Peja (Pejë)",
+ * "Hörby–Peja"). Listed, not "anything but letters": letters of other scripts stay letters.
+ */
+const separators = `[][(){}.,;:!?"/\\|+*&%$#@=<>~^_–—‘’“”«»'-]+`.replaceAll("'", "''");
 
 /** The words of a query, folded: letters and digits, at most eight, each once. */
 export function searchWords(query: string): string[] {
@@ -34,7 +43,7 @@ export function searchWords(query: string): string[] {
 
 /**
  * Every word begins a word of the folded column: "hor" finds "Hörby", "goteborg" finds
- * "Göteborgs". The trigram index serves the regular expressions of words of three letters or more.
+ * "Göteborgs". The trigram index serves words of three letters or more.
  */
 export function startsWords(column: SQLWrapper, words: string[]): SQL | undefined {
 	return and(...words.map((w) => startsWord(column, w)));
@@ -42,8 +51,8 @@ export function startsWords(column: SQLWrapper, words: string[]): SQL | undefine
 
 /** One word begins a word of the folded column. */
 export function startsWord(column: SQLWrapper, word: string): SQL {
-	// The LIKE first: it is several times cheaper than the expression, and the index serves it.
-	return sql`(${column} like ${`%${word}%`} and ${column} ~ ${`\\m${word}`})`;
+	// A space before every word of the folded text: a LIKE, which the trigram index serves.
+	return sql`${column} like ${`% ${word}%`}`;
 }
 
 /**

@@ -17,7 +17,7 @@ const o = alias(organization, 'so');
  * every partnership's summary instead).
  */
 const summaryOrMember = (summary: SQL, memberName: SQL) =>
-	sql`${partnership.id} in (${qb.select({ id: p.id }).from(p).where(summary)} union ${qb
+	sql`${partnership.id} in (${qb.select({ id: p.id }).from(p).where(summary)} union all ${qb
 		.select({ id: m.partnershipId })
 		.from(m)
 		.innerJoin(o, eq(o.id, m.organizationId))
