@@ -375,4 +375,33 @@ describe('renderPartnershipMap', () => {
 		// Without the option, a mark of several places links nowhere.
 		expect(renderPartnershipMap(demo(), labels).world).not.toContain('#sweden-map-view');
 	});
+
+	it('points the way from each Swedish partner to its partner abroad on the map of Sweden, as links', () => {
+		const input = demo();
+		input.links = input.links.map((l, i) => ({
+			...l,
+			href: `/partnerships/p${i}`,
+			name: `Partnership ${i}`
+		}));
+		const { sweden } = renderPartnershipMap(input, labels);
+		const lines = [
+			...sweden.matchAll(
+				/<a href="([^"]+)" aria-label="([^"]+)"><path class="map-link-hit" d="M(\d+) (\d+)L(\d+) (\d+)"\/>/g
+			)
+		].map((m) => ({ href: m[1], name: m[2], a: [+m[3]!, +m[4]!] as const, b: [+m[5]!, +m[6]!] as const }));
+		expect(lines.map((l) => l.name).sort()).toEqual([
+			'Partnership 0',
+			'Partnership 1',
+			'Partnership 2',
+			'Partnership 3'
+		]);
+		// Hörby (link 2) points south-east, to Peja; Ale (link 3) south, towards Ghanzi.
+		const peja = lines.find((l) => l.href === '/partnerships/p2')!;
+		expect(peja.b[0]).toBeGreaterThan(peja.a[0]);
+		expect(peja.b[1]).toBeGreaterThan(peja.a[1]);
+		const ghanzi = lines.find((l) => l.href === '/partnerships/p3')!;
+		expect(ghanzi.b[1] - ghanzi.a[1]).toBeGreaterThan(Math.abs(ghanzi.b[0] - ghanzi.a[0]));
+		// Lines without a partnership to link to are not drawn here.
+		expect(renderPartnershipMap(demo(), labels).sweden).not.toContain('map-pointer');
+	});
 });

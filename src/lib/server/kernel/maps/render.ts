@@ -1,4 +1,4 @@
-import { geoInterpolate } from 'd3-geo';
+import { geoDistance, geoInterpolate } from 'd3-geo';
 import { swedenGeometry, worldGeometry, type MapFrame } from './geometry.ts';
 import { escapeXml } from '../xml.ts';
 
@@ -313,6 +313,56 @@ function linkPaths(
 	return { d, count: seen.size, linked };
 }
 
+/** Whether a place falls within the frame. */
+function inside(frame: MapFrame, p: LatLon): boolean {
+	const xy = project(frame, p);
+	return !!xy && xy[0] >= 0 && xy[1] >= 0 && xy[0] <= frame.width && xy[1] <= frame.height;
+}
+
+/**
+ * On the map of Sweden, from each Swedish partner a short line pointing the way to each partner
+ * abroad (along the great circle), linking its partnership and named by it: the lines of the
+ * world map, seen from Sweden. Left out when there are so many that they would form a bundle.
+ */
+function pointers(
+	frame: MapFrame,
+	input: PartnershipMapInput,
+	cell: number,
+	swedish: Map<string, Cluster>
+): string {
+	if (input.links.length > STRAIGHT_LINKS) return '';
+	const length = 40 * frame.unit;
+	const seen = new Set<string>();
+	let out = '';
+	for (const link of input.links) {
+		if (!link.href || !link.name || !validLatLon(link.from) || !validLatLon(link.to)) continue;
+		// The end on this map is the Swedish one, whichever way round the link was given.
+		const [home, away] = inside(frame, link.from) ? [link.from, link.to] : [link.to, link.from];
+		if (!inside(frame, home) || inside(frame, away)) continue;
+		const a = snap(frame, home, cell, swedish);
+		const from: [number, number] = [home.lon, home.lat];
+		const to: [number, number] = [away.lon, away.lat];
+		const distance = geoDistance(from, to);
+		if (!a || !(distance > 0)) continue;
+		// A step of about 130 km towards the partner gives the direction on this map.
+		const [lon, lat] = geoInterpolate(from, to)(Math.min(1, 0.02 / distance));
+		const step = project(frame, { lat, lon });
+		if (!step) continue;
+		const dx = step[0] - a[0];
+		const dy = step[1] - a[1];
+		const norm = Math.hypot(dx, dy);
+		if (!norm) continue;
+		const b = [Math.round(a[0] + (dx / norm) * length), Math.round(a[1] + (dy / norm) * length)];
+		const line = `M${a[0]} ${a[1]}L${b[0]} ${b[1]}`;
+		if (seen.has(`${line}${link.href}`)) continue;
+		seen.add(`${line}${link.href}`);
+		out +=
+			`<a href="${escapeXml(link.href)}" aria-label="${escapeXml(link.name)}">` +
+			`<path class="map-link-hit" d="${line}"/><path class="map-link map-pointer" d="${line}"/></a>`;
+	}
+	return out ? `<g class="map-links">${out}</g>` : '';
+}
+
 /** Lines fade as they multiply (0.6 up to 100 lines, 0.13 at 2,000), so that the land still shows. */
 function linkOpacity(count: number): string {
 	return Math.min(0.6, Math.max(0.1, 6 / Math.sqrt(count))).toFixed(2);
@@ -428,12 +478,14 @@ function renderSweden(input: PartnershipMapInput, text: MapText, bounds: [number
 	}
 	const swedish = clusterPlaces(frame, input.swedishPoints, CELL * unit);
 	const radius = () => Math.round(2 * unit);
+	const lines = pointers(frame, input, CELL * unit, swedish);
 	// The Swedish side seen up close: each partner's mark links to its page, with its name beside it.
-	const interactive = [...swedish.values()].some((c) => c.places === 1 && c.href);
+	const interactive = lines !== '' || [...swedish.values()].some((c) => c.places === 1 && c.href);
 	return (
 		svgOpen(frame, text, 'map-sweden', interactive) +
 		`<g class="map-municipalities">${fills}</g>` +
 		base +
+		lines +
 		(swedish.size
 			? `<g class="map-home-marks">${marks(swedish.values(), radius, true)}</g>` +
 				labels([...swedish.values()], radius, frame, LETTER.sweden)
