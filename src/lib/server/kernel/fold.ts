@@ -15,8 +15,8 @@ export function fold(text: string): string {
 }
 
 /**
- * The folded text of SQL expressions, for a generated column: `lower` and `translate` are
- * immutable, so PostgreSQL and PGlite may store and index it. The expressions are written as they
+ * The folded text of SQL expressions, for a generated column: `lower`, `translate` and
+ * `regexp_replace` are immutable, so PostgreSQL and PGlite may store and index it. The expressions are written as they
  * are (column names and constants of a schema, never input).
  */
 export function foldedColumn(...texts: string[]): SQL {
