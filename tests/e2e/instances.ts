@@ -63,6 +63,22 @@ export async function startInstance(
 	env: Record<string, string> = {},
 	options: InstanceOptions = {}
 ): Promise<Instance> {
+	// A free port is free when asked, not always when the instance binds it: another test file's
+	// process may take it between the two. Then a new port, a few times.
+	const chosen = options.port !== undefined || env.PORT !== undefined;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startOnce(env, options);
+		} catch (e) {
+			if (chosen || attempt >= 3 || !(e instanceof PortTaken)) throw e;
+		}
+	}
+}
+
+/** The instance could not listen: its port was taken meanwhile. */
+class PortTaken extends Error {}
+
+async function startOnce(env: Record<string, string>, options: InstanceOptions): Promise<Instance> {
 	const port = options.port ?? (env.PORT ? Number(env.PORT) : await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	const dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-instance-'));
@@ -125,9 +141,8 @@ export async function startInstance(
 	const deadline = Date.now() + timeout;
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(
-				`The instance on port ${port} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log()}`
-			);
+			const message = `The instance on port ${port} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log()}`;
+			throw log().includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
 		}
 		const status = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
 			(r) => r.status,
