@@ -114,18 +114,23 @@ export async function addDemoIllustrations(db: Database, store: MediaStore): Pro
 		'illustrations.json'
 	);
 	const of = (kind: DemoPicture['kind']) => pictures.filter((p) => p.kind === kind).map((p) => p.slug);
+	const without = [
+		...(await demoArticlesWithoutImage(db, of('article'))).map((slug) => `article:${slug}`),
+		...(await demoPartnershipsWithoutImage(db, of('partnership'))).map((slug) => `partnership:${slug}`)
+	];
+	if (!without.length) return 0;
 	// Once: a picture an editor took away is not brought back (the audit log remembers it was given).
 	const given = await db
 		.select({ subject: auditLog.subject })
 		.from(auditLog)
-		.where(inArray(auditLog.action, ['article.demo-image', 'partnership.demo-image']));
+		.where(
+			and(
+				inArray(auditLog.action, ['article.demo-image', 'partnership.demo-image']),
+				inArray(auditLog.subject, without)
+			)
+		);
 	const done = new Set(given.map((g) => g.subject));
-	const waiting = new Set(
-		[
-			...(await demoArticlesWithoutImage(db, of('article'))).map((slug) => `article:${slug}`),
-			...(await demoPartnershipsWithoutImage(db, of('partnership'))).map((slug) => `partnership:${slug}`)
-		].filter((subject) => !done.has(subject))
-	);
+	const waiting = new Set(without.filter((subject) => !done.has(subject)));
 	let added = 0;
 	for (const picture of pictures.filter((p) => waiting.has(`${p.kind}:${p.slug}`))) {
 		await runSystemChange(db, async (tx) => {
