@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { openDatabase } from '../kernel/database.ts';
@@ -98,6 +99,48 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 		} finally {
 			await admin.end();
 			await handle.close();
+		}
+	});
+
+	test('a connection in use whose socket is reset does not end the process; its transaction fails and the next one works', async () => {
+		// A TCP proxy in front of PostgreSQL that can reset the app's sockets (what a firewall or a
+		// dying server does): the driver then emits an error on the connection itself, which is
+		// out of the pool while the transaction holds it.
+		const sockets = new Set<net.Socket>();
+		const proxy = net.createServer((app) => {
+			const server = net.connect({
+				host: new URL(adminUrl!).hostname,
+				port: Number(new URL(adminUrl!).port || 5432)
+			});
+			sockets.add(app);
+			app.on('error', () => {});
+			server.on('error', () => app.destroy());
+			app.on('close', () => server.destroy());
+			app.pipe(server).pipe(app);
+		});
+		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+		const url = new URL(adminUrl!);
+		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+		const handle = await openDatabase({ url: url.toString() });
+		try {
+			const failed = await handle.db
+				.transaction(async (tx) => {
+					await tx.execute(sql`select 1`);
+					for (const socket of sockets) socket.resetAndDestroy();
+					// The reset arrives while the connection waits between two statements.
+					await new Promise((r) => setTimeout(r, 200));
+					await tx.execute(sql`select 2`);
+				})
+				.then(
+					() => undefined,
+					(error: unknown) => error
+				);
+			expect(failed).toBeInstanceOf(Error);
+			const [row] = await handle.db.select({ n: sql<number>`1 + 1` }).from(sql`(select 1) as one`);
+			expect(row!.n).toBe(2);
+		} finally {
+			await handle.close();
+			await new Promise((r) => proxy.close(r));
 		}
 	});
 });

@@ -63,6 +63,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		// An idle connection that the server or the network drops emits here; unhandled, it would
 		// end the process. The pool replaces the connection on the next query.
 		pool.on('error', (error) => logger.warn({ err: error }, 'A database connection was lost'));
+		// The pool listens only while a connection is idle. One in use whose socket then breaks (the
+		// server ended the session during a statement, and the reset follows) emits on the
+		// connection itself, after its statement has failed: unheard, that too would end the process
+		// (seen with the site search's parallel reads). The failed statement carries the error.
+		pool.on('connect', (client) =>
+			client.on('error', (error) => logger.debug({ err: error }, 'A database connection in use broke'))
+		);
 		retryWhereSafe(pool);
 		const db = drizzle(pool) as unknown as Database;
 		try {
@@ -72,6 +79,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 				connectionString: options.url,
 				connectionTimeoutMillis: config().databaseTimeouts.connectMs
 			});
+			lock.on('error', (error) => logger.warn({ err: error }, 'The start-up connection was lost'));
 			await lock.connect();
 			try {
 				await lock.query('select pg_advisory_lock($1)', [startUpLock]);
