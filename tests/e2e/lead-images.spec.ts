@@ -55,3 +55,32 @@ test('an editor chooses an article’s picture among the library’s, shown smal
 	);
 	await context.close();
 });
+
+test('the library says which pages show a picture, and deleting one they use asks first', async () => {
+	const { page, context } = await openAs(browser, 'publisher', { javaScriptEnabled: false });
+	// The demo's pictures are the oldest files: they are on a later page once other tests upload.
+	const item = page.locator('li.media-item', {
+		has: page.getByRole('heading', { level: 3, name: 'horby-peja.webp', exact: true })
+	});
+	for (let n = 1; n <= 10; n++) {
+		await page.goto(`/admin/media?kind=image&page=${n}`);
+		if ((await item.count()) > 0) break;
+	}
+	const uses = item.getByRole('list', { name: 'Används på' });
+	expect(
+		await uses.getByRole('link', { name: 'Hörby kommun – Peja kommun (Pejë)' }).getAttribute('href')
+	).toBe('/partnerships/horby-peja/edit');
+	expect(await uses.textContent()).toContain('Huvudbild för partnerskapet');
+	// Without ticking that the pages go without it: refused, said at the box and at the top.
+	await item.getByRole('button', { name: 'Ta bort horby-peja.webp' }).click();
+	await page.waitForLoadState();
+	const message =
+		'Sidor använder filen (de står vid filen). Kryssa i rutan om den ska tas bort ändå, eller byt först ut den på sidorna.';
+	expect(await item.locator('.form-error').textContent()).toBe(`Ta bort ändå: ${message}`);
+	expect(await page.locator('.error-summary').textContent()).toContain(message);
+	expect(await item.getByRole('checkbox', { name: /^Ta bort den ändå/ }).isChecked()).toBe(false);
+	expect(await axeViolations(page)).toEqual([]);
+	await page.goto('/en/partnerships/horby-peja');
+	expect(await page.locator('.lead-image').count()).toBe(1);
+	await context.close();
+});

@@ -1,6 +1,9 @@
 import { logger } from '../kernel/logger.ts';
 import { config } from '../kernel/config.ts';
 import { mediaStoreFor, type MediaStore } from '../media/store.ts';
+import type { Database, Transaction } from '../kernel/database.ts';
+import type { LibraryFile, MediaUse } from '../kernel/module.ts';
+import { mediaUsers } from './modules.ts';
 
 let store: MediaStore | undefined;
 
@@ -14,4 +17,13 @@ export function mediaStore(): MediaStore {
 		logger.info({ store: store.kind }, 'Media store ready');
 	}
 	return store;
+}
+
+/** The pages that show these library files, from every module that uses files. */
+export async function libraryUses(
+	db: Database | Transaction,
+	files: readonly LibraryFile[],
+	locale: string
+): Promise<MediaUse[]> {
+	return (await Promise.all(mediaUsers.map((uses) => uses(db, files, locale)))).flat();
 }

@@ -28,3 +28,6 @@ export const modules: readonly Module[] = [
 export const themeMergers = modules.flatMap((m) =>
 	m.themeMerged ? [{ module: m.name, merge: m.themeMerged }] : []
 );
+
+/** Where the modules show files of the media library (media deletion asks first). */
+export const mediaUsers = modules.flatMap((m) => (m.mediaUses ? [m.mediaUses] : []));

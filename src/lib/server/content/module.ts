@@ -3,6 +3,7 @@ import { contentPolicy } from './policy.ts';
 import { addDemoArticles } from './demo.ts';
 import { publishDueArticles } from './workspace/workflow.ts';
 import { moveThemeLinks } from './theme-links.ts';
+import { articleMediaUses } from './media-uses.ts';
 
 /** The inspiration bank: articles in several languages, their workflow, search and feeds. */
 export const contentModule = defineModule({
@@ -11,5 +12,6 @@ export const contentModule = defineModule({
 	demo: async (db) => void (await addDemoArticles(db)),
 	// Scheduled articles go live on the first tick after their time.
 	tick: async (db) => void (await publishDueArticles(db)),
-	themeMerged: moveThemeLinks
+	themeMerged: moveThemeLinks,
+	mediaUses: articleMediaUses
 });

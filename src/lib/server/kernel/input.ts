@@ -151,7 +151,9 @@ export const fields = {
 	/** A file from a form. */
 	file: z.instanceof(File, { message: 'fileMissing' }),
 	/** A parameter that counts by being there at all (`?required`): true or false. */
-	present: z.boolean()
+	present: z.boolean(),
+	/** A checkbox: sent as "yes" when ticked, absent when not. */
+	tick: z.literal('yes', 'invalidChoice').optional()
 };
 
 /** The language an API answers its errors in: the one asked for if it is one, else Swedish. */

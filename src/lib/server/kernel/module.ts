@@ -27,6 +27,33 @@ export interface Module {
 	 * audit row should keep to undo it by hand.
 	 */
 	themeMerged?: (tx: Transaction, from: string, into: string) => Promise<ThemeMerge>;
+	/**
+	 * Where this module shows files of the media library (a lead image, a document, a link in a
+	 * text): the library lists them, and deleting a file that is used asks first.
+	 */
+	mediaUses?: (
+		db: Database | Transaction,
+		files: readonly LibraryFile[],
+		locale: string
+	) => Promise<MediaUse[]>;
+}
+
+/** A file of the media library, as the modules that use files look for it. */
+export interface LibraryFile {
+	id: number;
+	/** Its address under /media/, which texts link to. */
+	storageKey: string;
+}
+
+/** A page that shows a library file. */
+export interface MediaUse {
+	mediaId: number;
+	/** How: its message under media.uses. */
+	use: 'articleLead' | 'articleLink' | 'partnershipLead' | 'partnershipDocument';
+	/** The page's name in the reader's language. */
+	title: string;
+	/** Where an editor changes it (without the language prefix). */
+	href: string;
 }
 
 /** What a module reports of a topic merge. */

@@ -5,6 +5,7 @@ import { runCommand, runSystemChange } from '../kernel/write.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
 import type { LocalizedText } from '../kernel/localized.ts';
+import type { LibraryFile } from '../kernel/module.ts';
 import { logger } from '../kernel/logger.ts';
 import { authorize, type Actor } from '../kernel/policy.ts';
 import { processUpload, safeFileName } from './process.ts';
@@ -298,27 +299,35 @@ export async function setAltText(db: Database, actor: Actor, raw: Raw): Promise<
 
 /**
  * Removes a file from the library (editors and admins): the row and its audit entry in one
- * transaction, then its files in the store. Pages that showed it are rendered anew.
+ * transaction, then its files in the store. Pages that showed it are rendered anew. A file that
+ * pages show (`usesOf`: the app asks the modules) goes only with `confirm` ticked: the editor has
+ * seen which pages lose it. Their lead images and documents go with it; links in texts stay, dead.
  */
 export async function deleteMedia(
 	db: Database,
 	store: MediaStore,
 	actor: Actor,
-	raw: Raw
+	raw: Raw,
+	usesOf: (tx: Transaction, file: LibraryFile) => Promise<readonly unknown[]> = async () => []
 ): Promise<{ fileName: string }> {
 	const removed = await runCommand(db, actor, {
 		rule: mediaPolicy.delete,
 		parse: () => readForm(raw, deleteForm, 'media'),
-		work: async (tx, { id }) => {
+		work: async (tx, { id, confirm }) => {
 			// The library's own files only: a proposal's photo or a report's attachment goes with its owner.
-			const [row] = await tx
-				.delete(media)
+			const [file] = await tx
+				.select({ id: media.id, storageKey: media.storageKey })
+				.from(media)
 				.where(and(eq(media.id, id), eq(media.origin, 'library')))
-				.returning();
-			if (!row) throw unknownMedia();
+				.for('update');
+			if (!file) throw unknownMedia();
+			// Asked in the transaction: a page that took the file up since the list was shown counts.
+			if (!confirm && (await usesOf(tx, file)).length)
+				throw new ValidationError([{ field: 'confirm', code: 'inUse' }], 'media');
+			const [row] = await tx.delete(media).where(eq(media.id, file.id)).returning();
 			return {
-				result: row,
-				audit: { action: 'media.delete', subject: `media:${row.id}`, before: auditedOf(row) },
+				result: row!,
+				audit: { action: 'media.delete', subject: `media:${row!.id}`, before: auditedOf(row!) },
 				// Published pages with this file must not be served from a cache that still shows it.
 				public: true
 			};

@@ -38,8 +38,8 @@ export const uploadForm = { file: fields.file, ...altFields };
 /** Changing an image's alt text: every language at once (an empty field removes that one). */
 export const altForm = { id: fields.id, ...altFields };
 
-/** Deleting a file from the library. */
-export const deleteForm = { id: fields.id };
+/** Deleting a file from the library; `confirm` ticked when pages show it and go without it. */
+export const deleteForm = { id: fields.id, confirm: fields.tick };
 
 /** A file another module adds to the library (a partnership's PDF, the demo's documents). */
 export const libraryFile = {

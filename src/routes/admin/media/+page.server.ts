@@ -3,7 +3,7 @@ import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { can } from '#lib/server/kernel/policy.ts';
 import { db } from '#lib/server/app/database.ts';
-import { mediaStore } from '#lib/server/app/media.ts';
+import { libraryUses, mediaStore } from '#lib/server/app/media.ts';
 import { deleteMedia, setAltText, uploadMedia } from '#lib/server/media/commands.ts';
 import { inUploadTurn, uploadsBusy } from '#lib/server/media/admission.ts';
 import { listMedia } from '#lib/server/media/queries.ts';
@@ -13,9 +13,12 @@ import { mediaPolicy } from '#lib/server/media/policy.ts';
 export const load: PageServerLoad = async ({ locals, url }) =>
 	forPage(locals.locale, async () => {
 		const query = readQuery(url.searchParams, libraryQuery, 'media');
+		const list = await listMedia(await db(), locals.user, query);
 		return {
 			kind: query.kind ?? null,
-			...(await listMedia(await db(), locals.user, query)),
+			...list,
+			// Which pages show each file: said beside it, and asked about before it is deleted.
+			uses: await libraryUses(await db(), list.items, locals.locale),
 			// What the page offers; the commands ask the permission module again on every action.
 			canDelete: can(locals.user, mediaPolicy.delete)
 		};
@@ -49,7 +52,9 @@ export const actions: Actions = {
 	delete: async ({ request, locals }) => {
 		const form = (await requestForm(request)) ?? new FormData();
 		return forAction(locals.locale, { form: 'delete', ...typedValues(form) }, async () => {
-			const { fileName } = await deleteMedia(await db(), mediaStore(), locals.user, form);
+			const { fileName } = await deleteMedia(await db(), mediaStore(), locals.user, form, (tx, file) =>
+				libraryUses(tx, [file], locals.locale)
+			);
 			return { deleted: fileName };
 		});
 	}

@@ -104,7 +104,13 @@ describe.each(testDatabases)('setting up dialogue spaces on $name', (database) =
 		]);
 		expect((await ownerOptions(h.db, staff, 'sv')).map((o) => o.value)).toEqual([`organization:${org.id}`]);
 		expect(await ownerOptions(h.db, member, 'sv')).toEqual([]);
-		expect((await ownerOptions(h.db, people.editor, 'sv')).length).toBeGreaterThan(300);
+		const everyOwner = await ownerOptions(h.db, people.editor, 'sv');
+		expect(everyOwner.length).toBeGreaterThan(300);
+		// Each partnership by its members' names, as for its coordinator (the editor's list was once nameless).
+		const label = (options: { value: string; label: string }[]) =>
+			options.find((o) => o.value === `partnership:${ps.id}`)?.label;
+		expect(label(everyOwner)).toMatch(/ – /);
+		expect(label(everyOwner)).toBe(label(await ownerOptions(h.db, coordinator, 'sv')));
 	});
 
 	it('names every bad field at once and writes nothing', async () => {

@@ -28,12 +28,16 @@ export interface OwnerOption {
 	label: string;
 }
 
-/** A partnership's name: its members, Swedish first ("Hörby kommun – Peja kommun (Pejë)"). */
+/**
+ * A partnership's name: its members, Swedish first ("Hörby kommun – Peja kommun (Pejë)"). The
+ * outer id is named with its table: Drizzle leaves columns unqualified in a select without joins,
+ * and a bare "id" inside the subquery would be the organization's.
+ */
 const partnershipNames = sql<
 	LocalizedText[] | null
 >`(select json_agg(${organization.name} order by ${partnershipMember.role} desc, ${organization.id})
 	from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
-	where ${partnershipMember.partnershipId} = ${partnership.id})`;
+	where ${partnershipMember.partnershipId} = ${partnership}.${sql.identifier(partnership.id.name)})`;
 
 /**
  * The owners a person may open a space for: editors any organization or partnership; others the

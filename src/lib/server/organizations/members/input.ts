@@ -20,8 +20,7 @@ const requestId = z
 /** A user's id as better-auth makes it (tests use UUIDs). */
 const userId = z.string('unknownUser').regex(/^[A-Za-z0-9_-]{1,64}$/, 'unknownUser');
 
-/** A checkbox: sent as "yes" when ticked, absent when not. */
-const tick = z.literal('yes', 'invalidChoice').optional();
+const tick = fields.tick;
 
 /**
  * Asking for access: an organization from the list, or (not in it yet) its name and country;

@@ -1,0 +1,67 @@
+import { inArray, like, or, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../kernel/database.ts';
+import type { LibraryFile, MediaUse } from '../kernel/module.ts';
+import { article, articleTranslation } from './schema.ts';
+
+/**
+ * The articles that show library files: as their lead image, or linked in a text of any language
+ * (a document or a picture). Titles in the reader's language where the article has it.
+ */
+export async function articleMediaUses(
+	db: Database | Transaction,
+	files: readonly LibraryFile[],
+	locale: string
+): Promise<MediaUse[]> {
+	if (!files.length) return [];
+	// A storage key is 32 hex digits: nothing in it means anything to LIKE.
+	const linkTo = (f: LibraryFile) => `%/media/${f.storageKey}/%`;
+	const [leads, links] = await Promise.all([
+		db
+			.select({ articleId: article.id, mediaId: article.leadImageId })
+			.from(article)
+			.where(
+				inArray(
+					article.leadImageId,
+					files.map((f) => f.id)
+				)
+			),
+		db
+			.selectDistinct({
+				articleId: articleTranslation.articleId,
+				// Which of the files this text links to (several, perhaps).
+				mediaIds: sql<number[]>`array_remove(array[${sql.join(
+					files.map((f) => sql`case when ${articleTranslation.body} like ${linkTo(f)} then ${f.id}::int end`),
+					sql`, `
+				)}], null)`
+			})
+			.from(articleTranslation)
+			.where(or(...files.map((f) => like(articleTranslation.body, linkTo(f)))))
+	]);
+	const ids = [...new Set([...leads.map((l) => l.articleId), ...links.map((l) => l.articleId)])];
+	if (!ids.length) return [];
+	const titles = new Map<number, string>();
+	const rows = await db
+		.select({
+			articleId: articleTranslation.articleId,
+			lang: articleTranslation.lang,
+			title: articleTranslation.title
+		})
+		.from(articleTranslation)
+		.where(inArray(articleTranslation.articleId, ids));
+	for (const r of rows) if (!titles.has(r.articleId) || r.lang === locale) titles.set(r.articleId, r.title);
+	const use = (articleId: number, mediaId: number, kind: MediaUse['use']): MediaUse => ({
+		mediaId,
+		use: kind,
+		title: titles.get(articleId) ?? '',
+		href: `/admin/articles/${articleId}`
+	});
+	const seen = new Set<string>();
+	return [
+		...leads.map((l) => use(l.articleId, l.mediaId!, 'articleLead')),
+		...links.flatMap((l) => l.mediaIds.map((m) => use(l.articleId, Number(m), 'articleLink')))
+	].filter((u) => {
+		// One article with the link in both languages is one use.
+		const key = `${u.use}:${u.mediaId}:${u.href}`;
+		return !seen.has(key) && !!seen.add(key);
+	});
+}
