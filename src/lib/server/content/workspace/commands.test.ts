@@ -425,6 +425,12 @@ describe.each(testDatabases)('writing, reviewing and publishing on $name', (data
 				body_en: ''
 			});
 			expect((await getArticle(h.db, 'sv', 'ledd-av-en-bild'))!.image).toBeNull();
+			// The versions' comparison names the picture that went.
+			const [latest, before] = await listRevisions(h.db, editor, newId);
+			const diff = await diffRevisions(h.db, editor, newId, before!.id, latest!.id);
+			expect(diff.find((d) => d.field === 'leadImageId')?.parts).toEqual([
+				{ change: 'removed', text: `${picture.fileName} ` }
+			]);
 		} finally {
 			media.remove();
 		}

@@ -36,7 +36,12 @@ function listDiff(before: readonly (string | number)[], after: readonly (string 
  * What changed between two saved versions of an article, field by field, readable as text: the
  * body is compared as plain text (a paragraph a line), tags as lists. Unchanged fields are left out.
  */
-export function diffSnapshots(from: ArticleContent, to: ArticleContent): FieldDiff[] {
+export function diffSnapshots(
+	from: ArticleContent,
+	to: ArticleContent,
+	/** A lead image by name (its file's), where the caller knows it; else its number. */
+	imageName: (id: number) => string = String
+): FieldDiff[] {
 	const diffs: FieldDiff[] = [];
 	const changed = (parts: DiffPart[]) => parts.some((p) => p.change !== 'same');
 	const push = (d: FieldDiff) => changed(d.parts) && diffs.push(d);
@@ -66,5 +71,7 @@ export function diffSnapshots(from: ArticleContent, to: ArticleContent): FieldDi
 			to.partnershipId === null ? [] : [to.partnershipId]
 		)
 	});
+	const image = (c: ArticleContent) => (c.leadImageId ? [imageName(c.leadImageId)] : []);
+	push({ field: 'leadImageId', parts: listDiff(image(from), image(to)) });
 	return diffs;
 }

@@ -437,5 +437,14 @@ export async function diffRevisions(
 	const from = found.find((r) => r.id === fromId)?.snapshot as ArticleContent | undefined;
 	const to = found.find((r) => r.id === toId)?.snapshot as ArticleContent | undefined;
 	if (!from || !to) throw new NotFoundError('revision');
-	return diffSnapshots(from, to);
+	const imageIds = [from.leadImageId, to.leadImageId].filter((id): id is number => !!id);
+	const images = imageIds.length
+		? await db
+				.select({ id: media.id, fileName: media.fileName })
+				.from(media)
+				.where(inArray(media.id, imageIds))
+		: [];
+	const names = new Map(images.map((i) => [i.id, i.fileName]));
+	// A picture deleted from the library since keeps its number.
+	return diffSnapshots(from, to, (id) => names.get(id) ?? String(id));
 }
