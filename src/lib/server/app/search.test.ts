@@ -66,6 +66,13 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 		// Found by its Swedish words, shown in English.
 		expect(target?.title).not.toBe('Minska korruption och mutor');
 		expect(target?.title).toMatch(/corruption/i);
+		// A target's number is that target alone, written as on the goal pages or with a capital.
+		for (const q of ['16.5', '16.A']) {
+			const byNumber = await searchSite(h.db, 'sv', q, undefined, 1);
+			expect(byNumber.goals.hits.map((g) => (g.kind === 'target' ? g.code : g.goal))).toEqual([
+				q.toLowerCase()
+			]);
+		}
 		const goal = await searchSite(h.db, 'sv', 'jämställdhet', undefined, 1);
 		expect(goal.goals.hits[0]).toMatchObject({ kind: 'goal', goal: 5 });
 	});

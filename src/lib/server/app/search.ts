@@ -65,7 +65,7 @@ export async function searchSite(
 			searchPartnerships(db, locale, words, mode, take('partnerships')),
 			searchOrganizations(db, locale, words, mode, take('organizations')),
 			searchProfiles(db, locale, words, mode, take('profiles')),
-			searchGoals(db, locale, words, mode)
+			searchGoals(db, locale, words, mode, cleanLine(q))
 		]);
 	let [articles, [partnerships, organizations, profiles, goals]] = await Promise.all([
 		searchArticles(db, locale, q, a.page, a.perPage, { near: false }),

@@ -1,7 +1,7 @@
-import { asc, desc } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { matching, nearness, nearWords, startsWords, type Found, type SearchMode } from '../kernel/fold.ts';
-import { pick } from '../kernel/localized.ts';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { sdgGoal, sdgTarget } from './schema.ts';
 
 export type GoalHit =
@@ -17,8 +17,18 @@ export async function searchGoals(
 	db: Database,
 	locale: string,
 	words: string[],
-	mode: SearchMode
+	mode: SearchMode,
+	/** The query as typed: a target's number ("16.5", "16.A") is that target alone. */
+	asked = ''
 ): Promise<Found<GoalHit>> {
+	const code = asked.trim().toLowerCase();
+	const byCode = targetCode.test(code)
+		? await db
+				.select({ code: sdgTarget.code, goal: sdgTarget.goal, title: sdgTarget.title, text: sdgTarget.text })
+				.from(sdgTarget)
+				.where(eq(sdgTarget.code, code))
+		: [];
+	if (byCode.length) return { mode, total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
 	if (!words.length) return { mode, total: 0, hits: [] };
 	const [goals, targets] = await Promise.all([
 		db
@@ -41,13 +51,22 @@ export async function searchGoals(
 			colour: g.colour,
 			title: pick(g.shortName, locale)
 		})),
-		...targets.map((t) => ({
-			kind: 'target' as const,
-			goal: t.goal,
-			code: t.code,
-			title: pick(t.title, locale),
-			text: pick(t.text, locale)
-		}))
+		...targets.map((t) => targetHit(t, locale))
 	];
 	return { mode, total: hits.length, hits };
+}
+
+const targetCode = /^(1[0-7]|[1-9])\.(\d{1,2}|[a-z])$/;
+
+function targetHit(
+	t: { code: string; goal: number; title: LocalizedText; text: LocalizedText },
+	locale: string
+): GoalHit {
+	return {
+		kind: 'target',
+		goal: t.goal,
+		code: t.code,
+		title: pick(t.title, locale),
+		text: pick(t.text, locale)
+	};
 }
