@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { swedishMunicipalities } from '../taxonomy/sweden.ts';
 import { officialMunicipalityName } from './seed.ts';
@@ -32,5 +33,31 @@ describe("the municipalities' official names", () => {
 		expect(names).toHaveLength(290);
 		expect(new Set(names).size).toBe(290);
 		expect(names.filter((n) => / (Stad|stad)$/.test(n))).toHaveLength(14);
+	});
+
+	it('agree with the published list of the 290 in their genitive form, but for the cities, Gotland and Orust', () => {
+		// data/geo/municipality-names.tsv: "Göteborgs kommun" where the city writes "Göteborgs Stad".
+		const listed = new Map(
+			readFileSync('data/geo/municipality-names.tsv', 'utf8')
+				.trim()
+				.split('\n')
+				.slice(1)
+				.map((line) => line.split('\t') as [string, string])
+		);
+		const differ: Record<string, [string, string]> = {};
+		for (const m of swedishMunicipalities()) {
+			const ours = officialMunicipalityName(m.name);
+			const theirs = listed.get(m.code);
+			expect(theirs, m.code).toBeDefined();
+			if (ours !== theirs) differ[m.code] = [ours, theirs!];
+		}
+		const cities = Object.values(differ).filter(([ours]) => / (Stad|stad)$/.test(ours));
+		expect(cities).toHaveLength(14);
+		for (const [ours, theirs] of cities)
+			expect(ours.replace(/ (Stad|stad)$/, ' kommun')).toBe(theirs);
+		expect(differ['0980']).toEqual(['Region Gotland', 'Gotlands kommun']);
+		// The municipality's own name has no genitive s.
+		expect(differ['1421']).toEqual(['Orust kommun', 'Orusts kommun']);
+		expect(Object.keys(differ)).toHaveLength(16);
 	});
 });
