@@ -53,8 +53,7 @@ describe("the municipalities' official names", () => {
 		}
 		const cities = Object.values(differ).filter(([ours]) => / (Stad|stad)$/.test(ours));
 		expect(cities).toHaveLength(14);
-		for (const [ours, theirs] of cities)
-			expect(ours.replace(/ (Stad|stad)$/, ' kommun')).toBe(theirs);
+		for (const [ours, theirs] of cities) expect(ours.replace(/ (Stad|stad)$/, ' kommun')).toBe(theirs);
 		expect(differ['0980']).toEqual(['Region Gotland', 'Gotlands kommun']);
 		// The municipality's own name has no genitive s.
 		expect(differ['1421']).toEqual(['Orust kommun', 'Orusts kommun']);
