@@ -49,7 +49,10 @@ export const article = pgTable(
 		index('article_scheduled_idx')
 			.on(t.scheduledAt)
 			.where(sql`status = 'scheduled'`),
-		index('article_author_idx').on(t.authorId)
+		index('article_author_idx').on(t.authorId),
+		// The media library's "used on" and deleting a file (on delete set null) look up by it.
+		index('article_lead_image_idx').on(t.leadImageId),
+		index('article_partnership_idx').on(t.partnershipId)
 	]
 );
 
@@ -198,7 +201,10 @@ export const articleRevision = pgTable(
 		action: text('action').notNull(),
 		snapshot: jsonb('snapshot').notNull()
 	},
-	(t) => [index('article_revision_article_idx').on(t.articleId, t.id.desc())]
+	(t) => [
+		index('article_revision_article_idx').on(t.articleId, t.id.desc()),
+		index('article_revision_actor_idx').on(t.actorId)
+	]
 );
 
 /**

@@ -39,5 +39,8 @@ export const media = pgTable(
 		createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('media_created_idx').on(t.origin, t.createdAt.desc(), t.id.desc())]
+	(t) => [
+		index('media_created_idx').on(t.origin, t.createdAt.desc(), t.id.desc()),
+		index('media_created_by_idx').on(t.createdBy)
+	]
 );

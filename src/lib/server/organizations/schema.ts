@@ -104,6 +104,8 @@ export const organizationAccessRequest = pgTable(
 		// One open request a person at a time: a second would only be a duplicate in the queue.
 		uniqueIndex('organization_access_request_pending_unique')
 			.on(t.userId)
-			.where(sql`${t.status} = 'pending'`)
+			.where(sql`${t.status} = 'pending'`),
+		index('organization_access_request_decided_by_idx').on(t.decidedBy),
+		index('organization_access_request_organization_idx').on(t.organizationId)
 	]
 );

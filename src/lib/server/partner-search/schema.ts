@@ -43,7 +43,8 @@ export const partnerProfile = pgTable(
 	},
 	(t) => [
 		index('partner_profile_listing_idx').on(t.status, t.expiresAt),
-		index('partner_profile_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
+		index('partner_profile_folded_idx').using('gin', t.folded.op('gin_trgm_ops')),
+		index('partner_profile_contact_user_idx').on(t.contactUserId)
 	]
 );
 
@@ -73,6 +74,7 @@ export const contactRequest = pgTable(
 	},
 	(t) => [
 		index('contact_request_profile_idx').on(t.profileId),
-		index('contact_request_from_idx').on(t.fromUserId, t.createdAt)
+		index('contact_request_from_idx').on(t.fromUserId, t.createdAt),
+		index('contact_request_from_organization_idx').on(t.fromOrganizationId)
 	]
 );

@@ -41,6 +41,8 @@ export const partnership = pgTable(
 	},
 	(t) => [
 		index('partnership_status_idx').on(t.status),
+		// The media library's "used on" and deleting a file (on delete set null) look up by it.
+		index('partnership_lead_image_idx').on(t.leadImageId),
 		index('partnership_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
 	]
 );
@@ -158,7 +160,11 @@ export const partnershipDocument = pgTable(
 		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
 		position: smallint('position').notNull().default(0)
 	},
-	(t) => [primaryKey({ columns: [t.partnershipId, t.mediaId] })]
+	(t) => [
+		primaryKey({ columns: [t.partnershipId, t.mediaId] }),
+		// The key starts with the partnership; the library looks up by the file.
+		index('partnership_document_media_idx').on(t.mediaId)
+	]
 );
 
 export const spaceRoles = ['coordinator', 'member'] as const;

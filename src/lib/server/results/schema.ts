@@ -215,7 +215,8 @@ export const resultActivity = pgTable(
 	},
 	(t) => [
 		index('result_activity_partnership_idx').on(t.partnershipId, t.end),
-		check('result_activity_order', sql`${t.start} is null or ${t.start} <= ${t.end}`)
+		check('result_activity_order', sql`${t.start} is null or ${t.start} <= ${t.end}`),
+		index('result_activity_result_idx').on(t.resultId)
 	]
 );
 

@@ -34,7 +34,8 @@ export const proposalAnswer = pgTable(
 		// One draft at a time per proposal.
 		uniqueIndex('proposal_answer_one_draft')
 			.on(t.proposalId)
-			.where(sql`${t.publishedAt} is null`)
+			.where(sql`${t.publishedAt} is null`),
+		index('proposal_answer_author_idx').on(t.authorId)
 	]
 );
 

@@ -127,7 +127,8 @@ export const mapReport = pgTable(
 		index('map_report_media_idx').on(t.mediaId),
 		index('map_report_sms_sender_idx')
 			.on(t.smsSender)
-			.where(sql`${t.smsSender} is not null`)
+			.where(sql`${t.smsSender} is not null`),
+		index('map_report_category_idx').on(t.categoryId)
 	]
 );
 
@@ -147,7 +148,10 @@ export const mapReportEvent = pgTable(
 		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('map_report_event_report_idx').on(t.reportId, t.at)]
+	(t) => [
+		index('map_report_event_report_idx').on(t.reportId, t.at),
+		index('map_report_event_actor_idx').on(t.actorId)
+	]
 );
 
 /** Someone who follows a report hears of each status the team gives it (the reporter always does). */
@@ -185,7 +189,7 @@ export const open311Key = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		revokedAt: timestamp('revoked_at', { withTimezone: true })
 	},
-	(t) => [index('open311_key_space_idx').on(t.spaceId)]
+	(t) => [index('open311_key_space_idx').on(t.spaceId), index('open311_key_created_by_idx').on(t.createdBy)]
 );
 
 /**

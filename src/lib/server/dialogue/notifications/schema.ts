@@ -52,7 +52,11 @@ export const dialogueNotification = pgTable(
 		uniqueIndex('dialogue_notification_once').on(t.userId, t.key),
 		index('dialogue_notification_unmailed_idx')
 			.on(t.userId, t.createdAt)
-			.where(sql`${t.mailedAt} is null`)
+			.where(sql`${t.mailedAt} is null`),
+		index('dialogue_notification_space_idx').on(t.spaceId),
+		index('dialogue_notification_proposal_idx').on(t.proposalId),
+		index('dialogue_notification_comment_idx').on(t.commentId),
+		index('dialogue_notification_event_idx').on(t.eventId)
 	]
 );
 

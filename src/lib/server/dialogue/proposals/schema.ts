@@ -110,5 +110,8 @@ export const proposalEvent = pgTable(
 		actorId: text('actor_id').references(() => user.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('proposal_event_proposal_idx').on(t.proposalId, t.at)]
+	(t) => [
+		index('proposal_event_proposal_idx').on(t.proposalId, t.at),
+		index('proposal_event_actor_idx').on(t.actorId)
+	]
 );

@@ -42,7 +42,9 @@ export const analysisQuote = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.year, t.reportId, t.principle] }),
-		index('analysis_quote_report_idx').on(t.reportId)
+		index('analysis_quote_report_idx').on(t.reportId),
+		index('analysis_quote_chosen_by_idx').on(t.chosenBy),
+		index('analysis_quote_principle_idx').on(t.principle)
 	]
 );
 
@@ -57,5 +59,8 @@ export const analysisVersion = pgTable(
 		publishedBy: text('published_by').references(() => user.id, { onDelete: 'set null' }),
 		snapshot: jsonb('snapshot').$type<AnalysisSnapshot>().notNull()
 	},
-	(t) => [unique('analysis_version_year_version').on(t.year, t.version)]
+	(t) => [
+		unique('analysis_version_year_version').on(t.year, t.version),
+		index('analysis_version_published_by_idx').on(t.publishedBy)
+	]
 );

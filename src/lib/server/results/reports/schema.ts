@@ -90,7 +90,7 @@ export const reportApproval = pgTable(
 		userId: text('user_id').references(() => user.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [primaryKey({ columns: [t.reportId, t.side] })]
+	(t) => [primaryKey({ columns: [t.reportId, t.side] }), index('report_approval_user_idx').on(t.userId)]
 );
 
 /** The report's history: every step, with the comment or reason given. */
@@ -107,7 +107,7 @@ export const reportEvent = pgTable(
 		comment: text('comment'),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('report_event_report_idx').on(t.reportId, t.at)]
+	(t) => [index('report_event_report_idx').on(t.reportId, t.at), index('report_event_user_idx').on(t.userId)]
 );
 
 export const reportAttachment = pgTable(
@@ -123,7 +123,10 @@ export const reportAttachment = pgTable(
 		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
 		position: smallint('position').notNull().default(0)
 	},
-	(t) => [primaryKey({ columns: [t.reportId, t.mediaId] })]
+	(t) => [
+		primaryKey({ columns: [t.reportId, t.mediaId] }),
+		index('report_attachment_media_idx').on(t.mediaId)
+	]
 );
 
 /** When the reports of a year are due (the programme sets it; e.g. 31 March of the next year). */

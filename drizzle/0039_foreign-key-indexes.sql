@@ -1,0 +1,26 @@
+CREATE INDEX "article_lead_image_idx" ON "article" USING btree ("lead_image_id");--> statement-breakpoint
+CREATE INDEX "article_partnership_idx" ON "article" USING btree ("partnership_id");--> statement-breakpoint
+CREATE INDEX "article_revision_actor_idx" ON "article_revision" USING btree ("actor_id");--> statement-breakpoint
+CREATE INDEX "proposal_event_actor_idx" ON "proposal_event" USING btree ("actor_id");--> statement-breakpoint
+CREATE INDEX "proposal_answer_author_idx" ON "proposal_answer" USING btree ("author_id");--> statement-breakpoint
+CREATE INDEX "dialogue_notification_space_idx" ON "dialogue_notification" USING btree ("space_id");--> statement-breakpoint
+CREATE INDEX "dialogue_notification_proposal_idx" ON "dialogue_notification" USING btree ("proposal_id");--> statement-breakpoint
+CREATE INDEX "dialogue_notification_comment_idx" ON "dialogue_notification" USING btree ("comment_id");--> statement-breakpoint
+CREATE INDEX "dialogue_notification_event_idx" ON "dialogue_notification" USING btree ("event_id");--> statement-breakpoint
+CREATE INDEX "map_report_category_idx" ON "map_report" USING btree ("category_id");--> statement-breakpoint
+CREATE INDEX "map_report_event_actor_idx" ON "map_report_event" USING btree ("actor_id");--> statement-breakpoint
+CREATE INDEX "open311_key_created_by_idx" ON "open311_key" USING btree ("created_by");--> statement-breakpoint
+CREATE INDEX "media_created_by_idx" ON "media" USING btree ("created_by");--> statement-breakpoint
+CREATE INDEX "organization_access_request_decided_by_idx" ON "organization_access_request" USING btree ("decided_by");--> statement-breakpoint
+CREATE INDEX "organization_access_request_organization_idx" ON "organization_access_request" USING btree ("organization_id");--> statement-breakpoint
+CREATE INDEX "contact_request_from_organization_idx" ON "contact_request" USING btree ("from_organization_id");--> statement-breakpoint
+CREATE INDEX "partner_profile_contact_user_idx" ON "partner_profile" USING btree ("contact_user_id");--> statement-breakpoint
+CREATE INDEX "partnership_lead_image_idx" ON "partnership" USING btree ("lead_image_id");--> statement-breakpoint
+CREATE INDEX "partnership_document_media_idx" ON "partnership_document" USING btree ("media_id");--> statement-breakpoint
+CREATE INDEX "result_activity_result_idx" ON "result_activity" USING btree ("result_id");--> statement-breakpoint
+CREATE INDEX "report_approval_user_idx" ON "report_approval" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "report_attachment_media_idx" ON "report_attachment" USING btree ("media_id");--> statement-breakpoint
+CREATE INDEX "report_event_user_idx" ON "report_event" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "analysis_quote_chosen_by_idx" ON "analysis_quote" USING btree ("chosen_by");--> statement-breakpoint
+CREATE INDEX "analysis_quote_principle_idx" ON "analysis_quote" USING btree ("principle");--> statement-breakpoint
+CREATE INDEX "analysis_version_published_by_idx" ON "analysis_version" USING btree ("published_by");
