@@ -1,8 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database, Transaction } from '../kernel/database.ts';
 import type { LibraryFile, MediaUse } from '../kernel/module.ts';
-import { partnershipName, partnershipNames } from './names.ts';
-import { partnership, partnershipDocument } from './schema.ts';
+import { partnership, partnershipDocument, partnershipName, partnershipNames } from './schema.ts';
 
 /** The partnerships that show library files: as their lead image, or among their documents. */
 export async function partnershipMediaUses(

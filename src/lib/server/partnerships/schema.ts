@@ -9,7 +9,8 @@ import {
 	text,
 	timestamp
 } from 'drizzle-orm/pg-core';
-import type { LocalizedText } from '../kernel/localized.ts';
+import { sql } from 'drizzle-orm';
+import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { foldedColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
@@ -64,6 +65,24 @@ export const partnershipMember = pgTable(
 		index('partnership_member_org_idx').on(t.organizationId, t.partnershipId)
 	]
 );
+
+/**
+ * A partnership is named by its members, the Swedish side first ("Hörby kommun – Peja kommun
+ * (Pejë)"): their names as a column of a select from `partnership` (a subquery per row, one
+ * statement for any number of partnerships). The outer id is named with its table: Drizzle leaves
+ * columns unqualified in a select without joins, and a bare "id" in the subquery would be the
+ * organization's.
+ */
+export const partnershipNames = sql<
+	LocalizedText[] | null
+>`(select json_agg(${organization.name} order by ${partnershipMember.role} desc, ${organization.id})
+	from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
+	where ${partnershipMember.partnershipId} = ${partnership}.${sql.identifier(partnership.id.name)})`;
+
+/** The names above as one, in the language ("Hörby kommun – Peja kommun (Pejë)"). */
+export function partnershipName(names: LocalizedText[] | null, locale: string): string {
+	return (names ?? []).map((n) => pick(n, locale)).join(' – ');
+}
 
 export const partnershipPhases = ['inception', 'active', 'completed'] as const;
 export type PartnershipPhase = (typeof partnershipPhases)[number];

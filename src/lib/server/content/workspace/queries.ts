@@ -2,13 +2,13 @@ import { and, count, desc, eq, exists, ilike, inArray, not, or, sql, type SQL } 
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { authorize, authorizeOn, can, type Actor, type Rule } from '../../kernel/policy.ts';
-import { pick, type LocalizedText } from '../../kernel/localized.ts';
+import { pick } from '../../kernel/localized.ts';
 import { countryList } from '../../kernel/countries.ts';
 import { tagOptions, type TagOptions } from '../../taxonomy/pickers.ts';
 import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
 import { organization } from '../../organizations/schema.ts';
-import { partnership, partnershipMember } from '../../partnerships/schema.ts';
+import { partnership, partnershipName, partnershipNames } from '../../partnerships/schema.ts';
 import {
 	documentHref,
 	imageSrc,
@@ -324,11 +324,7 @@ export async function editorOptions(db: Database, actor: Actor, locale: Locale):
 		db
 			.select({
 				id: partnership.id,
-				names: subquery<LocalizedText[] | null>(
-					sql`(select json_agg(${organization.name} order by ${partnershipMember.role} desc, ${organization.id})
-						from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
-						where ${partnershipMember.partnershipId} = ${partnership.id})`
-				)
+				names: partnershipNames
 			})
 			.from(partnership)
 			.orderBy(partnership.id)
@@ -339,7 +335,7 @@ export async function editorOptions(db: Database, actor: Actor, locale: Locale):
 		countries: countryList(locale),
 		partnerships: partnerships.map((p) => ({
 			id: p.id,
-			name: (p.names ?? []).map((n) => pick(n, locale)).join(' – ')
+			name: partnershipName(p.names, locale)
 		}))
 	};
 }

@@ -1,11 +1,16 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database, Transaction } from '../../kernel/database.ts';
 import { pick, type LocalizedText } from '../../kernel/localized.ts';
 import { authorizeOn, can, type Actor } from '../../kernel/policy.ts';
 import { ForbiddenError } from '../../kernel/errors.ts';
 import { user } from '../../accounts/schema.ts';
 import { organization, organizationMember } from '../../organizations/schema.ts';
-import { partnership, partnershipAccess, partnershipMember } from '../../partnerships/schema.ts';
+import {
+	partnership,
+	partnershipAccess,
+	partnershipName,
+	partnershipNames
+} from '../../partnerships/schema.ts';
 import { locales } from '#lib/i18n/locales.ts';
 import { inputKinds } from '#lib/dialogue-values.ts';
 import {
@@ -27,17 +32,6 @@ export interface OwnerOption {
 	value: string;
 	label: string;
 }
-
-/**
- * A partnership's name: its members, Swedish first ("Hörby kommun – Peja kommun (Pejë)"). The
- * outer id is named with its table: Drizzle leaves columns unqualified in a select without joins,
- * and a bare "id" inside the subquery would be the organization's.
- */
-const partnershipNames = sql<
-	LocalizedText[] | null
->`(select json_agg(${organization.name} order by ${partnershipMember.role} desc, ${organization.id})
-	from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
-	where ${partnershipMember.partnershipId} = ${partnership}.${sql.identifier(partnership.id.name)})`;
 
 /**
  * The owners a person may open a space for: editors any organization or partnership; others the
@@ -67,7 +61,7 @@ export async function ownerOptions(db: Database, actor: Actor, locale: string): 
 		...partnerships
 			.map((p) => ({
 				value: `partnership:${p.id}`,
-				label: (p.names ?? []).map((n) => pick(n, locale)).join(' – ')
+				label: partnershipName(p.names, locale)
 			}))
 			.sort(byLabel),
 		...orgs.map((o) => ({ value: `organization:${o.id}`, label: pick(o.name, locale) })).sort(byLabel)
@@ -145,9 +139,7 @@ export async function spaceForEditing(
 	return {
 		id,
 		slug: space.slug,
-		ownerLabel: s!.orgName
-			? pick(s!.orgName, locale)
-			: (s!.names ?? []).map((n) => pick(n, locale)).join(' – '),
+		ownerLabel: s!.orgName ? pick(s!.orgName, locale) : partnershipName(s!.names, locale),
 		people: await ownerPeople(db, owner),
 		values: {
 			owner:

@@ -5,7 +5,6 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { authorizeOn, can, type Actor } from '../../kernel/policy.ts';
 import { user } from '../../accounts/schema.ts';
 import { media } from '../../media/schema.ts';
-import { partnershipName, partnershipNames } from '../names.ts';
 import { locales, type Locale } from '#lib/i18n/locales.ts';
 import { leadImageChoices, type LeadImageChoice } from '#lib/media-urls.ts';
 import {
@@ -14,6 +13,8 @@ import {
 	partnershipDocument,
 	partnershipGoal,
 	partnershipMember,
+	partnershipName,
+	partnershipNames,
 	partnershipPhase,
 	partnershipTarget,
 	partnershipTeamMember,
