@@ -7,11 +7,14 @@ const adminUrl = process.env.TEST_DATABASE_URL;
 
 /**
  * A TCP proxy in front of PostgreSQL that the test can cut: `silent` swallows new connections and
- * drops the open ones (a database that has gone away behind a firewall); `pass` forwards again.
+ * drops the open ones (a database that has gone away behind a firewall); `freeze` swallows new
+ * ones and lets nothing through the open ones, which stay open (a frozen host, a network dropping
+ * packets); `pass` forwards again.
  */
 async function cuttableProxy(target: { host: string; port: number }) {
 	let mode: 'pass' | 'silent' = 'pass';
 	const open = new Set<net.Socket>();
+	const pairs = new Set<[net.Socket, net.Socket]>();
 	const server = net.createServer((client) => {
 		open.add(client);
 		client.on('close', () => open.delete(client));
@@ -19,7 +22,12 @@ async function cuttableProxy(target: { host: string; port: number }) {
 		if (mode === 'silent') return;
 		const upstream = net.connect(target);
 		open.add(upstream);
-		upstream.on('close', () => open.delete(upstream));
+		const pair: [net.Socket, net.Socket] = [client, upstream];
+		pairs.add(pair);
+		upstream.on('close', () => {
+			open.delete(upstream);
+			pairs.delete(pair);
+		});
 		upstream.on('error', () => client.destroy());
 		client.on('error', () => upstream.destroy());
 		client.pipe(upstream).pipe(client);
@@ -30,6 +38,13 @@ async function cuttableProxy(target: { host: string; port: number }) {
 		cut() {
 			mode = 'silent';
 			for (const s of open) s.destroy();
+		},
+		freeze() {
+			mode = 'silent';
+			for (const [client, upstream] of pairs) {
+				client.unpipe(upstream);
+				upstream.unpipe(client);
+			}
 		},
 		mend() {
 			mode = 'pass';
@@ -149,6 +164,44 @@ describe.runIf(adminUrl)('the database going away and coming back (PostgreSQL)',
 			await until(server, '/search?q=medborgardialog', 200, 5000);
 			expect((await timed(server.url, '/readyz')).status).toBe(200);
 			expect(server.child.exitCode).toBeNull();
+		}
+	);
+
+	test(
+		'a database that stops answering with its connections open: the waiting request answers 503 in seconds (not at the 15 s statement timeout), the next ones at once, and it recovers',
+		{ timeout: 120_000 },
+		async () => {
+			const database = await freshPostgres('frozen');
+			databases.push(database);
+			const target = new URL(adminUrl!);
+			const frozen = await cuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+			const viaProxy = new URL(database.url);
+			viaProxy.hostname = '127.0.0.1';
+			viaProxy.port = String(frozen.port);
+			// The default timeouts: connect 5 s, statement 15 s, silence 2 s.
+			const server = await startInstance({ DATABASE_URL: viaProxy.toString() });
+			instances.push(server);
+			try {
+				const warm = await Promise.all(
+					Array.from({ length: 4 }, (_, i) => timed(server.url, `/search?q=dialog${i}`))
+				);
+				expect(warm.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+				frozen.freeze();
+				const waiting = await timed(server.url, '/search?q=frozen1', 20_000);
+				expect(waiting.status).toBe(503);
+				expect(waiting.ms).toBeLessThan(7000);
+				const next = await timed(server.url, '/inspiration?q=frozen2', 20_000);
+				expect(next.status).toBe(503);
+				expect(next.ms).toBeLessThan(500);
+				expect((await timed(server.url, '/readyz')).status).toBe(503);
+				expect(server.child.exitCode).toBeNull();
+				frozen.mend();
+				const back = await until(server, '/search?q=frozen3', 200, 10_000);
+				expect(back).toBeLessThan(5000);
+				expect(server.log()).toContain('The database is not answering');
+			} finally {
+				await frozen.close();
+			}
 		}
 	);
 

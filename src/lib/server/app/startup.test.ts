@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { openDatabase } from '../kernel/database.ts';
+import { databaseUnavailable, openDatabase } from '../kernel/database.ts';
 import { count, inArray, sql } from 'drizzle-orm';
 import { auditLog } from '../kernel/schema.ts';
 import { prepareDatabase } from './startup.ts';
@@ -140,6 +140,70 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			expect(row!.n).toBe(2);
 		} finally {
 			await handle.close();
+			await new Promise((r) => proxy.close(r));
+		}
+	});
+
+	test('a database that stops answering without closing its connections fails the waiting statement in seconds, refuses at once while silent, and is used again when it answers', async () => {
+		// A TCP proxy that can freeze: open connections stay open but nothing passes, and new ones
+		// are taken and never answered (a frozen host, a network dropping packets).
+		let frozen = false;
+		const held: { app: net.Socket; server: net.Socket }[] = [];
+		const accepted = new Set<net.Socket>();
+		const proxy = net.createServer((app) => {
+			accepted.add(app);
+			app.on('error', () => {});
+			if (frozen) return;
+			const server = net.connect({
+				host: new URL(adminUrl!).hostname,
+				port: Number(new URL(adminUrl!).port || 5432)
+			});
+			server.on('error', () => app.destroy());
+			app.on('close', () => server.destroy());
+			app.pipe(server).pipe(app);
+			held.push({ app, server });
+		});
+		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+		const url = new URL(adminUrl!);
+		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+		const saved = process.env.DATABASE_SILENCE_MS;
+		process.env.DATABASE_SILENCE_MS = '500';
+		const handle = await openDatabase({ url: url.toString() });
+		const read = async () => {
+			const started = Date.now();
+			try {
+				await handle.db.select({ n: sql<number>`1` }).from(sql`(select 1) as one`);
+				return { ms: Date.now() - started, error: undefined };
+			} catch (error) {
+				return { ms: Date.now() - started, error };
+			}
+		};
+		try {
+			expect((await read()).error).toBeUndefined();
+			frozen = true;
+			for (const { app, server } of held) {
+				app.unpipe(server);
+				server.unpipe(app);
+			}
+			// The statement timeout is 15 s; the watch notices the silence in about two of its 500 ms.
+			const waiting = await read();
+			expect(databaseUnavailable(waiting.error)).toBe(true);
+			expect(waiting.ms).toBeLessThan(3000);
+			const refused = await read();
+			expect(databaseUnavailable(refused.error)).toBe(true);
+			expect(refused.ms).toBeLessThan(100);
+			frozen = false;
+			let back = await read();
+			for (let i = 0; back.error && i < 40; i++) {
+				await new Promise((r) => setTimeout(r, 100));
+				back = await read();
+			}
+			expect(back.error).toBeUndefined();
+		} finally {
+			process.env.DATABASE_SILENCE_MS = saved;
+			if (saved === undefined) delete process.env.DATABASE_SILENCE_MS;
+			await handle.close();
+			for (const app of accepted) app.destroy();
 			await new Promise((r) => proxy.close(r));
 		}
 	});

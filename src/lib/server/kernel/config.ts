@@ -43,6 +43,7 @@ const environment = z.object({
 	DATABASE_POOL_SIZE: count(10, 1),
 	DATABASE_CONNECT_TIMEOUT_MS: count(5000, 100),
 	DATABASE_STATEMENT_TIMEOUT_MS: count(15000, 100),
+	DATABASE_SILENCE_MS: count(2000, 100),
 	DATA_DIR: z.string().default('data/db'),
 	MIGRATIONS_DIR: z.string().default('drizzle'),
 	REFERENCE_DATA_DIR: z.string().default('data'),
@@ -175,7 +176,8 @@ export function readConfig(env: Environment) {
 		/** A database that does not answer within these is unavailable (503), not a hang. */
 		databaseTimeouts: {
 			connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
-			statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS
+			statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+			silenceMs: e.DATABASE_SILENCE_MS
 		},
 		dataDir,
 		migrationsDir: path.resolve(e.MIGRATIONS_DIR),

@@ -70,7 +70,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		pool.on('connect', (client) =>
 			client.on('error', (error) => logger.debug({ err: error }, 'A database connection in use broke'))
 		);
-		retryWhereSafe(pool);
+		const watch = watchForSilence(pg, pool, options.url);
+		retryWhereSafe(pool, watch);
 		const db = drizzle(pool) as unknown as Database;
 		try {
 			// Instances that start together wait here while the first migrates and seeds. The lock
@@ -93,13 +94,17 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 				await lock.end().catch(() => {});
 			}
 		} catch (error) {
+			watch.stop();
 			await pool.end();
 			throw error;
 		}
 		return {
 			db,
 			kind: 'postgres',
-			close: () => pool.end(),
+			close: () => {
+				watch.stop();
+				return pool.end();
+			},
 			poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
 		};
 	}
@@ -210,10 +215,11 @@ function isAlive(pid: number): boolean {
  * pool's idle connection that a restart, failover or administrator ended). Writes that may have
  * reached the server are not repeated. A timeout is not tried again: the wait would double.
  */
-function retryWhereSafe(pool: import('pg').Pool): void {
+function retryWhereSafe(pool: import('pg').Pool, watch: SilenceWatch): void {
 	const connect = pool.connect.bind(pool);
 	const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
 	const connectOnce = async () => {
+		watch.check();
 		try {
 			return await connect();
 		} catch (error) {
@@ -223,8 +229,11 @@ function retryWhereSafe(pool: import('pg').Pool): void {
 		}
 	};
 	// Transactions (drizzle's `db.transaction`) take their connection here.
-	pool.connect = ((callback?: unknown) =>
-		typeof callback === 'function' ? connect(callback as never) : connectOnce()) as typeof pool.connect;
+	pool.connect = ((callback?: unknown) => {
+		if (typeof callback !== 'function') return connectOnce();
+		watch.check();
+		return connect(callback as never);
+	}) as typeof pool.connect;
 	// Statements outside a transaction come here.
 	pool.query = (async (config: string | { text: string }, values?: unknown, callback?: unknown) => {
 		if (typeof values === 'function' || typeof callback === 'function')
@@ -246,6 +255,84 @@ function retryWhereSafe(pool: import('pg').Pool): void {
 	}) as never;
 }
 
+interface SilenceWatch {
+	/** Throws at once while the database is known not to answer. */
+	check(): void;
+	stop(): void;
+}
+
+const silent = 'The database is not answering';
+
+/**
+ * A database that stops answering without closing its connections (a frozen host, a network that
+ * drops packets) would hold every request that has a connection until the statement timeout, and
+ * make every other wait for one. When a connection has been in use for `silenceMs`, the watch asks
+ * the database `select 1` on a connection of its own; no answer within `silenceMs`, and it drops
+ * every pooled connection (their statements fail: the requests answer 503) and refuses new ones
+ * at once (503 without waiting) until the question, asked again every `silenceMs`, is answered. A
+ * slow statement on a database that answers costs one short question a `silenceMs`.
+ */
+function watchForSilence(
+	pg: typeof import('pg').default,
+	pool: import('pg').Pool,
+	url: string
+): SilenceWatch {
+	const ms = config().databaseTimeouts.silenceMs;
+	const clients = new Set<import('pg').PoolClient>();
+	const inUseSince = new Map<import('pg').PoolClient, number>();
+	pool.on('connect', (c) => clients.add(c));
+	pool.on('remove', (c) => {
+		clients.delete(c);
+		inUseSince.delete(c);
+	});
+	pool.on('acquire', (c) => inUseSince.set(c, Date.now()));
+	pool.on('release', (_e, c) => inUseSince.delete(c));
+	let down = false;
+	let asking = false;
+
+	const answers = async () => {
+		const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: ms, query_timeout: ms });
+		probe.on('error', () => {});
+		try {
+			await probe.connect();
+			await probe.query('select 1');
+			return true;
+		} catch {
+			return false;
+		} finally {
+			// A silent server would never confirm the goodbye: the socket is closed, not ended.
+			(probe as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream.destroy();
+		}
+	};
+
+	const tick = async () => {
+		if (asking) return;
+		const stuck = [...inUseSince.values()].some((since) => Date.now() - since >= ms);
+		if (!down && !stuck) return;
+		asking = true;
+		try {
+			const ok = await answers();
+			if (ok && down) logger.warn('The database answers again');
+			if (!ok && !down) {
+				logger.warn({ connections: clients.size }, `${silent}: dropping its connections`);
+				for (const c of clients)
+					(c as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream.destroy();
+			}
+			down = !ok;
+		} finally {
+			asking = false;
+		}
+	};
+	const timer = setInterval(() => void tick(), Math.max(100, Math.floor(ms / 2)));
+	timer.unref();
+	return {
+		check() {
+			if (down) throw new Error(silent);
+		},
+		stop: () => clearInterval(timer)
+	};
+}
+
 const isRead = (text: string) => /^\s*(select|show)\b/i.test(text);
 const timedOut = (error: unknown) =>
 	error instanceof Error &&
@@ -257,7 +344,7 @@ const worthRetrying = (error: unknown) => databaseUnavailable(error) && !timedOu
 const unavailableCodes =
 	/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|08\w{3}|57P0[123]|57014|53300)$/;
 const unavailableMessages =
-	/timeout exceeded when trying to connect|timeout expired|Connection terminated|Query read timeout|connection timeout/i;
+	/The database is not answering|timeout exceeded when trying to connect|timeout expired|Connection terminated|Query read timeout|connection timeout/i;
 
 /**
  * Whether an error means the database is gone or not answering in time (the request may be tried
