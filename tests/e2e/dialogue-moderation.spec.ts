@@ -309,7 +309,7 @@ async function preModeratedSpace(): Promise<string> {
 		body
 	});
 	expect(res.status).toBe(303);
-	return (res.headers.get('location') ?? '').split('/').pop()!;
+	return new URL(res.headers.get('location') ?? '', baseUrl()).pathname.split('/').pop()!;
 }
 
 test('in a pre-moderated space a comment waits for a moderator: its author sees it marked, others nothing, until it is approved', async () => {
@@ -398,6 +398,18 @@ test('in a pre-moderated space a comment waits for a moderator: its author sees 
 			.count()
 	).toBe(1);
 	expect(await (await fetch(`${baseUrl()}${debate}`)).text()).toContain(words);
+	// Reported from the debate: back at the comment, the page thanks the reporter.
+	await other.page
+		.locator(own)
+		.getByRole('link', { name: /^Anmäl kommentaren av / })
+		.click();
+	await other.page.waitForURL(new RegExp(`/flag\\?comment=${id}$`));
+	await other.page.getByLabel('Personuppgifter').check();
+	await other.page.getByRole('button', { name: 'Skicka anmälan' }).click();
+	await other.page.waitForURL(new RegExp(`${debate}\\?flagged=1#comment-${id}$`));
+	expect(await other.page.getByRole('status').first().textContent()).toBe(
+		'Tack. Moderatorerna har fått din anmälan.'
+	);
 	await writer.page.reload();
 	expect(await text(writer.page, own)).not.toContain('Väntar på granskning');
 	await Promise.all([writer.context.close(), other.context.close(), moderator.context.close()]);

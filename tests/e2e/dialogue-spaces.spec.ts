@@ -179,10 +179,14 @@ test('an editor creates a space without JavaScript (bad input sent back as typed
 	await page.locator('#support_threshold').fill('30');
 	await page.locator('#phase_to_0').fill('2026-08-31');
 	await page.getByRole('button', { name: 'Skapa dialogen' }).click();
-	await page.waitForURL(/\/dialogue\/cykelvagar-i-horby-\d+$/);
+	await page.waitForURL(/\/dialogue\/cykelvagar-i-horby-\d+\?created$/);
 	const slug = new URL(page.url()).pathname.split('/').pop()!;
 	expect(await page.locator('h1').textContent()).toBe(title);
-	expect(await page.getByRole('status').first().textContent()).toContain('utkast');
+	// Said where the person lands: the space is made, and is a draft.
+	expect((await page.getByRole('status').allTextContents()).slice(0, 2)).toEqual([
+		'Dialogen är skapad.',
+		'Dialogen är ett utkast och syns bara för dem som driver den.'
+	]);
 	// A draft is not listed, and others do not see it.
 	expect((await fetch(`${baseUrl()}/dialogue/${slug}`)).status).toBe(404);
 	await context.close();

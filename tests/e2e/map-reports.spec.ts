@@ -72,6 +72,18 @@ test('a resident reports without JavaScript: bad input comes back as typed, a di
 	);
 	expect(await text(page, '.facts')).toContain('Umbulharjo');
 	expect(await page.locator('text=väntar på granskning').count()).toBe(1);
+
+	// Following is the reporter's own choice; stopping is said beside the button.
+	await page.getByRole('button', { name: 'Följ rapporten' }).click();
+	await page.locator('#follow-state').waitFor();
+	expect(await text(page, '#follow-state')).toBe(
+		'Du följer rapporten och får e-post när den får en ny status.'
+	);
+	await page.getByRole('button', { name: 'Sluta följa' }).click();
+	await page.getByRole('button', { name: 'Följ rapporten' }).waitFor();
+	expect(await text(page, '.follow [role=status]')).toBe(
+		'Du följer inte längre rapporten och får ingen mer e-post om den.'
+	);
 	await context.close();
 
 	// Nobody else sees it before review.

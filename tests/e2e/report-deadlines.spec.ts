@@ -37,7 +37,7 @@ test('the reporting light turns overdue when the due date passes', async () => {
 	await page.locator('#summary_sv').fill('Ett påhittat partnerskap för ett test av rapportdatum.');
 	await page.locator('[name="phase_active_from"]').fill(String(year));
 	await press(page, 'Skapa partnerskapet');
-	const slug = /\/partnerships\/([a-z0-9-]+)$/.exec(page.url())![1]!;
+	const slug = /\/partnerships\/([a-z0-9-]+)\?created$/.exec(page.url())![1]!;
 	const light = async () => {
 		await page.goto(`/partnerships/${slug}/reports`);
 		return (await page.locator('main').innerText()).match(/Rapporteringsläge: ([^.\n]+)/)?.[1];

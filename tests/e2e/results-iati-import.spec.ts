@@ -48,7 +48,8 @@ test('a coordinator imports the IATI standard’s example into a new partnership
 		.locator('#summary_sv')
 		.fill('Ett partnerskap som läser in sina resultat från en IATI-fil.');
 	await press(staff.page, 'Skapa partnerskapet');
-	const slug = /\/partnerships\/([a-z0-9-]+)$/.exec(staff.page.url())![1]!;
+	const slug = /\/partnerships\/([a-z0-9-]+)\?created$/.exec(staff.page.url())![1]!;
+	expect(await staff.page.getByRole('status').first().innerText()).toBe('Partnerskapet är skapat.');
 	await staff.page.goto(`/partnerships/${slug}/edit`);
 	await staff.page.locator('#invite-email').fill(people.coordinator.email);
 	await press(staff.page, 'Bjud in');
@@ -81,7 +82,10 @@ test('a coordinator imports the IATI standard’s example into a new partnership
 	expect(await page.locator('main').innerText()).toContain('Det här finns i filen men sparas inte');
 	expect(await axeViolations(page)).toEqual([]);
 	await press(page, 'Spara ändringarna');
-	expect(page.url()).toMatch(new RegExp(`/partnerships/${slug}/results$`));
+	expect(page.url()).toMatch(new RegExp(`/partnerships/${slug}/results\\?imported=13&indicators=\\d+$`));
+	expect(await page.getByRole('status').first().innerText()).toMatch(
+		/^Ändringarna är sparade: resultatramverket har nu 13 resultat och \d+ indikatorer\.$/
+	);
 	expect(await page.locator('main').innerText()).toContain(
 		'Supportive Environment:Health Systems Strengthening'
 	);

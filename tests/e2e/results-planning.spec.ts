@@ -24,7 +24,7 @@ beforeAll(async () => {
 	await staff.page.locator('#status').selectOption('inception');
 	await staff.page.locator('#summary_sv').fill('Ett nytt partnerskap som planerar sina resultat.');
 	await press(staff.page, 'button:has-text("Skapa partnerskapet")');
-	slug = /\/partnerships\/([a-z0-9-]+)$/.exec(staff.page.url())![1]!;
+	slug = /\/partnerships\/([a-z0-9-]+)\?created$/.exec(staff.page.url())![1]!;
 	plan = `/partnerships/${slug}/results/plan`;
 	await staff.page.goto(`/partnerships/${slug}/edit`);
 	await staff.page.locator('#invite-email').fill(people.coordinator.email);

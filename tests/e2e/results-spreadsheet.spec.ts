@@ -70,7 +70,10 @@ test('an editor downloads the results, changes one value, previews exactly it an
 	expect(change).toContain(now);
 	expect(await axeViolations(page)).toEqual([]);
 	await page.getByRole('button', { name: 'Spara ändringarna' }).click();
-	await page.waitForURL(new RegExp(`/partnerships/${slug}/results$`));
+	await page.waitForURL(new RegExp(`/partnerships/${slug}/results\\?imported=\\d+&indicators=\\d+$`));
+	expect(await page.getByRole('status').first().textContent()).toMatch(
+		/^Ändringarna är sparade: resultatramverket har nu \d+ resultat och \d+ indikatorer\.$/
+	);
 	expect(await page.locator('main').textContent()).toContain(now);
 	await context.close();
 });

@@ -3,6 +3,7 @@ import type { PageServerLoad } from './$types';
 import { messages } from '#lib/i18n/index.ts';
 import { db } from '#lib/server/app/database.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
+import { fields, readQuery } from '#lib/server/kernel/input.ts';
 import { readProposalListFilter } from '#lib/server/dialogue/spaces/input.ts';
 import { getSpace, spaceProposals } from '#lib/server/dialogue/spaces/queries.ts';
 import { spaceFigures } from '#lib/server/dialogue/figures.ts';
@@ -29,6 +30,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		figures: await spaceFigures(database, space.id),
 		takesReports: await takesReports(database, space.id),
 		surveys: await spaceSurveys(database, space.id, locals.locale),
-		following: await isFollowing(database, locals.user, { space: params.space })
+		following: await isFollowing(database, locals.user, { space: params.space }),
+		// `?created`: the space was just made (the new-space form redirects here).
+		created: readQuery(url.searchParams, { created: fields.present }).created
 	};
 };

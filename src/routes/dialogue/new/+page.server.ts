@@ -35,7 +35,9 @@ export const actions: Actions = {
 		const result = await forAction(locals.locale, { values }, async () =>
 			createSpace(await db(), locals.user, values)
 		);
-		if (typeof result === 'string') redirect(303, localizePath(locals.locale, `/dialogue/${result}`));
+		// `?created`: the space's page says it was made.
+		if (typeof result === 'string')
+			redirect(303, `${localizePath(locals.locale, `/dialogue/${result}`)}?created`);
 		return result;
 	}
 };

@@ -37,7 +37,9 @@ export const actions: Actions = {
 		const result = await forAction(locals.locale, { values }, async () =>
 			createPartnership(await db(), locals.user, { ...values, status: values.status || 'inception' })
 		);
-		if (typeof result === 'string') redirect(303, localizePath(locals.locale, `/partnerships/${result}`));
+		// `?created`: the partnership's page says it was made.
+		if (typeof result === 'string')
+			redirect(303, `${localizePath(locals.locale, `/partnerships/${result}`)}?created`);
 		return result;
 	}
 };

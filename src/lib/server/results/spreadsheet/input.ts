@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields } from '../../kernel/input.ts';
+import { fields, type Shape } from '../../kernel/input.ts';
 import { maxIatiBytes } from '../iati/import.ts';
 import { maxSpreadsheetBytes } from './files.ts';
 
@@ -30,3 +30,15 @@ export const applyShape = {
 	version: z.string('sheetChanged').regex(/^[0-9a-f]{32}$/, 'sheetChanged'),
 	activity: activity.optional()
 };
+
+/** A count the import carries to the results page. */
+const count = z
+	.string('invalid')
+	.regex(/^(0|[1-9]\d{0,5})$/, 'invalid')
+	.transform(Number);
+
+/**
+ * The results page after an import (`?imported=<results>&indicators=<indicators>`): how many
+ * results and indicators the framework holds now, for the page to say so.
+ */
+export const importedQuery = { imported: count.optional(), indicators: count.optional() } satisfies Shape;

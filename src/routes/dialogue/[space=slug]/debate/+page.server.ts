@@ -1,6 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '#lib/server/app/database.ts';
 import { forPage } from '#lib/server/kernel/http.ts';
+import { fields, readQuery } from '#lib/server/kernel/input.ts';
 import { NotFoundError } from '#lib/server/kernel/errors.ts';
 import { pick } from '#lib/server/kernel/localized.ts';
 import { commentActions, loadThread } from '#lib/server/dialogue/comments/page.ts';
@@ -19,7 +20,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) =>
 		if (spaceStatus === 'draft') throw new NotFoundError('Dialogue space');
 		const title = pick(spaceTitle, locals.locale);
 		const titleLang = spaceTitle[locals.locale] ? undefined : spaceTitle.sv ? 'sv' : 'en';
-		return { space: { slug: params.space, title, titleLang }, comments };
+		// Back from the flag page (`?flagged=1`, a comment reported): the page says so.
+		const { flagged } = readQuery(url.searchParams, { flagged: fields.present });
+		return { space: { slug: params.space, title, titleLang }, comments, flagged };
 	});
 
 const comments = commentActions(db);

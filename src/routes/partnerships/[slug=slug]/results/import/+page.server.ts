@@ -53,10 +53,16 @@ export const actions: Actions = {
 		const form = await requestForm(request);
 		const result = await forAction(locals.locale, {}, async () => {
 			if (!form) throw tooLarge();
-			await applyUpload(await db(), locals.user, params.slug, readForm(form, applyShape, 'results'));
-			return null;
+			return {
+				saved: await applyUpload(await db(), locals.user, params.slug, readForm(form, applyShape, 'results'))
+			};
 		});
-		if (result) return result;
-		redirect(303, `${localizePath(locals.locale, `/partnerships/${params.slug}/results`)}`);
+		if (!('saved' in result)) return result;
+		// The results page says what the framework holds now.
+		const { results, indicators } = result.saved;
+		redirect(
+			303,
+			`${localizePath(locals.locale, `/partnerships/${params.slug}/results`)}?imported=${results}&indicators=${indicators}`
+		);
 	}
 };
