@@ -56,6 +56,12 @@ export async function teardown() {
 	if (template) {
 		const client = new pg.Client({ connectionString: template.admin });
 		await client.connect();
+		// The copies the test workers kept (test/databases.ts), then the template.
+		const { rows } = await client.query<{ datname: string }>(
+			'select datname from pg_database where starts_with(datname, $1)',
+			[`${template.name}_`]
+		);
+		for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
 		await client.query(`drop database if exists ${template.name} with (force)`);
 		await client.end();
 	}
