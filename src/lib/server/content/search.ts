@@ -94,7 +94,12 @@ export async function textMatches(db: Database, locale: string, text: string): P
 			>`json_agg(json_build_array(${articleTranslation.articleId}, ts_rank(${articleTranslation.searchHead}, ${query})))`
 		})
 		.from(articleTranslation)
-		.where(and(eq(articleTranslation.lang, locale), sql`${articleTranslation.search} @@ ${query}`));
+		// The language is compared as an expression, which no index serves: PostgreSQL then keeps
+		// the language's rows among the text index's matches, instead of reading every entry of the
+		// language's index to AND the two (9 → 5 ms for 3,000 matches among 10,000 articles).
+		.where(
+			and(sql`(${articleTranslation.lang} || '') = ${locale}`, sql`${articleTranslation.search} @@ ${query}`)
+		);
 	return new Map(row?.found ?? []);
 }
 
