@@ -207,4 +207,50 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			await new Promise((r) => proxy.close(r));
 		}
 	});
+
+	test('a database that refuses the watch its question (too many connections) is not taken for silent: a slow statement finishes', async () => {
+		// A proxy that forwards the connections made so far and answers any new one as a full
+		// server does: an ErrorResponse 53300 "too many clients already".
+		let refusing = false;
+		const body = Buffer.from('SFATAL\0VFATAL\0C53300\0Msorry, too many clients already\0\0');
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(body.length + 4);
+		const full = Buffer.concat([Buffer.from('E'), length, body]);
+		const sockets = new Set<net.Socket>();
+		const proxy = net.createServer((app) => {
+			sockets.add(app);
+			app.on('error', () => {});
+			if (refusing) {
+				app.once('data', () => app.end(full));
+				return;
+			}
+			const server = net.connect({
+				host: new URL(adminUrl!).hostname,
+				port: Number(new URL(adminUrl!).port || 5432)
+			});
+			server.on('error', () => app.destroy());
+			app.on('close', () => server.destroy());
+			app.pipe(server).pipe(app);
+		});
+		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+		const url = new URL(adminUrl!);
+		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+		const saved = process.env.DATABASE_SILENCE_MS;
+		process.env.DATABASE_SILENCE_MS = '300';
+		const handle = await openDatabase({ url: url.toString() });
+		try {
+			await handle.db.select({ n: sql<number>`1` }).from(sql`(select 1) as one`);
+			refusing = true;
+			const [row] = await handle.db
+				.select({ slept: sql<string>`pg_sleep(1.5)::text` })
+				.from(sql`(select 1) as one`);
+			expect(row!.slept).toBe('');
+		} finally {
+			process.env.DATABASE_SILENCE_MS = saved;
+			if (saved === undefined) delete process.env.DATABASE_SILENCE_MS;
+			await handle.close();
+			for (const socket of sockets) socket.destroy();
+			await new Promise((r) => proxy.close(r));
+		}
+	});
 });

@@ -269,8 +269,8 @@ const silent = 'The database is not answering';
  * make every other wait for one. When a connection has been in use for `silenceMs`, the watch asks
  * the database `select 1` on a connection of its own; no answer within `silenceMs`, and it drops
  * every pooled connection (their statements fail: the requests answer 503) and refuses new ones
- * at once (503 without waiting) until the question, asked again every `silenceMs`, is answered. A
- * slow statement on a database that answers costs one short question a `silenceMs`.
+ * at once (503 without waiting) until the question, asked again every half `silenceMs`, is
+ * answered. A slow statement on a database that answers costs one short question as often.
  */
 function watchForSilence(
 	pg: typeof import('pg').default,
@@ -297,8 +297,10 @@ function watchForSilence(
 			await probe.connect();
 			await probe.query('select 1');
 			return true;
-		} catch {
-			return false;
+		} catch (error) {
+			// Only no answer in time is silence: a refusal ("too many connections", a password) is
+			// an answer, and dropping every connection for it would make an outage of a busy hour.
+			return !timedOut(error);
 		} finally {
 			// A silent server would never confirm the goodbye: the socket is closed, not ended.
 			(probe as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream.destroy();
