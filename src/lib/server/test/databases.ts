@@ -108,17 +108,19 @@ async function take<T>(
 	if (kept && !kept.busy) {
 		const { run, done } = await runOn(kept.resource);
 		try {
-			// What a file may leave in a session: settings, and a transaction a failed test left open.
+			// What a file may leave in a session: its settings.
 			await run('reset all');
 			if ((await fingerprint(run)) === kept.fingerprint) {
 				await run(kept.restore);
 				kept.busy = true;
 				return { kept, resource: kept.resource };
 			}
+		} catch {
+			// Left in a state the restore cannot mend (an aborted transaction): a fresh one instead.
 		} finally {
 			await done();
 		}
-		await discard(kept.resource);
+		await discard(kept.resource).catch(() => {});
 	}
 	const resource = await make();
 	const { run, done } = await runOn(resource);
