@@ -10,6 +10,40 @@ import { prepareDatabase } from './startup.ts';
 const adminUrl = process.env.TEST_DATABASE_URL;
 const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] };
 
+/**
+ * A TCP proxy in front of PostgreSQL for the tests that break connections: `onConnection` gets
+ * each new connection of the app and `forward`, which pipes it to the server (and returns the
+ * server's side); a connection not forwarded is left waiting, or answered by the test.
+ */
+async function proxyToPostgres(onConnection: (app: net.Socket, forward: () => net.Socket) => void) {
+	const sockets = new Set<net.Socket>();
+	const proxy = net.createServer((app) => {
+		sockets.add(app);
+		app.on('error', () => {});
+		onConnection(app, () => {
+			const server = net.connect({
+				host: new URL(adminUrl!).hostname,
+				port: Number(new URL(adminUrl!).port || 5432)
+			});
+			server.on('error', () => app.destroy());
+			app.on('close', () => server.destroy());
+			app.pipe(server).pipe(app);
+			return server;
+		});
+	});
+	await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+	const url = new URL(adminUrl!);
+	url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+	return {
+		url: url.toString(),
+		sockets,
+		async close() {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((r) => proxy.close(r));
+		}
+	};
+}
+
 // Only PostgreSQL has several instances on one database; PGlite's folder takes one process.
 describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 	test(
@@ -106,27 +140,13 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 		// A TCP proxy in front of PostgreSQL that can reset the app's sockets (what a firewall or a
 		// dying server does): the driver then emits an error on the connection itself, which is
 		// out of the pool while the transaction holds it.
-		const sockets = new Set<net.Socket>();
-		const proxy = net.createServer((app) => {
-			const server = net.connect({
-				host: new URL(adminUrl!).hostname,
-				port: Number(new URL(adminUrl!).port || 5432)
-			});
-			sockets.add(app);
-			app.on('error', () => {});
-			server.on('error', () => app.destroy());
-			app.on('close', () => server.destroy());
-			app.pipe(server).pipe(app);
-		});
-		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-		const url = new URL(adminUrl!);
-		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-		const handle = await openDatabase({ url: url.toString() });
+		const proxy = await proxyToPostgres((_app, forward) => forward());
+		const handle = await openDatabase({ url: proxy.url });
 		try {
 			const failed = await handle.db
 				.transaction(async (tx) => {
 					await tx.execute(sql`select 1`);
-					for (const socket of sockets) socket.resetAndDestroy();
+					for (const socket of proxy.sockets) socket.resetAndDestroy();
 					// The reset arrives while the connection waits between two statements.
 					await new Promise((r) => setTimeout(r, 200));
 					await tx.execute(sql`select 2`);
@@ -140,7 +160,7 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			expect(row!.n).toBe(2);
 		} finally {
 			await handle.close();
-			await new Promise((r) => proxy.close(r));
+			await proxy.close();
 		}
 	});
 
@@ -149,26 +169,12 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 		// are taken and never answered (a frozen host, a network dropping packets).
 		let frozen = false;
 		const held: { app: net.Socket; server: net.Socket }[] = [];
-		const accepted = new Set<net.Socket>();
-		const proxy = net.createServer((app) => {
-			accepted.add(app);
-			app.on('error', () => {});
-			if (frozen) return;
-			const server = net.connect({
-				host: new URL(adminUrl!).hostname,
-				port: Number(new URL(adminUrl!).port || 5432)
-			});
-			server.on('error', () => app.destroy());
-			app.on('close', () => server.destroy());
-			app.pipe(server).pipe(app);
-			held.push({ app, server });
+		const proxy = await proxyToPostgres((app, forward) => {
+			if (!frozen) held.push({ app, server: forward() });
 		});
-		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-		const url = new URL(adminUrl!);
-		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
 		const saved = process.env.DATABASE_SILENCE_MS;
 		process.env.DATABASE_SILENCE_MS = '500';
-		const handle = await openDatabase({ url: url.toString() });
+		const handle = await openDatabase({ url: proxy.url });
 		const read = async () => {
 			const started = Date.now();
 			try {
@@ -203,8 +209,7 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			process.env.DATABASE_SILENCE_MS = saved;
 			if (saved === undefined) delete process.env.DATABASE_SILENCE_MS;
 			await handle.close();
-			for (const app of accepted) app.destroy();
-			await new Promise((r) => proxy.close(r));
+			await proxy.close();
 		}
 	});
 
@@ -216,28 +221,13 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 		const length = Buffer.alloc(4);
 		length.writeUInt32BE(body.length + 4);
 		const full = Buffer.concat([Buffer.from('E'), length, body]);
-		const sockets = new Set<net.Socket>();
-		const proxy = net.createServer((app) => {
-			sockets.add(app);
-			app.on('error', () => {});
-			if (refusing) {
-				app.once('data', () => app.end(full));
-				return;
-			}
-			const server = net.connect({
-				host: new URL(adminUrl!).hostname,
-				port: Number(new URL(adminUrl!).port || 5432)
-			});
-			server.on('error', () => app.destroy());
-			app.on('close', () => server.destroy());
-			app.pipe(server).pipe(app);
+		const proxy = await proxyToPostgres((app, forward) => {
+			if (refusing) app.once('data', () => app.end(full));
+			else forward();
 		});
-		await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-		const url = new URL(adminUrl!);
-		url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
 		const saved = process.env.DATABASE_SILENCE_MS;
 		process.env.DATABASE_SILENCE_MS = '300';
-		const handle = await openDatabase({ url: url.toString() });
+		const handle = await openDatabase({ url: proxy.url });
 		try {
 			await handle.db.select({ n: sql<number>`1` }).from(sql`(select 1) as one`);
 			refusing = true;
@@ -249,8 +239,7 @@ describe.runIf(adminUrl)('instances starting together on PostgreSQL', () => {
 			process.env.DATABASE_SILENCE_MS = saved;
 			if (saved === undefined) delete process.env.DATABASE_SILENCE_MS;
 			await handle.close();
-			for (const socket of sockets) socket.destroy();
-			await new Promise((r) => proxy.close(r));
+			await proxy.close();
 		}
 	});
 });
