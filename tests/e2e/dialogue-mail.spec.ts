@@ -172,7 +172,10 @@ test('residents who follow a proposal get one mail each about its answer, in the
 		await page
 			.getByRole('button', { name: lang === 'sv' ? 'Följ förslaget' : 'Follow this proposal' })
 			.click();
-		await page.waitForURL(new RegExp(`${proposalPath}#follow$`));
+		await page.waitForURL(new RegExp(`${proposalPath}\\?follow=follow#follow$`));
+		expect(await text(page, '#follow [role=status]')).toBe(
+			lang === 'sv' ? 'Nu följer du förslaget.' : 'You now follow this proposal.'
+		);
 		expect(
 			await page
 				.getByRole('button', {
@@ -180,6 +183,22 @@ test('residents who follow a proposal get one mail each about its answer, in the
 				})
 				.count()
 		).toBe(1);
+		// Following the whole dialogue, and stopping again, each confirmed by the button.
+		await page.goto(`${words.prefix}/dialogue/${ale}`);
+		const space =
+			lang === 'sv'
+				? ['Följ dialogen', 'Nu följer du dialogen.', 'Sluta följa dialogen']
+				: ['Follow this dialogue', 'You now follow this dialogue.', 'Stop following this dialogue'];
+		await page.getByRole('button', { name: space[0] }).click();
+		expect(await text(page, '#follow [role=status]')).toBe(space[1]);
+		await page.getByRole('button', { name: space[2] }).click();
+		await page.waitForURL(new RegExp(`/dialogue/${ale}\\?follow=unfollow#follow$`));
+		expect(await text(page, '#follow [role=status]')).toBe(
+			lang === 'sv'
+				? 'Du följer inte längre dialogen och får ingen mer e-post om den.'
+				: 'You no longer follow this dialogue and will get no more mail about it.'
+		);
+		expect(await page.getByRole('button', { name: space[0] }).count()).toBe(1);
 	};
 	await Promise.all([chooseAndFollow(sv.page, 'sv'), chooseAndFollow(en.page, 'en')]);
 

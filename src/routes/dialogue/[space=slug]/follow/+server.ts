@@ -8,7 +8,7 @@ import { followFormShape, followQueryShape } from '#lib/server/dialogue/notifica
 import { setFollow } from '#lib/server/dialogue/notifications/follows.ts';
 
 // The follow button (a plain form, no JavaScript): POST follows or stops following the space, or
-// with `?proposal=<id>` one of its proposals, and goes back to that page at the button. Signed
+// with `?proposal=<id>` one of its proposals, and goes back to that page at the button, saying what it did. Signed
 // out, it leads to sign-in and back. A GET (a followed link) just goes to the page.
 
 function back(locale: Parameters<typeof localizePath>[0], space: string, proposal?: number): string {
@@ -30,9 +30,10 @@ export const POST: RequestHandler = async ({ locals, params, url, request }) => 
 	if (!locals.user) {
 		redirect(303, `${localizePath(locals.locale, '/sign-in')}?to=${encodeURIComponent(page)}`);
 	}
-	await forPage(locals.locale, async () => {
+	const follow = await forPage(locals.locale, async () => {
 		const { follow } = readForm(form, followFormShape, 'dialogue');
 		await setFollow(await db(), locals.user, place, follow);
+		return follow;
 	});
-	redirect(303, `${page}#follow`);
+	redirect(303, `${page}?follow=${follow}#follow`);
 };
