@@ -99,12 +99,8 @@ export async function open(
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
 		viewport: { width: options.width ?? 1280, height: 900 }
 	});
-	if (options.javaScriptEnabled === false) withoutScript.add(context);
 	return { context, page: await context.newPage() };
 }
-
-/** Contexts opened without JavaScript: axe cannot run in their pages (see axeViolations). */
-const withoutScript = new WeakSet<BrowserContext>();
 
 /** The prepared session of a person (signed in by the global set-up). */
 export function sessionOf(who: PreparedPerson): PreparedSession {
@@ -131,8 +127,21 @@ export async function openAs(
 	return opened;
 }
 
-/** The page (with JavaScript, signed out) where markup from pages without JavaScript is checked. */
+/**
+ * The page where every axe check runs, one per browser (signed out, with JavaScript): axe is
+ * loaded into it once, and each check writes the checked page's markup into it. Loading axe
+ * (half a megabyte of script sent over the DevTools protocol and started) into each page checked
+ * cost more than the check itself, and a page without JavaScript cannot run it at all.
+ */
 const twins = new WeakMap<Browser, { page: Promise<Page>; queue: Promise<unknown> }>();
+
+async function newTwin(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext({ baseURL: baseUrl() })).newPage();
+	// A same-origin document without scripts or a Content-Security-Policy of its own.
+	await page.goto('/robots.txt');
+	await page.evaluate(axeSource);
+	return page;
+}
 
 /** Runs `check` in the browser's twin page, one check at a time (journeys check side by side). */
 async function withTwin<T>(browser: Browser, check: (twin: Page) => Promise<T>): Promise<T> {
@@ -140,7 +149,7 @@ async function withTwin<T>(browser: Browser, check: (twin: Page) => Promise<T>):
 	const kept = twin && (await twin.page.catch(() => undefined));
 	// A file's close() closes every context of the shared browser, the twin's too.
 	if (!twin || !kept || kept.isClosed()) {
-		twin = { page: browser.newContext().then((c) => c.newPage()), queue: Promise.resolve() };
+		twin = { page: newTwin(browser), queue: Promise.resolve() };
 		twins.set(browser, twin);
 	}
 	const { page } = twin;
@@ -149,42 +158,47 @@ async function withTwin<T>(browser: Browser, check: (twin: Page) => Promise<T>):
 	return run;
 }
 
-/** axe-core itself, injected into each page checked (the pages have no frames to follow). */
+/**
+ * A page's markup as the browser holds it now (a form sent back, what scripts changed), to be
+ * written into the twin: without its scripts (the markup is already what they made of it) and
+ * with its own address as the base, so that its styles and images load as they did.
+ */
+function markupToCheck(html: string, address: string): string {
+	const base = `<base href="${address.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}">`;
+	return html
+		.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
+		.replace(/<link\b[^>]*\brel="modulepreload"[^>]*>/gi, '')
+		.replace(/<head\b[^>]*>/i, (head) => head + base);
+}
+
+/** axe-core itself, loaded once into each browser's twin page. */
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * WCAG 2.1 A and AA violations on the current page (empty when it passes). axe runs in the page
- * with only violations reported: @axe-core/playwright's builder took about three times as long
- * per page (it also runs a second page to assemble results), which across the journeys' 80-odd
- * checks was minutes.
+ * WCAG 2.1 A and AA violations on the current page (empty when it passes): its markup as it is
+ * now, at its viewport size, checked by axe in the twin page (the pages have no frames to follow).
+ * Only violations are reported: @axe-core/playwright's builder took about three times as long.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
-	if (withoutScript.has(page.context())) {
-		// A page without JavaScript cannot run axe (evaluating in it waits for ever): the same markup,
-		// as the browser holds it now (a form sent back included), is checked in a page that can,
-		// at the same address so that its styles load as they did. One such page per browser,
-		// navigated for each check (a new context for each started a renderer: about a second of CPU).
-		const html = await page.content();
-		const viewport = page.viewportSize();
-		return withTwin(page.context().browser()!, async (twin) => {
-			if (viewport) await twin.setViewportSize(viewport);
-			await twin.goto(page.url());
-			await twin.setContent(html, { waitUntil: 'load' });
-			return axeViolations(twin);
+	const html = markupToCheck(await page.content(), page.url());
+	const viewport = page.viewportSize();
+	const violations = await withTwin(page.context().browser()!, async (twin) => {
+		if (viewport) await twin.setViewportSize(viewport);
+		// Writing a document keeps the window, and axe in it.
+		await twin.setContent(html, { waitUntil: 'load' });
+		if (await twin.evaluate(() => !('axe' in window))) await twin.evaluate(axeSource);
+		return twin.evaluate(async () => {
+			const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
+			const results = await axe.run(document, {
+				runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+				resultTypes: ['violations']
+			});
+			return results.violations.map((v) => ({
+				id: v.id,
+				help: v.help,
+				targets: v.nodes.map((n) => n.target.join(' '))
+			}));
 		});
-	}
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
-		const results = await axe.run(document, {
-			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-			resultTypes: ['violations']
-		});
-		return results.violations.map((v) => ({
-			id: v.id,
-			help: v.help,
-			targets: v.nodes.map((n) => n.target.join(' '))
-		}));
 	});
 	return violations.map((v) => `${v.id}: ${v.help} (${v.targets.slice(0, 3).join(' | ')})`);
 }
