@@ -145,8 +145,8 @@ test('a participant adds a photo to a proposal without JavaScript; bad files com
 	// It left the library with the edit: its address answers nobody, its author included.
 	expect((await context.request.get(src)).status()).toBe(404);
 	await context.close();
-	// Its uploads take their turn with the bad-input journey's, which posts to both upload forms
-	// (proposals and reports) at the same time: on a busy machine that is more than a minute.
+	// Its uploads take their turn with the other journeys' uploads (one image is decoded at a time):
+	// on a busy machine that is more than a minute.
 }, 150_000);
 
 test('a proposal’s photo is unreachable while the proposal is hidden, except to its author and moderators', async () => {

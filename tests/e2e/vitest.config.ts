@@ -1,4 +1,4 @@
-import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 
 type TestOptions = NonNullable<ViteUserConfig['test']>;
 
@@ -14,7 +14,18 @@ export const browserOptions = {
 	pool: 'forks'
 } satisfies TestOptions;
 
+/**
+ * The sweeps of every form action and route with hostile input (bad bytes, over-long fields,
+ * broken bodies; stored XSS vectors on every page that shows them): they run with the operations
+ * suite, which CI runs after `npm test`, to keep the everyday run under eight minutes.
+ */
+export const sweeps = ['tests/e2e/bad-input.spec.ts', 'tests/e2e/xss.spec.ts'];
+
 // Browser journeys against a production build served on a fresh database (see setup.ts).
 export default defineConfig({
-	test: { ...browserOptions, include: ['tests/e2e/**/*.spec.ts'] }
+	test: {
+		...browserOptions,
+		include: ['tests/e2e/**/*.spec.ts'],
+		exclude: [...configDefaults.exclude, ...sweeps]
+	}
 });
