@@ -8,11 +8,11 @@ import { aPartnership } from '../test/factories/partnerships.ts';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { auditLog } from '../kernel/schema.ts';
-import { article } from '../content/schema.ts';
+import { article, articleTranslation } from '../content/schema.ts';
 import { media } from '../media/schema.ts';
 import { deleteMedia } from '../media/commands.ts';
 import { partnership, partnershipDocument } from '../partnerships/schema.ts';
-import { libraryUses } from './media.ts';
+import { libraryHooks, libraryUses } from './media.ts';
 
 describe.each(testDatabases)('a library file the pages use, on $name', (database) => {
 	let h: DatabaseHandle;
@@ -40,8 +40,9 @@ describe.each(testDatabases)('a library file the pages use, on $name', (database
 		});
 		await h.db.update(article).set({ leadImageId: picture.id }).where(eq(article.id, led.id));
 		// The report is linked from an article's text in both languages (one use), and is a
-		// partnership's document; the picture also leads that partnership.
-		const link = `<p><a href="/media/${report.storageKey}/arsrapport.pdf">Rapporten</a></p>`;
+		// partnership's document; the picture also leads that partnership, and is shown in the text.
+		const image = `<p><img src="/media/${picture.storageKey}/400.webp" alt="Ett möte"></p>`;
+		const link = `<p>Läs <a href="/media/${report.storageKey}/arsrapport.pdf">rapporten</a> och <a href="https://example.se/">mer</a>.</p>${image}`;
 		const linking = await anArticle(h.db, {
 			translations: {
 				sv: { title: 'Rapporten', teaser: 'Läs den.', body: link },
@@ -60,6 +61,7 @@ describe.each(testDatabases)('a library file the pages use, on $name', (database
 			[
 				[picture.id, 'articleLead', `/admin/articles/${led.id}`],
 				[picture.id, 'partnershipLead', `/partnerships/${team.slug}/edit`],
+				[picture.id, 'articleLink', `/admin/articles/${linking.id}`],
 				[report.id, 'articleLink', `/admin/articles/${linking.id}`],
 				[report.id, 'partnershipDocument', `/partnerships/${team.slug}/edit`]
 			].sort((a, b) => String(a).localeCompare(String(b)))
@@ -76,7 +78,7 @@ describe.each(testDatabases)('a library file the pages use, on $name', (database
 				files.store,
 				editor,
 				aForm({ id: String(id), ...(confirm ? { confirm } : {}) }),
-				(tx, file) => libraryUses(tx, [file], 'sv')
+				libraryHooks('sv')
 			);
 		// Without the tick: refused at the box, nothing removed, nothing audited.
 		const refused = await remove(picture.id).catch((e: unknown) => e);
@@ -101,6 +103,16 @@ describe.each(testDatabases)('a library file the pages use, on $name', (database
 		expect(
 			await h.db.select().from(partnershipDocument).where(eq(partnershipDocument.partnershipId, team.id))
 		).toEqual([]);
+		// The text that linked to both keeps the link's words and its other link, without a dead one.
+		const texts = await h.db
+			.select({ body: articleTranslation.body })
+			.from(articleTranslation)
+			.where(eq(articleTranslation.articleId, linking.id));
+		expect(texts.map((t) => t.body)).toEqual([
+			'<p>Läs rapporten och <a href="https://example.se/" rel="nofollow noopener">mer</a>.</p>',
+			'<p>Läs rapporten och <a href="https://example.se/" rel="nofollow noopener">mer</a>.</p>'
+		]);
+		expect(await libraryUses(h.db, [picture, report], 'sv')).toEqual([]);
 		const deleted = await h.db
 			.select({ subject: auditLog.subject })
 			.from(auditLog)

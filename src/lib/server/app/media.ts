@@ -3,7 +3,7 @@ import { config } from '../kernel/config.ts';
 import { mediaStoreFor, type MediaStore } from '../media/store.ts';
 import type { Database, Transaction } from '../kernel/database.ts';
 import type { LibraryFile, MediaUse } from '../kernel/module.ts';
-import { mediaUsers } from './modules.ts';
+import { mediaForgetters, mediaUsers } from './modules.ts';
 
 let store: MediaStore | undefined;
 
@@ -27,3 +27,14 @@ export async function libraryUses(
 ): Promise<MediaUse[]> {
 	return (await Promise.all(mediaUsers.map((uses) => uses(db, files, locale)))).flat();
 }
+
+/** A library file is being deleted: every module takes its links to it out of its texts. */
+export async function forgetLibraryFile(tx: Transaction, file: LibraryFile): Promise<void> {
+	for (const forget of mediaForgetters) await forget(tx, file);
+}
+
+/** What deleting a library file asks of the modules: where it is used, and to forget it. */
+export const libraryHooks = (locale: string) => ({
+	usesOf: (tx: Transaction, file: LibraryFile) => libraryUses(tx, [file], locale),
+	deleted: forgetLibraryFile
+});

@@ -31,3 +31,5 @@ export const themeMergers = modules.flatMap((m) =>
 
 /** Where the modules show files of the media library (media deletion asks first). */
 export const mediaUsers = modules.flatMap((m) => (m.mediaUses ? [m.mediaUses] : []));
+/** What the modules do when a library file is deleted (media deletion calls each in its transaction). */
+export const mediaForgetters = modules.flatMap((m) => (m.mediaDeleted ? [m.mediaDeleted] : []));

@@ -1,5 +1,7 @@
-import { inArray, like, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import sanitizeHtml from 'sanitize-html';
 import type { Database, Transaction } from '../kernel/database.ts';
+import { sanitizeRichText } from '../kernel/sanitize.ts';
 import type { LibraryFile, MediaUse } from '../kernel/module.ts';
 import { article, articleTranslation } from './schema.ts';
 
@@ -64,4 +66,43 @@ export async function articleMediaUses(
 		const key = `${u.use}:${u.mediaId}:${u.href}`;
 		return !seen.has(key) && !!seen.add(key);
 	});
+}
+
+/**
+ * A library file is deleted: in every article text, a link to it becomes its words and an image
+ * of it goes. (Its lead images go with the row, through the foreign key.)
+ */
+export async function unlinkArticleMedia(tx: Transaction, file: LibraryFile): Promise<void> {
+	const texts = await tx
+		.select({
+			articleId: articleTranslation.articleId,
+			lang: articleTranslation.lang,
+			body: articleTranslation.body
+		})
+		.from(articleTranslation)
+		.where(like(articleTranslation.body, `%/media/${file.storageKey}/%`));
+	for (const t of texts) {
+		await tx
+			.update(articleTranslation)
+			.set({ body: withoutFile(t.body, file.storageKey), updatedAt: new Date() })
+			.where(and(eq(articleTranslation.articleId, t.articleId), eq(articleTranslation.lang, t.lang)));
+	}
+}
+
+/** Stored rich text without the links to and images of one file (and still as the allowlist keeps it). */
+export function withoutFile(html: string, storageKey: string): string {
+	const of = (url: string | undefined) => (url ?? '').includes(`/media/${storageKey}/`);
+	const marked = sanitizeHtml(html, {
+		allowedTags: false,
+		allowedAttributes: false,
+		allowVulnerableTags: true,
+		// A link to the file is renamed to a tag the allowlist does not know: it then drops the tag
+		// and keeps its words.
+		transformTags: {
+			a: (tagName, attribs) => ({ tagName: of(attribs.href) ? 'unlinked' : tagName, attribs })
+		},
+		exclusiveFilter: (frame) => frame.tag === 'img' && of(frame.attribs.src)
+	});
+	// A paragraph that held only the image goes with it.
+	return sanitizeRichText(marked).replace(/<p>\s*<\/p>/g, '');
 }

@@ -3,7 +3,7 @@ import { contentPolicy } from './policy.ts';
 import { addDemoArticles } from './demo.ts';
 import { publishDueArticles } from './workspace/workflow.ts';
 import { moveThemeLinks } from './theme-links.ts';
-import { articleMediaUses } from './media-uses.ts';
+import { articleMediaUses, unlinkArticleMedia } from './media-uses.ts';
 
 /** The inspiration bank: articles in several languages, their workflow, search and feeds. */
 export const contentModule = defineModule({
@@ -13,5 +13,6 @@ export const contentModule = defineModule({
 	// Scheduled articles go live on the first tick after their time.
 	tick: async (db) => void (await publishDueArticles(db)),
 	themeMerged: moveThemeLinks,
-	mediaUses: articleMediaUses
+	mediaUses: articleMediaUses,
+	mediaDeleted: unlinkArticleMedia
 });

@@ -36,6 +36,11 @@ export interface Module {
 		files: readonly LibraryFile[],
 		locale: string
 	) => Promise<MediaUse[]>;
+	/**
+	 * A library file is being deleted (in the deletion's transaction): take this module's links to
+	 * it out of its texts, so that no page keeps a dead link and no text is refused on its next save.
+	 */
+	mediaDeleted?: (tx: Transaction, file: LibraryFile) => Promise<void>;
 }
 
 /** A file of the media library, as the modules that use files look for it. */

@@ -297,18 +297,29 @@ export async function setAltText(db: Database, actor: Actor, raw: Raw): Promise<
 	});
 }
 
+/** What the app asks of the modules when a library file is deleted (app/media.ts). */
+export interface DeletionHooks {
+	/** The pages that show the file. */
+	usesOf: (tx: Transaction, file: LibraryFile) => Promise<readonly unknown[]>;
+	/** Takes the modules' links to the file out of their texts. */
+	deleted: (tx: Transaction, file: LibraryFile) => Promise<void>;
+}
+
+const noModules: DeletionHooks = { usesOf: async () => [], deleted: async () => {} };
+
 /**
  * Removes a file from the library (editors and admins): the row and its audit entry in one
  * transaction, then its files in the store. Pages that showed it are rendered anew. A file that
  * pages show (`usesOf`: the app asks the modules) goes only with `confirm` ticked: the editor has
- * seen which pages lose it. Their lead images and documents go with it; links in texts stay, dead.
+ * seen which pages lose it. Their lead images and documents go with it, and the texts that linked
+ * to it keep the link's words without the link (`deleted`), in the same transaction.
  */
 export async function deleteMedia(
 	db: Database,
 	store: MediaStore,
 	actor: Actor,
 	raw: Raw,
-	usesOf: (tx: Transaction, file: LibraryFile) => Promise<readonly unknown[]> = async () => []
+	hooks: DeletionHooks = noModules
 ): Promise<{ fileName: string }> {
 	const removed = await runCommand(db, actor, {
 		rule: mediaPolicy.delete,
@@ -322,8 +333,9 @@ export async function deleteMedia(
 				.for('update');
 			if (!file) throw unknownMedia();
 			// Asked in the transaction: a page that took the file up since the list was shown counts.
-			if (!confirm && (await usesOf(tx, file)).length)
+			if (!confirm && (await hooks.usesOf(tx, file)).length)
 				throw new ValidationError([{ field: 'confirm', code: 'inUse' }], 'media');
+			await hooks.deleted(tx, file);
 			const [row] = await tx.delete(media).where(eq(media.id, file.id)).returning();
 			return {
 				result: row!,

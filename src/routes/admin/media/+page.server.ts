@@ -3,7 +3,7 @@ import { forAction, forPage } from '#lib/server/kernel/http.ts';
 import { readQuery, requestForm, typedValues } from '#lib/server/kernel/input.ts';
 import { can } from '#lib/server/kernel/policy.ts';
 import { db } from '#lib/server/app/database.ts';
-import { libraryUses, mediaStore } from '#lib/server/app/media.ts';
+import { libraryHooks, libraryUses, mediaStore } from '#lib/server/app/media.ts';
 import { deleteMedia, setAltText, uploadMedia } from '#lib/server/media/commands.ts';
 import { inUploadTurn, uploadsBusy } from '#lib/server/media/admission.ts';
 import { listMedia } from '#lib/server/media/queries.ts';
@@ -52,8 +52,12 @@ export const actions: Actions = {
 	delete: async ({ request, locals }) => {
 		const form = (await requestForm(request)) ?? new FormData();
 		return forAction(locals.locale, { form: 'delete', ...typedValues(form) }, async () => {
-			const { fileName } = await deleteMedia(await db(), mediaStore(), locals.user, form, (tx, file) =>
-				libraryUses(tx, [file], locals.locale)
+			const { fileName } = await deleteMedia(
+				await db(),
+				mediaStore(),
+				locals.user,
+				form,
+				libraryHooks(locals.locale)
 			);
 			return { deleted: fileName };
 		});
