@@ -54,6 +54,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			options: '-c jit=off',
 			connectionString: options.url,
 			max: config().databasePoolSize,
+			// A new connection's first text search loads the language's dictionary and fills the
+			// session's caches: 50 ms instead of 4. The pool hands out the connection freed last, so
+			// with pg's 10 s default the ones below it closed and came back cold in every burst of
+			// parallel reads (the site search asks five at once): the slow tail of its requests.
+			idleTimeoutMillis: 5 * 60_000,
 			keepAlive: true,
 			// A database that is gone or stuck answers with an error in seconds, never a hang.
 			connectionTimeoutMillis: config().databaseTimeouts.connectMs,
