@@ -1,11 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../kernel/database.ts';
 import { testDatabases } from '../test/databases.ts';
-
-/** Both drivers answer a raw query with its rows. */
-const rowsOf = async <T>(h: DatabaseHandle, query: SQL) =>
-	((await h.db.execute(query)) as unknown as { rows: T[] }).rows;
+import { rowsOf } from '../test/rows.ts';
 
 describe.each(testDatabases)('the schema of every module, on $name', (database) => {
 	let h: DatabaseHandle;
@@ -19,7 +16,7 @@ describe.each(testDatabases)('the schema of every module, on $name', (database) 
 	// check that there are none): without an index each is a read of the whole table.
 	it('has an index led by the columns of every foreign key', async () => {
 		const rows = await rowsOf<{ reference: string }>(
-			h,
+			h.db,
 			sql`
 			select c.conrelid::regclass::text || ' (' || (
 				select string_agg(a.attname, ', ' order by a.attnum)
@@ -39,7 +36,7 @@ describe.each(testDatabases)('the schema of every module, on $name', (database) 
 		);
 		expect(rows.map((r) => r.reference)).toEqual([]);
 		const all = await rowsOf<{ n: number }>(
-			h,
+			h.db,
 			sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`
 		);
 		expect(all[0]!.n).toBeGreaterThan(50);

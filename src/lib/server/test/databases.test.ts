@@ -2,6 +2,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organization } from '../organizations/schema.ts';
 import { testDatabases } from './databases.ts';
+import { rowsOf } from './rows.ts';
 
 // The test workers keep one database of each kind and put it back as prepared for the next file:
 // what one file writes must not be there for the next.
@@ -21,9 +22,7 @@ describe.each(testDatabases)('a test database opened again, on $name', (database
 			.update(organization)
 			.set({ name: { sv: 'Ändrad' } })
 			.where(eq(organization.id, ale!.id));
-		const rowsOf = async (h: typeof first, query: ReturnType<typeof sql>) =>
-			((await h.db.execute(query)) as unknown as { rows: { DateStyle: string }[] }).rows;
-		const [style] = await rowsOf(first, sql`show datestyle`);
+		const [style] = await rowsOf<{ DateStyle: string }>(first.db, sql`show datestyle`);
 		await first.db.execute(sql`set datestyle = 'German'`);
 		await first.close();
 
@@ -47,7 +46,7 @@ describe.each(testDatabases)('a test database opened again, on $name', (database
 				.returning({ id: organization.id });
 			expect(next!.id).toBe(added!.id);
 			// A setting left in the session is gone too.
-			expect(await rowsOf(second, sql`show datestyle`)).toEqual([style]);
+			expect(await rowsOf(second.db, sql`show datestyle`)).toEqual([style]);
 		} finally {
 			await second.close();
 		}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabases } from '../../test/databases.ts';
+import { rowsOf } from '../../test/rows.ts';
 import { anActor, type TestActor } from '../../test/actors.ts';
 import { aSpace } from '../../test/factories/dialogue.ts';
 import { anOrganization, type TestOrganization } from '../../test/factories/organizations.ts';
@@ -224,24 +225,22 @@ describe.each(testDatabases)('census verification on $name', (database) => {
 	});
 
 	it('no table holds an identity number or postal code in clear', async () => {
-		const rowsOf = <T>(result: unknown): T[] =>
-			result && typeof result === 'object' && 'rows' in result ? (result.rows as T[]) : (result as T[]);
-		const rows = rowsOf<{ table_name: string }>(
-			await h.db.execute(
-				sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
-			)
+		const rows = await rowsOf<{ table_name: string }>(
+			h.db,
+			sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
 		);
 		const needles = ['9001011234', '900101-1234', '198512240987', '8512240987', '0203035566'];
 		const found: string[] = [];
 		for (const { table_name } of rows) {
-			const hits = await h.db.execute(
+			const [hits] = await rowsOf<{ n: number }>(
+				h.db,
 				sql`select count(*)::int as n from ${sql.identifier(table_name)} t
 					where ${sql.join(
 						needles.map((n) => sql`t::text like ${`%${n}%`}`),
 						sql` or `
 					)}`
 			);
-			const n = rowsOf<{ n: number }>(hits)[0]?.n ?? 0;
+			const n = hits?.n ?? 0;
 			if (n > 0) found.push(table_name);
 		}
 		expect(found).toEqual([]);
