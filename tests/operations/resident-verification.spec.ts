@@ -8,14 +8,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Provider from 'oidc-provider';
 import type { Browser } from 'playwright-core';
-import { axeViolations, launch } from './browser.ts';
-import { freePort, instanceSecret, root, startInstance, type Instance } from './instances.ts';
-import { prepareSession, withCookies } from './sessions.ts';
+import { axeViolations, launch } from '../e2e/browser.ts';
+import { freePort, instanceSecret, root, startInstance, type Instance } from '../e2e/instances.ts';
+import { prepareSession, withCookies } from '../e2e/sessions.ts';
 
 // Issue 10, resident verification over HTTP on an instance of its own (its settings carry the
 // verification secret and an OpenID Connect provider started here): Ale's census list uploaded by
 // an editor, a resident verifying with the census form without JavaScript, another with
-// e-identification through the provider's own sign-in pages, and the pages pass axe.
+// e-identification through the provider's own sign-in pages, and the pages pass axe. It runs in
+// the operations suite with the other tests that start servers of their own.
 
 const ale = 'unga-i-ale-vara-med-och-paverka';
 const editor = { email: 'vera.verifierar@example.org', password: 'Redaktor-losenord-2026', role: 'editor' };
