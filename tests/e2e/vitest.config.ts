@@ -15,11 +15,16 @@ export const browserOptions = {
 } satisfies TestOptions;
 
 /**
- * The sweeps of every form action and route with hostile input (bad bytes, over-long fields,
- * broken bodies; stored XSS vectors on every page that shows them): they run with the operations
- * suite, which CI runs after `npm test`, to keep the everyday run under eight minutes.
+ * The sweeps of every form action and route: with every role (the permission table), with hostile
+ * input (bad bytes, over-long fields, broken bodies) and with stored XSS vectors on every page that
+ * shows them. They run with the operations suite, which CI runs after `npm test` on every landing,
+ * to keep the everyday run under eight minutes.
  */
-export const sweeps = ['tests/e2e/bad-input.spec.ts', 'tests/e2e/xss.spec.ts'];
+export const sweeps = [
+	'tests/e2e/permissions.spec.ts',
+	'tests/e2e/bad-input.spec.ts',
+	'tests/e2e/xss.spec.ts'
+];
 
 // Browser journeys against a production build served on a fresh database (see setup.ts).
 export default defineConfig({
