@@ -8,8 +8,8 @@ import { followFormShape, followQueryShape } from '#lib/server/dialogue/notifica
 import { setFollow } from '#lib/server/dialogue/notifications/follows.ts';
 
 // The follow button (a plain form, no JavaScript): POST follows or stops following the space, or
-// with `?proposal=<id>` one of its proposals, and goes back to that page at the button, saying what it did. Signed
-// out, it leads to sign-in and back. A GET (a followed link) just goes to the page.
+// with `?proposal=<id>` one of its proposals, and goes back to that page at the button, saying what
+// it did. Signed out, it leads to sign-in and back. A GET (a followed link) just goes to the page.
 
 function back(locale: Parameters<typeof localizePath>[0], space: string, proposal?: number): string {
 	return localizePath(locale, proposal ? `/dialogue/${space}/proposals/${proposal}` : `/dialogue/${space}`);
