@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import Provider from 'oidc-provider';
 import type { Browser } from 'playwright-core';
 import { axeViolations, launch } from '../e2e/browser.ts';
 import { freePort, instanceSecret, root, startInstance, type Instance } from '../e2e/instances.ts';
 import { prepareSession, withCookies } from '../e2e/sessions.ts';
+import { oidcClient, startOidcProvider } from '../../src/lib/server/test/oidc-provider.ts';
 
 // Issue 10, resident verification over HTTP on an instance of its own (its settings carry the
 // verification secret and an OpenID Connect provider started here): Ale's census list uploaded by
@@ -30,38 +29,13 @@ let instance: Instance;
 let provider: Server;
 let browser: Browser;
 
-async function startProvider(redirectUri: string): Promise<{ issuer: string; server: Server }> {
-	let handler: Parameters<typeof createServer>[1] = (_req, res) => res.end();
-	const server = createServer((req, res) => handler!(req, res));
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const oidc = new Provider(issuer, {
-		clients: [
-			{
-				client_id: 'partnerskap',
-				client_secret: 'a-client-secret-for-the-journey',
-				redirect_uris: [redirectUri],
-				grant_types: ['authorization_code'],
-				response_types: ['code']
-			}
-		],
-		claims: { openid: ['sub', 'personal_number', 'municipality_code'] },
-		conformIdTokenClaims: false,
-		features: { devInteractions: { enabled: true } },
-		findAccount: async (_ctx, id) => ({
-			accountId: id,
-			claims: async () => ({ sub: id, personal_number: '197705054321', municipality_code: '1440' })
-		})
-	});
-	handler = oidc.callback();
-	return { issuer, server };
-}
-
 beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-verify-'));
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const oidc = await startProvider(`${url}/dialogue/verify/oidc/callback`);
+	const oidc = await startOidcProvider(`${url}/dialogue/verify/oidc/callback`, {
+		nils: { personal_number: '197705054321', municipality_code: '1440' }
+	});
 	provider = oidc.server;
 	const env = {
 		DATABASE_URL: '',
@@ -74,8 +48,8 @@ beforeAll(async () => {
 		VERIFICATION_SECRET: 'journey-verification-secret-0123456789',
 		VERIFICATION_OIDC: JSON.stringify({
 			issuer: oidc.issuer,
-			clientId: 'partnerskap',
-			clientSecret: 'a-client-secret-for-the-journey',
+			clientId: oidcClient.clientId,
+			clientSecret: oidcClient.clientSecret,
 			identifierClaim: 'personal_number',
 			municipalityClaim: 'municipality_code'
 		})

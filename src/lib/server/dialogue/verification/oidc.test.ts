@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import Provider from 'oidc-provider';
 import { testDatabases } from '../../test/databases.ts';
 import { anActor } from '../../test/actors.ts';
 import { aSpace } from '../../test/factories/dialogue.ts';
@@ -19,6 +17,7 @@ import { inputSpace } from '../proposals/queries.ts';
 import { completeOidc, startOidc } from './oidc.ts';
 import { uploadCensus, verifyWithCensus } from './census.ts';
 import { employ } from '../../test/factories/partner-search.ts';
+import { oidcClient, startOidcProvider } from '../../test/oidc-provider.ts';
 
 // OpenID Connect against a real provider (oidc-provider) started here on a local port: the whole
 // authorization code flow over HTTP, its sign-in form filled as a person would, PKCE, state and
@@ -31,30 +30,7 @@ const people: Record<string, { personal_number: string; municipality_code: strin
 	nils: { personal_number: '197705054321', municipality_code: '9801' }
 };
 
-async function startProvider(): Promise<{ issuer: string; server: Server }> {
-	let handler: Parameters<typeof createServer>[1] = (_req, res) => res.end();
-	const server = createServer((req, res) => handler!(req, res));
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const provider = new Provider(issuer, {
-		clients: [
-			{
-				client_id: 'partnerskap',
-				client_secret: 'a-client-secret-for-the-test',
-				redirect_uris: [redirectUri],
-				grant_types: ['authorization_code'],
-				response_types: ['code']
-			}
-		],
-		claims: { openid: ['sub', 'personal_number', 'municipality_code'] },
-		conformIdTokenClaims: false,
-		features: { devInteractions: { enabled: true } },
-		findAccount: async (_ctx, id) =>
-			people[id] ? { accountId: id, claims: async () => ({ sub: id, ...people[id] }) } : undefined
-	});
-	handler = provider.callback();
-	return { issuer, server };
-}
+const startProvider = () => startOidcProvider(redirectUri, people);
 
 /** A browser of sorts: follows redirects, keeps cookies, fills the provider's sign-in and consent forms. */
 async function signInAt(start: string, login: string): Promise<URL> {
@@ -145,8 +121,8 @@ describe.each(testDatabases)('e-identification (OpenID Connect) on $name', (data
 		process.env.VERIFICATION_SECRET = 'test-verification-secret-0123456789abcdef';
 		process.env.VERIFICATION_OIDC = JSON.stringify({
 			issuer: provider.issuer,
-			clientId: 'partnerskap',
-			clientSecret: 'a-client-secret-for-the-test',
+			clientId: oidcClient.clientId,
+			clientSecret: oidcClient.clientSecret,
 			identifierClaim: 'personal_number',
 			municipalityClaim: 'municipality_code'
 		});
