@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
 import { matching, startsWord, type Found, type SearchMode } from '../kernel/fold.ts';
@@ -10,17 +10,21 @@ const qb = new QueryBuilder();
 const p = alias(partnership, 'sp');
 const m = alias(partnershipMember, 'sm');
 const o = alias(organization, 'so');
+const mp = alias(partnership, 'smp');
 
 /**
- * The partnerships whose summary meets one condition or one of whose members' names the other:
- * a union of two lookups, each through its trigram index (an OR across the join would compare
- * every partnership's summary instead).
+ * The partnerships (id and start year, for the order) whose summary meets one condition or one of
+ * whose members' names the other: a union of two lookups, each through its trigram index (an OR
+ * across the join would compare every partnership's summary instead). Carrying the start year in
+ * each lookup spares joining every match to the table again: 6.5 → 3.6 ms for a word in 2,003 of
+ * 2,004 partnerships (pgbench on the bench corpus), 2.5 → 1.5 ms for a name.
  */
 const summaryOrMember = (summary: SQL, memberName: SQL) =>
-	sql`${partnership.id} in (${qb.select({ id: p.id }).from(p).where(summary)} union all ${qb
-		.select({ id: m.partnershipId })
+	sql`(${qb.select({ id: p.id, startYear: p.startYear }).from(p).where(summary)} union ${qb
+		.select({ id: mp.id, startYear: mp.startYear })
 		.from(m)
 		.innerJoin(o, eq(o.id, m.organizationId))
+		.innerJoin(mp, eq(mp.id, m.partnershipId))
 		.where(memberName)})`;
 
 /**
@@ -36,16 +40,16 @@ export async function searchPartnerships(
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<PartnershipRow>> {
 	if (!words.length) return { mode, total: 0, hits: [] };
-	const match =
+	// Every word in the summary or a member's name: the partnerships each word finds, intersected.
+	const sets =
 		mode === 'exact'
-			? and(...words.map((w) => summaryOrMember(startsWord(p.folded, w), startsWord(o.folded, w))))!
-			: summaryOrMember(matching(mode, p.folded, words), matching(mode, o.folded, words));
+			? words.map((w) => summaryOrMember(startsWord(p.folded, w), startsWord(o.folded, w)))
+			: [summaryOrMember(matching(mode, p.folded, words), matching(mode, o.folded, words))];
 	// The page's ids and the count first, narrow: the list's columns are read for the page alone.
 	const ids = await db
-		.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int` })
-		.from(partnership)
-		.where(match)
-		.orderBy(sql`${partnership.startYear} desc nulls last`, desc(partnership.id))
+		.select({ id: sql<number>`u.id`, total: sql<number>`(count(*) over ())::int` })
+		.from(sql`(${sql.join(sets, sql` intersect `)}) u`)
+		.orderBy(sql`u.start_year desc nulls last, u.id desc`)
 		.limit(perPage)
 		.offset((page - 1) * perPage);
 	if (!ids.length) return { mode, total: 0, hits: [] };
