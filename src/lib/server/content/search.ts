@@ -9,7 +9,7 @@ import { pageSize } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
 import { nearness, nearWords, searchWords, startsWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
-import { visibleArticles } from './facets.ts';
+import { derived, visibleArticles } from './facets.ts';
 
 export interface SearchHit {
 	slug: string;
@@ -82,10 +82,14 @@ export function markedSnippet(headline: string | null, markers: { open: string; 
 
 /**
  * The articles whose text in a language matches a query, each with its rank (title and teaser
- * only). In one row: finding thousands of matches in the index costs less than reading thousands
+ * only), in no order. In one row: finding thousands of matches in the index costs less than reading thousands
  * of rows (on PGlite, three times less).
  */
-export async function textMatches(db: Database, locale: string, text: string): Promise<Map<number, number>> {
+export async function textMatches(
+	db: Database,
+	locale: string,
+	text: string
+): Promise<[id: number, rank: number][]> {
 	const query = sql`websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${text})`;
 	const [row] = await db
 		.select({
@@ -100,7 +104,7 @@ export async function textMatches(db: Database, locale: string, text: string): P
 		.where(
 			and(sql`(${articleTranslation.lang} || '') = ${locale}`, sql`${articleTranslation.search} @@ ${query}`)
 		);
-	return new Map(row?.found ?? []);
+	return row?.found ?? [];
 }
 
 /** A passage of a long body is looked for in its start only: snippets cost by the word. */
@@ -145,18 +149,20 @@ async function exactIn(
 	page: number,
 	perPage: number
 ): Promise<SearchResult | null> {
-	// The index finds the matches and their ranks; which are published, and their order, come from
-	// the list of visible articles held per content version (newest first, so a stable sort by rank
-	// keeps the newest first among equals).
+	// The index finds the matches and their ranks; which are published, and their order among equal
+	// ranks, come from the list of visible articles held per content version (newest first).
 	const ranks = await textMatches(db, lang, text);
-	if (!ranks.size) return null;
-	const matches: { id: number; rank: number }[] = [];
-	for (const e of await visibleArticles(db, lang)) {
-		const rank = ranks.get(e.id);
-		if (rank !== undefined) matches.push({ id: e.id, rank });
+	if (!ranks.length) return null;
+	// Walking the matches, not the whole list: a few thousand lookups instead of every article.
+	const entries = await visibleArticles(db, lang);
+	const order = derived(entries, 'order', () => new Map(entries.map((e, i) => [e.id, i])));
+	const matches: { id: number; rank: number; at: number }[] = [];
+	for (const match of ranks) {
+		const at = order.get(match[0]);
+		if (at !== undefined) matches.push({ id: match[0], rank: match[1], at });
 	}
 	if (!matches.length) return null;
-	matches.sort((a, b) => b.rank - a.rank);
+	matches.sort((a, b) => b.rank - a.rank || a.at - b.at);
 	const config = searchConfig(lang);
 	const ids = matches.slice((page - 1) * perPage, page * perPage).map((e) => e.id);
 	const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;
