@@ -12,7 +12,7 @@ import { user } from '../../accounts/schema.ts';
 import { dialogueFollow, dialogueNotification, proposalEvent, type ProposalEventKind } from '../schema.ts';
 import { submitProposal, withdrawProposal } from '../proposals/commands.ts';
 import { runNotifier } from './notifier.ts';
-import { sendDigests } from './digest.ts';
+import { periodStart, sendDigests } from './digest.ts';
 import { readUnsubscribeToken } from './tokens.ts';
 import { dialogueModule } from '../module.ts';
 
@@ -144,7 +144,10 @@ describe.each(testDatabases)('dialogue notifications on $name', (database) => {
 		await happen(a.id, 'threshold-reached');
 		await happen(b.id, 'not-reached');
 		await runNotifier(h.db);
-		await sendDigests(h.db, new Date(Date.now() + day));
+		// Late on the week's last day (Sunday, Stockholm time), whatever day the test runs: not yet.
+		// (A day later than now was next week when the test ran on a Sunday.)
+		const lateSunday = periodStart(new Date(), 'weekly').getTime() + 7 * day - 2 * 60 * 60 * 1000;
+		await sendDigests(h.db, new Date(lateSunday));
 		expect(await outboxTo(weekly)).toHaveLength(0);
 		await sendDigests(h.db, new Date(Date.now() + 8 * day));
 		await deliver();
