@@ -32,6 +32,8 @@ test('a typo still finds similar texts, and nonsense gets a helpful empty answer
 	expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain(
 		'Inga exakta träffar'
 	);
+	// It says which word it looked for instead.
+	await page.getByText('Sökte i stället efter ”medborgardialog”.').waitFor();
 	expect(await page.locator('.search-hits li').count()).toBeGreaterThan(0);
 	expect(await page.locator('.search-hits').textContent()).toMatch(/medborgardialog/i);
 

@@ -8,6 +8,7 @@ import { readQuery } from '../kernel/input.ts';
 import { anOrganization } from '../test/factories/organizations.ts';
 import { anOrganizationWithStaff, aProfile } from '../test/factories/partner-search.ts';
 import { partnerProfile } from '../partner-search/schema.ts';
+import { saveArticle } from '../content/import.ts';
 import { searchSite, siteSearchQuery } from './search.ts';
 
 // The site's one search crosses modules (articles, partnerships, organizations, profiles, goals):
@@ -91,11 +92,47 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 	it('tolerates a typo in a name, and says the matches are near ones', async () => {
 		const r = await searchSite(h.db, 'sv', 'hörbu', undefined, 1);
 		expect(r.organizations.mode).toBe('similar');
+		expect(r.corrected).toBe('horby');
 		// Only when nothing matched whole: a name found whole shows no near ones beside it.
 		const whole = await searchSite(h.db, 'sv', 'hörby', undefined, 1);
 		expect(whole.organizations.mode).toBe('exact');
 		expect(whole.goals).toMatchObject({ mode: 'exact', total: 0 });
 		expect(r.organizations.hits.map((o) => o.name)).toContain('Hörby kommun');
+	});
+
+	it('corrects typos against the words of public texts only, as soon as a text is saved', async () => {
+		const article = (slug: string, title: string, status: 'published' | 'draft') =>
+			saveArticle(h.db, {
+				kind: 'news',
+				themes: ['transparency'],
+				goals: [],
+				targets: [],
+				countries: [],
+				organizationIds: [],
+				partnershipId: null,
+				slug,
+				status,
+				publishedAt: status === 'published' ? new Date() : null,
+				translations: { sv: { title, teaser: 'En kort ingress.', body: '<p>Text.</p>' } }
+			});
+		// A word of the demo's articles, one letter off: the articles that hold it, as near matches.
+		const dialogue = await searchSite(h.db, 'sv', 'medborgardialg', undefined, 1);
+		expect(dialogue.corrected).toBe('medborgardialog');
+		expect(dialogue.articles).toMatchObject({ mode: 'similar' });
+		expect(dialogue.articles.total).toBeGreaterThan(0);
+		// A target's word with two letters off still offers the target.
+		const corruption = await searchSite(h.db, 'sv', 'korupton', undefined, 1);
+		expect(corruption.corrected).toBe('korruption');
+		expect(corruption.goals.hits.map((g) => (g.kind === 'target' ? g.code : g.goal))).toContain('16.5');
+		// A word first written a moment ago is known at once; a draft's words are never offered.
+		await article('fjallvandring-i-test', 'Fjällvandringsledarna möts', 'published');
+		await article('hemligt-utkast-i-test', 'Hemlighetsmakeriets utkast', 'draft');
+		const fresh = await searchSite(h.db, 'sv', 'fjallvandringsledrna', undefined, 1);
+		expect(fresh.corrected).toBe('fjallvandringsledarna');
+		expect(fresh.articles.hits.map((a) => a.slug)).toEqual(['fjallvandring-i-test']);
+		const draft = await searchSite(h.db, 'sv', 'hemlighetsmakriets', undefined, 1);
+		expect(draft.corrected).toBeNull();
+		expect(draft.total).toBe(0);
 	});
 
 	it('finds listed profiles by their organization and by what they offer, never hidden ones', async () => {

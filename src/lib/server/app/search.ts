@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Database } from '../kernel/database.ts';
 import { cleanLine, fields } from '../kernel/input.ts';
-import { searchWords, type Found, type SearchMode } from '../kernel/fold.ts';
+import { searchWords, type Found } from '../kernel/fold.ts';
+import { correctedWords } from './search-words.ts';
 import { pageSize } from '../content/input.ts';
-import { nearArticles, searchArticles, type SearchResult } from '../content/search.ts';
+import { searchArticles, type SearchResult } from '../content/search.ts';
 import { searchPartnerships } from '../partnerships/search.ts';
 import type { PartnershipRow } from '../partnerships/queries.ts';
 import { searchOrganizations, type OrganizationHit } from '../organizations/search.ts';
@@ -13,7 +14,8 @@ import type { Locale } from '#lib/i18n/index.ts';
 
 // The site's one search: every kind of thing at once, each module searching its own. The page
 // shows each kind's first few with its count; choosing a kind shows all of it a page at a time.
-// Whole words first, everywhere; near matches (typos) only when nothing on the site matched.
+// Whole words first, everywhere; when nothing on the site matched, the words corrected against the
+// site's own words (search-words.ts), and the same search again.
 
 export const searchKinds = ['goals', 'articles', 'partnerships', 'organizations', 'profiles'] as const;
 export type SearchKind = (typeof searchKinds)[number];
@@ -36,6 +38,8 @@ const overview: Record<SearchKind, number> = {
 
 export interface SiteSearch {
 	kind: SearchKind | null;
+	/** The words searched for instead when the query's own found nothing (typos corrected). */
+	corrected: string | null;
 	/** All kinds together. */
 	total: number;
 	/** Pages of the chosen kind (1 in the overview). */
@@ -60,23 +64,25 @@ export async function searchSite(
 		perPage: kind === k ? pageSize : overview[k]
 	});
 	const a = take('articles');
-	const others = (mode: SearchMode) =>
+	const all = (text: string, words: string[]) =>
 		Promise.all([
-			searchPartnerships(db, locale, words, mode, take('partnerships')),
-			searchOrganizations(db, locale, words, mode, take('organizations')),
-			searchProfiles(db, locale, words, mode, take('profiles')),
-			searchGoals(db, locale, words, mode, cleanLine(q))
+			searchArticles(db, locale, text, a.page, a.perPage),
+			searchPartnerships(db, locale, words, take('partnerships')),
+			searchOrganizations(db, locale, words, take('organizations')),
+			searchProfiles(db, locale, words, take('profiles')),
+			searchGoals(db, locale, words, text)
 		]);
-	let [articles, [partnerships, organizations, profiles, goals]] = await Promise.all([
-		searchArticles(db, locale, q, a.page, a.perPage, { near: false }),
-		others('exact')
-	]);
+	let [articles, partnerships, organizations, profiles, goals] = await all(cleanLine(q), words);
 	const sum = () => articles.total + partnerships.total + organizations.total + profiles.total + goals.total;
-	if (!sum() && page === 1 && words.length) {
-		[articles, [partnerships, organizations, profiles, goals]] = await Promise.all([
-			nearArticles(db, locale, words, a.perPage),
-			others('similar')
-		]);
+	// Nothing on the site holds the words: perhaps a typo. The same search again with each word
+	// corrected to the nearest the site holds, said to be near matches.
+	let corrected: string | null = null;
+	const near = sum() ? null : await correctedWords(db, words);
+	if (near) {
+		corrected = near.join(' ');
+		[articles, partnerships, organizations, profiles, goals] = await all(corrected, near);
+		articles = { ...articles, mode: 'similar' };
+		for (const found of [partnerships, organizations, profiles, goals]) found.mode = 'similar';
 	}
 	const totals = {
 		articles: articles.total,
@@ -87,6 +93,7 @@ export async function searchSite(
 	};
 	return {
 		kind: kind ?? null,
+		corrected,
 		total: sum(),
 		pages: kind && kind !== 'goals' ? Math.max(1, Math.ceil(totals[kind] / pageSize)) : 1,
 		articles,

@@ -42,14 +42,6 @@ describe.each(testDatabases)('search and listing on $name', (database) => {
 		expect(swedish.hits[0]!.snippet).toMatch(/<mark>medborgardialog/i);
 	});
 
-	it('falls back to similar words when a typo finds nothing', async () => {
-		const r = await searchArticles(h.db, 'sv', 'medborgardialg');
-		expect(r.mode).toBe('similar');
-		expect(r.hits.length).toBeGreaterThan(0);
-		const nothing = await searchArticles(h.db, 'sv', 'xyzzyqwv');
-		expect(nothing.hits).toEqual([]);
-	});
-
 	it('treats quotes, operators and SQL as text', async () => {
 		for (const q of [
 			`"citizen dialogue"`,

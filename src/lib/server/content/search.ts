@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { cleanLine } from '../kernel/input.ts';
 import { theme } from '../taxonomy/schema.ts';
-import { isPublished, searchConfig, type ThemeRef } from './queries.ts';
+import { searchConfig, type ThemeRef } from './queries.ts';
 import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
 import { pageSize } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
-import { nearness, nearWords, searchWords, startsWords } from '../kernel/fold.ts';
+import { searchWords, startsWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
 import { derived, visibleArticles } from './facets.ts';
 
@@ -116,18 +116,15 @@ const snippetChars = 1500;
  * Swedish texts, and the result says which language they are in). Texts that match in the title
  * or teaser come first (by rank), then those that match only in the body, newest first. Where the
  * stemmer finds nothing in a language, titles and teasers whose words begin with the query's once
- * accents are left out ("horby" finds "Hörby"). When
- * nothing matches in any language, near matches of title and teaser without accents in the
- * reader's language (unless `near` is false: the site search asks for them apart): "medborgardialg"
- * still finds "medborgardialog".
+ * accents are left out ("horby" finds "Hörby"). Typos are the site search's to correct
+ * (app/search-words.ts).
  */
 export async function searchArticles(
 	db: Database,
 	locale: Locale,
 	q: string,
 	page = 1,
-	perPage = pageSize,
-	{ near = true }: { near?: boolean } = {}
+	perPage = pageSize
 ): Promise<SearchResult> {
 	const text = cleanLine(q);
 	const none: SearchResult = { mode: 'exact', lang: locale, total: 0, page, pages: 1, hits: [] };
@@ -138,7 +135,7 @@ export async function searchArticles(
 			(await exactIn(db, lang, text, page, perPage)) ?? (await unaccentedIn(db, lang, words, page, perPage));
 		if (found) return found;
 	}
-	return page > 1 || !near ? none : nearArticles(db, locale, words, perPage);
+	return none;
 }
 
 /** The matches in one language, or null when there are none. */
@@ -248,52 +245,6 @@ async function unaccentedIn(
 
 const inLanguage = (lang: string) =>
 	and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, lang));
-
-/** The typo-tolerant fallback: near matches in the folded title and teaser (its trigram index). */
-export async function nearArticles(
-	db: Database,
-	lang: Locale,
-	words: string[],
-	perPage: number
-): Promise<SearchResult> {
-	if (!words.length) return { mode: 'similar', lang, total: 0, page: 1, pages: 1, hits: [] };
-	const score = nearness(articleTranslation.folded, words);
-	const near = db
-		.select({
-			id: article.id,
-			slug: article.slug,
-			kind: article.kind,
-			publishedAt: article.publishedAt,
-			title: articleTranslation.title,
-			teaser: articleTranslation.teaser,
-			score: score.as('score')
-		})
-		.from(article)
-		.innerJoin(articleTranslation, inLanguage(lang))
-		.where(and(isPublished(), nearWords(articleTranslation.folded, words)))
-		.orderBy(desc(score), desc(article.publishedAt))
-		.limit(perPage)
-		.as('p');
-	const similar = await db
-		.select({
-			slug: near.slug,
-			kind: near.kind,
-			publishedAt: near.publishedAt,
-			title: near.title,
-			themes: themesOf(lang, near.id),
-			snippet: near.teaser
-		})
-		.from(near)
-		.orderBy(desc(near.score), desc(near.publishedAt));
-	return {
-		mode: 'similar',
-		lang,
-		total: similar.length,
-		page: 1,
-		pages: 1,
-		hits: similar.map((r) => toHit(r, plainSnippet(r.snippet)))
-	};
-}
 
 /** An article's themes in the language, in its order, as one JSON value. */
 const themesOf = (locale: string, id: SQLWrapper) =>

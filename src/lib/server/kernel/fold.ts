@@ -55,34 +55,18 @@ export function startsWord(column: SQLWrapper, word: string): SQL {
 	return sql`${column} like ${`% ${word}%`}`;
 }
 
-/**
- * Near enough, for typos ("horbi", "medborgardialg"): the trigram similarity of the folded query
- * to the closest stretch of the column is at least PostgreSQL's word-similarity threshold (0.6).
- */
-export function nearWords(column: SQLWrapper, words: string[]): SQL {
-	return sql`${words.join(' ')} <% ${column}`;
-}
-
 /** How close the folded query is to the column, for ordering (1 is a whole match). */
 export function nearness(column: SQLWrapper, words: string[]): SQL<number> {
 	return sql<number>`word_similarity(${words.join(' ')}, ${column})`;
 }
 
-/**
- * Whole words first; near matches (typos) only when nothing on the site matched whole: comparing
- * every name and summary for similarity costs far more than finding words in an index.
- */
+/** "exact": the words as asked; "similar": nothing held them, so typos corrected (app/search-words.ts). */
 export type SearchMode = 'exact' | 'similar';
 
 /** One kind's share of a search: how many, and the hits of the page asked for. */
 export interface Found<T> {
-	/** "exact": every word begins a word; "similar": nothing did, these are near (typos). */
+	/** "exact": every word begins a word; "similar": none did, these hold the words corrected. */
 	mode: SearchMode;
 	total: number;
 	hits: T[];
-}
-
-/** The condition of a mode on one folded column. */
-export function matching(mode: SearchMode, column: SQLWrapper, words: string[]): SQL {
-	return mode === 'exact' ? startsWords(column, words)! : nearWords(column, words);
 }

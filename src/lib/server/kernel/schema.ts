@@ -21,6 +21,16 @@ export const contentRevision = pgTable('content_revision', {
 });
 
 /**
+ * Every word of the public texts the site search looks in (titles, teasers, names, summaries,
+ * offers, goals), folded as `fold.ts` folds them, once each: a typo is corrected against these
+ * few thousand words through their trigram index, instead of comparing it with every text.
+ * Remade from the texts when the content has changed since (app/search-words.ts).
+ */
+export const searchWord = pgTable('search_word', { word: text('word').primaryKey() }, (t) => [
+	index('search_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))
+]);
+
+/**
  * Who did what, when, to what: every sign-in (success and failure), publication, role change,
  * deletion and settings change. Rows are only ever added.
  */

@@ -1,6 +1,6 @@
 import { asc, desc, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { matching, nearness, type Found, type SearchMode } from '../kernel/fold.ts';
+import { nearness, startsWords, type Found } from '../kernel/fold.ts';
 import { pick } from '../kernel/localized.ts';
 import { organization, type OrganizationKind } from './schema.ts';
 import { countryName, type Locale } from '#lib/i18n/index.ts';
@@ -18,10 +18,9 @@ export async function searchOrganizations(
 	db: Database,
 	locale: Locale,
 	words: string[],
-	mode: SearchMode,
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<OrganizationHit>> {
-	if (!words.length) return { mode, total: 0, hits: [] };
+	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
 	const rows = await db
 		.select({
 			slug: organization.slug,
@@ -31,12 +30,12 @@ export async function searchOrganizations(
 			total: sql<number>`(count(*) over ())::int`
 		})
 		.from(organization)
-		.where(matching(mode, organization.folded, words))
+		.where(startsWords(organization.folded, words))
 		.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
 		.limit(perPage)
 		.offset((page - 1) * perPage);
 	return {
-		mode,
+		mode: 'exact',
 		total: rows[0]?.total ?? 0,
 		hits: rows.map(({ total: _total, name, ...r }) => ({
 			...r,

@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
-import { matching, startsWord, type Found, type SearchMode } from '../kernel/fold.ts';
+import { startsWord, type Found } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnership, partnershipMember } from './schema.ts';
 import { listPartnerships, type PartnershipRow } from './queries.ts';
@@ -29,22 +29,18 @@ const summaryOrMember = (summary: SQL, memberName: SQL) =>
 
 /**
  * Partnerships by their members' names and their summary, both languages, without accents: each
- * word begins a word of either ("hörby peja" finds the partnership of Hörby and Peja); when none
- * `similar`, near matches of the whole query. In the list's order (newest start first).
+ * word begins a word of either ("hörby peja" finds the partnership of Hörby and Peja). In the
+ * list's order (newest start first).
  */
 export async function searchPartnerships(
 	db: Database,
 	locale: string,
 	words: string[],
-	mode: SearchMode,
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<PartnershipRow>> {
-	if (!words.length) return { mode, total: 0, hits: [] };
+	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
 	// Every word in the summary or a member's name: the partnerships each word finds, intersected.
-	const sets =
-		mode === 'exact'
-			? words.map((w) => summaryOrMember(startsWord(p.folded, w), startsWord(o.folded, w)))
-			: [summaryOrMember(matching(mode, p.folded, words), matching(mode, o.folded, words))];
+	const sets = words.map((w) => summaryOrMember(startsWord(p.folded, w), startsWord(o.folded, w)));
 	// The page's ids and the count first, narrow: the list's columns are read for the page alone.
 	const ids = await db
 		.select({ id: sql<number>`u.id`, total: sql<number>`(count(*) over ())::int` })
@@ -52,7 +48,7 @@ export async function searchPartnerships(
 		.orderBy(sql`u.start_year desc nulls last, u.id desc`)
 		.limit(perPage)
 		.offset((page - 1) * perPage);
-	if (!ids.length) return { mode, total: 0, hits: [] };
+	if (!ids.length) return { mode: 'exact', total: 0, hits: [] };
 	const found = await listPartnerships(
 		db,
 		locale,
@@ -65,5 +61,5 @@ export async function searchPartnerships(
 		},
 		perPage
 	);
-	return { mode, total: ids[0]!.total, hits: found.rows };
+	return { mode: 'exact', total: ids[0]!.total, hits: found.rows };
 }

@@ -1,6 +1,6 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
-import { matching, nearness, nearWords, startsWords, type Found, type SearchMode } from '../kernel/fold.ts';
+import { nearness, startsWords, type Found } from '../kernel/fold.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
 import { sdgGoal, sdgTarget } from './schema.ts';
 
@@ -10,14 +10,13 @@ export type GoalHit =
 
 /**
  * Goals and targets whose names or texts (both languages, without accents) the words begin:
- * "korruption" offers target 16.5 on either site. Goals first, then targets in their order;
- * `similar`, near matches of the targets' short titles. 186 rows: read whole, no index needed.
+ * "korruption" offers target 16.5 on either site. Goals first, then the targets whose short
+ * title is closest, then in their order. 186 rows: read whole, no index needed.
  */
 export async function searchGoals(
 	db: Database,
 	locale: string,
 	words: string[],
-	mode: SearchMode,
 	/** The query as typed: a target's number ("16.5", "16.A") is that target alone. */
 	asked = ''
 ): Promise<Found<GoalHit>> {
@@ -28,20 +27,18 @@ export async function searchGoals(
 				.from(sdgTarget)
 				.where(eq(sdgTarget.code, code))
 		: [];
-	if (byCode.length) return { mode, total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
-	if (!words.length) return { mode, total: 0, hits: [] };
+	if (byCode.length) return { mode: 'exact', total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
+	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
 	const [goals, targets] = await Promise.all([
 		db
 			.select({ number: sdgGoal.number, colour: sdgGoal.colour, shortName: sdgGoal.shortName })
 			.from(sdgGoal)
-			.where(matching(mode, sdgGoal.folded, words))
+			.where(startsWords(sdgGoal.folded, words))
 			.orderBy(asc(sdgGoal.number)),
 		db
 			.select({ code: sdgTarget.code, goal: sdgTarget.goal, title: sdgTarget.title, text: sdgTarget.text })
 			.from(sdgTarget)
-			.where(
-				mode === 'exact' ? startsWords(sdgTarget.folded, words) : nearWords(sdgTarget.foldedTitle, words)
-			)
+			.where(startsWords(sdgTarget.folded, words))
 			.orderBy(desc(nearness(sdgTarget.foldedTitle, words)), asc(sdgTarget.goal), asc(sdgTarget.position))
 	]);
 	const hits: GoalHit[] = [
@@ -53,7 +50,7 @@ export async function searchGoals(
 		})),
 		...targets.map((t) => targetHit(t, locale))
 	];
-	return { mode, total: hits.length, hits };
+	return { mode: 'exact', total: hits.length, hits };
 }
 
 const targetCode = /^(1[0-7]|[1-9])\.(\d{1,2}|[a-z])$/;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import type { Database } from '../../kernel/database.ts';
-import { matching, nearness, startsWord, type Found, type SearchMode } from '../../kernel/fold.ts';
+import { nearness, startsWord, type Found } from '../../kernel/fold.ts';
 import { pick } from '../../kernel/localized.ts';
 import { organization } from '../../organizations/schema.ts';
 import { countryName, type Locale } from '#lib/i18n/index.ts';
@@ -17,21 +17,17 @@ export interface ProfileHit {
 
 /**
  * Listed profiles by their organization's name and what they offer and seek (both languages,
- * without accents): each word begins a word of either; `similar`, near matches.
+ * without accents): each word begins a word of either.
  */
 export async function searchProfiles(
 	db: Database,
 	locale: Locale,
 	words: string[],
-	mode: SearchMode,
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<ProfileHit>> {
-	if (!words.length) return { mode, total: 0, hits: [] };
+	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
 	const p = partnerProfile;
-	const match =
-		mode === 'exact'
-			? and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!
-			: or(matching(mode, organization.folded, words), matching(mode, p.folded, words))!;
+	const match = and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!;
 	const rows = await db
 		.select({
 			id: p.id,
@@ -47,7 +43,7 @@ export async function searchProfiles(
 		.limit(perPage)
 		.offset((page - 1) * perPage);
 	return {
-		mode,
+		mode: 'exact',
 		total: rows[0]?.total ?? 0,
 		hits: rows.map((r) => ({
 			id: r.id,
