@@ -8,7 +8,7 @@ import { readQuery } from '../kernel/input.ts';
 import { anOrganization } from '../test/factories/organizations.ts';
 import { anOrganizationWithStaff, aProfile } from '../test/factories/partner-search.ts';
 import { partnerProfile } from '../partner-search/schema.ts';
-import { saveArticle } from '../content/import.ts';
+import { anArticle } from '../test/factories/content.ts';
 import { searchSite, siteSearchQuery } from './search.ts';
 
 // The site's one search crosses modules (articles, partnerships, organizations, profiles, goals):
@@ -102,17 +102,9 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 
 	it('corrects typos against the words of public texts only, as soon as a text is saved', async () => {
 		const article = (slug: string, title: string, status: 'published' | 'draft') =>
-			saveArticle(h.db, {
-				kind: 'news',
-				themes: ['transparency'],
-				goals: [],
-				targets: [],
-				countries: [],
-				organizationIds: [],
-				partnershipId: null,
+			anArticle(h.db, {
 				slug,
 				status,
-				publishedAt: status === 'published' ? new Date() : null,
 				translations: { sv: { title, teaser: 'En kort ingress.', body: '<p>Text.</p>' } }
 			});
 		// A word of the demo's articles, one letter off: the articles that hold it, as near matches.
