@@ -81,8 +81,7 @@ export async function searchSite(
 	if (near) {
 		corrected = near.join(' ');
 		[articles, partnerships, organizations, profiles, goals] = await all(corrected, near);
-		articles = { ...articles, mode: 'similar' };
-		for (const found of [partnerships, organizations, profiles, goals]) found.mode = 'similar';
+		for (const found of [articles, partnerships, organizations, profiles, goals]) found.mode = 'similar';
 	}
 	const totals = {
 		articles: articles.total,

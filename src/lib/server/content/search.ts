@@ -22,7 +22,7 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
-	/** "exact": full-text matches; "similar": nothing matched, these share similar words (typos). */
+	/** "exact": full-text matches; "similar": the site search's words were typos, these hold them corrected. */
 	mode: 'exact' | 'similar';
 	/** The language of the texts found: the reader's, or another when only that one had matches. */
 	lang: Locale;
