@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { isAPIError } from 'better-auth/api';
 import type { Database, Transaction } from '../kernel/database.ts';
@@ -31,7 +30,8 @@ type Raw = FormData | Record<string, unknown>;
 async function insertAccount(
 	auth: Auth,
 	tx: Transaction,
-	input: { email: string; name: string; role: Role; password: string; emailVerified: boolean }
+	/** No password: nobody can sign in with one until it is set through a mailed link. */
+	input: { email: string; name: string; role: Role; password: string | null; emailVerified: boolean }
 ): Promise<string> {
 	const [taken] = await tx.select({ id: user.id }).from(user).where(eq(user.email, input.email));
 	if (taken) throw new ValidationError([{ field: 'email', code: 'emailTaken' }], 'accounts');
@@ -43,7 +43,7 @@ async function insertAccount(
 		return id;
 	};
 	const id = newId('user');
-	const hash = await context.password.hash(input.password);
+	const hash = input.password === null ? null : await context.password.hash(input.password);
 	const now = new Date();
 	await tx.insert(user).values({
 		id,
@@ -128,8 +128,10 @@ export async function createInvitedAccount(
 		work: async (tx, input) => {
 			const userId = await insertAccount(auth, tx, {
 				...input,
-				// Nobody knows this password; the invitation link replaces it.
-				password: randomBytes(32).toString('base64url'),
+				// No password until the invitee chooses one through the link: signing in is refused
+				// as for a wrong one (better-auth spends a hash's time on it all the same). Hashing a
+				// random one instead cost 0.23 s of CPU an invitation, inside the transaction.
+				password: null,
 				emailVerified: false
 			});
 			return {

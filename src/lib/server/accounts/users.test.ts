@@ -12,7 +12,7 @@ import type { Auth } from './auth.ts';
 import { createInvitedAccount, inviteUser, setDisabled, setRole } from './commands.ts';
 import { listAuditLog, listUsers } from './queries.ts';
 import { accountsPolicy } from './policy.ts';
-import { session, user } from './schema.ts';
+import { account, session, user } from './schema.ts';
 
 describe.each(testDatabases)('managing users on $name', (database) => {
 	let h: DatabaseHandle;
@@ -75,6 +75,13 @@ describe.each(testDatabases)('managing users on $name', (database) => {
 		expect(row).toMatchObject({ actorId: admin.id, after: { email, role: 'author' } });
 		const message = await mail.next('ny.skribent@example.se');
 		expect(message.subject).toBe('Du är inbjuden till Partnerskap för lokal demokrati');
+		// Until then the account has no password, and no password signs in to it.
+		const [credential] = await h.db.select().from(account).where(eq(account.userId, userId));
+		expect(credential).toMatchObject({ providerId: 'credential', password: null });
+		for (const password of ['ett gissat lösenord', 'min egen långa lösenfras'])
+			await expect(auth.api.signInEmail({ body: { email, password } })).rejects.toMatchObject({
+				body: { code: 'INVALID_EMAIL_OR_PASSWORD' }
+			});
 		const redirect = await auth.handler(new Request(message.links[0]!));
 		const token = new URL(redirect.headers.get('location')!).searchParams.get('token')!;
 		await auth.api.resetPassword({ body: { token, newPassword: 'min egen långa lösenfras' } });
