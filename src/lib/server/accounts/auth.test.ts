@@ -54,6 +54,21 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		for (const input of bad) {
 			await expect(createStaffUser(auth, h.db, input as never)).rejects.toThrow(ValidationError);
 		}
+		// The same new address twice at once (as `admin:create` may): one account, the other refused.
+		const twice = await Promise.allSettled(
+			['Ett', 'Två'].map((name) =>
+				createStaffUser(auth, h.db, {
+					email: 'samtidigt@example.se',
+					name,
+					role: 'author',
+					password: 'tillräckligt långt lösen'
+				})
+			)
+		);
+		expect(twice.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		expect(twice.find((r) => r.status === 'rejected')).toMatchObject({
+			reason: { problems: [{ field: 'email', code: 'emailTaken' }] }
+		});
 		// 128 characters, pasted with spaces and symbols, is fine and compared exactly.
 		const long = 'ö '.repeat(64);
 		await createStaffUser(auth, h.db, {

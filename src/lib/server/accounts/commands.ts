@@ -4,7 +4,7 @@ import type { Database, Transaction } from '../kernel/database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { readForm } from '../kernel/input.ts';
 import { authorize, can, type Actor } from '../kernel/policy.ts';
-import { runCommand, runSystemChange } from '../kernel/write.ts';
+import { runCommand, runSystemChange, uniqueViolation } from '../kernel/write.ts';
 // One's own account (settings, sessions, deleting it) is in own-account/commands.ts.
 import { recordAuthEvent, type Auth } from './auth.ts';
 import { account, session, user, type Role } from './schema.ts';
@@ -23,15 +23,15 @@ type Raw = FormData | Record<string, unknown>;
 
 /**
  * Writes the user row and its email-and-password account in the caller's transaction, as
- * better-auth would (its ids, its password hashing with the platform's policy). Accounts are
- * made here rather than through better-auth's API so that they share the transaction of the
- * change they belong to: the audit row, a partnership's access.
+ * better-auth would (its ids; the password hashed by `hashedPassword`). Accounts are made here
+ * rather than through better-auth's API so that they share the transaction of the change they
+ * belong to: the audit row, a partnership's access.
  */
 async function insertAccount(
 	auth: Auth,
 	tx: Transaction,
-	/** No password: nobody can sign in with one until it is set through a mailed link. */
-	input: { email: string; name: string; role: Role; password: string | null; emailVerified: boolean }
+	/** No password hash: nobody can sign in with a password until one is set through a mailed link. */
+	input: { email: string; name: string; role: Role; passwordHash: string | null; emailVerified: boolean }
 ): Promise<string> {
 	const [taken] = await tx.select({ id: user.id }).from(user).where(eq(user.email, input.email));
 	if (taken) throw new ValidationError([{ field: 'email', code: 'emailTaken' }], 'accounts');
@@ -43,7 +43,6 @@ async function insertAccount(
 		return id;
 	};
 	const id = newId('user');
-	const hash = input.password === null ? null : await context.password.hash(input.password);
 	const now = new Date();
 	await tx.insert(user).values({
 		id,
@@ -59,7 +58,7 @@ async function insertAccount(
 		accountId: id,
 		providerId: 'credential',
 		userId: id,
-		password: hash,
+		password: input.passwordHash,
 		createdAt: now,
 		updatedAt: now
 	});
@@ -75,19 +74,29 @@ export async function createStaffUser(
 	db: Database,
 	raw: Raw
 ): Promise<{ id: string; role: Role }> {
-	const input = readForm(raw, staffForm, 'accounts');
-	return runSystemChange(db, async (tx) => {
-		const id = await insertAccount(auth, tx, { ...input, emailVerified: true });
-		return {
-			result: { id, role: input.role },
-			audit: {
-				action: 'user.create',
-				subject: `user:${id}`,
-				after: { email: input.email, role: input.role }
-			},
-			public: false
-		};
-	});
+	const { password, ...input } = readForm(raw, staffForm, 'accounts');
+	// A quarter of a second of CPU: before the transaction, which would hold a connection (PGlite's
+	// only one) meanwhile. better-auth's hashing, with the platform's password policy.
+	const passwordHash = await (await auth.$context).password.hash(password);
+	try {
+		return await runSystemChange(db, async (tx) => {
+			const id = await insertAccount(auth, tx, { ...input, passwordHash, emailVerified: true });
+			return {
+				result: { id, role: input.role },
+				audit: {
+					action: 'user.create',
+					subject: `user:${id}`,
+					after: { email: input.email, role: input.role }
+				},
+				public: false
+			};
+		});
+	} catch (error) {
+		// The same address created at the same moment (`admin:create` makes several at once).
+		if (uniqueViolation(error) === 'user_email_unique')
+			throw new ValidationError([{ field: 'email', code: 'emailTaken' }], 'accounts');
+		throw error;
+	}
 }
 
 /** A new account waiting for its invitee: the mail with the link goes once the account is saved. */
@@ -131,7 +140,7 @@ export async function createInvitedAccount(
 				// No password until the invitee chooses one through the link: signing in is refused
 				// as for a wrong one (better-auth spends a hash's time on it all the same). Hashing a
 				// random one instead cost 0.23 s of CPU an invitation, inside the transaction.
-				password: null,
+				passwordHash: null,
 				emailVerified: false
 			});
 			return {
