@@ -83,6 +83,7 @@ try {
 		secret: config().auth.secret ?? randomBytes(32).toString('base64url'),
 		sendMail
 	});
+	/** @param {Person} person */
 	const createOne = async (person) => {
 		const password = person.password ?? randomBytes(18).toString('base64url');
 		try {
