@@ -75,7 +75,12 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 			]);
 		}
 		const goal = await searchSite(h.db, 'sv', 'jämställdhet', undefined, 1);
-		expect(goal.goals.hits[0]).toMatchObject({ kind: 'goal', goal: 5 });
+		expect(goal.goals.hits[0]).toMatchObject({ kind: 'goal', goal: 5, title: 'Jämställdhet' });
+		expect(goal.goals.hits[0]).toHaveProperty('colour', expect.stringMatching(/^#[0-9A-F]{6}$/i));
+		// The goal first, then its targets (those whose short title holds the word before the rest).
+		const kinds = goal.goals.hits.map((g) => g.kind);
+		expect(kinds.slice(1)).toEqual(kinds.slice(1).map(() => 'target'));
+		expect(kinds.length).toBeGreaterThan(1);
 	});
 
 	it('a Swedish word on the English site finds the Swedish texts and says which language they are in', async () => {

@@ -1,4 +1,4 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { nearness, startsWords, type Found } from '../kernel/fold.ts';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
@@ -29,27 +29,41 @@ export async function searchGoals(
 		: [];
 	if (byCode.length) return { mode: 'exact', total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
 	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
-	const [goals, targets] = await Promise.all([
-		db
-			.select({ number: sdgGoal.number, colour: sdgGoal.colour, shortName: sdgGoal.shortName })
-			.from(sdgGoal)
-			.where(startsWords(sdgGoal.folded, words))
-			.orderBy(asc(sdgGoal.number)),
-		db
-			.select({ code: sdgTarget.code, goal: sdgTarget.goal, title: sdgTarget.title, text: sdgTarget.text })
-			.from(sdgTarget)
-			.where(startsWords(sdgTarget.folded, words))
-			.orderBy(desc(nearness(sdgTarget.foldedTitle, words)), asc(sdgTarget.goal), asc(sdgTarget.position))
-	]);
-	const hits: GoalHit[] = [
-		...goals.map((g) => ({
-			kind: 'goal' as const,
-			goal: g.number,
-			colour: g.colour,
-			title: pick(g.shortName, locale)
-		})),
-		...targets.map((t) => targetHit(t, locale))
-	];
+	// Goals and targets in one statement (a search runs ten; each costs about a millisecond of
+	// planning and round trip): goals first in their order, as if nearest of all.
+	const rows = await db
+		.select({
+			// Named here: a union's columns take the first part's names.
+			goal: sql<number>`${sdgGoal.number}`.as('goal'),
+			code: sql<string | null>`null::text`.as('code'),
+			colour: sql<string | null>`${sdgGoal.colour}`.as('colour'),
+			title: sql<LocalizedText>`${sdgGoal.shortName}`.as('title'),
+			text: sql<LocalizedText | null>`null::jsonb`.as('text'),
+			near: sql<number>`2::real`.as('near'),
+			position: sql<number>`0`.as('position')
+		})
+		.from(sdgGoal)
+		.where(startsWords(sdgGoal.folded, words))
+		.unionAll(
+			db
+				.select({
+					goal: sdgTarget.goal,
+					code: sdgTarget.code,
+					colour: sql<string | null>`null::text`,
+					title: sdgTarget.title,
+					text: sdgTarget.text,
+					near: sql<number>`${nearness(sdgTarget.foldedTitle, words)}::real`,
+					position: sdgTarget.position
+				})
+				.from(sdgTarget)
+				.where(startsWords(sdgTarget.folded, words))
+		)
+		.orderBy(sql`near desc`, sql`goal`, sql`position`);
+	const hits: GoalHit[] = rows.map((r) =>
+		r.code === null
+			? { kind: 'goal' as const, goal: r.goal, colour: r.colour ?? '', title: pick(r.title, locale) }
+			: targetHit({ code: r.code, goal: r.goal, title: r.title, text: r.text ?? {} }, locale)
+	);
 	return { mode: 'exact', total: hits.length, hits };
 }
 
