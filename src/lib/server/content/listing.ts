@@ -41,7 +41,7 @@ export async function listInspiration(
 	perPage = pageSize
 ): Promise<InspirationPage> {
 	const entries = await visibleArticles(db, locale);
-	const rank = filter.q ? new Map(await textMatches(db, locale, filter.q)) : undefined;
+	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
 	// Without free text the counts depend only on the filters: one pass per content version.
 	const { matches, facets } = rank
 		? countFacets(entries, filter, rank)

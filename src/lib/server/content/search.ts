@@ -81,21 +81,21 @@ export function markedSnippet(headline: string | null, markers: { open: string; 
 }
 
 /**
- * The articles whose text in a language matches a query, each with its rank (title and teaser
- * only), in no order. In one row: finding thousands of matches in the index costs less than reading thousands
- * of rows (on PGlite, three times less).
+ * The articles whose text in a language matches a query, by id, with their rank (title and teaser
+ * only: 0 where only the body matches). In one row: finding thousands of matches in
+ * the index costs less than reading thousands of rows (on PGlite, three times less).
  */
-export async function textMatches(
-	db: Database,
-	locale: string,
-	text: string
-): Promise<[id: number, rank: number][]> {
+export async function textMatches(db: Database, locale: string, text: string): Promise<Map<number, number>> {
 	const query = sql`websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${text})`;
+	// Ranked only where the title or teaser matches (299 of 3,079 matches of a common word in the
+	// bench corpus): 5.4 → 4.5 ms in PostgreSQL.
 	const [row] = await db
 		.select({
-			found: sql<
+			all: sql<number[] | null>`json_agg(${articleTranslation.articleId})`,
+			head: sql<
 				[number, number][] | null
-			>`json_agg(json_build_array(${articleTranslation.articleId}, ts_rank(${articleTranslation.searchHead}, ${query})))`
+			>`json_agg(json_build_array(${articleTranslation.articleId}, ts_rank(${articleTranslation.searchHead}, ${query})))
+				filter (where ${articleTranslation.searchHead} @@ ${query})`
 		})
 		.from(articleTranslation)
 		// The language is compared as an expression, which no index serves: PostgreSQL then keeps
@@ -104,7 +104,9 @@ export async function textMatches(
 		.where(
 			and(sql`(${articleTranslation.lang} || '') = ${locale}`, sql`${articleTranslation.search} @@ ${query}`)
 		);
-	return row?.found ?? [];
+	const ranks = new Map(row?.head ?? []);
+	for (const id of row?.all ?? []) if (!ranks.has(id)) ranks.set(id, 0);
+	return ranks;
 }
 
 /** A passage of a long body is looked for in its start only: snippets cost by the word. */
@@ -149,14 +151,14 @@ async function exactIn(
 	// The index finds the matches and their ranks; which are published, and their order among equal
 	// ranks, come from the list of visible articles held per content version (newest first).
 	const ranks = await textMatches(db, lang, text);
-	if (!ranks.length) return null;
+	if (!ranks.size) return null;
 	// Walking the matches, not the whole list: a few thousand lookups instead of every article.
 	const entries = await visibleArticles(db, lang);
 	const order = derived(entries, 'order', () => new Map(entries.map((e, i) => [e.id, i])));
 	const matches: { id: number; rank: number; at: number }[] = [];
-	for (const match of ranks) {
-		const at = order.get(match[0]);
-		if (at !== undefined) matches.push({ id: match[0], rank: match[1], at });
+	for (const [id, rank] of ranks) {
+		const at = order.get(id);
+		if (at !== undefined) matches.push({ id, rank, at });
 	}
 	if (!matches.length) return null;
 	matches.sort((a, b) => b.rank - a.rank || a.at - b.at);
