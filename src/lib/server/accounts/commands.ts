@@ -23,9 +23,9 @@ type Raw = FormData | Record<string, unknown>;
 
 /**
  * Writes the user row and its email-and-password account in the caller's transaction, as
- * better-auth would (its ids; the password hashed by `hashedPassword`). Accounts are made here
- * rather than through better-auth's API so that they share the transaction of the change they
- * belong to: the audit row, a partnership's access.
+ * better-auth would (its ids; the password's hash as the caller made it, outside the
+ * transaction). Accounts are made here rather than through better-auth's API so that they share
+ * the transaction of the change they belong to: the audit row, a partnership's access.
  */
 async function insertAccount(
 	auth: Auth,

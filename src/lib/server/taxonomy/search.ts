@@ -29,8 +29,8 @@ export async function searchGoals(
 		: [];
 	if (byCode.length) return { mode: 'exact', total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
 	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
-	// Goals and targets in one statement (a search runs ten; each costs about a millisecond of
-	// planning and round trip): goals first in their order, as if nearest of all.
+	// Goals and targets in one statement (each statement of a search costs about a millisecond
+	// of planning and round trip): goals first in their order, as if nearest of all.
 	const rows = await db
 		.select({
 			// Named here: a union's columns take the first part's names.
