@@ -313,11 +313,16 @@ export function createAuth(options: AuthOptions) {
 			password: {
 				hash: async (password) => {
 					const problem = passwordProblem(password);
-					if (problem)
+					// Hashed all the same: better-auth hashes what is typed for an unknown address (or
+					// an invited one without a password) to take as long as a wrong password, and a
+					// refusal without the hashing would answer sooner and tell them apart.
+					if (problem) {
+						await hashPassword(password);
 						throw new APIError('BAD_REQUEST', {
 							code: `PASSWORD_${problem.toUpperCase()}`,
 							message: problem
 						});
+					}
 					return hashPassword(password);
 				},
 				verify: ({ hash, password }) => verifyPassword({ hash, password })
