@@ -75,13 +75,12 @@ export async function searchSite(
 	let [articles, partnerships, organizations, profiles, goals] = await all(cleanLine(q), words);
 	const sum = () => articles.total + partnerships.total + organizations.total + profiles.total + goals.total;
 	// Nothing on the site holds the words: perhaps a typo. The same search again with each word
-	// corrected to the nearest the site holds, said to be near matches.
+	// corrected to the nearest the site holds (the page says so: every kind's are near matches).
 	let corrected: string | null = null;
 	const near = sum() ? null : await correctedWords(db, words);
 	if (near) {
 		corrected = near.join(' ');
 		[articles, partnerships, organizations, profiles, goals] = await all(corrected, near);
-		for (const found of [articles, partnerships, organizations, profiles, goals]) found.mode = 'similar';
 	}
 	const totals = {
 		articles: articles.total,

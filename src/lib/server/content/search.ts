@@ -22,8 +22,6 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
-	/** "exact": full-text matches; "similar": the site search's words were typos, these hold them corrected. */
-	mode: 'exact' | 'similar';
 	/** The language of the texts found: the reader's, or another when only that one had matches. */
 	lang: Locale;
 	total: number;
@@ -129,7 +127,7 @@ export async function searchArticles(
 	perPage = pageSize
 ): Promise<SearchResult> {
 	const text = cleanLine(q);
-	const none: SearchResult = { mode: 'exact', lang: locale, total: 0, page, pages: 1, hits: [] };
+	const none: SearchResult = { lang: locale, total: 0, page, pages: 1, hits: [] };
 	if (!text) return none;
 	const words = searchWords(text);
 	for (const lang of [locale, ...locales.filter((l) => l !== locale)]) {
@@ -189,7 +187,6 @@ async function exactIn(
 		: [];
 	const byId = new Map(found.map((r) => [r.id, toHit(r, markedSnippet(r.headline, markers))]));
 	return {
-		mode: 'exact',
 		lang,
 		total: matches.length,
 		page,
@@ -236,7 +233,6 @@ async function unaccentedIn(
 		: [];
 	const byId = new Map(rows.map((r) => [r.id, toHit(r, plainSnippet(r.teaser))]));
 	return {
-		mode: 'exact',
 		lang,
 		total: matches.length,
 		page,

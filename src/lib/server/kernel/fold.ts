@@ -60,13 +60,8 @@ export function nearness(column: SQLWrapper, words: string[]): SQL<number> {
 	return sql<number>`word_similarity(${words.join(' ')}, ${column})`;
 }
 
-/** "exact": the words as asked; "similar": nothing held them, so typos corrected (app/search-words.ts). */
-export type SearchMode = 'exact' | 'similar';
-
 /** One kind's share of a search: how many, and the hits of the page asked for. */
 export interface Found<T> {
-	/** "exact": every word begins a word; "similar": none did, these hold the words corrected. */
-	mode: SearchMode;
 	total: number;
 	hits: T[];
 }

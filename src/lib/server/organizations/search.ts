@@ -20,7 +20,7 @@ export async function searchOrganizations(
 	words: string[],
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<OrganizationHit>> {
-	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
+	if (!words.length) return { total: 0, hits: [] };
 	const rows = await db
 		.select({
 			slug: organization.slug,
@@ -35,7 +35,6 @@ export async function searchOrganizations(
 		.limit(perPage)
 		.offset((page - 1) * perPage);
 	return {
-		mode: 'exact',
 		total: rows[0]?.total ?? 0,
 		hits: rows.map(({ total: _total, name, ...r }) => ({
 			...r,

@@ -39,12 +39,12 @@ export async function searchPartnerships(
 	words: string[],
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<PartnershipRow>> {
-	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
+	if (!words.length) return { total: 0, hits: [] };
 	const found = await listPartnerships(
 		db,
 		locale,
 		{ page, match: and(...words.map(summaryOrMember)) },
 		perPage
 	);
-	return { mode: 'exact', total: found.total, hits: found.rows };
+	return { total: found.total, hits: found.rows };
 }

@@ -27,8 +27,8 @@ export async function searchGoals(
 				.from(sdgTarget)
 				.where(eq(sdgTarget.code, code))
 		: [];
-	if (byCode.length) return { mode: 'exact', total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
-	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
+	if (byCode.length) return { total: 1, hits: byCode.map((t) => targetHit(t, locale)) };
+	if (!words.length) return { total: 0, hits: [] };
 	// Goals and targets in one statement (each statement of a search costs about a millisecond
 	// of planning and round trip): goals first in their order, as if nearest of all.
 	const rows = await db
@@ -64,7 +64,7 @@ export async function searchGoals(
 			? { kind: 'goal' as const, goal: r.goal, colour: r.colour ?? '', title: pick(r.title, locale) }
 			: targetHit({ code: r.code, goal: r.goal, title: r.title, text: r.text ?? {} }, locale)
 	);
-	return { mode: 'exact', total: hits.length, hits };
+	return { total: hits.length, hits };
 }
 
 const targetCode = /^(1[0-7]|[1-9])\.(\d{1,2}|[a-z])$/;

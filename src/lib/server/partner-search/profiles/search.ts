@@ -25,7 +25,7 @@ export async function searchProfiles(
 	words: string[],
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<ProfileHit>> {
-	if (!words.length) return { mode: 'exact', total: 0, hits: [] };
+	if (!words.length) return { total: 0, hits: [] };
 	const p = partnerProfile;
 	const match = and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!;
 	const rows = await db
@@ -43,7 +43,6 @@ export async function searchProfiles(
 		.limit(perPage)
 		.offset((page - 1) * perPage);
 	return {
-		mode: 'exact',
 		total: rows[0]?.total ?? 0,
 		hits: rows.map((r) => ({
 			id: r.id,
