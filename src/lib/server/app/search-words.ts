@@ -18,7 +18,10 @@ import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
 /** How close a word must be to count as the one meant (pg_trgm's similarity, 0 to 1). */
 const closeEnough = 0.4;
 
-/** The folded words of one column, split where `fold.ts` puts its spaces. */
+/**
+ * The folded words of one column, split where `fold.ts` puts its spaces. Words of 200 letters or
+ * more are not kept (nor are they in the words the search looks in: `wordsColumn`).
+ */
 const wordsOf = (folded: SQLWrapper, from: SQL) =>
 	sql`select unnest(string_to_array(${folded}, ' ')) as w from ${from}`;
 
@@ -49,7 +52,7 @@ async function remake(db: Database): Promise<void> {
 		await tx.delete(searchWord);
 		await tx.execute(
 			sql`insert into ${searchWord} (word) select distinct w from (${sql.join(sources(), sql` union all `)}) s
-				where length(w) > 2 on conflict do nothing`
+				where length(w) between 3 and 199 on conflict do nothing`
 		);
 	});
 }

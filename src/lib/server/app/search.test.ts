@@ -57,6 +57,18 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 		expect(r.organizations.hits.map((o) => o.name)).toContain('Peja kommun (Pejë)');
 	});
 
+	it('finds a word after a line break; an endless run of letters neither stops a save nor a search', async () => {
+		const staffed = await anOrganizationWithStaff(h.db, {
+			name: { sv: `Norrvikens råd ${'x'.repeat(3000)}`, en: 'Norrvik Council' }
+		});
+		await aProfile(h.db, staffed, { offer: { sv: 'Vi delar gärna med oss.\nSkolvalsguider och annat.' } });
+		const byLine = await searchSite(h.db, 'sv', 'skolvalsguid', undefined, 1);
+		expect(byLine.profiles.hits.map((p) => p.organization)).toEqual([`Norrvikens råd ${'x'.repeat(3000)}`]);
+		const byName = await searchSite(h.db, 'sv', 'norrvikens', undefined, 1);
+		expect(byName.organizations.total).toBe(1);
+		expect((await searchSite(h.db, 'sv', 'x'.repeat(40), undefined, 1)).organizations.total).toBe(0);
+	});
+
 	it('offers the target a word belongs to, on either site', async () => {
 		const sv = await searchSite(h.db, 'sv', 'korruption', undefined, 1);
 		expect(sv.goals.hits).toContainEqual(

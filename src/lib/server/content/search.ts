@@ -7,7 +7,7 @@ import { searchConfig, type ThemeRef } from './queries.ts';
 import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
 import { pageSize } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
-import { searchWords, startsWords } from '../kernel/fold.ts';
+import { foldedStartsWords, searchWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
 import { derived, visibleArticles } from './facets.ts';
 
@@ -210,7 +210,7 @@ async function unaccentedIn(
 	const [row] = await db
 		.select({ ids: sql<number[] | null>`json_agg(${articleTranslation.articleId})` })
 		.from(articleTranslation)
-		.where(and(eq(articleTranslation.lang, lang), startsWords(articleTranslation.folded, words)));
+		.where(and(eq(articleTranslation.lang, lang), foldedStartsWords(articleTranslation.folded, words)));
 	const found = new Set(row?.ids ?? []);
 	if (!found.size) return null;
 	const matches = (await visibleArticles(db, lang)).filter((e) => found.has(e.id)).map((e) => e.id);

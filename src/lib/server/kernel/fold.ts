@@ -1,8 +1,9 @@
 import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { tsvector } from './localized.ts';
 
 // Searching names and short texts the way people type them: without accents and in any case
 // ("horby" finds Hörby, "goteborg" Göteborgs Stad). The database keeps a folded copy of what is
-// searched (a generated column with a trigram index); the query is folded the same way here. One
+// searched (generated columns: the text, and its words with an index, `wordsColumn`); the query is folded the same way here. One
 // table of letters serves both, so they cannot drift apart.
 
 const from = 'åäöáàâãéèêëíìîïóòôõúùûüýÿñçøæšžčćđłńśźżőű';
@@ -42,17 +43,44 @@ export function searchWords(query: string): string[] {
 }
 
 /**
- * Every word begins a word of the folded column: "hor" finds "Hörby", "goteborg" finds
- * "Göteborgs". The trigram index serves words of three letters or more.
+ * The folded texts' words as a stored text-search vector, for a generated column with a GIN index:
+ * a prefix lookup in the index finds every word a typed word begins, without reading the rows
+ * ("medborgardialog" among 5,000 organizations' names: 0.02 ms, against 1.6 ms for a LIKE through
+ * the trigram index, whose common trigrams each list most rows). Split at spaces, not by a
+ * text-search parser, whose idea of a letter depends on the database's locale. A "word" of 200
+ * characters or more is left out: a vector refuses lexemes over 2,047 bytes. Stored, not an
+ * index's expression, because PostgreSQL then never builds a vector per row (5–14 µs each).
  */
-export function startsWords(column: SQLWrapper, words: string[]): SQL | undefined {
-	return and(...words.map((w) => startsWord(column, w)));
+export function wordsColumn(...texts: string[]) {
+	return tsvector('words')
+		.notNull()
+		.generatedAlwaysAs(
+			sql`array_to_tsvector(array_remove(regexp_split_to_array(regexp_replace(${foldedColumn(...texts)}, '\\S{200,}', ' ', 'g'), '\\s+'), ''))`
+		);
 }
 
-/** One word begins a word of the folded column. */
-export function startsWord(column: SQLWrapper, word: string): SQL {
+/**
+ * Every typed word begins a word of a `wordsColumn`: "hor" finds "Hörby", "goteborg" finds
+ * "Göteborgs".
+ */
+export function startsWords(words: SQLWrapper, typed: string[]): SQL | undefined {
+	return and(...typed.map((w) => startsWord(words, w)));
+}
+
+/** One typed word (letters and digits, from `searchWords`) begins a word of a `wordsColumn`. */
+export function startsWord(words: SQLWrapper, typed: string): SQL {
+	// Quoted as a lexeme, with the prefix mark: the word is taken as it is, never as operators.
+	return sql`${words} @@ (quote_literal(${typed}) || ':*')::tsquery`;
+}
+
+/**
+ * The same on a folded column itself, through its trigram index: for the articles' titles and
+ * teasers, whose rows stay narrow for the full-text match (content/search.ts), and which are
+ * searched so only when the stemmed words found nothing.
+ */
+export function foldedStartsWords(folded: SQLWrapper, typed: string[]): SQL | undefined {
 	// A space before every word of the folded text: a LIKE, which the trigram index serves.
-	return sql`${column} like ${`% ${word}%`}`;
+	return and(...typed.map((w) => sql`${folded} like ${`% ${w}%`}`));
 }
 
 /** How close the folded query is to the column, for ordering (1 is a whole match). */

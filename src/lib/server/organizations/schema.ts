@@ -13,12 +13,15 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
 import { user } from '../accounts/schema.ts';
 
 export { organizationKindValues as organizationKinds } from '../../partnership-values.ts';
 export type OrganizationKind = (typeof organizationKindValues)[number];
 import type { organizationKindValues } from '../../partnership-values.ts';
+
+/** What the site's search looks in: the names in both languages. */
+const searched = [`"name"->>'sv'`, `"name"->>'en'`];
 
 /** A municipality, region, district council, agency … on either side of a partnership. */
 export const organization = pgTable(
@@ -40,11 +43,14 @@ export const organization = pgTable(
 		lon: doublePrecision('lon'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		/** The names without accents, for the site's search (kernel/fold.ts). */
-		folded: text('folded').notNull().generatedAlwaysAs(foldedColumn(`"name"->>'sv'`, `"name"->>'en'`))
+		folded: text('folded')
+			.notNull()
+			.generatedAlwaysAs(foldedColumn(...searched)),
+		words: wordsColumn(...searched)
 	},
 	(t) => [
 		index('organization_country_idx').on(t.country),
-		index('organization_folded_idx').using('gin', t.folded.op('gin_trgm_ops')),
+		index('organization_words_idx').using('gin', t.words),
 		index('organization_county_idx').on(t.county),
 		index('organization_municipality_code_idx').on(t.municipalityCode)
 	]

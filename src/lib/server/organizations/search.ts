@@ -30,7 +30,7 @@ export async function searchOrganizations(
 			total: sql<number>`(count(*) over ())::int`
 		})
 		.from(organization)
-		.where(startsWords(organization.folded, words))
+		.where(startsWords(organization.words, words))
 		.orderBy(desc(nearness(organization.folded, words)), asc(organization.folded))
 		.limit(perPage)
 		.offset((page - 1) * perPage);

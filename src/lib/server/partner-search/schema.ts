@@ -1,11 +1,14 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 
 export const profileStatuses = ['active', 'hidden'] as const;
 export type ProfileStatus = (typeof profileStatuses)[number];
+
+/** What the site's search looks in: what a profile offers and seeks, in both languages. */
+const searched = [`"offer"->>'sv'`, `"offer"->>'en'`, `"seek"->>'sv'`, `"seek"->>'en'`];
 
 /**
  * "Looking for a partner": an organization's profile. It expires twelve months after it was last
@@ -39,11 +42,12 @@ export const partnerProfile = pgTable(
 		/** What it offers and seeks, both languages, without accents: the site's search (kernel/fold.ts). */
 		folded: text('folded')
 			.notNull()
-			.generatedAlwaysAs(foldedColumn(`"offer"->>'sv'`, `"offer"->>'en'`, `"seek"->>'sv'`, `"seek"->>'en'`))
+			.generatedAlwaysAs(foldedColumn(...searched)),
+		words: wordsColumn(...searched)
 	},
 	(t) => [
 		index('partner_profile_listing_idx').on(t.status, t.expiresAt),
-		index('partner_profile_folded_idx').using('gin', t.folded.op('gin_trgm_ops')),
+		index('partner_profile_words_idx').using('gin', t.words),
 		index('partner_profile_contact_user_idx').on(t.contactUserId)
 	]
 );

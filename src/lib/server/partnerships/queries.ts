@@ -157,6 +157,20 @@ type Org = [
 	lon: number | null
 ];
 
+function organizationRef(
+	[id, slug, name, kind, country, municipalityCode, county, lat, lon]: Org,
+	locale: string
+): OrganizationRef {
+	return { id, slug, name: pick(name, locale), kind, country, municipalityCode, county, lat, lon };
+}
+
+/** A partnership's members as JSON, each with its side (for a page's rows, in the row). */
+const membersOfRow = subquery<[role: string, ...Org][] | null>(
+	sql`select json_agg(json_build_array(${partnershipMember.role}, ${organization.id}, ${organization.slug}, ${organization.name}, ${organization.kind}, ${organization.country}, ${organization.municipalityCode}, ${organization.county}, ${organization.lat}, ${organization.lon}) order by ${organization.id})
+		from ${partnershipMember} join ${organization} on ${organization.id} = ${partnershipMember.organizationId}
+		where ${partnershipMember.partnershipId} = ${partnership.id}`
+);
+
 /**
  * The members of every partnership that matches, by side: one narrow query for the links and
  * one for the organizations they name (each once, however many partnerships it is in).
@@ -191,10 +205,7 @@ async function membersOf(db: Database, locale: string, where: SQL) {
 				)
 			)
 	]);
-	const byId = new Map<number, OrganizationRef>();
-	for (const [id, slug, name, kind, country, municipalityCode, county, lat, lon] of orgs?.all ?? []) {
-		byId.set(id, { id, slug, name: pick(name, locale), kind, country, municipalityCode, county, lat, lon });
-	}
+	const byId = new Map((orgs?.all ?? []).map((org) => [org[0], organizationRef(org, locale)]));
 	const by = new Map<number, MapPartnership>();
 	for (const [id, slug, role, orgId] of links?.all ?? []) {
 		let entry = by.get(id);
@@ -246,6 +257,7 @@ export async function listPartnerships(
 					sql`select json_agg(${partnershipTarget.target} order by ${partnershipTarget.target}) from ${partnershipTarget}
 						where ${partnershipTarget.partnershipId} = ${partnership.id}`
 				),
+				members: membersOfRow,
 				total: totalRows
 			})
 			.from(partnership)
@@ -255,22 +267,12 @@ export async function listPartnerships(
 			.offset(offset),
 		withMap ? membersOf(db, locale, condition) : null
 	]);
-	const members =
-		all ??
-		(page.length
-			? await membersOf(
-					db,
-					locale,
-					inArray(
-						partnership.id,
-						page.map((r) => r.id)
-					)
-				)
-			: new Map<number, MapPartnership>());
 	const total = page[0]?.total ?? (offset && all ? all.size : 0);
 	return {
 		rows: page.map((r) => {
-			const found = members.get(r.id) ?? { swedish: [], international: [] };
+			const found = { swedish: [] as OrganizationRef[], international: [] as OrganizationRef[] };
+			for (const [role, ...org] of r.members ?? [])
+				(role === 'swedish' ? found.swedish : found.international).push(organizationRef(org, locale));
 			return {
 				id: r.id,
 				slug: r.slug,

@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
@@ -20,6 +20,9 @@ import { media } from '../media/schema.ts';
 export { partnershipStatuses, teamRoles } from '../../partnership-values.ts';
 export type { PartnershipStatus, TeamRole } from '../../partnership-values.ts';
 import type { PartnershipStatus, TeamRole } from '../../partnership-values.ts';
+
+/** What the site's search looks in besides the members' names: the summary in both languages. */
+const searched = [`"summary"->>'sv'`, `"summary"->>'en'`];
 
 /** A Swedish municipality or region working with a local government abroad. */
 export const partnership = pgTable(
@@ -38,13 +41,16 @@ export const partnership = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		/** The summary in both languages without accents, for the site's search (kernel/fold.ts). */
-		folded: text('folded').notNull().generatedAlwaysAs(foldedColumn(`"summary"->>'sv'`, `"summary"->>'en'`))
+		folded: text('folded')
+			.notNull()
+			.generatedAlwaysAs(foldedColumn(...searched)),
+		words: wordsColumn(...searched)
 	},
 	(t) => [
 		index('partnership_status_idx').on(t.status),
 		// The media library's "used on" and deleting a file (on delete set null) look up by it.
 		index('partnership_lead_image_idx').on(t.leadImageId),
-		index('partnership_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
+		index('partnership_words_idx').using('gin', t.words)
 	]
 );
 

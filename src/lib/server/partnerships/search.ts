@@ -1,4 +1,4 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
 import { startsWord, type Found } from '../kernel/fold.ts';
@@ -11,21 +11,18 @@ const m = alias(partnershipMember, 'sm');
 const o = alias(organization, 'so');
 
 /**
- * A word begins a word of the partnership's summary or of one of its members' names: the members
- * are looked up once through the names' trigram index, and each partnership is checked against
- * them (a join to the members would compare every partnership once per member).
+ * A word begins a word of the partnership's summary or of one of its members' names. Both sides
+ * are index lookups that PostgreSQL ORs as bitmaps: the members' ids come as an array (an `in`
+ * with a subquery would have every partnership checked against them instead).
  */
 const summaryOrMember = (word: string) =>
 	or(
-		startsWord(partnership.folded, word),
-		inArray(
-			partnership.id,
-			qb
-				.select({ id: m.partnershipId })
-				.from(m)
-				.innerJoin(o, eq(o.id, m.organizationId))
-				.where(startsWord(o.folded, word))
-		)
+		startsWord(partnership.words, word),
+		sql`${partnership.id} = any(array(${qb
+			.select({ id: m.partnershipId })
+			.from(m)
+			.innerJoin(o, eq(o.id, m.organizationId))
+			.where(startsWord(o.words, word))}))`
 	)!;
 
 /**

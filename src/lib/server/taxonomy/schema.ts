@@ -1,6 +1,10 @@
 import { integer, jsonb, pgTable, smallint, text, index } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
+
+/** What the site's search looks in: a goal's names, a target's code, title and text, in both languages. */
+const goalTexts = [`"short_name"->>'sv'`, `"short_name"->>'en'`, `"title"->>'sv'`, `"title"->>'en'`];
+const targetTexts = [`"code"`, `"title"->>'sv'`, `"title"->>'en'`, `"text"->>'sv'`, `"text"->>'en'`];
 
 /** The 17 Global Goals with their official colours. */
 export const sdgGoal = pgTable('sdg_goal', {
@@ -13,9 +17,8 @@ export const sdgGoal = pgTable('sdg_goal', {
 	/** Its names in both languages without accents, for the site's search (17 rows: no index). */
 	folded: text('folded')
 		.notNull()
-		.generatedAlwaysAs(
-			foldedColumn(`"short_name"->>'sv'`, `"short_name"->>'en'`, `"title"->>'sv'`, `"title"->>'en'`)
-		)
+		.generatedAlwaysAs(foldedColumn(...goalTexts)),
+	words: wordsColumn(...goalTexts)
 });
 
 /** A target ("delmål") such as 16.7, belonging to one goal. */
@@ -34,15 +37,17 @@ export const sdgTarget = pgTable(
 		/** Code, title and text in both languages without accents, for the site's search. */
 		folded: text('folded')
 			.notNull()
-			.generatedAlwaysAs(
-				foldedColumn(`"code"`, `"title"->>'sv'`, `"title"->>'en'`, `"text"->>'sv'`, `"text"->>'en'`)
-			),
+			.generatedAlwaysAs(foldedColumn(...targetTexts)),
+		words: wordsColumn(...targetTexts),
 		/** The short titles alone, for near matches (typos): the texts are long to compare. */
 		foldedTitle: text('folded_title')
 			.notNull()
 			.generatedAlwaysAs(foldedColumn(`"title"->>'sv'`, `"title"->>'en'`))
 	},
-	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position)]
+	(t) => [
+		index('sdg_target_goal_idx').on(t.goal, t.position),
+		index('sdg_target_words_idx').using('gin', t.words)
+	]
 );
 
 /** The four democratic principles (fixed keys) and the topics editors add, rename and merge. */

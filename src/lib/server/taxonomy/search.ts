@@ -43,7 +43,7 @@ export async function searchGoals(
 			position: sql<number>`0`.as('position')
 		})
 		.from(sdgGoal)
-		.where(startsWords(sdgGoal.folded, words))
+		.where(startsWords(sdgGoal.words, words))
 		.unionAll(
 			db
 				.select({
@@ -56,7 +56,7 @@ export async function searchGoals(
 					position: sdgTarget.position
 				})
 				.from(sdgTarget)
-				.where(startsWords(sdgTarget.folded, words))
+				.where(startsWords(sdgTarget.words, words))
 		)
 		.orderBy(sql`near desc`, sql`goal`, sql`position`);
 	const hits: GoalHit[] = rows.map((r) =>

@@ -27,7 +27,7 @@ export async function searchProfiles(
 ): Promise<Found<ProfileHit>> {
 	if (!words.length) return { total: 0, hits: [] };
 	const p = partnerProfile;
-	const match = and(...words.map((w) => or(startsWord(organization.folded, w), startsWord(p.folded, w))))!;
+	const match = and(...words.map((w) => or(startsWord(organization.words, w), startsWord(p.words, w))))!;
 	const rows = await db
 		.select({
 			id: p.id,
