@@ -117,6 +117,21 @@ export function derived<T>(entries: FacetEntry[], key: string, compute: () => T)
 	return value;
 }
 
+/**
+ * The entries of the visible list with these ids, in the list's order (ids not in it are left
+ * out): thousands of a search's matches are placed by their positions, not sorted by a comparator.
+ */
+export function inListOrder(entries: FacetEntry[], ids: number[]): FacetEntry[] {
+	const position = derived(entries, 'position', () => new Map(entries.map((e, i) => [e.id, i])));
+	const at = new Int32Array(ids.length);
+	let n = 0;
+	for (const id of ids) {
+		const i = position.get(id);
+		if (i !== undefined) at[n++] = i;
+	}
+	return Array.from(at.subarray(0, n).sort(), (i) => entries[i]!);
+}
+
 /** The themes and goals in a language, as filters and cards name them. */
 export interface Vocabulary {
 	themes: ThemeSummary[];

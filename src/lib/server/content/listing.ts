@@ -3,8 +3,8 @@ import { checkFilterTags } from '../taxonomy/known.ts';
 import { goalOfTarget } from '../taxonomy/goals.ts';
 import { cardsOf, type ArticleCard } from './queries.ts';
 import { pageSize, type InspirationFilter } from './input.ts';
-import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
-import { textMatches } from './search.ts';
+import { derived, inListOrder, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
+import { inSearchOrder, textMatches } from './search.ts';
 
 /** The inspiration listing and its filters' counts, over the index in memory (facets.ts). */
 
@@ -41,10 +41,10 @@ export async function listInspiration(
 	perPage = pageSize
 ): Promise<InspirationPage> {
 	const entries = await visibleArticles(db, locale);
-	const rank = filter.q ? await textMatches(db, locale, filter.q) : undefined;
+	const found = filter.q ? await textMatches(db, locale, filter.q) : undefined;
 	// Without free text the counts depend only on the filters: one pass per content version.
-	const { matches, facets } = rank
-		? countFacets(entries, filter, rank)
+	const { matches, facets } = found
+		? countFacets(inListOrder(entries, found.all), filter, found.head)
 		: derived(
 				entries,
 				`listing:${filter.theme}:${filter.kind}:${filter.sdg?.goal}:${filter.sdg?.target}:${filter.country}`,
@@ -61,11 +61,14 @@ export async function listInspiration(
 	};
 }
 
-/** The articles that pass every filter, and for each filter the counts of its values with the others kept. */
+/**
+ * The articles (of `entries`: all visible, or a search's matches) that pass every filter, and for
+ * each filter the counts of its values with the others kept; a search's matches by `head` rank.
+ */
 function countFacets(
 	entries: FacetEntry[],
 	filter: InspirationFilter,
-	rank: Map<number, number> | undefined
+	head: Map<number, number> | undefined
 ): { matches: FacetEntry[]; facets: InspirationPage['facets'] } {
 	const { goal, target } = filter.sdg ?? {};
 	const scope = goal ?? (target ? goalOfTarget(target) : undefined);
@@ -80,7 +83,6 @@ function countFacets(
 	const matches: FacetEntry[] = [];
 	// One pass: each filter's counts are taken over the articles that pass every other filter.
 	for (const e of entries) {
-		if (rank && !rank.has(e.id)) continue;
 		const t = !filter.theme || e.themes.includes(filter.theme);
 		const k = !filter.kind || e.kind === filter.kind;
 		const g = target ? e.targets.includes(target) : !goal || e.goals.includes(goal);
@@ -94,12 +96,11 @@ function countFacets(
 		if (t && k && g) for (const v of e.countries) add(counts.country, v);
 		if (t && k && g && c) matches.push(e);
 	}
-	if (rank) matches.sort((a, b) => rank.get(b.id)! - rank.get(a.id)! || b.time - a.time || b.id - a.id);
 
 	const facet = <T extends string | number>(map: Map<T, number>): FacetValue[] =>
 		[...map].map(([value, count]) => ({ value: String(value), count }));
 	return {
-		matches,
+		matches: head ? inSearchOrder(matches, head) : matches,
 		facets: {
 			theme: facet(counts.theme),
 			kind: facet(counts.kind),
