@@ -9,6 +9,9 @@
 // for that origin, so links in pages and feeds never come from a client's Host header.
 import cluster from 'node:cluster';
 import { config, startupProblem } from '../src/lib/server/kernel/config.ts';
+import { applyMemoryDefaults } from './server/memory-defaults.js';
+
+applyMemoryDefaults();
 
 // Checked before anything starts: a bad setting stops here with its name.
 const settings = config();

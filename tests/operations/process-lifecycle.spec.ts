@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,6 +112,15 @@ describe.each(databases)('one server process on $name', ({ postgres }) => {
 		// Starting takes seconds (loading the build, migrating): there was a time before the port opened.
 		expect(probes.length).toBeGreaterThan(1);
 		expect(readyAtFirstOpen).toBe(200);
+	});
+
+	test('it runs with the memory defaults, restarted into them as the same process (scripts/server/memory-defaults.js)', () => {
+		// The pid the test started: execve keeps it, so these are the serving process's own.
+		const args = readFileSync(`/proc/${instance!.pid}/cmdline`, 'utf8').split('\0');
+		const env = readFileSync(`/proc/${instance!.pid}/environ`, 'utf8').split('\0');
+		expect(args).toContain('--max-semi-space-size=32');
+		expect(args.at(-2)).toMatch(/scripts\/serve\.js$/);
+		expect(env).toContain('MALLOC_MMAP_THRESHOLD_=4194304');
 	});
 
 	test('/metrics answers only to its token, and its counts grow with the requests served', async () => {
