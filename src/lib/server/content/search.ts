@@ -220,9 +220,8 @@ async function unaccentedIn(
 		.select({ ids: sql<number[] | null>`json_agg(${articleTranslation.articleId})` })
 		.from(articleTranslation)
 		.where(and(eq(articleTranslation.lang, lang), foldedStartsWords(articleTranslation.folded, words)));
-	const found = new Set(row?.ids ?? []);
-	if (!found.size) return null;
-	const matches = (await visibleArticles(db, lang)).filter((e) => found.has(e.id)).map((e) => e.id);
+	if (!row?.ids?.length) return null;
+	const matches = inListOrder(await visibleArticles(db, lang), row.ids).map((e) => e.id);
 	if (!matches.length) return null;
 	const ids = matches.slice((page - 1) * perPage, page * perPage);
 	const rows = ids.length

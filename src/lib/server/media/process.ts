@@ -165,7 +165,7 @@ async function reencode(file: Blob): Promise<{ width: number; height: number; va
 		throw fileProblem('fileUnreadable');
 	}
 
-	async function variantsOf(bytes: Uint8Array, early: unknown) {
+	async function variantsOf(bytes: Uint8Array, early: object | null) {
 		if (!early) checkSize(await header(bytes));
 		// Decoded once, upright and at most as wide as the widest variant (JPEG shrinks while
 		// loading); the smaller widths are made from those pixels. About a third faster than
