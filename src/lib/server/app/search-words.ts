@@ -18,24 +18,29 @@ import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
 /** How close a word must be to count as the one meant (pg_trgm's similarity, 0 to 1). */
 const closeEnough = 0.4;
 
-/**
- * The folded words of one column, split where `fold.ts` puts its spaces. Words of 200 letters or
- * more are not kept (nor are they in the words the search looks in: `wordsColumn`).
- */
-const wordsOf = (folded: SQLWrapper, from: SQL) =>
-	sql`select unnest(string_to_array(${folded}, ' ')) as w from ${from}`;
+/** The words of a `wordsColumn` (kernel/fold.ts), as stored: split, and none of 200 letters or more. */
+const wordsOf = (words: SQLWrapper, from: SQL) =>
+	sql`select unnest(tsvector_to_array(${words})) as w from ${from}`;
 
-/** Every public text the site search looks in, as folded columns. */
+/**
+ * The words of the articles' folded titles and teasers, split at spaces, line breaks and tabs (as
+ * `wordsColumn` splits; a translation, not a regular expression: 272 against 437 ms for the whole
+ * list on the bench corpus).
+ */
+const foldedWordsOf = (folded: SQLWrapper, from: SQL) =>
+	sql`select unnest(string_to_array(translate(${folded}, E'\\n\\r\\t', '   '), ' ')) as w from ${from}`;
+
+/** Every public text the site search looks in, as words. */
 const sources = () => [
-	wordsOf(
+	foldedWordsOf(
 		articleTranslation.folded,
 		sql`${articleTranslation} join ${article} on ${eq(article.id, articleTranslation.articleId)} where ${isPublished()}`
 	),
-	wordsOf(partnership.folded, sql`${partnership}`),
-	wordsOf(organization.folded, sql`${organization}`),
-	wordsOf(partnerProfile.folded, sql`${partnerProfile} where ${visibleProfile}`),
-	wordsOf(sdgGoal.folded, sql`${sdgGoal}`),
-	wordsOf(sdgTarget.folded, sql`${sdgTarget}`)
+	wordsOf(partnership.words, sql`${partnership}`),
+	wordsOf(organization.words, sql`${organization}`),
+	wordsOf(partnerProfile.words, sql`${partnerProfile} where ${visibleProfile}`),
+	wordsOf(sdgGoal.words, sql`${sdgGoal}`),
+	wordsOf(sdgTarget.words, sql`${sdgTarget}`)
 ];
 
 /**

@@ -64,6 +64,10 @@ describe.each(testDatabases)('the site search on $name', (database) => {
 		await aProfile(h.db, staffed, { offer: { sv: 'Vi delar gärna med oss.\nSkolvalsguider och annat.' } });
 		const byLine = await searchSite(h.db, 'sv', 'skolvalsguid', undefined, 1);
 		expect(byLine.profiles.hits.map((p) => p.organization)).toEqual([`Norrvikens råd ${'x'.repeat(3000)}`]);
+		// … and offered as the correction of a typo.
+		const typo = await searchSite(h.db, 'sv', 'skolvalsguidr', undefined, 1);
+		expect(typo.corrected).toBe('skolvalsguider');
+		expect(typo.profiles.total).toBe(1);
 		const byName = await searchSite(h.db, 'sv', 'norrvikens', undefined, 1);
 		expect(byName.organizations.total).toBe(1);
 		expect((await searchSite(h.db, 'sv', 'x'.repeat(40), undefined, 1)).organizations.total).toBe(0);
