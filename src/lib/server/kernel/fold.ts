@@ -3,8 +3,9 @@ import { tsvector } from './localized.ts';
 
 // Searching names and short texts the way people type them: without accents and in any case
 // ("horby" finds Hörby, "goteborg" Göteborgs Stad). The database keeps a folded copy of what is
-// searched (generated columns: the text, and its words with an index, `wordsColumn`); the query
-// is folded the same way here. One table of letters serves both, so they cannot drift apart.
+// searched in generated columns: its words with an index (`wordsColumn`), and the text itself where
+// it is compared as a whole (near matches, order); the query is folded the same way here. One
+// table of letters serves both, so they cannot drift apart.
 
 const from = 'åäöáàâãéèêëíìîïóòôõúùûüýÿñçøæšžčćđłńśźżőű';
 const to = 'aaoaaaaeeeeiiiioooouuuuyyncoaszccdlnszzou';

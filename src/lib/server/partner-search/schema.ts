@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
+import { wordsColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 
@@ -39,10 +39,7 @@ export const partnerProfile = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		renewedAt: timestamp('renewed_at', { withTimezone: true }).notNull().defaultNow(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-		/** What it offers and seeks, both languages, without accents: the site's search (kernel/fold.ts). */
-		folded: text('folded')
-			.notNull()
-			.generatedAlwaysAs(foldedColumn(...searched)),
+		/** The words of what it offers and seeks, both languages, without accents: the site's search (kernel/fold.ts). */
 		words: wordsColumn(...searched)
 	},
 	(t) => [

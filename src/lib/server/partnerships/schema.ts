@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
+import { wordsColumn } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
@@ -40,10 +40,7 @@ export const partnership = pgTable(
 		leadImageId: integer('lead_image_id').references(() => media.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-		/** The summary in both languages without accents, for the site's search (kernel/fold.ts). */
-		folded: text('folded')
-			.notNull()
-			.generatedAlwaysAs(foldedColumn(...searched)),
+		/** The words of the summary in both languages without accents, for the site's search (kernel/fold.ts). */
 		words: wordsColumn(...searched)
 	},
 	(t) => [

@@ -14,10 +14,7 @@ export const sdgGoal = pgTable('sdg_goal', {
 	shortName: jsonb('short_name').$type<LocalizedText>().notNull(),
 	/** Full goal text ("End poverty in all its forms everywhere"). */
 	title: jsonb('title').$type<LocalizedText>().notNull(),
-	/** Its names in both languages without accents, for the site's search (17 rows: no index). */
-	folded: text('folded')
-		.notNull()
-		.generatedAlwaysAs(foldedColumn(...goalTexts)),
+	/** The words of its names in both languages without accents, for the site's search (17 rows: no index). */
 	words: wordsColumn(...goalTexts)
 });
 
@@ -34,10 +31,7 @@ export const sdgTarget = pgTable(
 		text: jsonb('text').$type<LocalizedText>().notNull(),
 		/** A short title ("Inkluderande beslutsfattande"): the platform's own wording (data/sdg/SOURCE.md). */
 		title: jsonb('title').$type<LocalizedText>().notNull().default({}),
-		/** Code, title and text in both languages without accents, for the site's search. */
-		folded: text('folded')
-			.notNull()
-			.generatedAlwaysAs(foldedColumn(...targetTexts)),
+		/** The words of its code, title and text in both languages without accents, for the site's search. */
 		words: wordsColumn(...targetTexts),
 		/** The short titles alone, for near matches (typos): the texts are long to compare. */
 		foldedTitle: text('folded_title')

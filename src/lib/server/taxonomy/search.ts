@@ -11,7 +11,7 @@ export type GoalHit =
 /**
  * Goals and targets whose names or texts (both languages, without accents) the words begin:
  * "korruption" offers target 16.5 on either site. Goals first, then the targets whose short
- * title is closest, then in their order. 186 rows: read whole, no index needed.
+ * title is closest, then in their order (the targets through their words' index, the 17 goals read whole).
  */
 export async function searchGoals(
 	db: Database,
