@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, readConfig, startupProblem } from './config.ts';
+import { clientAddress, config, readConfig, startupProblem } from './config.ts';
 
 describe('configuration', () => {
 	it('has defaults that start the app with nothing set', () => {
@@ -73,6 +73,23 @@ describe('configuration', () => {
 		// On a developer's machine, in tests and while building, links come from this machine.
 		expect(startupProblem(readConfig({}))).toBeNull();
 		expect(startupProblem(readConfig({ NODE_ENV: 'development' }))).toBeNull();
+	});
+
+	it("follows the process's variables as a script or test changes them, and parses them once otherwise", () => {
+		const before = process.env.CONTACT_EMAIL;
+		try {
+			process.env.CONTACT_EMAIL = 'forsta@example.se';
+			const first = config();
+			expect(first.contactEmail).toBe('forsta@example.se');
+			expect(config()).toBe(first);
+			process.env.CONTACT_EMAIL = 'andra@example.se';
+			expect(config().contactEmail).toBe('andra@example.se');
+			delete process.env.CONTACT_EMAIL;
+			expect(config().contactEmail).not.toBe('andra@example.se');
+		} finally {
+			if (before === undefined) delete process.env.CONTACT_EMAIL;
+			else process.env.CONTACT_EMAIL = before;
+		}
 	});
 
 	it('is documented: the README names every variable this module reads', () => {
