@@ -68,6 +68,13 @@ describe.each(testDatabases)('the partnership registry on $name', (database) => 
 		expect(all.rows).toHaveLength(2);
 		expect((await find('', 2)).map).toEqual([]);
 		expect(all.map).toHaveLength(4);
+		// Two pages of two, newest start first, each counting all four.
+		const second = await find('page=2', 2);
+		expect([all.total, all.pages, second.total, second.pages]).toEqual([4, 2, 4, 2]);
+		const years = [...all.rows, ...second.rows].map((r) => r.startYear ?? 0);
+		expect(new Set([...all.rows, ...second.rows].map((r) => r.slug)).size).toBe(4);
+		expect(years).toEqual([...years].sort((a, b) => b - a));
+		expect((await find('page=3', 2)).rows).toEqual([]);
 		expect(all.map.every((p) => p.swedish.length === 1 && p.international.length === 1)).toBe(true);
 		const options = await partnershipFilterOptions(h.db, 'sv');
 		expect(options.countries.sort()).toEqual(['BW', 'ID', 'XK', 'ZA']);

@@ -226,7 +226,6 @@ const goalsOf = subquery<number[] | null>(
 	sql`select json_agg(${partnershipGoal.goal} order by ${partnershipGoal.goal}) from ${partnershipGoal}
 		where ${partnershipGoal.partnershipId} = ${partnership.id}`
 );
-const totalRows = sql<number>`(count(*) over ())::int`;
 
 /**
  * A page of partnerships (newest start first) and, with `withMap`, the members of the whole
@@ -242,6 +241,18 @@ export async function listPartnerships(
 ): Promise<PartnershipPage> {
 	const condition = partnershipConditions(filter);
 	const offset = (filter.page - 1) * perPage;
+	const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
+	// The page is chosen and the matches counted over their ids and years only, then the page's rows
+	// are read whole: a count over whole rows made PostgreSQL keep every match's row (2,003 matches
+	// of a search on the bench corpus: 4.57 → 2.27 ms of its CPU).
+	const chosen = db
+		.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
+		.from(partnership)
+		.where(condition)
+		.orderBy(...newestFirst)
+		.limit(perPage)
+		.offset(offset)
+		.as('chosen');
 	const [page, all] = await Promise.all([
 		db
 			.select({
@@ -258,13 +269,11 @@ export async function listPartnerships(
 						where ${partnershipTarget.partnershipId} = ${partnership.id}`
 				),
 				members: membersOfRow,
-				total: totalRows
+				total: chosen.total
 			})
 			.from(partnership)
-			.where(condition)
-			.orderBy(sql`${partnership.startYear} desc nulls last`, desc(partnership.id))
-			.limit(perPage)
-			.offset(offset),
+			.innerJoin(chosen, eq(chosen.id, partnership.id))
+			.orderBy(...newestFirst),
 		withMap ? membersOf(db, locale, condition) : null
 	]);
 	const total = page[0]?.total ?? (offset && all ? all.size : 0);
