@@ -1,7 +1,41 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../kernel/database.ts';
+import { testDatabases } from '../test/databases.ts';
 import { swedishMunicipalities } from '../taxonomy/sweden.ts';
-import { officialMunicipalityName } from './seed.ts';
+import { organization } from './schema.ts';
+import { officialMunicipalityName, seedReferenceOrganizations } from './seed.ts';
+
+describe.each(testDatabases)('the reference organizations on $name', (database) => {
+	let h: DatabaseHandle;
+	beforeAll(async () => {
+		h = await database.open();
+	});
+	afterAll(() => h?.close());
+
+	const row = async (slug: string) =>
+		(
+			await h.db
+				.select({ v: sql<string>`xmin::text`, name: organization.name })
+				.from(organization)
+				.where(eq(organization.slug, slug))
+		)[0]!;
+
+	it('are written again on a start only where they changed', async () => {
+		const shipped = (await row('ale-kommun')).name;
+		expect(shipped.sv).toBe('Ale kommun');
+		await h.db
+			.update(organization)
+			.set({ name: { sv: 'Gamla Ale', en: 'Old Ale' } })
+			.where(eq(organization.slug, 'ale-kommun'));
+		const untouched = (await row('alingsas-kommun')).v;
+		await seedReferenceOrganizations(h.db);
+		expect((await row('ale-kommun')).name).toEqual(shipped);
+		// A row written again gets a new version (xmin), and leaves a dead one behind.
+		expect((await row('alingsas-kommun')).v).toBe(untouched);
+	});
+});
 
 describe("the municipalities' official names", () => {
 	it('follow the genitive of their short names, with the irregular ones and the cities in their own spelling', () => {

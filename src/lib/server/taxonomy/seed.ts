@@ -24,17 +24,20 @@ export async function seedTaxonomy(db: Database): Promise<void> {
 	const principles = readDataFile<ThemeFile[]>('demo', 'principles.json');
 	const topics = readDataFile<ThemeFile[]>('demo', 'topics.json');
 	await db.transaction(async (tx) => {
-		for (const g of sdg.goals) {
-			await tx
-				.insert(sdgGoal)
-				.values(g)
-				.onConflictDoUpdate({
-					target: sdgGoal.number,
-					set: { colour: g.colour, shortName: g.shortName, title: g.title }
-				});
-		}
-		// Reference data: a reworded target reaches every installation on its next start; an
+		// Reference data: a reworded goal or target reaches every installation on its next start; an
 		// unchanged one is not written again.
+		await tx
+			.insert(sdgGoal)
+			.values(sdg.goals)
+			.onConflictDoUpdate({
+				target: sdgGoal.number,
+				set: {
+					colour: sql`excluded.colour`,
+					shortName: sql`excluded.short_name`,
+					title: sql`excluded.title`
+				},
+				setWhere: sql`(${sdgGoal.colour}, ${sdgGoal.shortName}, ${sdgGoal.title}) is distinct from (excluded.colour, excluded.short_name, excluded.title)`
+			});
 		await tx
 			.insert(sdgTarget)
 			.values(sdg.targets)
