@@ -13,7 +13,7 @@ import {
 	toResponse
 } from '#lib/server/kernel/cached-answer.ts';
 import { contentVersion } from '#lib/server/kernel/content-version.ts';
-import { appDatabase, closeAppDatabase } from '#lib/server/app/database.ts';
+import { appDatabase, closeAppDatabase, whileAnswering } from '#lib/server/app/database.ts';
 import { warmUp } from '#lib/server/app/startup.ts';
 import { appAccounts } from '#lib/server/app/accounts.ts';
 import { currentUser, mustSetUpSecondFactor } from '#lib/server/accounts/sessions.ts';
@@ -208,7 +208,10 @@ const mapTiles: Handle = async ({ event, resolve }) => {
 	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 };
 
-export const handle = sequence(mapTiles, cacheAndCompress, crossSite, accounts, reservedAction);
+/** Every answer is one the database waits for on shutdown (app/database.ts says why). */
+const underWay: Handle = ({ event, resolve }) => whileAnswering(Promise.resolve(resolve(event)));
+
+export const handle = sequence(underWay, mapTiles, cacheAndCompress, crossSite, accounts, reservedAction);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind !== 'unknown') return;

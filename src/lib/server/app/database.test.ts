@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
@@ -11,7 +12,8 @@ import { enqueueMail, mailChannel } from '../kernel/outbox.ts';
 import { readRevision, revisionChannel } from '../kernel/revision.ts';
 import { startCountingMailServer } from '../test/counting-mail-server.ts';
 import { runSystemChange } from '../kernel/write.ts';
-import { appDatabase, closeAppDatabase } from './database.ts';
+import { rowsOf } from '../test/rows.ts';
+import { appDatabase, closeAppDatabase, whileAnswering } from './database.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -94,6 +96,58 @@ describe.runIf(adminUrl)('instances hear of each other’s writes at once (Postg
 			resetMailTransport();
 			await smtp.close();
 			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+// On shutdown the server waits for its connections; a client that left has none, but the page it
+// asked for is still being made, and its queries must still find the database open.
+describe('shutdown waits for the answers under way before the database closes', () => {
+	const kinds = [{ kind: 'pglite' }, ...(adminUrl ? [{ kind: 'postgres' }] : [])];
+	test.each(kinds)('on $kind', async ({ kind }) => {
+		const saved = { ...process.env };
+		const dir = mkdtempSync(path.join(tmpdir(), 'partnerskap-closing-'));
+		const name = `closing_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+		const admin = new pg.Client({ connectionString: adminUrl });
+		const url = new URL(adminUrl ?? 'postgres://x/');
+		url.pathname = `/${name}`;
+		if (kind === 'postgres') {
+			await admin.connect();
+			await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+		}
+		Object.assign(process.env, {
+			DATABASE_URL: kind === 'postgres' ? url.toString() : '',
+			DATA_DIR: path.join(dir, 'db'),
+			SEED_DEMO: 'false',
+			MEDIA_DIR: path.join(dir, 'media')
+		});
+		try {
+			const { db } = await appDatabase();
+			let go = () => {};
+			const queried = new Promise<void>((resolve) => (go = resolve));
+			// A render that has one query still to make when the shutdown begins.
+			const render = whileAnswering(
+				(async () => {
+					await queried;
+					return (await rowsOf<{ one: number }>(db, sql`select 1 as one`))[0]?.one;
+				})()
+			);
+			let closed = false;
+			const closing = closeAppDatabase().then(() => (closed = true));
+			await new Promise((r) => setTimeout(r, 200));
+			expect(closed).toBe(false);
+			go();
+			await expect(render).resolves.toBe(1);
+			await closing;
+			expect(closed).toBe(true);
+		} finally {
+			await closeAppDatabase();
+			process.env = saved;
+			rmSync(dir, { recursive: true, force: true });
+			if (kind === 'postgres') {
+				await admin.query(`drop database if exists ${name} with (force)`);
+				await admin.end();
+			}
 		}
 	});
 });

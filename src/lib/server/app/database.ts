@@ -14,6 +14,22 @@ let mailWorker: MailWorker | undefined;
 let opening: Promise<DatabaseHandle> | undefined;
 /** Ticks under way: shutdown lets them finish before the database closes. */
 const ticks = new Set<Promise<void>>();
+/**
+ * Answers being made: shutdown lets them finish before the database closes too. The server's own
+ * count ends when a connection closes, but a client that leaves does not stop its page's render,
+ * whose next query then met a closed pool ("Cannot use a pool after calling end on the pool").
+ */
+const answers = new Set<Promise<unknown>>();
+
+/** Runs `answer` as one of those the database waits for when it closes. */
+export function whileAnswering<T>(answer: Promise<T>): Promise<T> {
+	answers.add(answer);
+	answer.then(
+		() => answers.delete(answer),
+		() => answers.delete(answer)
+	);
+	return answer;
+}
 
 /**
  * The application's database, opened once per process on first use: PostgreSQL when DATABASE_URL
@@ -92,6 +108,7 @@ export async function closeAppDatabase(): Promise<void> {
 	await listener?.close();
 	listener = undefined;
 	await Promise.all(ticks);
+	await Promise.allSettled(answers);
 	const handle = await opening;
 	opening = undefined;
 	await handle.close();
