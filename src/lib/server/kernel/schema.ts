@@ -24,10 +24,11 @@ export const contentRevision = pgTable('content_revision', {
  * Every word of the public texts the site search looks in (titles, teasers, names, summaries,
  * offers, goals), folded as `fold.ts` folds them, once each: a typo is corrected against these
  * few thousand words through their trigram index, instead of comparing it with every text.
- * Remade from the texts when the content has changed since (app/search-words.ts).
+ * Remade from the texts when the content has changed since (app/search-words.ts); its index
+ * takes the words straight in (no pending list: a lookup after a remake took 11 ms, 5 without).
  */
 export const searchWord = pgTable('search_word', { word: text('word').primaryKey() }, (t) => [
-	index('search_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))
+	index('search_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops')).with({ fastupdate: false })
 ]);
 
 /**

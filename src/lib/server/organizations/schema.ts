@@ -50,7 +50,7 @@ export const organization = pgTable(
 	},
 	(t) => [
 		index('organization_country_idx').on(t.country),
-		index('organization_words_idx').using('gin', t.words),
+		index('organization_words_idx').using('gin', t.words).with({ fastupdate: false }),
 		index('organization_county_idx').on(t.county),
 		index('organization_municipality_code_idx').on(t.municipalityCode)
 	]

@@ -44,7 +44,7 @@ export const partnerProfile = pgTable(
 	},
 	(t) => [
 		index('partner_profile_listing_idx').on(t.status, t.expiresAt),
-		index('partner_profile_words_idx').using('gin', t.words),
+		index('partner_profile_words_idx').using('gin', t.words).with({ fastupdate: false }),
 		index('partner_profile_contact_user_idx').on(t.contactUserId)
 	]
 );

@@ -47,7 +47,7 @@ export const partnership = pgTable(
 		index('partnership_status_idx').on(t.status),
 		// The media library's "used on" and deleting a file (on delete set null) look up by it.
 		index('partnership_lead_image_idx').on(t.leadImageId),
-		index('partnership_words_idx').using('gin', t.words)
+		index('partnership_words_idx').using('gin', t.words).with({ fastupdate: false })
 	]
 );
 

@@ -40,7 +40,7 @@ export const sdgTarget = pgTable(
 	},
 	(t) => [
 		index('sdg_target_goal_idx').on(t.goal, t.position),
-		index('sdg_target_words_idx').using('gin', t.words)
+		index('sdg_target_words_idx').using('gin', t.words).with({ fastupdate: false })
 	]
 );
 
