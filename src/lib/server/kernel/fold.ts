@@ -1,4 +1,5 @@
 import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { index, type IndexBuilder } from 'drizzle-orm/pg-core';
 import { tsvector } from './localized.ts';
 
 // Searching names and short texts the way people type them: without accents and in any case
@@ -51,8 +52,7 @@ export function searchWords(query: string): string[] {
  * text-search parser, whose idea of a letter depends on the database's locale. A "word" of 200
  * characters or more is left out: a vector refuses lexemes over 2,047 bytes. Stored, not an
  * index's expression, because PostgreSQL then never builds a vector per row (5–14 µs each).
- * Its index is made `with({ fastupdate: false })`: written straight into, it has no pending list
- * of recent writes that every lookup reads whole until a vacuum merges it.
+ * Indexed by `wordsIndex`.
  */
 export function wordsColumn(...texts: string[]) {
 	return tsvector('words')
@@ -61,6 +61,16 @@ export function wordsColumn(...texts: string[]) {
 			sql`array_to_tsvector(array_remove(regexp_split_to_array(regexp_replace(${foldedColumn(...texts)}, '\\S{200,}', ' ', 'g'), '\\s+'), ''))`
 		);
 }
+
+/**
+ * The GIN index of a `wordsColumn`, written straight into: with GIN's default, recent writes wait
+ * in a pending list that every lookup reads whole until a vacuum merges it (75 pages of
+ * organizations' names after a day of restarts had every search by name read the whole table).
+ */
+export const wordsIndex = (
+	name: string,
+	words: Parameters<ReturnType<typeof index>['using']>[1]
+): IndexBuilder => index(name).using('gin', words).with({ fastupdate: false });
 
 /**
  * Every typed word begins a word of a `wordsColumn`: "hor" finds "Hörby", "goteborg" finds

@@ -13,7 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn, wordsIndex } from '../kernel/fold.ts';
 import { user } from '../accounts/schema.ts';
 
 export { organizationKindValues as organizationKinds } from '../../partnership-values.ts';
@@ -50,7 +50,7 @@ export const organization = pgTable(
 	},
 	(t) => [
 		index('organization_country_idx').on(t.country),
-		index('organization_words_idx').using('gin', t.words).with({ fastupdate: false }),
+		wordsIndex('organization_words_idx', t.words),
 		index('organization_county_idx').on(t.county),
 		index('organization_municipality_code_idx').on(t.municipalityCode)
 	]

@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { wordsColumn } from '../kernel/fold.ts';
+import { wordsColumn, wordsIndex } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 
@@ -44,7 +44,7 @@ export const partnerProfile = pgTable(
 	},
 	(t) => [
 		index('partner_profile_listing_idx').on(t.status, t.expiresAt),
-		index('partner_profile_words_idx').using('gin', t.words).with({ fastupdate: false }),
+		wordsIndex('partner_profile_words_idx', t.words),
 		index('partner_profile_contact_user_idx').on(t.contactUserId)
 	]
 );

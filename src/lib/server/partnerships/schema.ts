@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { pick, type LocalizedText } from '../kernel/localized.ts';
-import { wordsColumn } from '../kernel/fold.ts';
+import { wordsColumn, wordsIndex } from '../kernel/fold.ts';
 import { organization } from '../organizations/schema.ts';
 import { user } from '../accounts/schema.ts';
 import { sdgGoal, sdgTarget } from '../taxonomy/schema.ts';
@@ -47,7 +47,7 @@ export const partnership = pgTable(
 		index('partnership_status_idx').on(t.status),
 		// The media library's "used on" and deleting a file (on delete set null) look up by it.
 		index('partnership_lead_image_idx').on(t.leadImageId),
-		index('partnership_words_idx').using('gin', t.words).with({ fastupdate: false })
+		wordsIndex('partnership_words_idx', t.words)
 	]
 );
 

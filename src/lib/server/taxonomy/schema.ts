@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, smallint, text, index } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../kernel/localized.ts';
-import { foldedColumn, wordsColumn } from '../kernel/fold.ts';
+import { foldedColumn, wordsColumn, wordsIndex } from '../kernel/fold.ts';
 
 /** What the site's search looks in: a goal's names, a target's code, title and text, in both languages. */
 const goalTexts = [`"short_name"->>'sv'`, `"short_name"->>'en'`, `"title"->>'sv'`, `"title"->>'en'`];
@@ -38,10 +38,7 @@ export const sdgTarget = pgTable(
 			.notNull()
 			.generatedAlwaysAs(foldedColumn(`"title"->>'sv'`, `"title"->>'en'`))
 	},
-	(t) => [
-		index('sdg_target_goal_idx').on(t.goal, t.position),
-		index('sdg_target_words_idx').using('gin', t.words).with({ fastupdate: false })
-	]
+	(t) => [index('sdg_target_goal_idx').on(t.goal, t.position), wordsIndex('sdg_target_words_idx', t.words)]
 );
 
 /** The four democratic principles (fixed keys) and the topics editors add, rename and merge. */
