@@ -87,11 +87,19 @@ export interface TextMatches {
 }
 
 /**
+ * A visitor's words as a text query, parsed once, as a subquery: in a plan PostgreSQL keeps for a
+ * prepared statement (kernel/database.ts) the call would stay an expression, parsed again for every
+ * row it is compared with (the match: 2.8 → 7.1 ms).
+ */
+const tsQuery = (config: string, text: string) =>
+	sql`(select websearch_to_tsquery(${config}::regconfig, ${text}))`;
+
+/**
  * The articles whose text in a language matches a query, in one row: finding thousands of matches
  * in the index costs less than reading thousands of rows (on PGlite, three times less).
  */
 export async function textMatches(db: Database, locale: string, text: string): Promise<TextMatches> {
-	const query = sql`websearch_to_tsquery(${searchConfig(locale)}::regconfig, ${text})`;
+	const query = tsQuery(searchConfig(locale), text);
 	// Ranked only where the title or teaser matches (299 of 3,079 matches of a common word in the
 	// bench corpus): 5.4 → 4.5 ms in PostgreSQL.
 	const [row] = await db
@@ -171,7 +179,7 @@ async function exactIn(
 	if (!matches.length) return null;
 	const config = searchConfig(lang);
 	const ids = matches.slice((page - 1) * perPage, page * perPage).map((e) => e.id);
-	const query = sql`websearch_to_tsquery(${config}::regconfig, ${text})`;
+	const query = tsQuery(config, text);
 	const markers = newMarkers();
 	const marks = `StartSel=${markers.open}, StopSel=${markers.close}`;
 	// The passage for the page's rows only: the whole teaser when the match is there, else a passage

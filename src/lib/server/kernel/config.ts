@@ -44,6 +44,8 @@ const environment = z.object({
 	DATABASE_CONNECT_TIMEOUT_MS: count(5000, 100),
 	DATABASE_STATEMENT_TIMEOUT_MS: count(15000, 100),
 	DATABASE_SILENCE_MS: count(2000, 100),
+	/** Statements each PostgreSQL connection keeps prepared (0: none, behind a pooler in transaction mode). */
+	DATABASE_PREPARED_STATEMENTS: count(500),
 	DATA_DIR: z.string().default('data/db'),
 	MIGRATIONS_DIR: z.string().default('drizzle'),
 	REFERENCE_DATA_DIR: z.string().default('data'),
@@ -173,6 +175,7 @@ export function readConfig(env: Environment) {
 		production: e.NODE_ENV === 'production' || e.TRUST_PROXY > 0,
 		databaseUrl: e.DATABASE_URL,
 		databasePoolSize: e.DATABASE_POOL_SIZE,
+		databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
 		/** A database that does not answer within these is unavailable (503), not a hang. */
 		databaseTimeouts: {
 			connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { databaseUnavailable } from './database.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { describe, expect, it, test } from 'vitest';
+import { databaseUnavailable, openDatabase, type Database } from './database.ts';
 import { ValidationError } from './errors.ts';
+import { rowsOf } from '../test/rows.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -29,6 +31,69 @@ describe('telling an unavailable database from a fault', () => {
 			'a string'
 		]) {
 			expect(databaseUnavailable(e)).toBe(false);
+		}
+	});
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('statements kept prepared on PostgreSQL', () => {
+	const settings = ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS'] as const;
+	async function opened(most: string) {
+		const before = settings.map((k) => process.env[k]);
+		Object.assign(process.env, { DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: most });
+		try {
+			return await openDatabase({ url: process.env.TEST_DATABASE_URL });
+		} finally {
+			settings.forEach((k, i) =>
+				before[i] === undefined ? delete process.env[k] : (process.env[k] = before[i])
+			);
+		}
+	}
+	const kept = async (db: Database) =>
+		(await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from pg_prepared_statements`))[0]!.n;
+	const answer = async (db: Database, query: SQL) => (await rowsOf<{ y: number }>(db, query))[0]!.y;
+	const third = (db: Database, x: number) => answer(db, sql`select ${x}::int * 3 as y`);
+
+	test('each statement with parameters is prepared once on its connection, up to the setting; the rest run unnamed and answer alike', async () => {
+		const handle = await opened('2');
+		try {
+			const { db } = handle;
+			for (let round = 0; round < 2; round++) {
+				expect(await answer(db, sql`select ${2}::int + 1 as y`)).toBe(3);
+				expect(await answer(db, sql`select ${2}::int + 2 as y`)).toBe(4);
+				expect(await third(db, 7)).toBe(21);
+			}
+			expect(await kept(db)).toBe(2);
+		} finally {
+			await handle.close();
+		}
+	});
+
+	test('with the setting at 0 nothing is prepared (a pooler in transaction mode)', async () => {
+		const handle = await opened('0');
+		try {
+			expect(await third(handle.db, 5)).toBe(15);
+			expect(await third(handle.db, 6)).toBe(18);
+			expect(await kept(handle.db)).toBe(0);
+		} finally {
+			await handle.close();
+		}
+	});
+
+	test('a kept statement whose result changed type (a migration by another instance) answers at once, and again after', async () => {
+		const handle = await opened('500');
+		const table = sql.identifier(`kept_${process.pid}`);
+		const { db } = handle;
+		try {
+			await db.execute(sql`create table ${table} (a int)`);
+			await db.execute(sql`insert into ${table} values (1)`);
+			const read = () => rowsOf(db, sql`select a from ${table} where ${1}::int > 0`);
+			expect(await read()).toEqual([{ a: 1 }]);
+			await db.execute(sql`alter table ${table} alter column a type text`);
+			expect(await read()).toEqual([{ a: '1' }]);
+			expect(await read()).toEqual([{ a: '1' }]);
+		} finally {
+			await db.execute(sql`drop table if exists ${table}`);
+			await handle.close();
 		}
 	});
 });

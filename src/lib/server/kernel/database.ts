@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { config } from './config.ts';
 import { logger } from './logger.ts';
@@ -49,6 +50,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		const { default: pg } = await import('pg');
 		const { drizzle } = await import('drizzle-orm/node-postgres');
 		const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+		const prepared = config().databasePreparedStatements;
 		const pool = new pg.Pool({
 			// Just-in-time compilation costs 17–32 ms on the dashboard's large statements and never pays off for short web queries.
 			options: '-c jit=off',
@@ -72,9 +74,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		// server ended the session during a statement, and the reset follows) emits on the
 		// connection itself, after its statement has failed: unheard, that too would end the process
 		// (seen with the site search's parallel reads). The failed statement carries the error.
-		pool.on('connect', (client) =>
-			client.on('error', (error) => logger.debug({ err: error }, 'A database connection in use broke'))
-		);
+		pool.on('connect', (client) => {
+			client.on('error', (error) => logger.debug({ err: error }, 'A database connection in use broke'));
+			keepPlans(client, prepared);
+		});
 		const watch = watchForSilence(pg, pool, options.url);
 		retryWhereSafe(pool, watch);
 		const db = drizzle(pool) as unknown as Database;
@@ -365,4 +368,47 @@ export function databaseUnavailable(error: unknown): boolean {
 		if (unavailableMessages.test(e.message)) return true;
 	}
 	return false;
+}
+
+/**
+ * Each connection keeps the statements it has run prepared under a name made of their text, so
+ * PostgreSQL parses each once per connection instead of on every run, and after five runs may keep
+ * its plan too (the search's six statements: 3.9 → 1.6 ms of the database's CPU, the list's one
+ * 0.7–1.0 → 0.4 ms). Up to `DATABASE_PREPARED_STATEMENTS` per connection (0: none, for a pooler
+ * in transaction mode that cannot keep them); statements without parameters stay unnamed.
+ */
+function keepPlans(client: import('pg').PoolClient, most: number): void {
+	if (!most) return;
+	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+	const names = new Map<string, string>();
+	// A statement whose kept plan no longer fits (another instance migrated a column's type) runs
+	// unnamed on this connection from then on; outside a transaction it is tried again at once
+	// (it failed before it ran).
+	const unfit = new Set<string>();
+	client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
+		const text = (config as { text?: unknown } | null)?.text;
+		if (
+			typeof text !== 'string' ||
+			(config as { name?: string }).name ||
+			!Array.isArray(values) ||
+			!values.length ||
+			callback ||
+			unfit.has(text)
+		)
+			return query(config, values, callback);
+		let name = names.get(text);
+		if (!name) {
+			if (names.size >= most) return query(config, values);
+			name = `s${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+			names.set(text, name);
+		}
+		const outside = client.getTransactionStatus() === 'I';
+		return query({ ...(config as object), name }, values).catch((error: { code?: string }) => {
+			if (error?.code !== '0A000' && error?.code !== '26000') throw error;
+			unfit.add(text);
+			names.delete(text);
+			if (!outside) throw error;
+			return query(config, values);
+		});
+	}) as never;
 }
