@@ -3,6 +3,7 @@ import { describe, expect, it, test } from 'vitest';
 import { databaseUnavailable, openDatabase, type Database } from './database.ts';
 import { ValidationError } from './errors.ts';
 import { rowsOf } from '../test/rows.ts';
+import { testDatabases } from '../test/databases.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -35,54 +36,70 @@ describe('telling an unavailable database from a fault', () => {
 	});
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)('statements kept prepared on PostgreSQL', () => {
-	const settings = ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS'] as const;
-	async function opened(most: string) {
-		const before = settings.map((k) => process.env[k]);
-		Object.assign(process.env, { DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: most });
-		try {
-			return await openDatabase({ url: process.env.TEST_DATABASE_URL });
-		} finally {
-			settings.forEach((k, i) =>
-				before[i] === undefined ? delete process.env[k] : (process.env[k] = before[i])
-			);
-		}
-	}
-	const kept = async (db: Database) =>
-		(await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from pg_prepared_statements`))[0]!.n;
-	const answer = async (db: Database, query: SQL) => (await rowsOf<{ y: number }>(db, query))[0]!.y;
-	const third = (db: Database, x: number) => answer(db, sql`select ${x}::int * 3 as y`);
+const answer = async (db: Database, query: SQL) => (await rowsOf<{ y: number }>(db, query))[0]!.y;
 
-	test('each statement with parameters is prepared once on its connection, up to the setting; the rest run unnamed and answer alike', async () => {
-		const handle = await opened('2');
-		try {
-			const { db } = handle;
-			for (let round = 0; round < 2; round++) {
-				expect(await answer(db, sql`select ${2}::int + 1 as y`)).toBe(3);
-				expect(await answer(db, sql`select ${2}::int + 2 as y`)).toBe(4);
-				expect(await third(db, 7)).toBe(21);
+describe.runIf(process.env.TEST_DATABASE_URL)(
+	'how many statements a PostgreSQL connection keeps prepared',
+	() => {
+		const settings = ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS'] as const;
+		async function opened(most: string) {
+			const before = settings.map((k) => process.env[k]);
+			Object.assign(process.env, { DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: most });
+			try {
+				return await openDatabase({ url: process.env.TEST_DATABASE_URL });
+			} finally {
+				settings.forEach((k, i) =>
+					before[i] === undefined ? delete process.env[k] : (process.env[k] = before[i])
+				);
 			}
-			expect(await kept(db)).toBe(2);
-		} finally {
-			await handle.close();
 		}
-	});
+		const kept = async (db: Database) =>
+			(await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from pg_prepared_statements`))[0]!.n;
+		const third = (db: Database, x: number) => answer(db, sql`select ${x}::int * 3 as y`);
 
-	test('with the setting at 0 nothing is prepared (a pooler in transaction mode)', async () => {
-		const handle = await opened('0');
+		test('each statement with parameters is prepared once on its connection, up to the setting; the rest run unnamed and answer alike', async () => {
+			const handle = await opened('2');
+			try {
+				const { db } = handle;
+				for (let round = 0; round < 2; round++) {
+					expect(await answer(db, sql`select ${2}::int + 1 as y`)).toBe(3);
+					expect(await answer(db, sql`select ${2}::int + 2 as y`)).toBe(4);
+					expect(await third(db, 7)).toBe(21);
+				}
+				expect(await kept(db)).toBe(2);
+			} finally {
+				await handle.close();
+			}
+		});
+
+		test('with the setting at 0 nothing is prepared (a pooler in transaction mode)', async () => {
+			const handle = await opened('0');
+			try {
+				expect(await third(handle.db, 5)).toBe(15);
+				expect(await third(handle.db, 6)).toBe(18);
+				expect(await kept(handle.db)).toBe(0);
+			} finally {
+				await handle.close();
+			}
+		});
+	}
+);
+
+describe.each(testDatabases)('statements kept prepared on $name', (database) => {
+	test('a statement with parameters is prepared once and answers alike each time', async () => {
+		const { db, close } = await database.open();
 		try {
-			expect(await third(handle.db, 5)).toBe(15);
-			expect(await third(handle.db, 6)).toBe(18);
-			expect(await kept(handle.db)).toBe(0);
+			for (const x of [2, 3, 4]) expect(await answer(db, sql`select ${x}::int * 5 as y`)).toBe(x * 5);
+			const kept = await rowsOf<{ statement: string }>(db, sql`select statement from pg_prepared_statements`);
+			expect(kept.map((k) => k.statement)).toContain('select $1::int * 5 as y');
 		} finally {
-			await handle.close();
+			await close();
 		}
 	});
 
 	test('a kept statement whose result changed type (a migration by another instance) answers at once, and again after', async () => {
-		const handle = await opened('500');
+		const { db, close } = await database.open();
 		const table = sql.identifier(`kept_${process.pid}`);
-		const { db } = handle;
 		try {
 			await db.execute(sql`create table ${table} (a int)`);
 			await db.execute(sql`insert into ${table} values (1)`);
@@ -93,7 +110,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('statements kept prepared on Postg
 			expect(await read()).toEqual([{ a: '1' }]);
 		} finally {
 			await db.execute(sql`drop table if exists ${table}`);
-			await handle.close();
+			await close();
 		}
 	});
 });

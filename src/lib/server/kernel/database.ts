@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { config } from './config.ts';
 import { logger } from './logger.ts';
+import { keepPglitePlans, keepPlans } from './prepared.ts';
 
 /**
  * The one database type every module uses, whichever driver is behind it. Reads are written with
@@ -128,6 +128,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			loadDataDir: options.from,
 			extensions: { pg_trgm }
 		});
+		await keepPglitePlans(client, config().databasePreparedStatements);
 		const db = drizzle(client);
 		try {
 			await migrate(db, { migrationsFolder });
@@ -368,47 +369,4 @@ export function databaseUnavailable(error: unknown): boolean {
 		if (unavailableMessages.test(e.message)) return true;
 	}
 	return false;
-}
-
-/**
- * Each connection keeps the statements it has run prepared under a name made of their text, so
- * PostgreSQL parses each once per connection instead of on every run, and after five runs may keep
- * its plan too (the search's six statements: 3.9 → 1.6 ms of the database's CPU, the list's one
- * 0.7–1.0 → 0.4 ms). Up to `DATABASE_PREPARED_STATEMENTS` per connection (0: none, for a pooler
- * in transaction mode that cannot keep them); statements without parameters stay unnamed.
- */
-function keepPlans(client: import('pg').PoolClient, most: number): void {
-	if (!most) return;
-	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-	const names = new Map<string, string>();
-	// A statement whose kept plan no longer fits (another instance migrated a column's type) runs
-	// unnamed on this connection from then on; outside a transaction it is tried again at once
-	// (it failed before it ran).
-	const unfit = new Set<string>();
-	client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
-		const text = (config as { text?: unknown } | null)?.text;
-		if (
-			typeof text !== 'string' ||
-			(config as { name?: string }).name ||
-			!Array.isArray(values) ||
-			!values.length ||
-			callback ||
-			unfit.has(text)
-		)
-			return query(config, values, callback);
-		let name = names.get(text);
-		if (!name) {
-			if (names.size >= most) return query(config, values);
-			name = `s${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
-			names.set(text, name);
-		}
-		const outside = client.getTransactionStatus() === 'I';
-		return query({ ...(config as object), name }, values).catch((error: { code?: string }) => {
-			if (error?.code !== '0A000' && error?.code !== '26000') throw error;
-			unfit.add(text);
-			names.delete(text);
-			if (!outside) throw error;
-			return query(config, values);
-		});
-	}) as never;
 }

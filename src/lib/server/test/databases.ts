@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { config } from '../kernel/config.ts';
 import { openDatabase, type Database, type DatabaseHandle } from '../kernel/database.ts';
+import { keepPglitePlans } from '../kernel/prepared.ts';
 
 export interface TestDatabase {
 	name: 'pglite' | 'postgres';
@@ -140,7 +142,12 @@ async function openPglite(): Promise<DatabaseHandle> {
 	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	dump ??= new Blob([readFileSync(inject('pgliteDump'))]);
-	const load = () => PGlite.create({ loadDataDir: dump, extensions: { pg_trgm } });
+	// As the app opens it (kernel/database.ts): its statements kept prepared.
+	const load = async () => {
+		const client = await PGlite.create({ loadDataDir: dump, extensions: { pg_trgm } });
+		await keepPglitePlans(client, config().databasePreparedStatements);
+		return client;
+	};
 	if (keptPglite?.busy) {
 		// A second one at once: a fresh copy of its own, not kept.
 		const client = await load();
