@@ -44,7 +44,7 @@ const environment = z.object({
 	DATABASE_CONNECT_TIMEOUT_MS: count(5000, 100),
 	DATABASE_STATEMENT_TIMEOUT_MS: count(15000, 100),
 	DATABASE_SILENCE_MS: count(2000, 100),
-	/** Statements each PostgreSQL connection keeps prepared (0: none, behind a pooler in transaction mode). */
+	/** Statements each connection (PGlite: the process) keeps prepared (0: none, behind a pooler in transaction mode). */
 	DATABASE_PREPARED_STATEMENTS: count(500),
 	DATA_DIR: z.string().default('data/db'),
 	MIGRATIONS_DIR: z.string().default('drizzle'),

@@ -4,6 +4,7 @@ import { databaseUnavailable, openDatabase, type Database } from './database.ts'
 import { ValidationError } from './errors.ts';
 import { rowsOf } from '../test/rows.ts';
 import { testDatabases } from '../test/databases.ts';
+import { keepPglitePlans } from './prepared.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -57,16 +58,24 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
 			(await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from pg_prepared_statements`))[0]!.n;
 		const third = (db: Database, x: number) => answer(db, sql`select ${x}::int * 3 as y`);
 
-		test('each statement with parameters is prepared once on its connection, up to the setting; the rest run unnamed and answer alike', async () => {
+		test('each connection keeps up to the setting, closing the least recently run first; every statement answers alike', async () => {
 			const handle = await opened('2');
 			try {
 				const { db } = handle;
-				for (let round = 0; round < 2; round++) {
+				for (let round = 0; round < 3; round++) {
 					expect(await answer(db, sql`select ${2}::int + 1 as y`)).toBe(3);
 					expect(await answer(db, sql`select ${2}::int + 2 as y`)).toBe(4);
+					expect(await answer(db, sql`select ${2}::int + 1 as y`)).toBe(3);
 					expect(await third(db, 7)).toBe(21);
 				}
-				expect(await kept(db)).toBe(2);
+				const statements = await rowsOf<{ statement: string }>(
+					db,
+					sql`select statement from pg_prepared_statements order by statement`
+				);
+				expect(statements.map((s) => s.statement)).toEqual([
+					'select $1::int * 3 as y',
+					'select $1::int + 1 as y'
+				]);
 			} finally {
 				await handle.close();
 			}
@@ -113,4 +122,27 @@ describe.each(testDatabases)('statements kept prepared on $name', (database) => 
 			await close();
 		}
 	});
+});
+
+test('PGlite keeps up to the setting too, closing the least recently run first; every statement answers alike', async () => {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const client = await PGlite.create();
+	try {
+		await keepPglitePlans(client, 2);
+		const answer = async (text: string) => (await client.query<{ y: number }>(text, [2])).rows[0]!.y;
+		for (let round = 0; round < 3; round++) {
+			expect(await answer('select $1::int + 1 as y')).toBe(3);
+			expect(await answer('select $1::int + 2 as y')).toBe(4);
+			expect(await answer('select $1::int + 1 as y')).toBe(3);
+			expect(await answer('select $1::int * 3 as y')).toBe(6);
+		}
+		const { rows } = await client.query<{ statement: string }>(
+			'select statement from pg_prepared_statements order by statement'
+		);
+		expect(rows.map((r) => r.statement)).toEqual(['select $1::int * 3 as y', 'select $1::int + 1 as y']);
+		await expect(client.query('select $1::int / 0 as y', [1])).rejects.toThrow(/division by zero/);
+		expect(await answer('select $1::int + 1 as y')).toBe(3);
+	} finally {
+		await client.close();
+	}
 });

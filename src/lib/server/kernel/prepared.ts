@@ -1,27 +1,61 @@
-import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PoolClient } from 'pg';
 
 // Statements kept prepared, on both databases: each is parsed once per connection (PGlite: once
 // per process) instead of on every run, and after five runs PostgreSQL may keep its plan too
 // (a generic plan, where it costs no more than planning for each run's values). Up to
-// DATABASE_PREPARED_STATEMENTS of them (0: none); statements without parameters stay unnamed.
+// DATABASE_PREPARED_STATEMENTS of them (0: none), the least recently run closed first; statements
+// without parameters, and large ones (a bulk insert), stay unnamed.
 // A statement whose kept plan no longer fits (another instance migrated a column's type: "cached
 // plan must not change result type") runs unnamed from then on; outside a transaction it is tried
 // again at once, as it failed before it ran.
 
-const statementName = (text: string) =>
-	`s${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+const worthKeeping = (text: string, values: unknown[]) =>
+	values.length > 0 && values.length <= 100 && text.length <= 10_000;
 const noLongerFits = (error: unknown) => {
 	const code = (error as { code?: string } | null)?.code;
 	return code === '0A000' || code === '26000';
 };
 
+/** The statements kept on one connection by their text, the least recently run first. */
+class KeptStatements<T extends { name: string }> {
+	#kept = new Map<string, T>();
+	#made = 0;
+	constructor(readonly most: number) {}
+	/** The statement kept for this text, now the most recently run. */
+	take(text: string): T | undefined {
+		const kept = this.#kept.get(text);
+		if (kept) {
+			this.#kept.delete(text);
+			this.#kept.set(text, kept);
+		}
+		return kept;
+	}
+	/** A new name, never used on this connection before (a closed one may not be closed yet). */
+	name(): string {
+		return `s${++this.#made}`;
+	}
+	/** Keeps one more; returns the one to close when that makes too many. */
+	add(text: string, statement: T): T | undefined {
+		this.#kept.set(text, statement);
+		if (this.#kept.size <= this.most) return undefined;
+		const [oldest, closed] = this.#kept.entries().next().value!;
+		this.#kept.delete(oldest);
+		return closed;
+	}
+	drop(text: string): void {
+		this.#kept.delete(text);
+	}
+}
+
 /** PostgreSQL: the search's six statements 3.9 → 1.6 ms of the database's CPU, the list's 0.7–1.0 → 0.4. */
 export function keepPlans(client: PoolClient, most: number): void {
 	if (!most) return;
 	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-	const names = new Map<string, string>();
+	// What pg itself remembers as parsed on this connection, by name.
+	const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } })
+		.connection?.parsedStatements;
+	const kept = new KeptStatements<{ name: string }>(most);
 	const unfit = new Set<string>();
 	client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
 		const text = (config as { text?: unknown } | null)?.text;
@@ -29,21 +63,27 @@ export function keepPlans(client: PoolClient, most: number): void {
 			typeof text !== 'string' ||
 			(config as { name?: string }).name ||
 			!Array.isArray(values) ||
-			!values.length ||
+			!worthKeeping(text, values) ||
 			callback ||
 			unfit.has(text)
 		)
 			return query(config, values, callback);
-		let name = names.get(text);
-		if (!name) {
-			if (names.size >= most) return query(config, values);
-			names.set(text, (name = statementName(text)));
+		let statement = kept.take(text);
+		if (!statement) {
+			statement = { name: kept.name() };
+			const closed = kept.add(text, statement);
+			if (closed) {
+				// Sent before the statement, on the same connection. Refused in a failed transaction:
+				// the server then keeps it until the connection ends, under a name not used again.
+				void query(`deallocate ${closed.name}`).catch(() => {});
+				delete parsed?.[closed.name];
+			}
 		}
 		const outside = client.getTransactionStatus() === 'I';
-		return query({ ...(config as object), name }, values).catch((error: unknown) => {
+		return query({ ...(config as object), name: statement.name }, values).catch((error: unknown) => {
 			if (!noLongerFits(error)) throw error;
 			unfit.add(text);
-			names.delete(text);
+			kept.drop(text);
 			if (!outside) throw error;
 			return query(config, values);
 		});
@@ -68,7 +108,7 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 	const { protocol, parse } = await import('@electric-sql/pglite');
 	const { serialize } = protocol;
 	const query = client.query.bind(client);
-	const kept = new Map<string, Kept>();
+	const kept = new KeptStatements<Kept>(most);
 	const unfit = new Set<string>();
 	const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
 
@@ -78,9 +118,9 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 			client._runExclusiveQuery(async () => {
 				const messages: Message[] = [];
 				try {
-					let statement = kept.get(text);
+					let statement = kept.take(text);
 					if (!statement) {
-						const name = statementName(text);
+						const name = kept.name();
 						await send(serialize.parse({ name, text, types: options?.paramTypes }));
 						const described = (await send(serialize.describe({ type: 'S', name }))) as Message[];
 						statement = {
@@ -88,7 +128,8 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 							types: described.find((m) => m.name === 'parameterDescription')?.dataTypeIDs ?? [],
 							described: described.filter((m) => m.name === 'rowDescription')
 						};
-						kept.set(text, statement);
+						const closed = kept.add(text, statement);
+						if (closed) await send(serialize.close({ type: 'S', name: closed.name }));
 					}
 					const types = statement.types;
 					const values = params.map((value, i) => {
@@ -111,14 +152,14 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 	}
 
 	client.query = (async (text: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) => {
-		if (!params?.length || unfit.has(text) || options?.blob || (!kept.has(text) && kept.size >= most))
+		if (!params || !worthKeeping(text, params) || unfit.has(text) || options?.blob)
 			return query(text, params, options);
 		try {
 			return await run(text, params, options);
 		} catch (error) {
 			if (!noLongerFits(error)) throw error;
 			unfit.add(text);
-			kept.delete(text);
+			kept.drop(text);
 			return query(text, params, options);
 		}
 	}) as PGlite['query'];
