@@ -97,7 +97,10 @@ export interface PlannedField {
  */
 export class FieldPlan {
 	readonly fields: PlannedField[] = [];
-	constructor(private readonly listenerOrigin: string) {}
+	private readonly listenerOrigin: string;
+	constructor(listenerOrigin: string) {
+		this.listenerOrigin = listenerOrigin;
+	}
 
 	value(key: string, max: number, options: { label?: string; lead?: number } = {}): string {
 		if (this.fields.some((f) => f.key === key)) throw new Error(`The field ${key} is planned twice`);

@@ -21,7 +21,10 @@ const noLongerFits = (error: unknown) => {
 class KeptStatements<T extends { name: string }> {
 	#kept = new Map<string, T>();
 	#made = 0;
-	constructor(readonly most: number) {}
+	#most: number;
+	constructor(most: number) {
+		this.#most = most;
+	}
 	/** The statement kept for this text, now the most recently run. */
 	take(text: string): T | undefined {
 		const kept = this.#kept.get(text);
@@ -38,7 +41,7 @@ class KeptStatements<T extends { name: string }> {
 	/** Keeps one more; returns the one to close when that makes too many. */
 	add(text: string, statement: T): T | undefined {
 		this.#kept.set(text, statement);
-		if (this.#kept.size <= this.most) return undefined;
+		if (this.#kept.size <= this.#most) return undefined;
 		const [oldest, closed] = this.#kept.entries().next().value!;
 		this.#kept.delete(oldest);
 		return closed;
