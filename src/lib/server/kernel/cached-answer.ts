@@ -10,6 +10,7 @@ import { streamedHeader } from './streamed.ts';
 import {
 	chooseEncoding,
 	encoded,
+	encodedAside,
 	etagOf,
 	isCompressible,
 	lookup,
@@ -77,6 +78,9 @@ export function cacheKey(url: URL): string {
 	return url.origin + url.pathname + canonicalSearch(url.searchParams);
 }
 
+const unchanged = (entry: StoredResponse, ifNoneMatch: string | null | undefined) =>
+	entry.status === 200 && !!ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).includes(entry.etag);
+
 /** A stored page as sent: the asked encoding, 304 for a matching If-None-Match, no body for HEAD. */
 export function answerFrom(
 	entry: StoredResponse,
@@ -88,9 +92,7 @@ export function answerFrom(
 	if (entry.status === 200) {
 		headers.push(['etag', entry.etag]);
 		// A revisit on a slow network costs a few hundred bytes when nothing changed.
-		if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).includes(entry.etag)) {
-			return { status: 304, headers, body: null };
-		}
+		if (unchanged(entry, ifNoneMatch)) return { status: 304, headers, body: null };
 	}
 	let body = entry.identity;
 	if (encoding !== 'identity' && entry.compressible) {
@@ -207,10 +209,11 @@ export async function finishResponse(request: Rendered, response: Response): Pro
 	// Only what the response itself allows to be shared is kept.
 	const shareable =
 		response.status === 200 && !headers.has('set-cookie') && !/no-store|private/.test(cacheControl);
+	const encoding = chooseEncoding(request.acceptEncoding);
+	if (encoding !== 'identity' && entry.compressible && !unchanged(entry, request.ifNoneMatch))
+		await encodedAside(entry, encoding);
 	if (request.cacheable && shareable && request.method === 'GET') store(request.key, entry);
-	return toResponse(
-		answerFrom(entry, chooseEncoding(request.acceptEncoding), request.method === 'HEAD', request.ifNoneMatch)
-	);
+	return toResponse(answerFrom(entry, encoding, request.method === 'HEAD', request.ifNoneMatch));
 }
 
 export function toResponse(answer: CachedAnswer): Response {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 import { contentVersion } from './content-version.ts';
 import { config } from './config.ts';
 
@@ -153,6 +154,13 @@ export function isCompressible(contentType: string | null, size: number): boolea
 	return !!contentType && compressible.test(contentType) && size >= minSize;
 }
 
+const brotliOptions = (body: Uint8Array) => ({
+	params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength }
+});
+const gzipOptions = { level: 6 };
+const brotliAside = promisify(brotliCompress);
+const gzipAside = promisify(gzip);
+
 /**
  * The body in the asked encoding, compressed on first need and kept with the entry, so a miss
  * costs one compression, not two. Brotli at a fast level: pages are small.
@@ -165,15 +173,30 @@ export function encoded(
 	if (entry[encoding]) return entry[encoding];
 	entry[encoding] =
 		encoding === 'br'
-			? brotliCompressSync(entry.identity, {
-					params: {
-						[constants.BROTLI_PARAM_QUALITY]: 5,
-						[constants.BROTLI_PARAM_SIZE_HINT]: entry.identity.byteLength
-					}
-				})
-			: gzipSync(entry.identity, { level: 6 });
+			? brotliCompressSync(entry.identity, brotliOptions(entry.identity))
+			: gzipSync(entry.identity, gzipOptions);
 	cache.grew(entry);
 	return entry[encoding];
+}
+
+/**
+ * As `encoded`, compressed on libuv's thread pool: the thread that makes pages (on PGlite also the
+ * database's) goes on meanwhile. For a page just rendered; a stored one is compressed once.
+ */
+export async function encodedAside(
+	entry: StoredResponse,
+	encoding: 'br' | 'gzip',
+	cache: Pick<ReturnType<typeof createRenderCache>, 'grew'> = pages
+): Promise<Uint8Array> {
+	if (!entry[encoding]) {
+		const body =
+			encoding === 'br'
+				? await brotliAside(entry.identity, brotliOptions(entry.identity))
+				: await gzipAside(entry.identity, gzipOptions);
+		entry[encoding] ??= body;
+		cache.grew(entry);
+	}
+	return entry[encoding]!;
 }
 
 export function etagOf(body: Uint8Array): string {
