@@ -51,7 +51,10 @@ class KeptStatements<T extends { name: string }> {
 	}
 }
 
-/** PostgreSQL: the search's six statements 3.9 → 1.6 ms of the database's CPU, the list's 0.7–1.0 → 0.4. */
+/**
+ * PostgreSQL: the site search's five statements besides the articles' match 3.9 → 1.6 ms of the
+ * database's CPU, the inspiration list's one 0.7–1.0 → 0.4 ms.
+ */
 export function keepPlans(client: PoolClient, most: number): void {
 	if (!most) return;
 	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -103,8 +106,9 @@ interface Kept {
 }
 
 /**
- * PGlite: the same for the statements outside transactions (the reads), through its protocol API.
- * Its own `query` parses, describes and plans every statement anew on every run, in one thread.
+ * PGlite: the same for the statements run outside a transaction (the reads above all), through its
+ * protocol API. Its own `query` parses, describes and plans every statement anew on every run, in
+ * the one thread that also makes the pages.
  */
 export async function keepPglitePlans(client: PGlite, most: number): Promise<void> {
 	if (!most) return;
