@@ -117,12 +117,49 @@ export function derived<T>(entries: FacetEntry[], key: string, compute: () => T)
 	return value;
 }
 
+const positions = (entries: FacetEntry[]) =>
+	derived(entries, 'position', () => new Map(entries.map((e, i) => [e.id, i])));
+
+/**
+ * One page (`from` to `to`) of a search's matches in the search's order: those whose title or
+ * teaser matches (in `head`, with their rank) first, by rank, then the others in the list's order;
+ * and how many matches are visible. Only the page is made into entries (a common word matches
+ * thousands).
+ */
+export function pageOfMatches(
+	entries: FacetEntry[],
+	ids: number[],
+	head: Map<number, number>,
+	from: number,
+	to: number
+): { total: number; page: FacetEntry[] } {
+	const position = positions(entries);
+	const first: [position: number, rank: number][] = [];
+	const rest = new Int32Array(ids.length);
+	let n = 0;
+	for (const id of ids) {
+		const i = position.get(id);
+		if (i === undefined) continue;
+		const rank = head.get(id);
+		if (rank === undefined) rest[n++] = i;
+		else first.push([i, rank]);
+	}
+	first.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+	const page = first.slice(from, to).map(([i]) => entries[i]!);
+	if (to > first.length) {
+		const others = rest.subarray(0, n).sort();
+		for (let k = Math.max(0, from - first.length); k < Math.min(n, to - first.length); k++)
+			page.push(entries[others[k]!]!);
+	}
+	return { total: first.length + n, page };
+}
+
 /**
  * The entries of the visible list with these ids, in the list's order (ids not in it are left
  * out): thousands of a search's matches are placed by their positions, not sorted by a comparator.
  */
 export function inListOrder(entries: FacetEntry[], ids: number[]): FacetEntry[] {
-	const position = derived(entries, 'position', () => new Map(entries.map((e, i) => [e.id, i])));
+	const position = positions(entries);
 	const at = new Int32Array(ids.length);
 	let n = 0;
 	for (const id of ids) {

@@ -221,6 +221,14 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 		);
 		expect(snippet('i-texten')).toMatch(/<mark>vattenverk<\/mark>\s+till/);
 		expect(snippet('i-texten')).not.toMatch(/<(?!\/?mark>)/);
+
+		// A page at a time (one a page): the same order across the teaser's matches and the body's.
+		expect(r.hits).toHaveLength(r.total);
+		const onePage = (page: number) => searchArticles(h.db, 'sv', 'vattenverk', page, 1);
+		const pages = await Promise.all(slugs.map((_, i) => onePage(i + 1)));
+		expect(pages.map((p) => p.hits.map((x) => x.slug))).toEqual(slugs.map((slug) => [slug]));
+		expect(pages.map((p) => [p.total, p.pages])).toEqual(slugs.map(() => [r.total, r.total]));
+		expect((await onePage(r.total + 1)).hits).toEqual([]);
 	});
 
 	it('marks only the matched words, whatever private-use characters the text holds', async () => {

@@ -9,7 +9,7 @@ import { pageSize } from './input.ts';
 import { subquery } from '../kernel/sql.ts';
 import { foldedStartsWords, searchWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
-import { inListOrder, visibleArticles } from './facets.ts';
+import { inListOrder, pageOfMatches, visibleArticles } from './facets.ts';
 
 export interface SearchHit {
 	slug: string;
@@ -175,10 +175,16 @@ async function exactIn(
 	// ranks, come from the list of visible articles held per content version (newest first).
 	const matched = await textMatches(db, lang, text);
 	if (!matched.all.length) return null;
-	const matches = inSearchOrder(inListOrder(await visibleArticles(db, lang), matched.all), matched.head);
-	if (!matches.length) return null;
+	const { total, page: onPage } = pageOfMatches(
+		await visibleArticles(db, lang),
+		matched.all,
+		matched.head,
+		(page - 1) * perPage,
+		page * perPage
+	);
+	if (!total) return null;
 	const config = searchConfig(lang);
-	const ids = matches.slice((page - 1) * perPage, page * perPage).map((e) => e.id);
+	const ids = onPage.map((e) => e.id);
 	const query = tsQuery(config, text);
 	const markers = newMarkers();
 	const marks = `StartSel=${markers.open}, StopSel=${markers.close}`;
@@ -205,9 +211,9 @@ async function exactIn(
 	const byId = new Map(found.map((r) => [r.id, toHit(r, markedSnippet(r.headline, markers))]));
 	return {
 		lang,
-		total: matches.length,
+		total,
 		page,
-		pages: Math.max(1, Math.ceil(matches.length / perPage)),
+		pages: Math.max(1, Math.ceil(total / perPage)),
 		hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
 	};
 }
