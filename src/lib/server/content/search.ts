@@ -88,7 +88,7 @@ export interface TextMatches {
 
 /**
  * A visitor's words as a text query, parsed once, as a subquery: in a plan PostgreSQL keeps for a
- * prepared statement (kernel/database.ts) the call would stay an expression, parsed again for every
+ * prepared statement (kernel/prepared.ts) the call would stay an expression, parsed again for every
  * row it is compared with (the match: 2.8 → 7.1 ms).
  */
 const tsQuery = (config: string, text: string) =>
