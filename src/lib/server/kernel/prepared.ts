@@ -21,6 +21,7 @@ const noLongerFits = (error: unknown) => {
 class KeptStatements<T extends { name: string }> {
 	#kept = new Map<string, T>();
 	#made = 0;
+	#unfit = new Set<string>();
 	#most: number;
 	constructor(most: number) {
 		this.#most = most;
@@ -46,8 +47,13 @@ class KeptStatements<T extends { name: string }> {
 		this.#kept.delete(oldest);
 		return closed;
 	}
-	drop(text: string): void {
+	/** No longer kept, and never again on this connection: its kept plan did not fit. */
+	unfit(text: string): void {
 		this.#kept.delete(text);
+		this.#unfit.add(text);
+	}
+	fits(text: string): boolean {
+		return !this.#unfit.has(text);
 	}
 }
 
@@ -62,7 +68,6 @@ export function keepPlans(client: PoolClient, most: number): void {
 	const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } })
 		.connection?.parsedStatements;
 	const kept = new KeptStatements<{ name: string }>(most);
-	const unfit = new Set<string>();
 	client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
 		const text = (config as { text?: unknown } | null)?.text;
 		if (
@@ -71,7 +76,7 @@ export function keepPlans(client: PoolClient, most: number): void {
 			!Array.isArray(values) ||
 			!worthKeeping(text, values) ||
 			callback ||
-			unfit.has(text)
+			!kept.fits(text)
 		)
 			return query(config, values, callback);
 		let statement = kept.take(text);
@@ -88,8 +93,7 @@ export function keepPlans(client: PoolClient, most: number): void {
 		const outside = client.getTransactionStatus() === 'I';
 		return query({ ...(config as object), name: statement.name }, values).catch((error: unknown) => {
 			if (!noLongerFits(error)) throw error;
-			unfit.add(text);
-			kept.drop(text);
+			kept.unfit(text);
 			if (!outside) throw error;
 			return query(config, values);
 		});
@@ -116,7 +120,6 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 	const { serialize } = protocol;
 	const query = client.query.bind(client);
 	const kept = new KeptStatements<Kept>(most);
-	const unfit = new Set<string>();
 	const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
 
 	async function run(text: string, params: unknown[], options?: Parameters<PGlite['query']>[2]) {
@@ -159,14 +162,13 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 	}
 
 	client.query = (async (text: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) => {
-		if (!params || !worthKeeping(text, params) || unfit.has(text) || options?.blob)
+		if (!params || !worthKeeping(text, params) || !kept.fits(text) || options?.blob)
 			return query(text, params, options);
 		try {
 			return await run(text, params, options);
 		} catch (error) {
 			if (!noLongerFits(error)) throw error;
-			unfit.add(text);
-			kept.drop(text);
+			kept.unfit(text);
 			return query(text, params, options);
 		}
 	}) as PGlite['query'];
