@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, sql, type Placeholder, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../kernel/database.ts';
 import { cleanLine } from '../kernel/input.ts';
 import { theme } from '../taxonomy/schema.ts';
 import { searchConfig, type ThemeRef } from './queries.ts';
 import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
 import { pageSize } from './input.ts';
-import { subquery } from '../kernel/sql.ts';
+import { builtOnce, subquery } from '../kernel/sql.ts';
 import { foldedStartsWords, searchWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
 import { inListOrder, pageOfMatches, visibleArticles } from './facets.ts';
@@ -91,7 +91,7 @@ export interface TextMatches {
  * prepared statement (kernel/prepared.ts) the call would stay an expression, parsed again for every
  * row it is compared with (the match: 2.8 → 7.1 ms).
  */
-const tsQuery = (config: string, text: string) =>
+const tsQuery = (config: Placeholder, text: Placeholder) =>
 	sql`(select websearch_to_tsquery(${config}::regconfig, ${text}))`;
 
 /**
@@ -99,26 +99,36 @@ const tsQuery = (config: string, text: string) =>
  * in the index costs less than reading thousands of rows (on PGlite, three times less).
  */
 export async function textMatches(db: Database, locale: string, text: string): Promise<TextMatches> {
-	const query = tsQuery(searchConfig(locale), text);
-	// Ranked only where the title or teaser matches (299 of 3,079 matches of a common word in the
-	// bench corpus): 5.4 → 4.5 ms in PostgreSQL.
-	const [row] = await db
-		.select({
-			all: sql<number[] | null>`json_agg(${articleTranslation.articleId})`,
-			head: sql<
-				[number, number][] | null
-			>`json_agg(json_build_array(${articleTranslation.articleId}, ts_rank(${articleTranslation.searchHead}, ${query})))
-				filter (where ${articleTranslation.searchHead} @@ ${query})`
-		})
-		.from(articleTranslation)
-		// The language is compared as an expression, which no index serves: PostgreSQL then keeps
-		// the language's rows among the text index's matches, instead of reading every entry of the
-		// language's index to AND the two (9 → 5 ms for 3,000 matches among 10,000 articles).
-		.where(
-			and(sql`(${articleTranslation.lang} || '') = ${locale}`, sql`${articleTranslation.search} @@ ${query}`)
-		);
+	const [row] = await matching(db).execute({ config: searchConfig(locale), text, lang: locale });
 	return { all: row?.all ?? [], head: new Map(row?.head ?? []) };
 }
+
+const matching = builtOnce((db: Database) => {
+	const query = tsQuery(sql.placeholder('config'), sql.placeholder('text'));
+	// Ranked only where the title or teaser matches (299 of 3,079 matches of a common word in the
+	// bench corpus): 5.4 → 4.5 ms in PostgreSQL.
+	return (
+		db
+			.select({
+				all: sql<number[] | null>`json_agg(${articleTranslation.articleId})`,
+				head: sql<
+					[number, number][] | null
+				>`json_agg(json_build_array(${articleTranslation.articleId}, ts_rank(${articleTranslation.searchHead}, ${query})))
+					filter (where ${articleTranslation.searchHead} @@ ${query})`
+			})
+			.from(articleTranslation)
+			// The language is compared as an expression, which no index serves: PostgreSQL then keeps
+			// the language's rows among the text index's matches, instead of reading every entry of the
+			// language's index to AND the two (9 → 5 ms for 3,000 matches among 10,000 articles).
+			.where(
+				and(
+					sql`(${articleTranslation.lang} || '') = ${sql.placeholder('lang')}`,
+					sql`${articleTranslation.search} @@ ${query}`
+				)
+			)
+			.prepare('')
+	);
+});
 
 /**
  * Matches (given in the list's order, newest first) in the search's order: those whose title or
@@ -183,30 +193,18 @@ async function exactIn(
 		page * perPage
 	);
 	if (!total) return null;
-	const config = searchConfig(lang);
 	const ids = onPage.map((e) => e.id);
-	const query = tsQuery(config, text);
 	const markers = newMarkers();
 	const marks = `StartSel=${markers.open}, StopSel=${markers.close}`;
-	// The passage for the page's rows only: the whole teaser when the match is there, else a passage
-	// of the start of the body without its tags (an unclosed tag cut at the end goes too).
 	const found = ids.length
-		? await db
-				.select({
-					id: article.id,
-					slug: article.slug,
-					kind: article.kind,
-					publishedAt: article.publishedAt,
-					title: articleTranslation.title,
-					themes: themesOf(lang, article.id),
-					headline: sql<string | null>`case when ${articleTranslation.searchHead} @@ ${query}
-						then ts_headline(${config}::regconfig, ${articleTranslation.teaser}, ${query}, ${`${marks}, MaxWords=80, MinWords=60`})
-						else ts_headline(${config}::regconfig, regexp_replace(left(${articleTranslation.body}, ${snippetChars}), '<[^>]*(>|$)', ' ', 'g'), ${query},
-							${`${marks}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`}) end`
-				})
-				.from(article)
-				.innerJoin(articleTranslation, inLanguage(lang))
-				.where(inArray(article.id, ids))
+		? await passages(db).execute({
+				lang,
+				config: searchConfig(lang),
+				text,
+				ids,
+				teaserMarks: `${marks}, MaxWords=80, MinWords=60`,
+				bodyMarks: `${marks}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`
+			})
 		: [];
 	const byId = new Map(found.map((r) => [r.id, toHit(r, markedSnippet(r.headline, markers))]));
 	return {
@@ -217,6 +215,32 @@ async function exactIn(
 		hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
 	};
 }
+
+/**
+ * The page's rows with their passage: the whole teaser when the match is there, else a passage of
+ * the start of the body without its tags (an unclosed tag cut at the end goes too).
+ */
+const passages = builtOnce((db: Database) => {
+	const config = sql.placeholder('config');
+	const query = tsQuery(config, sql.placeholder('text'));
+	return db
+		.select({
+			id: article.id,
+			slug: article.slug,
+			kind: article.kind,
+			publishedAt: article.publishedAt,
+			title: articleTranslation.title,
+			themes: themesOf(sql.placeholder('lang'), article.id),
+			headline: sql<string | null>`case when ${articleTranslation.searchHead} @@ ${query}
+				then ts_headline(${config}::regconfig, ${articleTranslation.teaser}, ${query}, ${sql.placeholder('teaserMarks')})
+				else ts_headline(${config}::regconfig, regexp_replace(left(${articleTranslation.body}, ${snippetChars}), '<[^>]*(>|$)', ' ', 'g'), ${query},
+					${sql.placeholder('bodyMarks')}) end`
+		})
+		.from(article)
+		.innerJoin(articleTranslation, inLanguage(sql.placeholder('lang')))
+		.where(sql`${article.id} = any(${sql.placeholder('ids')})`)
+		.prepare('');
+});
 
 /**
  * Titles and teasers where every word begins a word once accents are left out ("horby" finds
@@ -263,11 +287,11 @@ async function unaccentedIn(
 	};
 }
 
-const inLanguage = (lang: string) =>
+const inLanguage = (lang: string | Placeholder) =>
 	and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, lang));
 
 /** An article's themes in the language, in its order, as one JSON value. */
-const themesOf = (locale: string, id: SQLWrapper) =>
+const themesOf = (locale: string | Placeholder, id: SQLWrapper) =>
 	subquery<
 		ThemeRef[]
 	>(sql`coalesce((select json_agg(json_build_object('key', ${theme.key}, 'name', coalesce(${theme.name}->>${locale}, ${theme.name}->>'sv')) order by ${articleTheme.position})

@@ -1,4 +1,4 @@
-import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { index, type IndexBuilder } from 'drizzle-orm/pg-core';
 import { tsvector } from './localized.ts';
 
@@ -76,12 +76,12 @@ export const wordsIndex = (
  * Every typed word begins a word of a `wordsColumn`: "hor" finds "Hörby", "goteborg" finds
  * "Göteborgs".
  */
-export function startsWords(words: SQLWrapper, typed: string[]): SQL | undefined {
+export function startsWords(words: SQLWrapper, typed: Typed[]): SQL | undefined {
 	return and(...typed.map((w) => startsWord(words, w)));
 }
 
 /** One typed word (letters and digits, from `searchWords`) begins a word of a `wordsColumn`. */
-export function startsWord(words: SQLWrapper, typed: string): SQL {
+export function startsWord(words: SQLWrapper, typed: Typed): SQL {
 	// Quoted as a lexeme, with the prefix mark: the word is taken as it is, never as operators.
 	return sql`${words} @@ (quote_literal(${typed}) || ':*')::tsquery`;
 }
@@ -96,10 +96,27 @@ export function foldedStartsWords(folded: SQLWrapper, typed: string[]): SQL | un
 	return and(...typed.map((w) => sql`${folded} like ${`% ${w}%`}`));
 }
 
-/** How close the folded query is to the column, for ordering (1 is a whole match). */
-export function nearness(column: SQLWrapper, words: string[]): SQL<number> {
-	return sql<number>`word_similarity(${words.join(' ')}, ${column})`;
+/** How close the folded query (its words as one text) is to the column, for ordering (1 is a whole match). */
+export function nearness(column: SQLWrapper, words: Typed): SQL<number> {
+	return sql<number>`word_similarity(${words}, ${column})`;
 }
+
+/** A typed word, or its placeholder in a statement built once (kernel/sql.ts `builtOnce`). */
+type Typed = string | Placeholder;
+
+/**
+ * A search's words as placeholders of a statement built once: `each` is word0, word1…, `all`
+ * all of them as one text (for `nearness`). `wordValues` gives their values for a run.
+ */
+export function wordPlaceholders(count: number): { each: Placeholder[]; all: Placeholder } {
+	return {
+		each: Array.from({ length: count }, (_, i) => sql.placeholder(`word${i}`)),
+		all: sql.placeholder('words')
+	};
+}
+
+export const wordValues = (words: string[]): Record<string, string> =>
+	Object.fromEntries([...words.map((w, i) => [`word${i}`, w]), ['words', words.join(' ')]]);
 
 /** One kind's share of a search: how many, and the hits of the page asked for. */
 export interface Found<T> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
 import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
@@ -76,11 +76,8 @@ const m = alias(partnershipMember, 'm');
 const o = alias(organization, 'o');
 
 /** The filters as a condition on `partnership`. Every one is served by an index. */
-export function partnershipConditions(
-	filter: Omit<PartnershipFilter, 'page'> & { members?: number[]; match?: SQL }
-): SQL {
+export function partnershipConditions(filter: Omit<PartnershipFilter, 'page'> & { members?: number[] }): SQL {
 	const where: SQL[] = [];
-	if (filter.match) where.push(filter.match);
 	const one = sql`1`;
 	const memberOn = (side: 'swedish' | 'international', on: SQL) =>
 		exists(
@@ -228,6 +225,73 @@ const goalsOf = subquery<number[] | null>(
 );
 
 /**
+ * A page of the partnerships that meet a condition, newest start first, each row with the count
+ * of them all. The page is chosen and the matches counted over their ids and years only, then the
+ * page's rows are read whole: a count over whole rows made PostgreSQL keep every match's row
+ * (2,003 matches of a search on the bench corpus: 4.57 → 2.27 ms of its CPU). The limit and
+ * offset may be placeholders (a statement built once: search.ts).
+ */
+export function pageStatement(
+	db: Database,
+	condition: SQL,
+	limit: number | Placeholder,
+	offset: number | Placeholder
+) {
+	const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
+	const chosen = db
+		.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
+		.from(partnership)
+		.where(condition)
+		.orderBy(...newestFirst)
+		.limit(limit)
+		.offset(offset)
+		.as('chosen');
+	return db
+		.select({
+			id: partnership.id,
+			slug: partnership.slug,
+			status: partnership.status,
+			startYear: partnership.startYear,
+			endYear: partnership.endYear,
+			summary: partnership.summary,
+			themes: themesOf,
+			goals: goalsOf,
+			targets: subquery<string[] | null>(
+				sql`select json_agg(${partnershipTarget.target} order by ${partnershipTarget.target}) from ${partnershipTarget}
+					where ${partnershipTarget.partnershipId} = ${partnership.id}`
+			),
+			members: membersOfRow,
+			total: chosen.total
+		})
+		.from(partnership)
+		.innerJoin(chosen, eq(chosen.id, partnership.id))
+		.orderBy(...newestFirst);
+}
+
+/** A row of `pageStatement` in the reader's language, its members by side. */
+export function partnershipRow(
+	r: Awaited<ReturnType<typeof pageStatement>>[number],
+	locale: string
+): PartnershipRow {
+	const found = { swedish: [] as OrganizationRef[], international: [] as OrganizationRef[] };
+	for (const [role, ...org] of r.members ?? [])
+		(role === 'swedish' ? found.swedish : found.international).push(organizationRef(org, locale));
+	return {
+		id: r.id,
+		slug: r.slug,
+		status: r.status,
+		startYear: r.startYear,
+		endYear: r.endYear,
+		summary: pick(r.summary, locale),
+		swedish: found.swedish,
+		international: found.international,
+		themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
+		goals: r.goals ?? [],
+		targets: r.targets ?? []
+	};
+}
+
+/**
  * A page of partnerships (newest start first) and, with `withMap`, the members of the whole
  * filtered set for the map; without it only the page's members are read (the API, a CSV, an
  * organization's page).
@@ -235,67 +299,19 @@ const goalsOf = subquery<number[] | null>(
 export async function listPartnerships(
 	db: Database,
 	locale: string,
-	filter: PartnershipFilter & { members?: number[]; match?: SQL },
+	filter: PartnershipFilter & { members?: number[] },
 	perPage = 50,
 	{ withMap = false }: { withMap?: boolean } = {}
 ): Promise<PartnershipPage> {
 	const condition = partnershipConditions(filter);
 	const offset = (filter.page - 1) * perPage;
-	const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
-	// The page is chosen and the matches counted over their ids and years only, then the page's rows
-	// are read whole: a count over whole rows made PostgreSQL keep every match's row (2,003 matches
-	// of a search on the bench corpus: 4.57 → 2.27 ms of its CPU).
-	const chosen = db
-		.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
-		.from(partnership)
-		.where(condition)
-		.orderBy(...newestFirst)
-		.limit(perPage)
-		.offset(offset)
-		.as('chosen');
 	const [page, all] = await Promise.all([
-		db
-			.select({
-				id: partnership.id,
-				slug: partnership.slug,
-				status: partnership.status,
-				startYear: partnership.startYear,
-				endYear: partnership.endYear,
-				summary: partnership.summary,
-				themes: themesOf,
-				goals: goalsOf,
-				targets: subquery<string[] | null>(
-					sql`select json_agg(${partnershipTarget.target} order by ${partnershipTarget.target}) from ${partnershipTarget}
-						where ${partnershipTarget.partnershipId} = ${partnership.id}`
-				),
-				members: membersOfRow,
-				total: chosen.total
-			})
-			.from(partnership)
-			.innerJoin(chosen, eq(chosen.id, partnership.id))
-			.orderBy(...newestFirst),
+		pageStatement(db, condition, perPage, offset),
 		withMap ? membersOf(db, locale, condition) : null
 	]);
 	const total = page[0]?.total ?? (offset && all ? all.size : 0);
 	return {
-		rows: page.map((r) => {
-			const found = { swedish: [] as OrganizationRef[], international: [] as OrganizationRef[] };
-			for (const [role, ...org] of r.members ?? [])
-				(role === 'swedish' ? found.swedish : found.international).push(organizationRef(org, locale));
-			return {
-				id: r.id,
-				slug: r.slug,
-				status: r.status,
-				startYear: r.startYear,
-				endYear: r.endYear,
-				summary: pick(r.summary, locale),
-				swedish: found.swedish,
-				international: found.international,
-				themes: (r.themes ?? []).map((t) => ({ key: t.key, name: pick(t.name, locale) })),
-				goals: r.goals ?? [],
-				targets: r.targets ?? []
-			};
-		}),
+		rows: page.map((r) => partnershipRow(r, locale)),
 		total,
 		page: filter.page,
 		pages: Math.max(1, Math.ceil(total / perPage)),

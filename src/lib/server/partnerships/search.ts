@@ -1,10 +1,11 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql, type Placeholder } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
-import { startsWord, type Found } from '../kernel/fold.ts';
+import { startsWord, wordPlaceholders, wordValues, type Found } from '../kernel/fold.ts';
+import { builtOnce } from '../kernel/sql.ts';
 import { organization } from '../organizations/schema.ts';
 import { partnership, partnershipMember } from './schema.ts';
-import { listPartnerships, type PartnershipRow } from './queries.ts';
+import { pageStatement, partnershipRow, type PartnershipRow } from './queries.ts';
 
 const qb = new QueryBuilder();
 const m = alias(partnershipMember, 'sm');
@@ -15,7 +16,7 @@ const o = alias(organization, 'so');
  * are index lookups that PostgreSQL ORs as bitmaps: the members' ids come as an array (an `in`
  * with a subquery would have every partnership checked against them instead).
  */
-const summaryOrMember = (word: string) =>
+const summaryOrMember = (word: Placeholder) =>
 	or(
 		startsWord(partnership.words, word),
 		sql`${partnership.id} = any(array(${qb
@@ -24,6 +25,15 @@ const summaryOrMember = (word: string) =>
 			.innerJoin(o, eq(o.id, m.organizationId))
 			.where(startsWord(o.words, word))}))`
 	)!;
+
+const matching = builtOnce((db: Database, count: number) =>
+	pageStatement(
+		db,
+		and(...wordPlaceholders(count).each.map(summaryOrMember))!,
+		sql.placeholder('limit'),
+		sql.placeholder('offset')
+	).prepare('')
+);
 
 /**
  * Partnerships by their members' names and their summary, both languages, without accents: each
@@ -37,11 +47,10 @@ export async function searchPartnerships(
 	{ page, perPage }: { page: number; perPage: number }
 ): Promise<Found<PartnershipRow>> {
 	if (!words.length) return { total: 0, hits: [] };
-	const found = await listPartnerships(
-		db,
-		locale,
-		{ page, match: and(...words.map(summaryOrMember)) },
-		perPage
-	);
-	return { total: found.total, hits: found.rows };
+	const rows = await matching(db, words.length).execute({
+		...wordValues(words),
+		limit: perPage,
+		offset: (page - 1) * perPage
+	});
+	return { total: rows[0]?.total ?? 0, hits: rows.map((r) => partnershipRow(r, locale)) };
 }
