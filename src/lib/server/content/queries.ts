@@ -30,7 +30,7 @@ import {
 	articleTranslation,
 	type ArticleKind
 } from './schema.ts';
-import { subquery } from '../kernel/sql.ts';
+import { builtOnce, subquery } from '../kernel/sql.ts';
 import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
 import { targetInLanguage } from '../taxonomy/goals.ts';
 import { describeAttachments } from './attachments.ts';
@@ -102,7 +102,7 @@ const imageOf = (locale: string | Placeholder, leadImageId: SQLWrapper) =>
 const toImage = (r: ImageRow | null) => (r ? leadImage(r.key, r.variants, r.alt, r.width, r.height) : null);
 
 /** Articles with their text in the language: the inner part of every card query. */
-function inLanguage(db: Database, locale: string) {
+function inLanguage(db: Database, locale: string | Placeholder) {
 	return db
 		.select({
 			id: article.id,
@@ -166,6 +166,12 @@ export async function cardsByIds(db: Database, locale: string, ids: number[]): P
 	return ids.map((id) => byId.get(id)).filter((c): c is ArticleCard => !!c);
 }
 
+const cards = builtOnce((db: Database) =>
+	inLanguage(db, sql.placeholder('locale'))
+		.where(sql`${article.id} = any(${sql.placeholder('ids')})`)
+		.prepare('')
+);
+
 /**
  * Cards for articles of the visible list, in the given order: their texts in one query by key,
  * their tags from the list itself (held per content version) and the theme names kept with it.
@@ -173,12 +179,7 @@ export async function cardsByIds(db: Database, locale: string, ids: number[]): P
 export async function cardsOf(db: Database, locale: string, entries: FacetEntry[]): Promise<ArticleCard[]> {
 	if (!entries.length) return [];
 	const [found, { themeNames }] = await Promise.all([
-		inLanguage(db, locale).where(
-			inArray(
-				article.id,
-				entries.map((e) => e.id)
-			)
-		),
+		cards(db).execute({ locale, ids: entries.map((e) => e.id) }),
 		vocabulary(db, locale)
 	]);
 	const byId = new Map(found.map((x) => [x.id, x]));
@@ -246,9 +247,7 @@ export interface ArticleDetail extends ArticleCard {
 
 /** One published article in one language, with everything its page links to. */
 export async function getArticle(db: Database, locale: string, slug: string): Promise<ArticleDetail | null> {
-	let prepared = preparedBySlug.get(db);
-	if (!prepared) preparedBySlug.set(db, (prepared = prepareBySlug(db)));
-	const detail = toDetail((await prepared.execute({ locale, slug }))[0], locale);
+	const detail = toDetail((await bySlug(db).execute({ locale, slug }))[0], locale);
 	if (!detail) return null;
 	const { id, ...shown } = detail;
 	const [body, related] = await Promise.all([
@@ -336,16 +335,14 @@ function articleDetailQuery(db: Database, locale: string | Placeholder, where: S
 		.from(p);
 }
 
-// The public article page is the hottest uncached read: its query is built once per database
-// and prepared, instead of being assembled by the query builder on every request.
-const preparedBySlug = new WeakMap<Database, ReturnType<typeof prepareBySlug>>();
-function prepareBySlug(db: Database) {
-	return articleDetailQuery(
+// The public article page is the hottest uncached read.
+const bySlug = builtOnce((db: Database) =>
+	articleDetailQuery(
 		db,
 		sql.placeholder('locale'),
 		and(isPublished(), eq(article.slug, sql.placeholder('slug')))!
-	).prepare('article_by_slug');
-}
+	).prepare('')
+);
 
 type DetailRow = Awaited<ReturnType<typeof articleDetailQuery>>[number];
 
