@@ -195,9 +195,21 @@ export function problemsOf<S extends Scope>(error: z.ZodError): FieldProblem<S>[
 	return problems;
 }
 
+/**
+ * A shape's object schema, made once per shape: Zod compiles an object schema's parser on its
+ * first use, and a schema made for every request was compiled for every request (a fifth of the
+ * time of reading a query string).
+ */
+const objectOf = (shape: Shape): z.ZodObject<Shape> => {
+	let object = objects.get(shape);
+	if (!object) objects.set(shape, (object = z.object(shape)));
+	return object;
+};
+const objects = new WeakMap<Shape, z.ZodObject<Shape>>();
+
 /** Parses values with a shape, or throws a ValidationError naming each bad field. */
 export function parseInput<S extends Shape>(shape: S, raw: Record<string, unknown>, scope?: Scope): Input<S> {
-	const parsed = z.object(shape).safeParse(raw);
+	const parsed = objectOf(shape).safeParse(raw);
 	if (!parsed.success) throw new ValidationError(problemsOf(parsed.error), scope);
 	return parsed.data as Input<S>;
 }
@@ -225,7 +237,7 @@ function queryValues(params: URLSearchParams, shape: Shape) {
 /** Reads a query string. Unknown parameters are ignored; each bad or repeated one is named. */
 export function readQuery<S extends Shape>(params: URLSearchParams, shape: S, scope?: Scope): Input<S> {
 	const { raw, repeated } = queryValues(params, shape);
-	const parsed = z.object(shape).safeParse(raw);
+	const parsed = objectOf(shape).safeParse(raw);
 	const problems = [...repeated, ...(parsed.success ? [] : problemsOf(parsed.error))];
 	const unique = problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i);
 	if (unique.length || !parsed.success) throw new ValidationError(unique, scope);
