@@ -225,12 +225,7 @@ const passages = builtOnce((db: Database) => {
 	const query = tsQuery(config, sql.placeholder('text'));
 	return db
 		.select({
-			id: article.id,
-			slug: article.slug,
-			kind: article.kind,
-			publishedAt: article.publishedAt,
-			title: articleTranslation.title,
-			themes: themesOf(sql.placeholder('lang'), article.id),
+			...hitFields(sql.placeholder('lang')),
 			headline: sql<string | null>`case when ${articleTranslation.searchHead} @@ ${query}
 				then ts_headline(${config}::regconfig, ${articleTranslation.teaser}, ${query}, ${sql.placeholder('teaserMarks')})
 				else ts_headline(${config}::regconfig, regexp_replace(left(${articleTranslation.body}, ${snippetChars}), '<[^>]*(>|$)', ' ', 'g'), ${query},
@@ -264,15 +259,7 @@ async function unaccentedIn(
 	const ids = matches.slice((page - 1) * perPage, page * perPage);
 	const rows = ids.length
 		? await db
-				.select({
-					id: article.id,
-					slug: article.slug,
-					kind: article.kind,
-					publishedAt: article.publishedAt,
-					title: articleTranslation.title,
-					themes: themesOf(lang, article.id),
-					teaser: articleTranslation.teaser
-				})
+				.select({ ...hitFields(lang), teaser: articleTranslation.teaser })
 				.from(article)
 				.innerJoin(articleTranslation, inLanguage(lang))
 				.where(inArray(article.id, ids))
@@ -286,6 +273,16 @@ async function unaccentedIn(
 		hits: ids.map((id) => byId.get(id)).filter((h): h is SearchHit => !!h)
 	};
 }
+
+/** What a hit shows besides its passage. */
+const hitFields = (lang: string | Placeholder) => ({
+	id: article.id,
+	slug: article.slug,
+	kind: article.kind,
+	publishedAt: article.publishedAt,
+	title: articleTranslation.title,
+	themes: themesOf(lang, article.id)
+});
 
 const inLanguage = (lang: string | Placeholder) =>
 	and(eq(articleTranslation.articleId, article.id), eq(articleTranslation.lang, lang));

@@ -76,12 +76,15 @@ export const wordsIndex = (
  * Every typed word begins a word of a `wordsColumn`: "hor" finds "Hörby", "goteborg" finds
  * "Göteborgs".
  */
-export function startsWords(words: SQLWrapper, typed: Typed[]): SQL | undefined {
+export function startsWords(words: SQLWrapper, typed: Placeholder[]): SQL | undefined {
 	return and(...typed.map((w) => startsWord(words, w)));
 }
 
-/** One typed word (letters and digits, from `searchWords`) begins a word of a `wordsColumn`. */
-export function startsWord(words: SQLWrapper, typed: Typed): SQL {
+/**
+ * One typed word (letters and digits, from `searchWords`; its placeholder in a statement built once,
+ * `wordPlaceholders`) begins a word of a `wordsColumn`.
+ */
+export function startsWord(words: SQLWrapper, typed: Placeholder): SQL {
 	// Quoted as a lexeme, with the prefix mark: the word is taken as it is, never as operators.
 	return sql`${words} @@ (quote_literal(${typed}) || ':*')::tsquery`;
 }
@@ -97,12 +100,9 @@ export function foldedStartsWords(folded: SQLWrapper, typed: string[]): SQL | un
 }
 
 /** How close the folded query (its words as one text) is to the column, for ordering (1 is a whole match). */
-export function nearness(column: SQLWrapper, words: Typed): SQL<number> {
+export function nearness(column: SQLWrapper, words: Placeholder): SQL<number> {
 	return sql<number>`word_similarity(${words}, ${column})`;
 }
-
-/** A typed word, or its placeholder in a statement built once (kernel/sql.ts `builtOnce`). */
-type Typed = string | Placeholder;
 
 /**
  * A search's words as placeholders of a statement built once: `each` is word0, word1…, `all`

@@ -224,6 +224,18 @@ const goalsOf = subquery<number[] | null>(
 		where ${partnershipGoal.partnershipId} = ${partnership.id}`
 );
 
+/** What a partnership's row in the list and its own page both show. */
+const listed = {
+	id: partnership.id,
+	slug: partnership.slug,
+	status: partnership.status,
+	startYear: partnership.startYear,
+	endYear: partnership.endYear,
+	summary: partnership.summary,
+	themes: themesOf,
+	goals: goalsOf
+};
+
 /**
  * A page of the partnerships that meet a condition, newest start first, each row with the count
  * of them all. The page is chosen and the matches counted over their ids and years only, then the
@@ -248,14 +260,7 @@ export function pageStatement(
 		.as('chosen');
 	return db
 		.select({
-			id: partnership.id,
-			slug: partnership.slug,
-			status: partnership.status,
-			startYear: partnership.startYear,
-			endYear: partnership.endYear,
-			summary: partnership.summary,
-			themes: themesOf,
-			goals: goalsOf,
+			...listed,
 			targets: subquery<string[] | null>(
 				sql`select json_agg(${partnershipTarget.target} order by ${partnershipTarget.target}) from ${partnershipTarget}
 					where ${partnershipTarget.partnershipId} = ${partnership.id}`
@@ -356,16 +361,9 @@ export async function getPartnership(
 ): Promise<PartnershipDetail | null> {
 	const [r] = await db
 		.select({
-			id: partnership.id,
-			slug: partnership.slug,
-			status: partnership.status,
-			startYear: partnership.startYear,
-			endYear: partnership.endYear,
-			summary: partnership.summary,
+			...listed,
 			description: partnership.description,
 			updatedAt: partnership.updatedAt,
-			themes: themesOf,
-			goals: goalsOf,
 			targets: subquery<{ code: string; title: LocalizedText; text: LocalizedText }[] | null>(
 				sql`select json_agg(json_build_object('code', ${sdgTarget.code}, 'title', ${sdgTarget.title}, 'text', ${sdgTarget.text}) order by ${sdgTarget.goal}, ${sdgTarget.position})
 					from ${partnershipTarget} join ${sdgTarget} on ${sdgTarget.code} = ${partnershipTarget.target}
