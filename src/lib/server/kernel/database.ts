@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { config } from './config.ts';
 import { logger } from './logger.ts';
-import { keepPglitePlans, keepPlans } from './prepared.ts';
+import { keepPlans } from './prepared.ts';
+import { PgliteThread } from './pglite-thread.ts';
 
 /**
  * The one database type every module uses, whichever driver is behind it. Reads are written with
@@ -117,19 +118,17 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 		};
 	}
 
-	const { PGlite } = await import('@electric-sql/pglite');
-	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	const { migrate } = await import('drizzle-orm/pglite/migrator');
 	const release = options.dataDir ? lockFolder(options.dataDir) : () => {};
 	try {
-		const client = await PGlite.create({
+		// In a thread of its own: the statements run beside the pages (pglite-thread.ts).
+		const client = await PgliteThread.open({
 			dataDir: options.dataDir,
-			loadDataDir: options.from,
-			extensions: { pg_trgm }
+			from: await options.from?.arrayBuffer(),
+			preparedStatements: config().databasePreparedStatements
 		});
-		await keepPglitePlans(client, config().databasePreparedStatements);
-		const db = drizzle(client);
+		const db = drizzle({ client: client as never });
 		try {
 			await migrate(db, { migrationsFolder });
 			await options.prepare?.(db as unknown as Database);
@@ -144,7 +143,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 				await client.close();
 				release();
 			},
-			dump: () => client.dumpDataDir('none')
+			dump: () => client.dumpDataDir()
 		};
 	} catch (error) {
 		release();

@@ -1,0 +1,81 @@
+// The PGlite database in a thread of its own, started by pglite-thread.ts: its statements run on
+// one core while the pages are made on another. Node runs this file as it is (its types are
+// stripped), not from the app's bundle. Each message is answered once, by its id.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { keepPglitePlans } from './prepared.ts';
+import type { ThreadRequest, ThreadStart } from './pglite-thread.ts';
+
+const start = workerData as ThreadStart;
+const port = parentPort!;
+
+const client = await PGlite.create({
+	dataDir: start.dataDir,
+	loadDataDir: start.from ? new Blob([start.from]) : undefined,
+	extensions: { pg_trgm }
+});
+await keepPglitePlans(client, start.preparedStatements);
+
+/** Open transactions by id: PGlite's own, held open until the app's work in it ends. */
+const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void; done: Promise<void> }>();
+let made = 0;
+
+/** A transaction of PGlite's (which makes every statement outside it wait), open until `end`. */
+function begin(): Promise<number> {
+	const id = ++made;
+	return new Promise((started, failed) => {
+		const done = client.transaction(async (tx) => {
+			const commit = await new Promise<boolean>((end) => {
+				open.set(id, { tx, end, done });
+				started(id);
+			});
+			if (!commit) await tx.rollback();
+		});
+		done.catch(failed).finally(() => open.delete(id));
+	});
+}
+
+async function answer(r: ThreadRequest): Promise<unknown> {
+	switch (r.op) {
+		case 'query': {
+			const on = r.tx ? open.get(r.tx)?.tx : client;
+			if (!on) throw new Error('The transaction has ended');
+			// Values of these types stay as PostgreSQL wrote them: the caller's parsers read them.
+			const parsers = Object.fromEntries(r.asText.map((type) => [type, (value: string) => value]));
+			const result = await on.query(r.text, r.params, { rowMode: r.rowMode, parsers });
+			return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+		}
+		case 'begin':
+			return begin();
+		case 'end': {
+			const held = open.get(r.tx);
+			if (!held) throw new Error('The transaction has ended');
+			held.end(r.commit);
+			await held.done;
+			return null;
+		}
+		case 'dump':
+			return (await client.dumpDataDir('none')).arrayBuffer();
+		case 'close':
+			await client.close();
+			return null;
+	}
+}
+
+/** What the app's error handling reads (code, constraint, detail …); not the query's options. */
+function describe(error: unknown): Record<string, unknown> {
+	const e = error instanceof Error ? error : new Error(String(error));
+	const fields: Record<string, unknown> = { name: e.name, message: e.message };
+	for (const [key, value] of Object.entries(e))
+		if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
+	return fields;
+}
+
+port.on('message', (r: ThreadRequest) => {
+	answer(r).then(
+		(result) => port.postMessage({ id: r.id, result }, result instanceof ArrayBuffer ? [result] : undefined),
+		(error) => port.postMessage({ id: r.id, error: describe(error) })
+	);
+});
+port.postMessage({ ready: true });
