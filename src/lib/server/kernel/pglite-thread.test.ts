@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
-import type { Database } from './database.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { databaseUnavailable, type Database } from './database.ts';
 import { PgliteThread } from './pglite-thread.ts';
 
 // PGlite in its worker thread must answer as PGlite in this thread did: Drizzle's values, its
@@ -113,5 +116,24 @@ describe('PGlite in a thread of its own', () => {
 		const closing = await PgliteThread.open({ preparedStatements: 0 });
 		await closing.close();
 		await expect(closing.query('select 1')).rejects.toThrow('closed');
+	});
+
+	test('a thread that stops fails the statement it had and every later one as unavailable (503), and says so once', async () => {
+		// A stand-in for a database thread that dies (an engine abort, memory): ready, then gone.
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'pglite-thread-')), 'dies.mjs');
+		writeFileSync(
+			file,
+			"import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(3));\n"
+		);
+		const dying = await PgliteThread.open({ preparedStatements: 0 }, file);
+		const lost: Error[] = [];
+		dying.whenLost((error) => lost.push(error));
+		const first = await dying.query('select 1').catch((error: unknown) => error);
+		expect(String(first)).toContain('exit code 3');
+		expect(databaseUnavailable(first)).toBe(true);
+		const later = await dying.query('select 1').catch((error: unknown) => error);
+		expect(databaseUnavailable(later)).toBe(true);
+		// The server ends its process on this (database.ts): told once, with the reason.
+		expect(lost.map((e) => e.message)).toEqual(['The database thread stopped (exit code 3)']);
 	});
 });

@@ -67,16 +67,16 @@ export class PgliteThread {
 			if (m.error) waiting.reject(asError(m.error));
 			else waiting.resolve(m.result);
 		});
-		worker.on('error', (error) => this.#stop(error));
-		worker.on('exit', (code) => this.#stop(new Error(`The database thread stopped (exit code ${code})`)));
+		worker.on('error', (error) => this.#stop(gone(`The database thread failed: ${error.message}`)));
+		worker.on('exit', (code) => this.#stop(gone(`The database thread stopped (exit code ${code})`)));
 		// Only a statement on its way keeps the process alive, as with PGlite in this thread.
 		worker.unref();
 	}
 
-	/** Starts the thread and opens the database in it. */
-	static open(start: ThreadStart): Promise<PgliteThread> {
+	/** Starts the thread and opens the database in it (`file`: another worker, for tests). */
+	static open(start: ThreadStart, file = workerFile): Promise<PgliteThread> {
 		return new Promise((resolve, reject) => {
-			const worker = new Worker(workerFile, {
+			const worker = new Worker(file, {
 				workerData: start,
 				transferList: start.from ? [start.from] : [],
 				name: 'database'
@@ -99,6 +99,13 @@ export class PgliteThread {
 		logger.error({ err: error }, 'The database thread stopped');
 		for (const { reject } of this.#waiting.values()) reject(error);
 		this.#waiting.clear();
+		this.#lost?.(error);
+	}
+
+	#lost: ((error: Error) => void) | undefined;
+	/** Called once if the thread stops other than by `close`: the database will not come back. */
+	whenLost(callback: (error: Error) => void): void {
+		this.#lost = callback;
 	}
 
 	#ask<T>(request: Request): Promise<T> {
@@ -155,9 +162,17 @@ export class PgliteThread {
 	async close(): Promise<void> {
 		if (this.#stopped) return;
 		await this.#ask({ op: 'close' });
-		this.#stopped = new Error('The database is closed');
+		this.#stopped = gone('The database is closed');
 		await this.#worker.terminate();
 	}
+}
+
+/**
+ * The database cannot answer any more: PostgreSQL's "connection failure" (08006), which the app
+ * answers with 503 (databaseUnavailable), as it does when PostgreSQL's connection is lost.
+ */
+function gone(message: string): Error {
+	return Object.assign(new Error(message), { code: '08006' });
 }
 
 /** The worker's error as the app expects it: the message, PostgreSQL's code, constraint and detail. */
