@@ -36,13 +36,23 @@ function begin(): Promise<number> {
 	});
 }
 
+const kept = new Map<string, Record<number, (value: string) => string>>();
+/** The same object for the same types, so that prepared.ts merges it with PGlite's parsers once. */
+function asText(types: number[]) {
+	const key = types.join();
+	let parsers = kept.get(key);
+	if (!parsers)
+		kept.set(key, (parsers = Object.fromEntries(types.map((type) => [type, (value: string) => value]))));
+	return parsers;
+}
+
 async function answer(r: ThreadRequest): Promise<unknown> {
 	switch (r.op) {
 		case 'query': {
 			const on = r.tx ? open.get(r.tx)?.tx : client;
 			if (!on) throw new Error('The transaction has ended');
 			// Values of these types stay as PostgreSQL wrote them: the caller's parsers read them.
-			const parsers = Object.fromEntries(r.asText.map((type) => [type, (value: string) => value]));
+			const parsers = asText(r.asText);
 			const result = await on.query(r.text, r.params, { rowMode: r.rowMode, parsers });
 			return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
 		}
