@@ -129,7 +129,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 			preparedStatements: config().databasePreparedStatements
 		});
 		// Unlike a lost PostgreSQL connection, a stopped thread does not come back: the process ends
-		// (code 1), and its supervisor (or the cluster's primary) starts it again.
+		// (code 1), and its supervisor starts it again.
 		client.whenLost(() => {
 			logger.fatal('The database thread stopped: the process ends so that it can be started again');
 			process.exit(1);
