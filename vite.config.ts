@@ -1,9 +1,33 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-node';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * SvelteKit writes every page's server data out for the client even where the page has no client
+ * code (`csr = false`, every public page), and nothing reads it: a fifth of the inspiration
+ * list's server CPU (docs/decisions/0024-page-data-only-for-client-code.md). Its server renderer is
+ * bundled into the build, so that one condition is changed as it is bundled; a SvelteKit whose
+ * line reads otherwise stops the build here, to be looked at again.
+ */
+function pageDataOnlyForClientCode(): Plugin {
+	const serializing = /if \(node\) \{(\s*)data_serializer\.add_node\(i, server_data\);/g;
+	return {
+		name: 'page-data-only-for-client-code',
+		transform(code, id) {
+			if (!id.replaceAll('\\', '/').endsWith('@sveltejs/kit/src/runtime/server/page/index.js')) return;
+			const found = code.match(serializing)?.length ?? 0;
+			if (found !== 1)
+				this.error(
+					`SvelteKit's page renderer changed: found ${found} places that serialize page data, not 1`
+				);
+			return code.replace(serializing, 'if (node && csr) {$1data_serializer.add_node(i, server_data);');
+		}
+	};
+}
 
 export default defineConfig({
 	plugins: [
+		pageDataOnlyForClientCode(),
 		sveltekit({
 			adapter: adapter({ precompress: true }),
 			// Public pages render without client code; 'hash' keeps the policy identical for every
