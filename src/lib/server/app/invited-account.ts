@@ -3,6 +3,7 @@ import { isLocale, type Locale } from '#lib/i18n/index.ts';
 import type { Transaction } from '../kernel/database.ts';
 import { sendMail, type Mail } from '../kernel/mail.ts';
 import type { Actor } from '../kernel/policy.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import type { Auth } from '../accounts/auth.ts';
 import { createInvitedAccount } from '../accounts/commands.ts';
 import { nameFromAddress } from '../partnerships/space/input.ts';
@@ -35,6 +36,12 @@ export async function invitedAccount(
 		who,
 		{ email: invitee.email, name: invitee.name ?? nameFromAddress(invitee.email), role: 'reader' },
 		setPasswordUrl
-	);
+	).catch((error: unknown) => {
+		// The account was made by another invitation that committed while this one hashed its
+		// password: the same answer as when the two collide on the address's unique index.
+		if (error instanceof ValidationError && error.problems.some((p) => p.code === 'emailTaken'))
+			throw new ValidationError([{ field: 'email', code: 'invitedMeanwhile' }], 'partnerships');
+		throw error;
+	});
 	return { userId: invitation.userId, send: invitation.send };
 }
