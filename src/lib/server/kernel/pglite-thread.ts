@@ -19,7 +19,8 @@ export interface ThreadStart {
 	preparedStatements: number;
 }
 
-export type ThreadRequest = { id: number } & (
+/** What the page thread asks of the database thread. */
+type Ask =
 	| {
 			op: 'query';
 			tx?: number;
@@ -32,10 +33,10 @@ export type ThreadRequest = { id: number } & (
 	| { op: 'begin' }
 	| { op: 'end'; tx: number; commit: boolean }
 	| { op: 'dump' }
-	| { op: 'close' }
-);
+	| { op: 'close' };
 
-type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** A request as it travels: answered once, by its id. */
+export type ThreadRequest = Ask & { id: number };
 
 /** A statement's answer as PGlite gives it. */
 type Answer = Results<unknown>;
@@ -45,11 +46,10 @@ type Answer = Results<unknown>;
  * app's bundle: beside this file when it runs from the sources too, else from the app's folder
  * (where the migrations are read from).
  */
-const workerFile =
-	[
-		path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-worker.ts'),
-		path.resolve('src/lib/server/kernel/pglite-worker.ts')
-	].find((file) => existsSync(file)) ?? 'src/lib/server/kernel/pglite-worker.ts';
+const workerFile = [
+	path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-worker.ts'),
+	path.resolve('src/lib/server/kernel/pglite-worker.ts')
+].find((file) => existsSync(file));
 
 export class PgliteThread {
 	#worker: Worker;
@@ -75,6 +75,7 @@ export class PgliteThread {
 
 	/** Starts the thread and opens the database in it (`file`: another worker, for tests). */
 	static open(start: ThreadStart, file = workerFile): Promise<PgliteThread> {
+		if (!file) return Promise.reject(new Error('pglite-worker.ts is missing: run the app from its folder'));
 		return new Promise((resolve, reject) => {
 			const worker = new Worker(file, {
 				workerData: start,
@@ -82,7 +83,7 @@ export class PgliteThread {
 				name: 'database'
 			});
 			const failed = (error: Error) => reject(error);
-			const exited = (code: number) => reject(new Error(`The database thread stopped (exit code ${code})`));
+			const exited = (code: number) => reject(gone(`The database thread stopped (exit code ${code})`));
 			worker.once('error', failed);
 			worker.once('exit', exited);
 			worker.once('message', () => {
@@ -108,7 +109,7 @@ export class PgliteThread {
 		this.#lost = callback;
 	}
 
-	#ask<T>(request: Request): Promise<T> {
+	#ask<T>(request: Ask): Promise<T> {
 		if (this.#stopped) return Promise.reject(this.#stopped);
 		const id = ++this.#made;
 		return new Promise<T>((resolve, reject) => {

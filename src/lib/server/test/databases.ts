@@ -142,7 +142,9 @@ async function openPglite(): Promise<DatabaseHandle> {
 	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	dump ??= new Blob([readFileSync(inject('pgliteDump'))]);
-	// As the app opens it (kernel/database.ts): its statements kept prepared.
+	// As the app's database thread opens it (kernel/pglite-worker.ts): its statements kept prepared.
+	// In this thread, not behind one: the thread itself is tested in kernel/pglite-thread.test.ts
+	// and by every test that starts the server (startup, browser and operations suites).
 	const load = async () => {
 		const client = await PGlite.create({ loadDataDir: dump, extensions: { pg_trgm } });
 		await keepPglitePlans(client, config().databasePreparedStatements);
