@@ -30,7 +30,7 @@ import {
 	articleTranslation,
 	type ArticleKind
 } from './schema.ts';
-import { builtOnce, subquery } from '../kernel/sql.ts';
+import { builtOnce, isAnyOf, subquery } from '../kernel/sql.ts';
 import { derived, visibleArticles, vocabulary, type FacetEntry } from './facets.ts';
 import { targetInLanguage } from '../taxonomy/goals.ts';
 import { describeAttachments } from './attachments.ts';
@@ -168,7 +168,7 @@ export async function cardsByIds(db: Database, locale: string, ids: number[]): P
 
 const cards = builtOnce((db: Database) =>
 	inLanguage(db, sql.placeholder('locale'))
-		.where(sql`${article.id} = any(${sql.placeholder('ids')})`)
+		.where(isAnyOf(article.id, sql.placeholder('ids')))
 		.prepare('')
 );
 

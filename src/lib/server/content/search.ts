@@ -6,7 +6,7 @@ import { theme } from '../taxonomy/schema.ts';
 import { searchConfig, type ThemeRef } from './queries.ts';
 import { article, articleTheme, articleTranslation, type ArticleKind } from './schema.ts';
 import { pageSize } from './input.ts';
-import { builtOnce, subquery } from '../kernel/sql.ts';
+import { builtOnce, isAnyOf, subquery } from '../kernel/sql.ts';
 import { foldedStartsWords, searchWords } from '../kernel/fold.ts';
 import { locales, type Locale } from '#lib/i18n/index.ts';
 import { inListOrder, pageOfMatches, visibleArticles } from './facets.ts';
@@ -233,7 +233,7 @@ const passages = builtOnce((db: Database) => {
 		})
 		.from(article)
 		.innerJoin(articleTranslation, inLanguage(sql.placeholder('lang')))
-		.where(sql`${article.id} = any(${sql.placeholder('ids')})`)
+		.where(isAnyOf(article.id, sql.placeholder('ids')))
 		.prepare('');
 });
 

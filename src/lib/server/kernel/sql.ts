@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from './database.ts';
 
@@ -8,6 +8,14 @@ import type { Database, Transaction } from './database.ts';
  * parentheses here, and naming every column through its table object, keeps each one qualified.
  */
 export const subquery = <T>(query: SQL): SQL<T> => sql<T>`(${query})`;
+
+/**
+ * `id = any(ids)` for a kept statement, the ids (integers) out of the planner's sight. Seeing
+ * them, PostgreSQL judges a plan for each run's values cheaper than the kept one and plans every
+ * run anew: the site search's passages 0.98 → 0.52 ms on PGlite, which plans slowly.
+ */
+export const isAnyOf = (id: SQLWrapper, ids: Placeholder): SQL =>
+	sql`${id} = any(((select ${ids}::int[]))::int[])`;
 
 /**
  * A read written once per database and shape, then run with its values. Drizzle writes a
