@@ -180,8 +180,10 @@ export function encoded(
 }
 
 /**
- * As `encoded`, compressed on libuv's thread pool: the thread that makes pages (on PGlite also the
- * database's) goes on meanwhile. For a page just rendered; a stored one is compressed once.
+ * As `encoded`, compressed on libuv's thread pool: the thread that makes pages goes on meanwhile
+ * (compressing small pages in place instead cost less CPU alone, 0.18 against 0.31 ms for the
+ * search page, but answered fewer searches and lists under load: the pool uses the other core).
+ * For a page just rendered; a stored one is compressed once.
  */
 export async function encodedAside(
 	entry: StoredResponse,
