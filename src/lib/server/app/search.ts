@@ -4,7 +4,7 @@ import { cleanLine, fields } from '../kernel/input.ts';
 import { searchWords, type Found } from '../kernel/fold.ts';
 import { correctedWords } from './search-words.ts';
 import { pageSize } from '../content/input.ts';
-import { searchArticles, type SearchResult } from '../content/search.ts';
+import { countUpTo, searchArticles, type SearchResult } from '../content/search.ts';
 import { searchPartnerships } from '../partnerships/search.ts';
 import type { PartnershipRow } from '../partnerships/queries.ts';
 import { searchOrganizations, type OrganizationHit } from '../organizations/search.ts';
@@ -42,6 +42,8 @@ export interface SiteSearch {
 	corrected: string | null;
 	/** All kinds together. */
 	total: number;
+	/** Some kind's total is a lower bound (the overview counts a common word's matches only so far). */
+	more: boolean;
 	/** Pages of the chosen kind (1 in the overview). */
 	pages: number;
 	articles: SearchResult;
@@ -64,9 +66,11 @@ export async function searchSite(
 		perPage: kind === k ? pageSize : overview[k]
 	});
 	const a = take('articles');
+	// The overview shows a few of each kind: a common word's matches are counted only so far there.
+	const upTo = kind ? undefined : countUpTo;
 	const all = (text: string, words: string[]) =>
 		Promise.all([
-			searchArticles(db, locale, text, a.page, a.perPage),
+			searchArticles(db, locale, text, a.page, a.perPage, { upTo }),
 			searchPartnerships(db, locale, words, take('partnerships')),
 			searchOrganizations(db, locale, words, take('organizations')),
 			searchProfiles(db, locale, words, take('profiles')),
@@ -93,6 +97,7 @@ export async function searchSite(
 		kind: kind ?? null,
 		corrected,
 		total: sum(),
+		more: !!articles.more,
 		pages: kind && kind !== 'goals' ? Math.max(1, Math.ceil(totals[kind] / pageSize)) : 1,
 		articles,
 		partnerships,

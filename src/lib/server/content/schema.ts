@@ -99,6 +99,9 @@ export const articleTranslation = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.articleId, t.lang] }),
 		index('article_translation_search_idx').using('gin', t.search),
+		// The site search ranks the title-and-teaser matches among all of a common word's matches
+		// without reading them all (content/search.ts, `someMatching`).
+		index('article_translation_head_idx').using('gin', t.searchHead).with({ fastupdate: false }),
 		index('article_translation_lang_idx').on(t.lang, t.articleId),
 		index('article_translation_folded_idx').using('gin', t.folded.op('gin_trgm_ops'))
 	]

@@ -231,6 +231,70 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 		expect((await onePage(r.total + 1)).hits).toEqual([]);
 	});
 
+	it('counts a common word only so far when asked, with the same page as a full count', async () => {
+		const article = (
+			slug: string,
+			teaser: string,
+			body: string,
+			status: 'published' | 'draft' = 'published'
+		) =>
+			saveArticle(h.db, {
+				kind: 'news',
+				themes: ['transparency'],
+				goals: [],
+				targets: [],
+				countries: [],
+				organizationIds: [],
+				partnershipId: null,
+				slug,
+				status,
+				publishedAt: status === 'published' ? new Date() : null,
+				translations: { sv: { title: 'Ett test', teaser, body } }
+			});
+		// Four teaser matches (one says it three times, one twice: they rank first), four in the
+		// body only, and a draft that must never be counted or shown.
+		await article('cykel-a', 'Ett cykelbibliotek öppnade.', '<p>Mer.</p>');
+		await article('cykel-b', 'Cykelbibliotek och ännu ett cykelbibliotek.', '<p>Mer.</p>');
+		await article('cykel-d', 'Cykelbibliotek, cykelbibliotek, cykelbibliotek.', '<p>Med cyklar.</p>');
+		await article('cykel-c', 'Biblioteket lånar ut cyklar: ett cykelbibliotek.', '<p>Mer.</p>');
+		for (const n of [1, 2, 3, 4])
+			await article(`cykel-text-${n}`, 'Något annat.', '<p>Ett cykelbibliotek.</p>');
+		await article('cykel-utkast', 'Ett cykelbibliotek i utkast.', '<p>Mer.</p>', 'draft');
+
+		const full = await searchArticles(h.db, 'sv', 'cykelbibliotek', 1, 2);
+		expect(full).toMatchObject({ total: 8, pages: 4 });
+		expect(full.more).toBeUndefined();
+		expect(full.hits.map((x) => x.slug)).toEqual(['cykel-d', 'cykel-b']);
+		// More matches than counted: "at least", and the page is the full count's.
+		const counted = await searchArticles(h.db, 'sv', 'cykelbibliotek', 1, 2, { upTo: 2 });
+		expect(counted.more).toBe(true);
+		expect(counted.total).toBeGreaterThanOrEqual(2);
+		expect(counted.total).toBeLessThanOrEqual(8);
+		expect(counted.hits).toEqual(full.hits.map((hit) => ({ ...hit, snippet: expect.any(String) })));
+		expect(counted.hits.map((x) => x.snippet)).toEqual(
+			full.hits.map((x) => x.snippet).map(() => expect.stringContaining('<mark>'))
+		);
+		// A page the teaser matches do not fill, a query that excludes a word (the first teaser
+		// match's text holds it), and a word with no more matches than counted: every match
+		// counted, as without.
+		for (const [q, page, perPage, upTo] of [
+			['cykelbibliotek', 3, 2, 2],
+			['cykelbibliotek -cyklar', 1, 2, 2],
+			['cykelbibliotek', 1, 2, 10]
+		] as const) {
+			const exact = await searchArticles(h.db, 'sv', q, page, perPage);
+			const found = await searchArticles(h.db, 'sv', q, page, perPage, { upTo });
+			expect(found.more).toBeUndefined();
+			expect({ ...found, hits: found.hits.map((x) => x.slug) }).toEqual({
+				...exact,
+				hits: exact.hits.map((x) => x.slug)
+			});
+		}
+		const all = await searchArticles(h.db, 'sv', 'cykelbibliotek', 1, 20, { upTo: 10 });
+		expect(all.hits.map((x) => x.slug)).not.toContain('cykel-utkast');
+		expect(all.total).toBe(8);
+	});
+
 	it('marks only the matched words, whatever private-use characters the text holds', async () => {
 		await saveArticle(h.db, {
 			kind: 'news',

@@ -1,0 +1,1 @@
+CREATE INDEX "article_translation_head_idx" ON "article_translation" USING gin ("search_head") WITH (fastupdate=false);
