@@ -177,22 +177,23 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 		h = await database.open();
 	});
 	afterAll(() => h?.close());
+	/** A Swedish article titled "Ett test", published now unless given a time or null (a draft). */
+	const article = (slug: string, teaser: string, body: string, publishedAt: Date | null = new Date()) =>
+		saveArticle(h.db, {
+			kind: 'news',
+			themes: ['transparency'],
+			goals: [],
+			targets: [],
+			countries: [],
+			organizationIds: [],
+			partnershipId: null,
+			slug,
+			status: publishedAt ? 'published' : 'draft',
+			publishedAt,
+			translations: { sv: { title: 'Ett test', teaser, body } }
+		});
 
 	it('ranks a teaser match first, then body matches newest first, each with its passage marked', async () => {
-		const article = (slug: string, teaser: string, body: string, publishedAt = new Date()) =>
-			saveArticle(h.db, {
-				kind: 'news',
-				themes: ['transparency'],
-				goals: [],
-				targets: [],
-				countries: [],
-				organizationIds: [],
-				partnershipId: null,
-				slug,
-				status: 'published',
-				publishedAt,
-				translations: { sv: { title: 'Ett test', teaser, body } }
-			});
 		await article(
 			'i-ingressen',
 			'Kommunen byggde ett nytt vattenverk för "alla" & ingen annan.',
@@ -232,25 +233,6 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 	});
 
 	it('counts a common word only so far when asked, with the same page as a full count', async () => {
-		const article = (
-			slug: string,
-			teaser: string,
-			body: string,
-			status: 'published' | 'draft' = 'published'
-		) =>
-			saveArticle(h.db, {
-				kind: 'news',
-				themes: ['transparency'],
-				goals: [],
-				targets: [],
-				countries: [],
-				organizationIds: [],
-				partnershipId: null,
-				slug,
-				status,
-				publishedAt: status === 'published' ? new Date() : null,
-				translations: { sv: { title: 'Ett test', teaser, body } }
-			});
 		// Four teaser matches (one says it three times, one twice: they rank first), four in the
 		// body only, and a draft that must never be counted or shown.
 		await article('cykel-a', 'Ett cykelbibliotek öppnade.', '<p>Mer.</p>');
@@ -259,7 +241,7 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 		await article('cykel-c', 'Biblioteket lånar ut cyklar: ett cykelbibliotek.', '<p>Mer.</p>');
 		for (const n of [1, 2, 3, 4])
 			await article(`cykel-text-${n}`, 'Något annat.', '<p>Ett cykelbibliotek.</p>');
-		await article('cykel-utkast', 'Ett cykelbibliotek i utkast.', '<p>Mer.</p>', 'draft');
+		await article('cykel-utkast', 'Ett cykelbibliotek i utkast.', '<p>Mer.</p>', null);
 
 		const full = await searchArticles(h.db, 'sv', 'cykelbibliotek', 1, 2);
 		expect(full).toMatchObject({ total: 8, pages: 4 });
