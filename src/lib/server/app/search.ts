@@ -66,12 +66,13 @@ export async function searchSite(
 		perPage: kind === k ? pageSize : overview[k]
 	});
 	const a = take('articles');
-	// The overview shows a few of each kind: a common word's matches are counted only so far there.
+	// The overview shows a few of each kind: a common word's articles and partnerships are counted
+	// only so far there.
 	const upTo = kind ? undefined : countUpTo;
 	const all = (text: string, words: string[]) =>
 		Promise.all([
 			searchArticles(db, locale, text, a.page, a.perPage, { upTo }),
-			searchPartnerships(db, locale, words, take('partnerships')),
+			searchPartnerships(db, locale, words, { ...take('partnerships'), upTo }),
 			searchOrganizations(db, locale, words, take('organizations')),
 			searchProfiles(db, locale, words, take('profiles')),
 			searchGoals(db, locale, words, text)
@@ -97,7 +98,7 @@ export async function searchSite(
 		kind: kind ?? null,
 		corrected,
 		total: sum(),
-		more: !!articles.more,
+		more: !!(articles.more || partnerships.more),
 		pages: kind && kind !== 'goals' ? Math.max(1, Math.ceil(totals[kind] / pageSize)) : 1,
 		articles,
 		partnerships,

@@ -121,5 +121,7 @@ export const wordValues = (words: string[]): Record<string, string> =>
 /** One kind's share of a search: how many, and the hits of the page asked for. */
 export interface Found<T> {
 	total: number;
+	/** `total` is a lower bound: the matches were counted only so far (the site search's overview). */
+	more?: boolean;
 	hits: T[];
 }

@@ -1,4 +1,15 @@
-import { and, desc, eq, exists, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import {
+	and,
+	desc,
+	eq,
+	exists,
+	inArray,
+	sql,
+	type Placeholder,
+	type SQL,
+	type SQLWrapper,
+	type Subquery
+} from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Database } from '../kernel/database.ts';
 import { ValidationError, type FieldProblem } from '../kernel/errors.ts';
@@ -236,6 +247,9 @@ const listed = {
 	goals: goalsOf
 };
 
+/** The list's order: newest start first (the index partnership_newest_idx). */
+export const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
+
 /**
  * A page of the partnerships that meet a condition, newest start first, each row with the count
  * of them all. The page is chosen and the matches counted over their ids and years only, then the
@@ -249,15 +263,21 @@ export function pageStatement(
 	limit: number | Placeholder,
 	offset: number | Placeholder
 ) {
-	const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
-	const chosen = db
-		.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
-		.from(partnership)
-		.where(condition)
-		.orderBy(...newestFirst)
-		.limit(limit)
-		.offset(offset)
-		.as('chosen');
+	return pageRows(
+		db,
+		db
+			.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
+			.from(partnership)
+			.where(condition)
+			.orderBy(...newestFirst)
+			.limit(limit)
+			.offset(offset)
+			.as('chosen')
+	);
+}
+
+/** The chosen partnerships' rows whole, newest start first; `total` as the choice counted it. */
+export function pageRows(db: Database, chosen: Chosen) {
 	return db
 		.select({
 			...listed,
@@ -272,6 +292,9 @@ export function pageStatement(
 		.innerJoin(chosen, eq(chosen.id, partnership.id))
 		.orderBy(...newestFirst);
 }
+
+/** A subquery of partnerships' ids, each with a count. */
+type Chosen = Subquery & { id: SQLWrapper; total: SQL.Aliased<number> };
 
 /** A row of `pageStatement` in the reader's language, its members by side. */
 export function partnershipRow(

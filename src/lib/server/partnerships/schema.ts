@@ -47,7 +47,9 @@ export const partnership = pgTable(
 		index('partnership_status_idx').on(t.status),
 		// The media library's "used on" and deleting a file (on delete set null) look up by it.
 		index('partnership_lead_image_idx').on(t.leadImageId),
-		wordsIndex('partnership_words_idx', t.words)
+		wordsIndex('partnership_words_idx', t.words),
+		// The list's order (newest start first): the site search's overview walks it (search.ts).
+		index('partnership_newest_idx').on(sql`${t.startYear} desc nulls last`, sql`${t.id} desc`)
 	]
 );
 

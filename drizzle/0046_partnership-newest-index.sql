@@ -1,0 +1,1 @@
+CREATE INDEX "partnership_newest_idx" ON "partnership" USING btree ("start_year" desc nulls last,"id" desc);
