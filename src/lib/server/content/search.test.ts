@@ -278,25 +278,11 @@ describe.each(testDatabases)('search snippets of stored text on $name', (databas
 	});
 
 	it('marks only the matched words, whatever private-use characters the text holds', async () => {
-		await saveArticle(h.db, {
-			kind: 'news',
-			themes: ['transparency'],
-			goals: [],
-			targets: [],
-			countries: [],
-			organizationIds: [],
-			partnershipId: null,
-			slug: 'privata-tecken',
-			status: 'published',
-			publishedAt: new Date(),
-			translations: {
-				sv: {
-					title: 'Tecken i texten',
-					teaser: 'Ett test.',
-					body: '<p>Före \uE001 kommunerna \uE000 och \uE000\uE000 efter e-demokrati &amp; <b>mer</b> \uE001\uE001</p>'
-				}
-			}
-		});
+		await article(
+			'privata-tecken',
+			'Ett test.',
+			'<p>Före \uE001 kommunerna \uE000 och \uE000\uE000 efter e-demokrati &amp; <b>mer</b> \uE001\uE001</p>'
+		);
 		const r = await searchArticles(h.db, 'sv', 'kommun e-demokrati');
 		const hit = r.hits.find((x) => x.slug === 'privata-tecken')!;
 		expect(hit.snippet).toContain('<mark>kommunerna</mark>');

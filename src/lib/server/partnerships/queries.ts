@@ -1,6 +1,5 @@
 import {
 	and,
-	desc,
 	eq,
 	exists,
 	inArray,
@@ -247,8 +246,11 @@ const listed = {
 	goals: goalsOf
 };
 
-/** The list's order: newest start first (the index partnership_newest_idx). */
-export const newestFirst = [sql`${partnership.startYear} desc nulls last`, desc(partnership.id)];
+/** The list's order, newest start first (partnership_newest_idx): of the table, or of a subquery of it. */
+export const newestFirst = (p: { startYear: SQLWrapper; id: SQLWrapper } = partnership) => [
+	sql`${p.startYear} desc nulls last`,
+	sql`${p.id} desc`
+];
 
 /**
  * A page of the partnerships that meet a condition, newest start first, each row with the count
@@ -269,7 +271,7 @@ export function pageStatement(
 			.select({ id: partnership.id, total: sql<number>`(count(*) over ())::int`.as('total') })
 			.from(partnership)
 			.where(condition)
-			.orderBy(...newestFirst)
+			.orderBy(...newestFirst())
 			.limit(limit)
 			.offset(offset)
 			.as('chosen')
@@ -290,7 +292,7 @@ export function pageRows(db: Database, chosen: Chosen) {
 		})
 		.from(partnership)
 		.innerJoin(chosen, eq(chosen.id, partnership.id))
-		.orderBy(...newestFirst);
+		.orderBy(...newestFirst());
 }
 
 /** A subquery of partnerships' ids, each with a count. */

@@ -55,7 +55,7 @@ const newestMatching = builtOnce((db: Database, shape: `${number} words, ${numbe
 	const newest = db
 		.select({ id: partnership.id, startYear: partnership.startYear, words: partnership.words })
 		.from(partnership)
-		.orderBy(...newestFirst)
+		.orderBy(...newestFirst())
 		.limit(newestLooked)
 		.as('newest');
 	const counted = sql<number>`(select count(*) from (select 1 from ${partnership} where ${everyWord(partnership, count)}
@@ -64,7 +64,7 @@ const newestMatching = builtOnce((db: Database, shape: `${number} words, ${numbe
 		.select({ id: newest.id, total: counted.as('total') })
 		.from(newest)
 		.where(everyWord(newest, count))
-		.orderBy(sql`${newest.startYear} desc nulls last`, sql`${newest.id} desc`)
+		.orderBy(...newestFirst(newest))
 		.limit(sql.placeholder('limit'))
 		.as('chosen');
 	return pageRows(db, chosen).prepare('');
