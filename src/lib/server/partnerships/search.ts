@@ -60,8 +60,11 @@ const newestMatching = builtOnce((db: Database, shape: `${number} words, ${numbe
 		.as('newest');
 	const counted = sql<number>`(select count(*) from (select 1 from ${partnership} where ${everyWord(partnership, count)}
 		limit ${sql.raw(String(upTo + 1))}) counted)::int`;
+	// When the newest alone hold more matches than the count goes, every match is not looked for
+	// (PGlite: 1.44 → 1.09 ms for a word in every summary; PostgreSQL: 0.72 → 0.66 ms).
+	const total = sql<number>`case when count(*) over () > ${sql.raw(String(upTo))} then (count(*) over ())::int else ${counted} end`;
 	const chosen = db
-		.select({ id: newest.id, total: counted.as('total') })
+		.select({ id: newest.id, total: total.as('total') })
 		.from(newest)
 		.where(everyWord(newest, count))
 		.orderBy(...newestFirst(newest))
