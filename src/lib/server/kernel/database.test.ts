@@ -140,8 +140,14 @@ test('PGlite keeps up to the setting too, closing the least recently run first; 
 			'select statement from pg_prepared_statements order by statement'
 		);
 		expect(rows.map((r) => r.statement)).toEqual(['select $1::int * 3 as y', 'select $1::int + 1 as y']);
+		// A statement that fails as it runs, as its values are bound, or as it is parsed leaves the
+		// database answering the next one.
 		await expect(client.query('select $1::int / 0 as y', [1])).rejects.toThrow(/division by zero/);
 		expect(await answer('select $1::int + 1 as y')).toBe(3);
+		await expect(client.query('select $1::int + 1 as y', ['two'])).rejects.toThrow(/invalid input syntax/);
+		expect(await answer('select $1::int + 1 as y')).toBe(3);
+		await expect(client.query('select no_such_function($1) as y', [1])).rejects.toThrow(/does not exist/);
+		expect(await answer('select $1::int * 3 as y')).toBe(6);
 	} finally {
 		await client.close();
 	}
