@@ -143,7 +143,10 @@ const matching = builtOnce((db: Database) => {
  */
 export const countUpTo = 100;
 
-/** Up to `upTo` matches (by id, in no order), and every title or teaser match with its rank. */
+/**
+ * Up to `upTo` matches (by id, in no order; none when the title and teaser matches alone are
+ * more), and every title or teaser match with its rank.
+ */
 interface SomeMatches extends TextMatches {
 	/** Every match is in `all`. */
 	complete: boolean;
@@ -158,13 +161,12 @@ async function someMatches(db: Database, locale: string, text: string, upTo: num
 		lang: locale,
 		upTo: upTo + 1
 	});
-	const head = new Map(row?.head ?? []);
-	// Not looked for: the title and teaser matches alone are more than `upTo`.
-	const all = row?.all ?? [...head.keys()];
+	// No `all` when not looked for: the title and teaser matches alone are more than `upTo`.
+	const all = row?.all;
 	return {
-		all: all.slice(0, upTo),
-		head,
-		complete: all.length <= upTo,
+		all: all?.slice(0, upTo) ?? [],
+		head: new Map(row?.head ?? []),
+		complete: !!all && all.length <= upTo,
 		negated: row?.negated ?? false
 	};
 }

@@ -101,17 +101,6 @@ export function keepPlans(client: PoolClient, most: number): void {
 }
 
 type Message = { name: string; dataTypeIDs?: number[] };
-
-/** Protocol messages as one buffer, sent in one call. */
-function joined(...parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-	let at = 0;
-	for (const part of parts) {
-		out.set(part, at);
-		at += part.byteLength;
-	}
-	return out;
-}
 interface Kept {
 	name: string;
 	/** The parameters' types, to write the values as PGlite's own query does. */
@@ -187,7 +176,7 @@ export async function keepPglitePlans(client: PGlite, most: number): Promise<voi
 				// 200: 4.62 → 4.27 ms), and after an error PostgreSQL itself skips to the sync.
 				const messages = [
 					...described,
-					...((await send(joined(bound, serialize.execute({}), serialize.sync()))) as Message[])
+					...((await send(Buffer.concat([bound, serialize.execute({}), serialize.sync()]))) as Message[])
 				];
 				await client.syncToFs();
 				const parsers = options?.parsers;
