@@ -152,3 +152,41 @@ test('PGlite keeps up to the setting too, closing the least recently run first; 
 		await client.close();
 	}
 });
+
+test('PGlite runs statements asked together in one exchange, each on its own: a failing one leaves the others answered and committed', async () => {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const client = await PGlite.create();
+	try {
+		// Fewer kept than the statements here: one closed to make room may be among them.
+		const together = await keepPglitePlans(client, 3);
+		await client.exec('create table note (id int primary key, body text not null)');
+		const outcomes = await together([
+			{ text: 'insert into note (id, body) values ($1, $2)', params: [1, 'kept'] },
+			{ text: 'select $1::int / 0 as y', params: [1] },
+			{ text: 'insert into note (id, body) values ($1, $2)', params: [1, 'the same id'] },
+			{ text: 'select $1::int + 1 as y', params: ['two'] },
+			{ text: 'select no_such_function($1) as y', params: [1] },
+			{ text: 'select count(*)::int as n from note where id > $1', params: [0] },
+			// Without parameters: not kept, run as PGlite's own.
+			{ text: 'select 7 as y' },
+			{ text: 'select $1::int * 3 as y', params: [2] }
+		]);
+		const said = outcomes.map((o) =>
+			'error' in o ? (o.error as Error).message : JSON.stringify(o.result.rows)
+		);
+		expect(said).toEqual([
+			'[]',
+			'division by zero',
+			expect.stringMatching(/duplicate key value/),
+			expect.stringMatching(/invalid input syntax/),
+			expect.stringMatching(/does not exist/),
+			'[{"n":1}]',
+			'[{"y":7}]',
+			'[{"y":6}]'
+		]);
+		expect((await client.query('select body from note')).rows).toEqual([{ body: 'kept' }]);
+		expect(outcomes[0]).toMatchObject({ result: { affectedRows: 1 } });
+	} finally {
+		await client.close();
+	}
+});

@@ -71,6 +71,19 @@ describe('PGlite in a thread of its own', () => {
 		expect(await db.select({ id: note.id }).from(note).where(eq(note.id, 1))).toEqual([{ id: 1 }]);
 	});
 
+	test('statements sent at once (pages made together) each get their own answer; an error reaches only its own caller', async () => {
+		const asked = await Promise.allSettled([
+			thread.query<{ body: string }>('select body from note where id = $1', [1]),
+			thread.query('insert into note (id, body) values ($1, $2)', [1, 'again']),
+			thread.query<{ y: number }>('select $1::int * 2 as y', [21]),
+			thread.query<{ n: number }>('select count(*)::int as n from note where id >= $1', [1])
+		]);
+		const said = asked.map((a) =>
+			a.status === 'rejected' ? (a.reason as { code: string }).code : JSON.stringify(a.value.rows)
+		);
+		expect(said).toEqual(['[{"body":"första"}]', '23505', '[{"y":42}]', '[{"n":3}]']);
+	});
+
 	test('a statement outside an open transaction waits for it, and sees what it committed', async () => {
 		let release!: () => void;
 		const held = new Promise<void>((r) => (release = r));

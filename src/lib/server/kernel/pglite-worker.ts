@@ -2,7 +2,7 @@
 // one core while the pages are made on another. Node runs this file as it is (its types are
 // stripped), not from the app's bundle. Each message is answered once, by its id.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { keepPglitePlans } from './prepared.ts';
 import type { ThreadRequest, ThreadStart } from './pglite-thread.ts';
@@ -15,7 +15,7 @@ const client = await PGlite.create({
 	loadDataDir: start.from ? new Blob([start.from]) : undefined,
 	extensions: { pg_trgm }
 });
-await keepPglitePlans(client, start.preparedStatements);
+const together = await keepPglitePlans(client, start.preparedStatements);
 
 /** Open transactions by id: PGlite's own, held open until the app's work in it ends. */
 const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void; done: Promise<void> }>();
@@ -46,15 +46,45 @@ function asText(types: number[]) {
 	return parsers;
 }
 
+type Query = Extract<ThreadRequest, { op: 'query' }>;
+// Values of these types stay as PostgreSQL wrote them: the caller's parsers read them.
+const options = (r: Query) => ({ rowMode: r.rowMode, parsers: asText(r.asText) });
+const answered = (result: Results<unknown>) => ({
+	rows: result.rows,
+	fields: result.fields,
+	affectedRows: result.affectedRows
+});
+
+/**
+ * Statements outside a transaction, waiting to run together: those that arrive while others run
+ * (pages made at once) go to PostgreSQL in one exchange (prepared.ts), which costs the thread less
+ * than one exchange each.
+ */
+const waiting: Query[] = [];
+let running = false;
+async function runWaiting() {
+	while (waiting.length) {
+		const asked = waiting.splice(0, 32);
+		try {
+			const outcomes = await together(
+				asked.map((r) => ({ text: r.text, params: r.params, options: options(r) }))
+			);
+			outcomes.forEach((outcome, i) =>
+				'error' in outcome ? fail(asked[i]!, outcome.error) : reply(asked[i]!, answered(outcome.result))
+			);
+		} catch (error) {
+			for (const r of asked) fail(r, error);
+		}
+	}
+	running = false;
+}
+
 async function answer(r: ThreadRequest): Promise<unknown> {
 	switch (r.op) {
 		case 'query': {
-			const on = r.tx ? open.get(r.tx)?.tx : client;
+			const on = open.get(r.tx!)?.tx;
 			if (!on) throw new Error('The transaction has ended');
-			// Values of these types stay as PostgreSQL wrote them: the caller's parsers read them.
-			const parsers = asText(r.asText);
-			const result = await on.query(r.text, r.params, { rowMode: r.rowMode, parsers });
-			return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+			return answered(await on.query(r.text, r.params, options(r)));
 		}
 		case 'begin':
 			return begin();
@@ -82,10 +112,21 @@ function describe(error: unknown): Record<string, unknown> {
 	return fields;
 }
 
+const reply = (r: ThreadRequest, result: unknown) =>
+	port.postMessage({ id: r.id, result }, result instanceof ArrayBuffer ? [result] : undefined);
+const fail = (r: ThreadRequest, error: unknown) => port.postMessage({ id: r.id, error: describe(error) });
+
 port.on('message', (r: ThreadRequest) => {
+	if (r.op === 'query' && !r.tx) {
+		waiting.push(r);
+		// After the messages that came with this one, so that they run together.
+		if (!running) setImmediate(runWaiting);
+		running = true;
+		return;
+	}
 	answer(r).then(
-		(result) => port.postMessage({ id: r.id, result }, result instanceof ArrayBuffer ? [result] : undefined),
-		(error) => port.postMessage({ id: r.id, error: describe(error) })
+		(result) => reply(r, result),
+		(error) => fail(r, error)
 	);
 });
 port.postMessage({ ready: true });

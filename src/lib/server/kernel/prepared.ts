@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import type { PoolClient } from 'pg';
 
 // Statements kept prepared, on both databases: each is parsed once per connection (PGlite: once
@@ -126,78 +126,147 @@ function withParsers(client: PGlite, parsers: Parsers): Parsers {
 	return both;
 }
 
+/** A statement asked of PGlite outside a transaction, as its `query` takes it. */
+export interface Asked {
+	text: string;
+	params?: unknown[];
+	options?: Parameters<PGlite['query']>[2];
+}
+/** Its answer, or why it failed. */
+export type Outcome = { result: Results<unknown> } | { error: unknown };
+
 /**
  * PGlite: the same for the statements run outside a transaction (the reads above all), through its
  * protocol API. Its own `query` parses, describes and plans every statement anew on every run, in
- * the one thread that also makes the pages.
+ * the one thread that also makes the pages. Returns `together`: statements asked at the same time
+ * (by pages being made at once) run in one exchange, each with its own sync, so each is still a
+ * transaction of its own and one's error does not touch the others.
  */
-export async function keepPglitePlans(client: PGlite, most: number): Promise<void> {
-	if (!most) return;
+export async function keepPglitePlans(
+	client: PGlite,
+	most: number
+): Promise<(asked: Asked[]) => Promise<Outcome[]>> {
+	const query = client.query.bind(client);
+	const one = (a: Asked): Promise<Outcome> =>
+		query(a.text, a.params, a.options).then(
+			(result) => ({ result }),
+			(error: unknown) => ({ error })
+		);
+	if (!most) return (asked) => Promise.all(asked.map(one));
 	const { protocol, parse } = await import('@electric-sql/pglite');
 	const { serialize } = protocol;
-	const query = client.query.bind(client);
 	const kept = new KeptStatements<Kept>(most);
-	const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
+	const send = (message: Uint8Array) =>
+		client.execProtocolStream(message, { syncToFs: false }) as Promise<Message[]>;
+	const executeAndSync = Buffer.concat([serialize.execute({}), serialize.sync()]);
+	const keeps = (a: Asked) =>
+		a.params !== undefined && worthKeeping(a.text, a.params) && kept.fits(a.text) && !a.options?.blob;
 
-	async function run(text: string, params: unknown[], options?: Parameters<PGlite['query']>[2]) {
+	/**
+	 * The statement kept for this text, parsed and described now if it is new; the one that makes
+	 * too many goes on `closing`, closed once this exchange is done (it may be among its own).
+	 */
+	async function statementFor(text: string, options: Asked['options'], closing: string[]): Promise<Kept> {
+		const statement = kept.take(text);
+		if (statement) return statement;
+		const name = kept.name();
+		await send(serialize.parse({ name, text, types: options?.paramTypes }));
+		const description = await send(serialize.describe({ type: 'S', name }));
+		const made = {
+			name,
+			types: description.find((m) => m.name === 'parameterDescription')?.dataTypeIDs ?? [],
+			described: description.filter((m) => m.name === 'rowDescription')
+		};
+		const closed = kept.add(text, made);
+		if (closed) closing.push(closed.name);
+		return made;
+	}
+
+	function bind(statement: Kept, { params = [], options }: Asked): Uint8Array {
+		const types = statement.types;
+		const values = params.map((value, i) => {
+			if (value === null || value === undefined) return null;
+			const write = options?.serializers?.[types[i]!] ?? client.serializers[types[i]!];
+			return write ? write(value) : String(value);
+		});
+		return serialize.bind({ statement: statement.name, values });
+	}
+
+	function results(messages: Message[], { options }: Asked): Results<unknown> {
+		const parsers = options?.parsers;
+		if (!parsers) return parse.parseResults(messages as never, client.parsers, options)[0]!;
+		return parse.parseResults(messages as never, withParsers(client, parsers) as typeof client.parsers, {
+			...options,
+			parsers: undefined
+		})[0]!;
+	}
+
+	/** Kept statements, in one exchange. */
+	async function run(asked: Asked[]): Promise<Outcome[]> {
 		await client._checkReady();
 		return client._runExclusiveTransaction(() =>
 			client._runExclusiveQuery(async () => {
-				let bound: Uint8Array;
-				let described: Message[];
-				try {
-					let statement = kept.take(text);
-					if (!statement) {
-						const name = kept.name();
-						await send(serialize.parse({ name, text, types: options?.paramTypes }));
-						const description = (await send(serialize.describe({ type: 'S', name }))) as Message[];
-						statement = {
-							name,
-							types: description.find((m) => m.name === 'parameterDescription')?.dataTypeIDs ?? [],
-							described: description.filter((m) => m.name === 'rowDescription')
-						};
-						const closed = kept.add(text, statement);
-						if (closed) await send(serialize.close({ type: 'S', name: closed.name }));
+				const outcomes: Outcome[] = [];
+				const bound: { at: number; described: Message[] }[] = [];
+				const messages: Uint8Array[] = [];
+				const closing: string[] = [];
+				for (const [at, a] of asked.entries()) {
+					try {
+						const statement = await statementFor(a.text, a.options, closing);
+						messages.push(bind(statement, a), executeAndSync);
+						bound.push({ at, described: statement.described });
+					} catch (error) {
+						await send(serialize.sync());
+						outcomes[at] = { error };
 					}
-					const types = statement.types;
-					const values = params.map((value, i) => {
-						if (value === null || value === undefined) return null;
-						const write = options?.serializers?.[types[i]!] ?? client.serializers[types[i]!];
-						return write ? write(value) : String(value);
-					});
-					bound = serialize.bind({ statement: statement.name, values });
-					described = statement.described;
-				} catch (error) {
-					await send(serialize.sync());
-					throw error;
 				}
-				// Bind, execute and sync in one exchange, not three: each call into PostgreSQL's loop
-				// costs on its own (a site search's six statements on PGlite, median of eight runs of
-				// 200: 4.62 → 4.27 ms), and after an error PostgreSQL itself skips to the sync.
-				const messages = [
-					...described,
-					...((await send(Buffer.concat([bound, serialize.execute({}), serialize.sync()]))) as Message[])
-				];
+				// Bind, execute and sync of every statement in one exchange: each call into
+				// PostgreSQL's loop costs on its own (a site search's six statements on PGlite, one
+				// exchange each instead of three, median of eight runs of 200: 4.62 → 4.27 ms), and
+				// after an error PostgreSQL itself skips to that statement's sync.
+				const answered = messages.length
+					? ((await client.execProtocolStream(Buffer.concat(messages), {
+							syncToFs: false,
+							throwOnError: false
+						})) as Message[])
+					: [];
+				for (const name of closing) await send(serialize.close({ type: 'S', name }));
 				await client.syncToFs();
-				const parsers = options?.parsers;
-				if (!parsers) return parse.parseResults(messages as never, client.parsers, options)[0]!;
-				return parse.parseResults(messages as never, withParsers(client, parsers) as typeof client.parsers, {
-					...options,
-					parsers: undefined
-				})[0]!;
+				let from = 0;
+				let next = 0;
+				for (const [i, message] of answered.entries()) {
+					if (message.name !== 'readyForQuery') continue;
+					const { at, described } = bound[next++]!;
+					const own = answered.slice(from, i);
+					from = i + 1;
+					const error = own.find((m) => m.name === 'error');
+					outcomes[at] = error ? { error } : { result: results([...described, ...own], asked[at]!) };
+				}
+				return outcomes;
 			})
 		);
 	}
 
-	client.query = (async (text: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) => {
-		if (!params || !worthKeeping(text, params) || !kept.fits(text) || options?.blob)
-			return query(text, params, options);
-		try {
-			return await run(text, params, options);
-		} catch (error) {
-			if (!noLongerFits(error)) throw error;
-			kept.unfit(text);
-			return query(text, params, options);
-		}
+	/** A kept plan that no longer fits is not kept again; the statement runs as PGlite's own. */
+	const refit = (a: Asked, outcome: Outcome): Outcome | Promise<Outcome> => {
+		if (!('error' in outcome) || !noLongerFits(outcome.error)) return outcome;
+		kept.unfit(a.text);
+		return one(a);
+	};
+
+	async function together(asked: Asked[]): Promise<Outcome[]> {
+		const keptAt = asked.flatMap((a, at) => (keeps(a) ? [at] : []));
+		const ran = keptAt.length ? await run(keptAt.map((at) => asked[at]!)) : [];
+		const outcomes: (Outcome | Promise<Outcome>)[] = [];
+		keptAt.forEach((at, i) => (outcomes[at] = refit(asked[at]!, ran[i]!)));
+		asked.forEach((a, at) => (outcomes[at] ??= one(a)));
+		return Promise.all(outcomes);
+	}
+
+	client.query = (async (text: string, params?: unknown[], options?: Asked['options']) => {
+		const [outcome] = await together([{ text, params, options }]);
+		if ('error' in outcome!) throw outcome.error;
+		return outcome!.result;
 	}) as PGlite['query'];
+	return together;
 }
