@@ -111,6 +111,15 @@ describe('PGlite in a thread of its own', () => {
 		expect(order).toEqual(['committed', 'read']);
 	});
 
+	test('a statement sent before a transaction began runs before it, also when the transaction waits for its answer', async () => {
+		const before = thread.query<{ body: string }>('select body from note where id = $1', [3]);
+		const seen = await thread.transaction(async (tx) => {
+			await tx.query('select 1');
+			return (await before).rows[0]!.body;
+		});
+		expect(seen).toBe('kept');
+	});
+
 	test('its files start another instance with the same rows', async () => {
 		const copy = await PgliteThread.open({
 			preparedStatements: 0,

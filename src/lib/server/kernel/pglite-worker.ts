@@ -56,15 +56,25 @@ const answered = (result: Results<unknown>) => ({
 });
 
 /**
- * Statements outside a transaction, waiting to run together: those that arrive while others run
- * (pages made at once) go to PostgreSQL in one exchange (prepared.ts), which costs the thread less
- * than one exchange each.
+ * What waits its turn, in the order it came: statements outside a transaction, and what starts,
+ * dumps or closes the database. Statements that arrive together (pages made at once) go to
+ * PostgreSQL in one exchange (prepared.ts), which costs the thread less than one exchange each.
+ * A transaction's own statements and its end do not wait here: what waits may be waiting for them.
  */
-const waiting: Query[] = [];
+const waiting: ThreadRequest[] = [];
 let running = false;
 async function runWaiting() {
 	while (waiting.length) {
-		const asked = waiting.splice(0, 32);
+		if (waiting[0]!.op !== 'query') {
+			const r = waiting.shift()!;
+			await answer(r).then(
+				(result) => reply(r, result),
+				(error) => fail(r, error)
+			);
+			continue;
+		}
+		const others = waiting.findIndex((r) => r.op !== 'query');
+		const asked = waiting.splice(0, Math.min(others === -1 ? waiting.length : others, 32)) as Query[];
 		try {
 			const outcomes = await together(
 				asked.map((r) => ({ text: r.text, params: r.params, options: options(r) }))
@@ -117,7 +127,7 @@ const reply = (r: ThreadRequest, result: unknown) =>
 const fail = (r: ThreadRequest, error: unknown) => port.postMessage({ id: r.id, error: describe(error) });
 
 port.on('message', (r: ThreadRequest) => {
-	if (r.op === 'query' && !r.tx) {
+	if (!(r.op === 'end' || (r.op === 'query' && r.tx))) {
 		waiting.push(r);
 		// After the messages that came with this one, so that they run together.
 		if (!running) setImmediate(runWaiting);
