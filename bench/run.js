@@ -9,8 +9,9 @@
 // time: on a loaded machine the first answers of a new process may take seconds). Every run reports
 // the CPU time per request of the server's processes (and of the PostgreSQL backends serving them),
 // which load on the machine hardly changes, and the load average while it ran.
-// Options: BENCH_COUNT (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_DATABASE_URL
-// (admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres).
+// Options: BENCH_COUNT (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_WARMUP (500
+// answers a page before it is measured), BENCH_DATABASE_URL (admin URL of a PostgreSQL server;
+// default postgres://postgres@127.0.0.1:5432/postgres).
 // To iterate on one part: BENCH_ONLY=postgres|pglite, BENCH_MODES=cached,uncached,uncached-1,
 // BENCH_PAGES=listing,search,…, BENCH_CLUSTER=0 (skip the 200-connection runs),
 // BENCH_WORKERS (WEB_CONCURRENCY of the uncached runs; default as in production: the cores on
@@ -38,6 +39,10 @@ import {
 const count = Number(process.env.BENCH_COUNT ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+// Answers before each page's measured run: the figures are of a warm server, and a page's own code
+// is compiled by the JIT in every worker only after some hundreds of answers (with 50, the uncached
+// search on PostgreSQL's two workers measured p99 114 ms where 500 gave 63–85 ms, the same hour).
+const warmAnswers = Number(process.env.BENCH_WARMUP ?? 500);
 const allPages = {
 	listing: '/inspiration',
 	filtered: '/inspiration?theme=participation&sdg=16',
@@ -211,7 +216,7 @@ for (const kind of kinds) {
 		const row = {};
 		for (const [name, pathname] of Object.entries(pages)) {
 			// Warm up (fill the cache, let the JIT compile the hot path) before measuring.
-			await warmUp(base + pathname, connections);
+			await warmUp(base + pathname, connections, warmAnswers);
 			row[name] = {
 				workers: Number(workers),
 				...(await load(base + pathname, cache === 'uncached-1' ? 1 : connections, seconds, {
@@ -237,7 +242,7 @@ for (const kind of kinds) {
 			const base = server.url;
 			const row = {};
 			for (const [name, pathname] of Object.entries(clusterPages)) {
-				await warmUp(base + pathname, clusterRun.connections);
+				await warmUp(base + pathname, clusterRun.connections, warmAnswers);
 				row[name] = await load(base + pathname, clusterRun.connections, clusterRun.seconds, {
 					pid: server.pid,
 					databaseUrl: env.DATABASE_URL
