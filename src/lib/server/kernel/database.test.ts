@@ -81,6 +81,27 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
 			}
 		});
 
+		test('statements asked at once outside a transaction (pipelined) each get their own answer; an error reaches only its caller', async () => {
+			const handle = await opened('10');
+			try {
+				const asked = await Promise.allSettled([
+					answer(handle.db, sql`select ${1}::int + 1 as y`),
+					answer(handle.db, sql`select ${1}::int / 0 as y`),
+					answer(handle.db, sql`select ${5}::int * 3 as y`),
+					answer(handle.db, sql`select no_such_function(${1}) as y`),
+					answer(handle.db, sql`select ${40}::int + 2 as y`)
+				]);
+				const said = asked.map((a) =>
+					a.status === 'fulfilled' ? a.value : String((a.reason as { cause?: Error }).cause?.message)
+				);
+				expect(said).toEqual([2, 'division by zero', 15, expect.stringMatching(/does not exist/), 42]);
+				// And the connections go on answering after the errors.
+				expect(await third(handle.db, 4)).toBe(12);
+			} finally {
+				await handle.close();
+			}
+		});
+
 		test('with the setting at 0 nothing is prepared (a pooler in transaction mode)', async () => {
 			const handle = await opened('0');
 			try {
